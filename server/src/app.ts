@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './db/embedded.js';
+import { migrate, openOrm } from './db/orm.js';
+import type { Context } from './graphql/context.js';
+import { formatError } from './graphql/errors.js';
+import { Loaders } from './graphql/loaders.js';
+import { getSchema } from './graphql/schema.js';
+import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
+import { graphqlHandler } from './http/graphql-handler.js';
+import { HttpError, Router, clientIp, sendJson } from './http/router.js';
+import { spaHandler } from './http/static.js';
+import { createLogger, type Logger } from './logger.js';
+import { TENANT } from './modules/tenancy.js';
+import { seedDemo } from './seed/demo.js';
+import { createServices, type Services } from './services.js';
+
+export interface AppOptions {
+  config: Config;
+  log?: Logger;
+  /** The clock every request and job reads; tests pass a fixed one. */
+  clock?: () => Date;
+}
+
+export interface App {
+  url: string;
+  server: Server;
+  orm: MikroORM;
+  services: Services;
+  config: Config;
+  /** Stops taking requests, lets in-flight work finish, flushes, and closes the database. */
+  close(): Promise<void>;
+}
+
+const webDist = (app: string) => fileURLToPath(new URL(`../../${app}/dist`, import.meta.url));
+
+function bearerOrCookie(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const cookies = parseCookies(req);
+  // Admin and portal share an origin: each app says which of its sessions it means.
+  const audience = req.headers['x-sorae-audience'];
+  if (audience === 'portal') return cookies.get(SESSION_COOKIES.affiliate);
+  if (audience === 'admin') return cookies.get(SESSION_COOKIES.operator);
+  return cookies.get(SESSION_COOKIES.operator) || cookies.get(SESSION_COOKIES.affiliate);
+}
+
+export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date() }: AppOptions): Promise<App> {
+  const closers: (() => Promise<void>)[] = [];
+  let databaseUrl = config.databaseUrl;
+  let poolMax = config.dbPoolMax;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres(config.dataDir);
+    closers.push(() => embedded.stop());
+    databaseUrl = embedded.url;
+    poolMax = Math.min(poolMax, EMBEDDED_MAX_CONNECTIONS);
+    log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL (PGlite); set DATABASE_URL for production');
+  }
+  const orm = await openOrm(databaseUrl, poolMax, log);
+  closers.unshift(() => orm.close());
+  await migrate(orm);
+
+  const services = createServices(config);
+  const merchant = await services.auth.bootstrap(orm.em.fork());
+  if (merchant) {
+    log.info({ email: config.admin.email }, 'created the first merchant and its owner');
+    if (config.seedDemo) await seedDemo(orm.em.fork(), services, merchant, clock());
+  }
+
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError: formatError(log, config.production),
+    introspection: true,
+    csrfPrevention: true,
+    plugins: [config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+  });
+  await apollo.start();
+
+  const makeContext = async (req: IncomingMessage, cookies: string[]): Promise<Context> => {
+    const em = orm.em.fork();
+    const caller = await services.auth.resolveCaller(em, bearerOrCookie(req), clock());
+    if (caller.kind !== 'anonymous') em.setFilterParams(TENANT, { merchantId: caller.merchantId });
+    return {
+      em, caller, services, config, log, ip: clientIp(req), now: clock,
+      loaders: new Loaders(em),
+      setCookie: (c) => cookies.push(c),
+    };
+  };
+
+  const router = new Router()
+    .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
+    .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, !config.production)(req, res, url))
+    .on('GET', '/admin/*', spaHandler(webDist('admin-web'), '/admin'))
+    .on('GET', '/portal/*', spaHandler(webDist('portal-web'), '/portal'))
+    .on('GET', '/', (_req, res) => {
+      res.writeHead(302, { location: '/admin/' });
+      res.end();
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = router.match(req.method ?? 'GET', url.pathname);
+    try {
+      if ('status' in route) throw new HttpError(route.status, route.status === 404 ? 'Not found' : 'Method not allowed');
+      await route.handler(req, res, route.params, url);
+    } catch (e) {
+      if (res.headersSent) {
+        log.error({ err: e, path: url.pathname }, 'error after the response started');
+        res.destroy();
+      } else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message, ...e.details });
+      else {
+        log.error({ err: e, path: url.pathname }, 'unhandled error');
+        sendJson(res, 500, { error: 'Internal server error' });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    orm,
+    services,
+    config,
+    close: () =>
+      (closing ??= (async () => {
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await drained;
+        await apollo.stop();
+        for (const close of closers) await close();
+      })()),
+  };
+}

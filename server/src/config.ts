@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    DATA_DIR: z.string().default('.data'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).optional(),
+    MERCHANT_NAME: z.string().min(1).default('Sorae Demo Store'),
+    SEED_DEMO: bool.optional(),
+    PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+    COOKIE_SECURE: bool.optional(),
+    SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+    SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+    SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+    STATIC_DIR: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.ADMIN_PASSWORD === undefined && env.ADMIN_EMAIL) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required with ADMIN_EMAIL in production' });
+    }
+  });
+
+export type Config = ReturnType<typeof loadConfig>;
+
+const DEMO_ADMIN = { email: 'admin@sorae.local', password: 'sorae-demo' };
+
+/** The only reader of process.env: every setting is validated here once, at start-up. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const demo = e.NODE_ENV !== 'production' && !e.ADMIN_EMAIL;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.DATA_DIR),
+    dbPoolMax: e.DB_POOL_MAX,
+    admin: {
+      email: e.ADMIN_EMAIL ?? DEMO_ADMIN.email,
+      password: e.ADMIN_PASSWORD ?? (demo ? DEMO_ADMIN.password : undefined),
+      merchantName: e.MERCHANT_NAME,
+    },
+    seedDemo: e.SEED_DEMO ?? (demo && !e.DATABASE_URL),
+    /** log2 of scrypt's N: 15 is 32 MiB per hash. */
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    signInLimits: {
+      perIp: e.SIGNIN_LIMIT_PER_IP,
+      perEmail: e.SIGNIN_LIMIT_PER_EMAIL,
+      windowMs: e.SIGNIN_LIMIT_WINDOW_SECONDS * 1000,
+    },
+    staticDir: e.STATIC_DIR ? resolve(e.STATIC_DIR) : undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123224059 } from './Migration20261123224059.js';
+
+/** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261123224059', class: Migration20261123224059 },
+];

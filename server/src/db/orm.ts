@@ -1,0 +1,50 @@
+import { DefaultLogger, type LoggerNamespace, type LogContext, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.js';
+import { ApiKey } from '../modules/auth/api-key.entity.js';
+import { Affiliate } from '../modules/auth/affiliate.entity.js';
+import { Merchant } from '../modules/auth/merchant.entity.js';
+import { Operator } from '../modules/auth/operator.entity.js';
+import { Session } from '../modules/auth/session.entity.js';
+import { Campaign } from '../modules/campaigns/campaign.entity.js';
+import { migrationsList } from './migrations/index.js';
+import { recordQuery } from './query-counter.js';
+
+export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign];
+
+/** Counts every statement into the current request's counter; logs them at debug level. */
+class CountingLogger extends DefaultLogger {
+  override isEnabled(namespace: LoggerNamespace, context?: LogContext): boolean {
+    return namespace === 'query' || super.isEnabled(namespace, context);
+  }
+
+  override logQuery(context: { query: string } & LogContext): void {
+    recordQuery();
+    if (super.isEnabled('query', context)) super.logQuery(context);
+  }
+}
+
+export function ormOptions(clientUrl: string, poolMax: number, log?: Logger): Options<PostgreSqlDriver> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl,
+    entities,
+    discovery: { disableDynamicFileAccess: true },
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    pool: { min: 0, max: poolMax },
+    forceUtcTimezone: true,
+    debug: log?.isLevelEnabled('debug') ? ['query'] : false,
+    loggerFactory: (options) => new CountingLogger({ ...options, writer: (m) => log?.debug(m) }),
+    allowGlobalContext: false,
+  };
+}
+
+export async function openOrm(clientUrl: string, poolMax: number, log?: Logger): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, poolMax, log));
+}
+
+export async function migrate(orm: MikroORM): Promise<void> {
+  await orm.getMigrator().up();
+}

@@ -1,0 +1,30 @@
+import type { AuthChecker } from 'type-graphql';
+import { forbidden, unauthenticated } from '../errors.js';
+import { OperatorRole } from '../modules/auth/operator.entity.js';
+import type { Context } from './context.js';
+
+/**
+ * `@Authorized(...)` rules. OPERATOR: any operator or API key. An operator role name: operators
+ * with that role, owners (who may do everything) and API keys (integrations act for the
+ * merchant). AFFILIATE: a signed-in affiliate. SESSION_OWNER: owners signed in (not API keys).
+ */
+export type Rule = 'OPERATOR' | OperatorRole | 'AFFILIATE' | 'SESSION_OWNER';
+
+export const authChecker: AuthChecker<Context, Rule> = ({ context }, rules) => {
+  const caller = context.caller;
+  if (caller.kind === 'anonymous') throw unauthenticated();
+  const allowed = rules.some((rule) => {
+    switch (rule) {
+      case 'AFFILIATE':
+        return caller.kind === 'affiliate';
+      case 'OPERATOR':
+        return caller.kind === 'operator' || caller.kind === 'apiKey';
+      case 'SESSION_OWNER':
+        return caller.kind === 'operator' && caller.role === OperatorRole.OWNER;
+      default:
+        return caller.kind === 'apiKey' || (caller.kind === 'operator' && (caller.role === rule || caller.role === OperatorRole.OWNER));
+    }
+  });
+  if (!allowed) throw forbidden();
+  return true;
+};

@@ -1,0 +1,105 @@
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { badInput } from '../errors.js';
+import { isUuid } from '../ids.js';
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 500 (default 20).' })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  count: () => Promise<number>;
+}
+
+export const MAX_PAGE = 500;
+
+export function pageSize(first: number | undefined | null): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, { first: `must be between 1 and ${MAX_PAGE}` });
+  return n;
+}
+
+export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+
+export function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!isUuid(id)) throw badInput('after is not a cursor from this list', { after: 'is not a valid cursor' });
+  return id;
+}
+
+/**
+ * Keyset pagination over UUIDv7 ids, newest first: ids sort by creation, so the cursor is
+ * just the last id and a page costs one indexed query (plus one count, only if asked for).
+ */
+export async function paginate<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const after = args.after ? decodeCursor(args.after) : undefined;
+  const cond = (after ? { $and: [where, { id: { $lt: after } }] } : where) as FilterQuery<T>;
+  const rows = await em.find(entity, cond, { orderBy: { id: 'desc' } as never, limit: limit + 1 });
+  return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, count: () => em.count(entity, where) };
+}
+
+export interface ConnectionShape<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount(): Promise<number>;
+}
+
+/** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function connectionType<T extends { id: string }>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class Connection implements ConnectionShape<T> {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    private count!: () => Promise<number>;
+
+    @Field(() => Int)
+    totalCount(): Promise<number> {
+      return this.count();
+    }
+
+    static from(page: Page<T>): Connection {
+      const c = new Connection();
+      c.edges = page.nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+      const last = page.nodes.at(-1);
+      c.pageInfo = { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last.id) : null };
+      c.count = page.count;
+      return c;
+    }
+  }
+  return Connection;
+}

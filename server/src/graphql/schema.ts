@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
+import { authChecker } from './auth-checker.js';
+
+export const resolvers = [AuthResolver, CampaignsResolver] as const;
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+export function getSchema(): Promise<GraphQLSchema> {
+  schema ??= buildSchema({
+    resolvers,
+    authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }], validate: false, emitSchemaFile: false });
+  return schema;
+}

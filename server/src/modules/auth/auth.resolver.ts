@@ -1,0 +1,106 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { notFound } from '../../errors.js';
+import { merchantCaller, type Context } from '../../graphql/context.js';
+import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
+import { Affiliate } from './affiliate.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { Merchant } from './merchant.entity.js';
+import { Operator } from './operator.entity.js';
+
+@ObjectType()
+class AdminAuth {
+  @Field({ description: 'A session token for `Authorization: Bearer`; also set as an httpOnly cookie.' })
+  token!: string;
+
+  @Field(() => Operator)
+  user!: Operator;
+}
+
+@ObjectType()
+export class AffiliateAuth {
+  @Field()
+  token!: string;
+
+  @Field(() => Affiliate)
+  affiliate!: Affiliate;
+}
+
+@ObjectType()
+class CreatedApiKey {
+  @Field({ description: 'The key itself: shown this once, stored only as a hash.' })
+  key!: string;
+
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+}
+
+export function sessionCookie(ctx: Context, kind: keyof typeof SESSION_COOKIES, token: string | null): void {
+  ctx.setCookie(
+    serializeCookie(SESSION_COOKIES[kind], token ?? '', {
+      maxAgeSeconds: token ? Math.floor(ctx.config.sessionTtlMs / 1000) : 0,
+      secure: ctx.config.cookieSecure,
+    }),
+  );
+}
+
+@Resolver(() => Operator)
+export class AuthResolver {
+  @Mutation(() => AdminAuth, { description: 'Operator sign-in.' })
+  async signIn(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: Context): Promise<AdminAuth> {
+    const result = await ctx.services.auth.signIn(ctx.em, { email, password, ip: ctx.ip }, ctx.now());
+    sessionCookie(ctx, 'operator', result.token);
+    return result;
+  }
+
+  @Mutation(() => AffiliateAuth, { description: 'Affiliate (portal) sign-in.' })
+  async affiliateSignIn(
+    @Arg('email') email: string,
+    @Arg('password') password: string,
+    @Arg('merchantId', () => ID, { nullable: true }) merchantId: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<AffiliateAuth> {
+    const result = await ctx.services.auth.affiliateSignIn(ctx.em, { email, password, ip: ctx.ip, merchantId }, ctx.now());
+    sessionCookie(ctx, 'affiliate', result.token);
+    return result;
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the current session (operator or affiliate).' })
+  async signOut(@Ctx() ctx: Context): Promise<boolean> {
+    const kind = ctx.caller.kind;
+    const done = await ctx.services.auth.signOut(ctx.em, ctx.caller);
+    if (kind === 'operator' || kind === 'affiliate') sessionCookie(ctx, kind, null);
+    return done;
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => Operator, { nullable: true, description: 'The signed-in operator (null for API keys).' })
+  async currentUser(@Ctx() ctx: Context): Promise<Operator | null> {
+    const caller = merchantCaller(ctx);
+    return caller.kind === 'operator' ? ctx.loaders.byId(Operator).load(caller.operatorId) : null;
+  }
+
+  @Authorized('SESSION_OWNER')
+  @Mutation(() => CreatedApiKey)
+  createApiKey(@Arg('name') name: string, @Ctx() ctx: Context): Promise<CreatedApiKey> {
+    return ctx.services.auth.createApiKey(ctx.em, merchantCaller(ctx), name);
+  }
+
+  @Authorized('SESSION_OWNER')
+  @Mutation(() => ApiKey)
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return ctx.services.auth.revokeApiKey(ctx.em, id, ctx.now());
+  }
+
+  @Authorized('SESSION_OWNER')
+  @Query(() => [ApiKey])
+  apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.services.auth.listApiKeys(ctx.em);
+  }
+
+  @FieldResolver(() => Merchant)
+  async merchant(@Root() operator: Operator, @Ctx() ctx: Context): Promise<Merchant> {
+    const merchant = await ctx.loaders.byId(Merchant).load(operator.merchant.id);
+    if (!merchant) throw notFound('Merchant');
+    return merchant;
+  }
+}

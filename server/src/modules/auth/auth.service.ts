@@ -1,0 +1,207 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { DomainError, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
+import type { Caller, MerchantCaller } from '../../graphql/context.js';
+import { UNSCOPED } from '../tenancy.js';
+import { Affiliate } from './affiliate.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { Merchant } from './merchant.entity.js';
+import { Operator, OperatorRole } from './operator.entity.js';
+import { RateLimiter } from './rate-limiter.js';
+import { decoyHash, hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
+import { Session, SessionKind } from './session.entity.js';
+
+const SESSION_PREFIX = 'ses_';
+const API_KEY_PREFIX = 'sk_sorae_';
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(320));
+export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
+
+const WRONG_CREDENTIALS = 'Wrong email or password';
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  ip: string;
+}
+
+export class AuthService {
+  private readonly perIp: RateLimiter;
+  private readonly perEmail: RateLimiter;
+
+  constructor(private readonly config: Config) {
+    const { perIp, perEmail, windowMs } = config.signInLimits;
+    this.perIp = new RateLimiter(perIp, windowMs);
+    this.perEmail = new RateLimiter(perEmail, windowMs);
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.config.passwordHashCost);
+  }
+
+  /** Who is calling, from a bearer token or session cookie value; anonymous when unknown or expired. */
+  async resolveCaller(em: EntityManager, token: string | undefined, now: Date): Promise<Caller> {
+    if (token?.startsWith(SESSION_PREFIX)) {
+      // One statement, unscoped: the session is what tells us the merchant.
+      const [row] = await em.getConnection().execute<{ id: string; kind: SessionKind; merchant_id: string; operator_id: string | null; affiliate_id: string | null; role: OperatorRole | null }[]>(
+        `select s.id, s.kind, s.merchant_id, s.operator_id, s.affiliate_id, o.role
+           from session s left join operator o on o.id = s.operator_id
+          where s.token_hash = ? and s.expires_at > ?`,
+        [sha256(token), now],
+      );
+      if (row?.kind === SessionKind.OPERATOR && row.operator_id && row.role) {
+        return { kind: 'operator', merchantId: row.merchant_id, operatorId: row.operator_id, role: row.role, sessionId: row.id };
+      }
+      if (row?.kind === SessionKind.AFFILIATE && row.affiliate_id) {
+        return { kind: 'affiliate', merchantId: row.merchant_id, affiliateId: row.affiliate_id, sessionId: row.id };
+      }
+      return { kind: 'anonymous' };
+    }
+    if (token?.startsWith(API_KEY_PREFIX)) {
+      const key = await em.findOne(ApiKey, { keyHash: sha256(token), revokedAt: null }, UNSCOPED);
+      if (key) return { kind: 'apiKey', merchantId: key.merchant.id, apiKeyId: key.id };
+    }
+    return { kind: 'anonymous' };
+  }
+
+  private throttle(ip: string, email: string) {
+    const ipOk = this.perIp.hit(`ip:${ip}`);
+    const emailOk = this.perEmail.hit(`email:${email}`);
+    if (!ipOk || !emailOk) throw new DomainError('RATE_LIMITED', 'Too many sign-in attempts; wait a few minutes and try again');
+  }
+
+  private parseCredentials(input: SignInInput) {
+    return parseInput(z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(200) }), input);
+  }
+
+  /** Same answer, and about the same time, whether the email is unknown or the password wrong. */
+  private async check(password: string, account: { passwordHash: string } | null): Promise<boolean> {
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash(this.config.passwordHashCost)));
+    return ok && account !== null;
+  }
+
+  async signIn(em: EntityManager, input: SignInInput, now: Date) {
+    const { email, password } = this.parseCredentials(input);
+    this.throttle(input.ip, email);
+    const operator = await em.findOne(Operator, { email }, { populate: ['merchant'], ...UNSCOPED });
+    if (!(await this.check(password, operator))) throw unauthenticated(WRONG_CREDENTIALS);
+    const token = await this.openSession(em, SessionKind.OPERATOR, operator!.merchant.id, { operator: operator! }, now);
+    return { token, user: operator! };
+  }
+
+  /**
+   * An affiliate has one account per merchant; sign-in without a merchant picks the account
+   * with that email whose password matches.
+   */
+  async affiliateSignIn(em: EntityManager, input: SignInInput & { merchantId?: string }, now: Date) {
+    const { email, password } = this.parseCredentials(input);
+    this.throttle(input.ip, email);
+    const accounts = await em.find(
+      Affiliate,
+      input.merchantId ? { email, merchant: input.merchantId } : { email },
+      { orderBy: { createdAt: 'asc' }, limit: 10, ...UNSCOPED },
+    );
+    let match: Affiliate | null = null;
+    for (const account of accounts) if (!match && (await this.check(password, account))) match = account;
+    if (accounts.length === 0) await this.check(password, null);
+    if (!match) throw unauthenticated(WRONG_CREDENTIALS);
+    const token = await this.openSession(em, SessionKind.AFFILIATE, match.merchant.id, { affiliate: match }, now);
+    return { token, affiliate: match };
+  }
+
+  /** Opens a session for an affiliate who has just proven who they are (e.g. by applying). */
+  async openAffiliateSession(em: EntityManager, affiliate: Affiliate, now: Date): Promise<string> {
+    return this.openSession(em, SessionKind.AFFILIATE, affiliate.merchant.id, { affiliate }, now);
+  }
+
+  private async openSession(
+    em: EntityManager,
+    kind: SessionKind,
+    merchantId: string,
+    who: { operator?: Operator; affiliate?: Affiliate },
+    now: Date,
+  ): Promise<string> {
+    const token = newToken(SESSION_PREFIX);
+    em.create(Session, {
+      tokenHash: sha256(token),
+      kind,
+      merchant: em.getReference(Merchant, merchantId),
+      operator: who.operator,
+      affiliate: who.affiliate,
+      expiresAt: new Date(now.getTime() + this.config.sessionTtlMs),
+    });
+    await em.flush();
+    return token;
+  }
+
+  async signOut(em: EntityManager, caller: Caller): Promise<boolean> {
+    if (caller.kind !== 'operator' && caller.kind !== 'affiliate') return false;
+    await em.nativeDelete(Session, { id: caller.sessionId }, UNSCOPED);
+    return true;
+  }
+
+  async createApiKey(em: EntityManager, caller: MerchantCaller, name: string) {
+    if (caller.kind !== 'operator') throw forbidden('API keys are created by a signed-in owner');
+    const parsed = parseInput(z.object({ name: z.string().trim().min(1, 'is required').max(100) }), { name });
+    const key = newToken(API_KEY_PREFIX);
+    const apiKey = em.create(ApiKey, {
+      merchant: em.getReference(Merchant, caller.merchantId),
+      name: parsed.name,
+      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+      keyHash: sha256(key),
+      createdBy: em.getReference(Operator, caller.operatorId),
+    });
+    await em.flush();
+    return { key, apiKey };
+  }
+
+  async revokeApiKey(em: EntityManager, id: string, now: Date): Promise<ApiKey> {
+    const key = await em.findOne(ApiKey, { id });
+    if (!key) throw notFound('API key');
+    key.revokedAt ??= now;
+    await em.flush();
+    return key;
+  }
+
+  listApiKeys(em: EntityManager): Promise<ApiKey[]> {
+    return em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
+  }
+
+  /**
+   * First start on an empty database: the merchant and its owner from ADMIN_EMAIL and
+   * ADMIN_PASSWORD. Returns the merchant created, or null when one already existed.
+   */
+  async bootstrap(em: EntityManager): Promise<Merchant | null> {
+    if ((await em.count(Merchant, {}, UNSCOPED)) > 0) return null;
+    const { email, password, merchantName } = this.config.admin;
+    if (!password) throw new Error('The database is empty: set ADMIN_EMAIL and ADMIN_PASSWORD to create the first owner');
+    return this.createMerchant(em, { merchantName, email, password, name: 'Owner' });
+  }
+
+  /** A merchant with its owner: used at first start and by tests that need a second tenant. */
+  async createMerchant(em: EntityManager, input: { merchantName: string; email: string; password: string; name: string }) {
+    const merchant = em.create(Merchant, { name: input.merchantName });
+    em.create(Operator, {
+      merchant,
+      email: parseInput(emailSchema, input.email),
+      name: input.name,
+      role: OperatorRole.OWNER,
+      passwordHash: await this.hashPassword(parseInput(passwordSchema, input.password)),
+    });
+    await em.flush();
+    return merchant;
+  }
+
+  async addOperator(em: EntityManager, merchantId: string, input: { email: string; name: string; password: string; role: OperatorRole }) {
+    const operator = em.create(Operator, {
+      merchant: em.getReference(Merchant, merchantId),
+      email: parseInput(emailSchema, input.email),
+      name: input.name,
+      role: input.role,
+      passwordHash: await this.hashPassword(parseInput(passwordSchema, input.password)),
+    });
+    await em.flush();
+    return operator;
+  }
+}

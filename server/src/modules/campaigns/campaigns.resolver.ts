@@ -1,0 +1,61 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { merchantCaller, type Context } from '../../graphql/context.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { Campaign, CampaignStatus } from './campaign.entity.js';
+import { CampaignInput, CampaignUpdateInput, CommissionRule, PublicCampaign } from './campaign.types.js';
+
+export const CampaignConnection = connectionType('Campaign', Campaign);
+
+@Resolver(() => Campaign)
+export class CampaignsResolver {
+  @Authorized('OWNER')
+  @Mutation(() => Campaign)
+  createCampaign(@Arg('input', () => CampaignInput) input: CampaignInput, @Ctx() ctx: Context): Promise<Campaign> {
+    return ctx.services.campaigns.create(ctx.em, merchantCaller(ctx).merchantId, input);
+  }
+
+  @Authorized('OWNER')
+  @Mutation(() => Campaign)
+  updateCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => CampaignUpdateInput) input: CampaignUpdateInput,
+    @Ctx() ctx: Context,
+  ): Promise<Campaign> {
+    return ctx.services.campaigns.update(ctx.em, id, input);
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => CampaignConnection)
+  async campaigns(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, page));
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => Campaign, { nullable: true })
+  campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign | null> {
+    return ctx.loaders.byId(Campaign).load(id);
+  }
+
+  @Query(() => PublicCampaign, { nullable: true, description: 'A campaign\'s application form, readable without signing in.' })
+  async publicCampaign(@Arg('slug') slug: string, @Ctx() ctx: Context): Promise<PublicCampaign | null> {
+    const c = await ctx.services.campaigns.findPublic(ctx.em, slug);
+    if (!c) return null;
+    return { ...c, acceptingApplications: c.status === CampaignStatus.ACTIVE };
+  }
+
+  @FieldResolver(() => CommissionRule)
+  commission(@Root() c: Campaign): CommissionRule {
+    return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
+  }
+
+  @FieldResolver(() => String, { description: 'The public application page in the portal.' })
+  applicationUrl(@Root() c: Campaign, @Ctx() ctx: Context): string {
+    return ctx.services.campaigns.applicationUrl(c);
+  }
+
+  @FieldResolver(() => Merchant)
+  async merchant(@Root() c: Campaign, @Ctx() ctx: Context): Promise<Merchant> {
+    return (await ctx.loaders.byId(Merchant).load(c.merchant.id))!;
+  }
+}

@@ -1,0 +1,141 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { conflict, notFound, parseInput } from '../../errors.js';
+import type { PageArgs } from '../../graphql/connection.js';
+import { paginate } from '../../graphql/connection.js';
+import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { UNSCOPED } from '../tenancy.js';
+import { Campaign } from './campaign.entity.js';
+import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import { intakeFieldsSchema } from './intake-fields.js';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
+const commissionSchema = z
+  .object({
+    type: z.enum(CommissionType),
+    rateBps: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000 (100%)').nullish(),
+    amountMinor: z.number().int().min(1, 'must be at least 1').max(MAX_AMOUNT_MINOR).nullish(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.type === CommissionType.PERCENTAGE && c.rateBps == null) ctx.addIssue({ code: 'custom', path: ['rateBps'], message: 'is required for a PERCENTAGE commission' });
+    if (c.type === CommissionType.FLAT && c.amountMinor == null) ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'is required for a FLAT commission' });
+  });
+
+/** Every campaign setting with its rule; creation adds defaults, updates take any subset. */
+const settings = {
+  name: z.string().trim().min(1, 'is required').max(200),
+  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1-64 lowercase letters, digits and inner hyphens'),
+  destinationUrl: httpUrl,
+  currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code such as USD'),
+  commission: commissionSchema,
+  attributionWindowDays: z.number().int().min(1, 'must be at least 1 day').max(365, 'must be at most 365 days'),
+  holdDays: z.number().int().min(0, 'must not be negative').max(365, 'must be at most 365 days'),
+  minPayoutMinor: z.number().int().min(0, 'must not be negative').max(MAX_AMOUNT_MINOR),
+  payoutDayOfMonth: z.number().int().min(1, 'must be between 1 and 28').max(28, 'must be between 1 and 28'),
+  intakeFields: intakeFieldsSchema,
+  showRejectionReasonToApplicant: z.boolean(),
+  autoExecutePayouts: z.boolean(),
+};
+
+const createSchema = z.object({
+  ...settings,
+  attributionWindowDays: settings.attributionWindowDays.nullish().transform((v) => v ?? 30),
+  holdDays: settings.holdDays.nullish().transform((v) => v ?? 30),
+  minPayoutMinor: settings.minPayoutMinor.nullish().transform((v) => v ?? 0),
+  payoutDayOfMonth: settings.payoutDayOfMonth.nullish().transform((v) => v ?? 1),
+  intakeFields: settings.intakeFields.nullish().transform((v) => v ?? []),
+  showRejectionReasonToApplicant: settings.showRejectionReasonToApplicant.nullish().transform((v) => v ?? false),
+  autoExecutePayouts: settings.autoExecutePayouts.nullish().transform((v) => v ?? false),
+});
+
+const updateSchema = z
+  .object({ ...settings, status: z.enum(CampaignStatus) })
+  .partial()
+  // GraphQL sends null for omitted nullable fields: null means "leave as is".
+  .transform((u) => Object.fromEntries(Object.entries(u).filter(([, v]) => v != null)) as Partial<typeof u>);
+
+type Settings = z.output<typeof createSchema>;
+
+function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
+  const { commission, ...rest } = s;
+  Object.assign(campaign, rest);
+  if (commission) {
+    campaign.commissionType = commission.type;
+    campaign.commissionRateBps = commission.type === CommissionType.PERCENTAGE ? (commission.rateBps ?? undefined) : undefined;
+    campaign.commissionAmountMinor = commission.type === CommissionType.FLAT ? (commission.amountMinor ?? undefined) : undefined;
+  }
+}
+
+const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
+
+export class CampaignsService {
+  constructor(private readonly publicUrl: string) {}
+
+  applicationUrl(campaign: Pick<Campaign, 'slug'>): string {
+    return `${this.publicUrl}/portal/apply/${campaign.slug}`;
+  }
+
+  async create(em: EntityManager, merchantId: string, input: unknown): Promise<Campaign> {
+    const s = parseInput(createSchema, input);
+    await this.assertSlugFree(em, s.slug);
+    const campaign = new Campaign();
+    campaign.merchant = em.getReference(Merchant, merchantId, { wrapped: true });
+    applySettings(campaign, s);
+    em.persist(campaign);
+    return this.save(em, campaign);
+  }
+
+  async update(em: EntityManager, id: string, input: unknown): Promise<Campaign> {
+    const s = parseInput(updateSchema, input);
+    const campaign = await this.require(em, id);
+    if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
+    applySettings(campaign, s);
+    return this.save(em, campaign);
+  }
+
+  async require(em: EntityManager, id: string): Promise<Campaign> {
+    const campaign = await em.findOne(Campaign, { id });
+    if (!campaign) throw notFound('Campaign');
+    return campaign;
+  }
+
+  list(em: EntityManager, args: PageArgs) {
+    return paginate(em, Campaign, {}, args);
+  }
+
+  /** Anyone may read a campaign's public definition by slug, whatever its merchant. */
+  findPublic(em: EntityManager, slug: string): Promise<Campaign | null> {
+    return em.findOne(Campaign, { slug }, UNSCOPED);
+  }
+
+  private async assertSlugFree(em: EntityManager, slug: string) {
+    if ((await em.count(Campaign, { slug }, UNSCOPED)) > 0) throw slugTaken();
+  }
+
+  private async save(em: EntityManager, campaign: Campaign): Promise<Campaign> {
+    try {
+      await em.flush();
+    } catch (e) {
+      // Two requests raced for the same slug: the database's unique index decides.
+      if (e instanceof UniqueConstraintViolationException) {
+        em.clear();
+        throw slugTaken();
+      }
+      throw e;
+    }
+    return campaign;
+  }
+}
