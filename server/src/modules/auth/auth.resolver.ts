@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Q
 import { notFound } from '../../errors.js';
 import { merchantCaller, type Context } from '../../graphql/context.js';
 import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
+import { TENANT } from '../tenancy.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Merchant } from './merchant.entity.js';
@@ -49,6 +50,8 @@ export class AuthResolver {
   async signIn(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: Context): Promise<AdminAuth> {
     const result = await ctx.services.auth.signIn(ctx.em, { email, password, ip: ctx.ip }, ctx.now());
     sessionCookie(ctx, 'operator', result.token);
+    // The rest of this request (the selection on `user`) reads as the newly signed-in merchant.
+    ctx.em.setFilterParams(TENANT, { merchantId: result.user.merchant.id });
     return result;
   }
 
@@ -61,6 +64,7 @@ export class AuthResolver {
   ): Promise<AffiliateAuth> {
     const result = await ctx.services.auth.affiliateSignIn(ctx.em, { email, password, ip: ctx.ip, merchantId }, ctx.now());
     sessionCookie(ctx, 'affiliate', result.token);
+    ctx.em.setFilterParams(TENANT, { merchantId: result.affiliate.merchant.id });
     return result;
   }
 
