@@ -19,12 +19,12 @@ const schema = z
     MERCHANT_NAME: z.string().min(1).default('Sorae Demo Store'),
     SEED_DEMO: bool.optional(),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
+    APPLY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     COOKIE_SECURE: bool.optional(),
     SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
     SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
-    STATIC_DIR: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -74,7 +74,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perEmail: e.SIGNIN_LIMIT_PER_EMAIL,
       windowMs: e.SIGNIN_LIMIT_WINDOW_SECONDS * 1000,
     },
-    staticDir: e.STATIC_DIR ? resolve(e.STATIC_DIR) : undefined,
+    /** Applications one IP address may submit per hour. */
+    applyLimitPerIp: e.APPLY_LIMIT_PER_IP,
     logLevel: e.LOG_LEVEL,
   };
 }

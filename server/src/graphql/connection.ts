@@ -1,4 +1,4 @@
-import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityManager, FilterQuery, QueryBuilder } from '@mikro-orm/postgresql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -58,6 +58,19 @@ export async function paginate<T extends { id: string }>(
   const cond = (after ? { $and: [where, { id: { $lt: after } }] } : where) as FilterQuery<T>;
   const rows = await em.find(entity, cond, { orderBy: { id: 'desc' } as never, limit: limit + 1 });
   return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, count: () => em.count(entity, where) };
+}
+
+/** The same keyset pagination over a query builder, for lists filtered with SQL. */
+export async function paginateQuery<T extends { id: string }>(
+  makeQuery: () => QueryBuilder<T>,
+  args: PageArgs,
+  direction: 'asc' | 'desc' = 'desc',
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const qb = makeQuery();
+  if (args.after) qb.andWhere({ id: { [direction === 'desc' ? '$lt' : '$gt']: decodeCursor(args.after) } } as never);
+  const rows = await qb.orderBy({ id: direction } as never).limit(limit + 1).getResultList();
+  return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, count: () => makeQuery().getCount() };
 }
 
 export interface ConnectionShape<T> {

@@ -1,5 +1,6 @@
 import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { isUuid } from '../ids.js';
 
 /**
  * One DataLoader per entity per request, so relation fields on a page of rows cost one query
@@ -15,7 +16,9 @@ export class Loaders {
     let loader = this.byIdLoaders.get(entity);
     if (!loader) {
       loader = new DataLoader(async (ids: readonly string[]) => {
-        const rows = (await this.em.find(entity, { id: { $in: [...ids] } } as never)) as T[];
+        // A malformed id is simply not found, never a database error.
+        const valid = ids.filter(isUuid);
+        const rows = valid.length ? ((await this.em.find(entity, { id: { $in: valid } } as never)) as T[]) : [];
         const map = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => map.get(id) ?? null);
       });

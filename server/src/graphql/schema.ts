@@ -2,11 +2,19 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
+import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
 import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
 import { authChecker } from './auth-checker.js';
 
-export const resolvers = [AuthResolver, CampaignsResolver] as const;
+export const resolvers = [
+  AuthResolver,
+  MeResolver,
+  CampaignsResolver,
+  ApplicationsResolver,
+  EnrollmentResolver,
+  MeApplicationsResolver,
+] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;
 

@@ -52,6 +52,10 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     PASSWORD_HASH_COST: '10',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_MAX: '10',
+    // Every test request comes from one address: limits are tested on their own.
+    SIGNIN_LIMIT_PER_IP: '1000000',
+    SIGNIN_LIMIT_PER_EMAIL: '1000000',
+    APPLY_LIMIT_PER_IP: '1000000',
     ...env,
   });
   const app = await createApp({ config, log: createLogger(config.logLevel), clock });

@@ -1,10 +1,11 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '../../errors.js';
-import { merchantCaller, type Context } from '../../graphql/context.js';
+import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
 import { TENANT } from '../tenancy.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey } from './api-key.entity.js';
+import { Me } from './me.types.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
 
@@ -106,5 +107,16 @@ export class AuthResolver {
     const merchant = await ctx.loaders.byId(Merchant).load(operator.merchant.id);
     if (!merchant) throw notFound('Merchant');
     return merchant;
+  }
+}
+
+@Resolver(() => Me)
+export class MeResolver {
+  @Authorized('AFFILIATE')
+  @Query(() => Me, { description: 'The signed-in affiliate and everything the portal shows them.' })
+  async me(@Ctx() ctx: Context): Promise<Me> {
+    const affiliate = await ctx.loaders.byId(Affiliate).load(affiliateCaller(ctx).affiliateId);
+    if (!affiliate) throw notFound('Affiliate');
+    return { affiliate };
   }
 }

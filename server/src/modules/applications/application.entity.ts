@@ -1,0 +1,91 @@
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { uuidv7 } from '../../ids.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { Operator } from '../auth/operator.entity.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import type { IntakeField } from '../campaigns/intake-fields.js';
+import { tenantScoped } from '../tenancy.js';
+
+export enum ApplicationStatus {
+  SUBMITTED = 'SUBMITTED',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}
+registerEnumType(ApplicationStatus, { name: 'ApplicationStatus' });
+
+@ObjectType({ description: 'One answer, with the question as it was worded when the applicant answered.' })
+export class Answer {
+  @Field()
+  key!: string;
+
+  @Field()
+  label!: string;
+
+  @Field(() => String, { nullable: true, description: 'As submitted; MULTISELECT answers are JSON arrays; null when left blank.' })
+  value!: string | null;
+}
+
+@Entity()
+@tenantScoped
+@ObjectType()
+@Unique({ properties: ['campaign', 'email'] })
+@Index({ properties: ['merchant', 'status'] })
+@Index({ properties: ['campaign', 'status'] })
+export class Application {
+  [OptionalProps]?: 'id' | 'status' | 'submittedAt';
+
+  /** UUIDv7: also the submission order the queue pages by. */
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+
+  @ManyToOne(() => Campaign, { ref: true })
+  campaign!: Ref<Campaign>;
+
+  @ManyToOne(() => Affiliate, { ref: true })
+  affiliate!: Ref<Affiliate>;
+
+  @Field(() => ApplicationStatus)
+  @Enum({ items: () => ApplicationStatus, nativeEnumName: 'application_status' })
+  status: ApplicationStatus = ApplicationStatus.SUBMITTED;
+
+  @Field()
+  @Property({ length: 320 })
+  email!: string;
+
+  @Field()
+  @Property({ length: 200 })
+  name!: string;
+
+  @Field(() => [Answer])
+  @Property({ type: 'jsonb' })
+  answers!: Answer[];
+
+  /** The form as it was when submitted, so later edits of the campaign never change this record. */
+  @Property({ type: 'jsonb' })
+  fieldsSnapshot!: IntakeField[];
+
+  /** Lower-cased name, email and answers, trigram-indexed for the queue's search box. */
+  @Property({ type: 'text', lazy: true })
+  searchText!: string;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  submittedAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  reviewedAt?: Date;
+
+  @ManyToOne(() => Operator, { ref: true, nullable: true, deleteRule: 'set null' })
+  reviewedBy?: Ref<Operator>;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  rejectionReason?: string;
+}

@@ -1,0 +1,231 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { sessionCookie } from '../auth/auth.resolver.js';
+import { Me } from '../auth/me.types.js';
+import { Operator } from '../auth/operator.entity.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import { TENANT } from '../tenancy.js';
+import { Application, ApplicationStatus } from './application.entity.js';
+import { Enrollment } from './enrollment.entity.js';
+import { ReviewDecision } from './review-rules.js';
+
+registerEnumType(ReviewDecision, { name: 'ReviewDecision' });
+
+export enum ApplicationOrder {
+  SUBMITTED_AT_DESC = 'SUBMITTED_AT_DESC',
+  SUBMITTED_AT_ASC = 'SUBMITTED_AT_ASC',
+}
+registerEnumType(ApplicationOrder, { name: 'ApplicationOrder' });
+
+@InputType()
+class AnswerInput {
+  @Field()
+  key!: string;
+
+  @Field({ description: 'MULTISELECT: a JSON array of options in the string. CHECKBOX: "true" or "false".' })
+  value!: string;
+}
+
+@InputType()
+class SubmitApplicationInput {
+  @Field()
+  campaignSlug!: string;
+
+  @Field()
+  email!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'The portal password: creates the account, or proves an existing one.' })
+  password!: string;
+
+  @Field(() => [AnswerInput])
+  answers!: AnswerInput[];
+}
+
+@InputType()
+export class ApplicationFilter {
+  @Field(() => ID, { nullable: true })
+  campaignId?: string;
+
+  @Field(() => ApplicationStatus, { nullable: true })
+  status?: ApplicationStatus;
+
+  @Field({ nullable: true, description: 'Matches name, email and answers.' })
+  search?: string;
+}
+
+@InputType()
+class ReviewApplicationsInput {
+  @Field(() => [ID], { nullable: true })
+  ids?: string[];
+
+  @Field(() => ApplicationFilter, { nullable: true, description: 'Every application matching it, instead of ids.' })
+  filter?: ApplicationFilter;
+
+  @Field(() => ReviewDecision)
+  decision!: ReviewDecision;
+
+  @Field(() => String, { nullable: true, description: 'Required to reject.' })
+  reason?: string;
+}
+
+@ObjectType()
+class ReviewItemResult {
+  @Field(() => ID)
+  applicationId!: string;
+
+  @Field()
+  ok!: boolean;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => Enrollment, { nullable: true })
+  enrollment!: Enrollment | null;
+}
+
+@ObjectType()
+class ReviewResult {
+  @Field(() => Int)
+  approvedCount!: number;
+
+  @Field(() => Int)
+  rejectedCount!: number;
+
+  @Field(() => Int)
+  skippedCount!: number;
+
+  @Field(() => [ReviewItemResult])
+  results!: ReviewItemResult[];
+}
+
+@ObjectType()
+class ApplicationCounts {
+  @Field(() => Int)
+  submitted!: number;
+
+  @Field(() => Int)
+  approved!: number;
+
+  @Field(() => Int)
+  rejected!: number;
+}
+
+@ObjectType()
+class ApplicationEvent {
+  @Field({ description: 'SUBMITTED, APPROVED or REJECTED.' })
+  kind!: string;
+
+  @Field()
+  at!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Who reviewed (operator email); null for the applicant or an API key.' })
+  by!: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+}
+
+export const ApplicationConnection = connectionType('Application', Application);
+
+@Resolver(() => Application)
+export class ApplicationsResolver {
+  @Mutation(() => Application, { description: 'Public: apply to a campaign. Also signs the applicant in to the portal (cookie).' })
+  async submitApplication(@Arg('input', () => SubmitApplicationInput) input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<Application> {
+    return (await this.submit(input, ctx)).application;
+  }
+
+  private async submit(input: SubmitApplicationInput, ctx: Context) {
+    const result = await ctx.services.applications.submit(ctx.em, input, ctx.ip);
+    sessionCookie(ctx, 'affiliate', result.token);
+    ctx.em.setFilterParams(TENANT, { merchantId: result.affiliate.merchant.id });
+    return result;
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => ApplicationConnection)
+  async applications(
+    @Arg('filter', () => ApplicationFilter, { nullable: true }) filter: ApplicationFilter | undefined,
+    @Arg('orderBy', () => ApplicationOrder, { defaultValue: ApplicationOrder.SUBMITTED_AT_DESC }) orderBy: ApplicationOrder,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    const direction = orderBy === ApplicationOrder.SUBMITTED_AT_ASC ? 'asc' : 'desc';
+    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction));
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => ApplicationCounts, { description: 'How many applications per status, under the filter (its status ignored).' })
+  applicationCounts(@Arg('filter', () => ApplicationFilter, { nullable: true }) filter: ApplicationFilter | undefined, @Ctx() ctx: Context) {
+    return ctx.services.applications.counts(ctx.em, merchantCaller(ctx).merchantId, filter);
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => Application, { nullable: true })
+  application(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Application).load(id);
+  }
+
+  @Authorized('REVIEWER')
+  @Mutation(() => ReviewResult)
+  reviewApplications(@Arg('input', () => ReviewApplicationsInput) input: ReviewApplicationsInput, @Ctx() ctx: Context) {
+    return ctx.services.applications.review(ctx.em, merchantCaller(ctx), input, ctx.now());
+  }
+
+  @FieldResolver(() => Campaign)
+  async campaign(@Root() a: Application, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Campaign).load(a.campaign.id);
+  }
+
+  @FieldResolver(() => Enrollment, { nullable: true, description: 'The share code, once approved.' })
+  enrollment(@Root() a: Application, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('enrollmentByApplication', (ids: readonly string[]) => ctx.services.applications.enrollmentsByApplication(ctx.em, ids)).load(a.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Shown to the applicant only if the campaign's showRejectionReasonToApplicant is on." })
+  async rejectionReason(@Root() a: Application, @Ctx() ctx: Context) {
+    if (!a.rejectionReason || ctx.caller.kind !== 'affiliate') return a.rejectionReason ?? null;
+    const campaign = await ctx.loaders.byId(Campaign).load(a.campaign.id);
+    return campaign?.showRejectionReasonToApplicant ? a.rejectionReason : null;
+  }
+
+  @Authorized('OPERATOR')
+  @FieldResolver(() => [ApplicationEvent])
+  async history(@Root() a: Application, @Ctx() ctx: Context): Promise<ApplicationEvent[]> {
+    const events: ApplicationEvent[] = [{ kind: ApplicationStatus.SUBMITTED, at: a.submittedAt, by: null, reason: null }];
+    if (a.reviewedAt) {
+      const reviewer = a.reviewedBy ? await ctx.loaders.byId(Operator).load(a.reviewedBy.id) : null;
+      events.push({ kind: a.status, at: a.reviewedAt, by: reviewer?.email ?? null, reason: a.rejectionReason ?? null });
+    }
+    return events;
+  }
+}
+
+@Resolver(() => Enrollment)
+export class EnrollmentResolver {
+  @FieldResolver(() => String, { description: 'The link the affiliate shares: PUBLIC_URL/r/<shareCode>.' })
+  shareUrl(@Root() e: Enrollment, @Ctx() ctx: Context) {
+    return ctx.services.applications.shareUrl(e.shareCode);
+  }
+
+  @FieldResolver(() => Campaign)
+  campaign(@Root() e: Enrollment, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Campaign).load(e.campaign.id);
+  }
+}
+
+@Resolver(() => Me)
+export class MeApplicationsResolver {
+  @FieldResolver(() => [Application])
+  applications(@Ctx() ctx: Context) {
+    return ctx.services.applications.forAffiliate(ctx.em, affiliateCaller(ctx).affiliateId);
+  }
+
+  @FieldResolver(() => [Enrollment])
+  enrollments(@Ctx() ctx: Context) {
+    return ctx.services.applications.enrollmentsOf(ctx.em, affiliateCaller(ctx).affiliateId);
+  }
+}

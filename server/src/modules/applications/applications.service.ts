@@ -1,0 +1,284 @@
+import { Reference, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { DomainError, badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
+import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import type { MerchantCaller } from '../../graphql/context.js';
+import { isUuid, randomCode, uuidv7 } from '../../ids.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { emailSchema, passwordSchema, type AuthService } from '../auth/auth.service.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { RateLimiter } from '../auth/rate-limiter.js';
+import { verifyPassword } from '../auth/secrets.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import { CampaignStatus } from '../campaigns/campaign.enums.js';
+import type { CampaignsService } from '../campaigns/campaigns.service.js';
+import { MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '../campaigns/intake-fields.js';
+import { TENANT } from '../tenancy.js';
+import { Application, ApplicationStatus, type Answer } from './application.entity.js';
+import { Enrollment } from './enrollment.entity.js';
+import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
+
+/** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
+export const SHARE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const SHARE_CODE_LENGTH = 8;
+export const MAX_REVIEW_IDS = 10_000;
+
+export interface ApplicationFilter {
+  campaignId?: string | null;
+  status?: ApplicationStatus | null;
+  search?: string | null;
+}
+
+export interface ReviewInput {
+  ids?: string[] | null;
+  filter?: ApplicationFilter | null;
+  decision: ReviewDecision;
+  reason?: string | null;
+}
+
+export interface ReviewOutcome {
+  applicationId: string;
+  ok: boolean;
+  error: string | null;
+  enrollment: Enrollment | null;
+}
+
+const submitSchema = z.object({
+  campaignSlug: z.string().trim().min(1, 'is required').max(64),
+  email: emailSchema,
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  password: passwordSchema,
+  answers: z
+    .array(z.object({ key: z.string().max(100), value: z.string() }))
+    .max(MAX_INTAKE_FIELDS, `at most ${MAX_INTAKE_FIELDS} answers`),
+});
+
+const filterSchema = z.object({
+  campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
+  status: z.enum(ApplicationStatus).nullish(),
+  search: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
+});
+
+const reviewSchema = z
+  .object({
+    ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'select at least one application').max(MAX_REVIEW_IDS).nullish(),
+    filter: filterSchema.nullish(),
+    decision: z.enum(ReviewDecision),
+    reason: z.string().trim().max(1000, 'must be at most 1000 characters').nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (!r.ids === !r.filter) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'give either ids or filter' });
+    if (r.decision === ReviewDecision.REJECT && !r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
+  });
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A PostgreSQL array literal of values that need no quoting (ids, share codes). */
+const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/** One WHERE clause (table alias `a`) shared by the queue listing and bulk review. */
+function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [string, unknown[]] {
+  const clauses = ['a.merchant_id = ?'];
+  const params: unknown[] = [merchantId];
+  if (filter.campaignId) clauses.push('a.campaign_id = ?') && params.push(filter.campaignId);
+  if (filter.status) clauses.push('a.status = ?') && params.push(filter.status);
+  if (filter.search) clauses.push(`a.search_text like ?`) && params.push(`%${escapeLike(filter.search.toLowerCase())}%`);
+  return [clauses.join(' and '), params];
+}
+
+export class ApplicationsService {
+  private readonly perIp: RateLimiter;
+
+  constructor(
+    private readonly config: Config,
+    private readonly auth: AuthService,
+    private readonly campaigns: CampaignsService,
+  ) {
+    this.perIp = new RateLimiter(config.applyLimitPerIp, 3600_000);
+  }
+
+  shareUrl(code: string): string {
+    return `${this.config.publicUrl}/r/${code}`;
+  }
+
+  /**
+   * A public application: validated against the campaign's form, stored with a snapshot of
+   * that form, and tied to the applicant's portal account (created, or an existing one proven
+   * by its password). Returns a session token for the portal.
+   */
+  async submit(em: EntityManager, input: unknown, ip: string) {
+    if (!this.perIp.hit(ip)) throw new DomainError('RATE_LIMITED', 'Too many applications from this address; try again later');
+    const data = parseInput(submitSchema, input);
+    const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
+    if (!campaign) throw notFound('Campaign');
+    if (campaign.status !== CampaignStatus.ACTIVE) {
+      throw badInput('This campaign is not accepting applications', { campaignSlug: 'is not accepting applications' });
+    }
+    const answers = this.checkAnswers(campaign.intakeFields, data.answers);
+
+    const merchantId = campaign.merchant.id;
+    em.setFilterParams(TENANT, { merchantId });
+    if ((await em.count(Application, { campaign, email: data.email })) > 0) {
+      throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
+    }
+    let affiliate = await em.findOne(Affiliate, { email: data.email });
+    if (affiliate && !(await verifyPassword(data.password, affiliate.passwordHash))) {
+      throw unauthenticated('An account with this email exists: enter its password to apply with it');
+    }
+    affiliate ??= em.create(Affiliate, {
+      merchant: em.getReference(Merchant, merchantId),
+      email: data.email,
+      name: data.name,
+      passwordHash: await this.auth.hashPassword(data.password),
+    });
+    const application = em.create(Application, {
+      merchant: em.getReference(Merchant, merchantId),
+      campaign,
+      affiliate,
+      email: data.email,
+      name: data.name,
+      answers,
+      fieldsSnapshot: campaign.intakeFields,
+      searchText: [data.name, data.email, ...answers.map((a) => a.value ?? '')].join(' ').toLowerCase(),
+    });
+    try {
+      await em.flush();
+    } catch (e) {
+      if (e instanceof UniqueConstraintViolationException) throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
+      throw e;
+    }
+    const token = await this.auth.openAffiliateSession(em, affiliate, new Date());
+    return { application, affiliate, token };
+  }
+
+  private checkAnswers(fields: IntakeField[], given: { key: string; value: string }[]): Answer[] {
+    const fieldErrors: Record<string, string> = {};
+    const byKey = new Map<string, string>();
+    for (const a of given) {
+      if (!fields.some((f) => f.key === a.key)) fieldErrors[`answers.${a.key.slice(0, 100)}`] = 'is not a question on this form';
+      else if (byKey.has(a.key)) fieldErrors[`answers.${a.key}`] = 'is answered twice';
+      byKey.set(a.key, a.value);
+    }
+    const answers: Answer[] = [];
+    for (const field of fields) {
+      const result = checkAnswer(field, byKey.get(field.key));
+      if ('error' in result) fieldErrors[`answers.${field.key}`] = result.error;
+      else answers.push({ key: field.key, label: field.label, value: result.value });
+    }
+    if (Object.keys(fieldErrors).length) {
+      throw badInput(`Some answers need attention: ${Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join('; ')}`, fieldErrors);
+    }
+    return answers;
+  }
+
+  list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc') {
+    const [where, params] = filterSql(merchantId, parseInput(filterSchema, filter ?? {}));
+    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction);
+  }
+
+  /** Counts per status for the queue's tabs, under the same campaign and search filter. */
+  async counts(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined) {
+    const [where, params] = filterSql(merchantId, { ...parseInput(filterSchema, filter ?? {}), status: null });
+    const rows = await em.execute<{ status: ApplicationStatus; n: string }[]>(
+      `select a.status, count(*) as n from application a where ${where} group by a.status`,
+      params,
+    );
+    const count = (s: ApplicationStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { submitted: count(ApplicationStatus.SUBMITTED), approved: count(ApplicationStatus.APPROVED), rejected: count(ApplicationStatus.REJECTED) };
+  }
+
+  /**
+   * Approves or rejects a selection, or every application matching a filter, in one
+   * transaction with a fixed number of statements whatever the count. Applications that may
+   * not make the move (already reviewed) are reported and left as they were.
+   */
+  async review(em: EntityManager, caller: MerchantCaller, input: unknown, now: Date) {
+    const r = parseInput(reviewSchema, input);
+    const to = targetStatus(r.decision);
+    const [where, params] = r.ids
+      ? ['a.merchant_id = ? and a.id = any(?::uuid[])', [caller.merchantId, pgArray(r.ids)]]
+      : filterSql(caller.merchantId, r.filter!);
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await em.transactional(async (tx) => {
+          const rows = await tx.execute<{ id: string; status: ApplicationStatus; campaign_id: string; affiliate_id: string }[]>(
+            `select a.id, a.status, a.campaign_id, a.affiliate_id from application a where ${where} order by a.id for update`,
+            params,
+          );
+          const eligible = rows.filter((row) => canTransition(row.status, to));
+          const ids = eligible.map((row) => row.id);
+          if (ids.length) {
+            await tx.execute(
+              `update application set status = ?, reviewed_at = ?, reviewed_by_id = ?, rejection_reason = ?
+                where id = any(?::uuid[]) and status = any(?::application_status[])`,
+              [to, now, caller.kind === 'operator' ? caller.operatorId : null, r.decision === ReviewDecision.REJECT ? r.reason : null, pgArray(ids), pgArray(sourcesOf(to))],
+              'run',
+            );
+          }
+          const enrollments = new Map<string, Enrollment>();
+          if (to === ApplicationStatus.APPROVED && ids.length) {
+            const rowsToInsert = eligible.map((row) => ({
+              id: uuidv7(now.getTime()),
+              campaign: row.campaign_id,
+              affiliate: row.affiliate_id,
+              application: row.id,
+              code: randomCode(SHARE_CODE_LENGTH, SHARE_CODE_ALPHABET),
+            }));
+            await tx.execute(
+              `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at)
+               select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?
+                 from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)`,
+              [
+                caller.merchantId, now,
+                pgArray(rowsToInsert.map((e) => e.id)), pgArray(rowsToInsert.map((e) => e.campaign)), pgArray(rowsToInsert.map((e) => e.affiliate)),
+                pgArray(rowsToInsert.map((e) => e.application)), pgArray(rowsToInsert.map((e) => e.code)),
+              ],
+              'run',
+            );
+            for (const e of rowsToInsert) {
+              enrollments.set(
+                e.application,
+                Object.assign(new Enrollment(), { id: e.id, shareCode: e.code, createdAt: now, campaign: Reference.createFromPK(Campaign, e.campaign) }),
+              );
+            }
+          }
+          const found = new Set(rows.map((row) => row.id));
+          const results: ReviewOutcome[] = rows.map((row) => {
+            const why = refusal(row.status, to);
+            return { applicationId: row.id, ok: !why, error: why && `The application ${why}`, enrollment: enrollments.get(row.id) ?? null };
+          });
+          for (const id of r.ids ?? []) {
+            if (!found.has(id)) results.push({ applicationId: id, ok: false, error: 'Application not found', enrollment: null });
+          }
+          return {
+            approvedCount: to === ApplicationStatus.APPROVED ? ids.length : 0,
+            rejectedCount: to === ApplicationStatus.REJECTED ? ids.length : 0,
+            skippedCount: results.length - ids.length,
+            results,
+          };
+        });
+      } catch (e) {
+        // A share code collided with an existing one (about 1 in 10^11 per code): draw again.
+        if (e instanceof UniqueConstraintViolationException && /share_code/.test(e.message) && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  forAffiliate(em: EntityManager, affiliateId: string) {
+    return em.find(Application, { affiliate: affiliateId }, { orderBy: { id: 'desc' } });
+  }
+
+  enrollmentsOf(em: EntityManager, affiliateId: string) {
+    return em.find(Enrollment, { affiliate: affiliateId }, { orderBy: { id: 'desc' } });
+  }
+
+  /** Enrollments by application id, for the queue's `enrollment` field (one query per page). */
+  async enrollmentsByApplication(em: EntityManager, applicationIds: readonly string[]) {
+    const rows = await em.find(Enrollment, { application: { $in: [...applicationIds] } });
+    const map = new Map(rows.map((e) => [e.application.id, e]));
+    return applicationIds.map((id) => map.get(id) ?? null);
+  }
+}
