@@ -9,11 +9,12 @@ import { Operator } from '../modules/auth/operator.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { Application } from '../modules/applications/application.entity.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
+import { Click } from '../modules/attribution/click.entity.js';
 import { Campaign } from '../modules/campaigns/campaign.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
-export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, Enrollment];
+export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, Enrollment, Click];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */
 class CountingLogger extends DefaultLogger {

@@ -1,0 +1,90 @@
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { tenantScoped } from '../tenancy.js';
+
+export enum Channel {
+  AFFILIATE = 'AFFILIATE',
+  REFERRAL = 'REFERRAL',
+  NONE = 'NONE',
+}
+registerEnumType(Channel, { name: 'Channel', description: 'AFFILIATE: share links. REFERRAL: customer codes. NONE: unattributed.' });
+
+/**
+ * One followed share link. Append-only and written in batches by the click log, so it keeps
+ * plain id columns without foreign keys: the redirect's hot path never waits on them.
+ */
+@Entity()
+@tenantScoped
+@ObjectType()
+@Index({ properties: ['merchantId', 'visitorId', 'occurredAt'] })
+@Index({ properties: ['enrollmentId', 'occurredAt'] })
+@Index({ properties: ['affiliateId', 'occurredAt'] })
+export class Click {
+  /** UUIDv7, handed to the shopper as `sorae_click`: time-sortable. */
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid', fieldName: 'merchant_id' })
+  merchantId!: string;
+
+  @Property({ type: 'uuid' })
+  enrollmentId!: string;
+
+  @Field(() => ID)
+  @Property({ type: 'uuid' })
+  affiliateId!: string;
+
+  @Field(() => ID)
+  @Property({ type: 'uuid' })
+  campaignId!: string;
+
+  @Field(() => Channel)
+  @Enum({ items: () => Channel, nativeEnumName: 'channel' })
+  channel!: Channel;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  referer?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 200, nullable: true })
+  utmSource?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 200, nullable: true })
+  utmMedium?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 200, nullable: true })
+  utmCampaign?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 200, nullable: true })
+  utmTerm?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ length: 200, nullable: true })
+  utmContent?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  userAgent?: string | null;
+
+  /** HMAC-SHA256 of the IP with a server secret: raw addresses are never stored. */
+  @Property({ length: 64 })
+  ipHash!: string;
+
+  @Field()
+  @Property({ length: 64 })
+  visitorId!: string;
+
+  /** Known crawlers: logged for reporting, never win attribution. */
+  @Field()
+  @Property()
+  isBot!: boolean;
+}
