@@ -9,15 +9,11 @@ export class Migration20261123225408 extends Migration {
     this.addSql(`create index "click_enrollment_id_occurred_at_index" on "click" ("enrollment_id", "occurred_at");`);
     this.addSql(`create index "click_merchant_id_visitor_id_occurred_at_index" on "click" ("merchant_id", "visitor_id", "occurred_at");`);
 
-    this.addSql(`drop index "application_merchant_id_id_index";`);
-    this.addSql(`drop index "application_search_text_trgm";`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop table if exists "click" cascade;`);
 
-    this.addSql(`create index "application_merchant_id_id_index" on "application" ("merchant_id", "id");`);
-    this.addSql(`create index "application_search_text_trgm" on "application" ("search_text");`);
 
     this.addSql(`drop type "channel";`);
   }

@@ -33,6 +33,11 @@ export class Answer {
 @Unique({ properties: ['campaign', 'email'] })
 @Index({ properties: ['merchant', 'status'] })
 @Index({ properties: ['campaign', 'status'] })
+@Index({ properties: ['merchant', 'id'] })
+@Index({
+  name: 'application_search_text_trgm',
+  expression: 'create index "application_search_text_trgm" on "application" using gin ("search_text" gin_trgm_ops)',
+})
 export class Application {
   [OptionalProps]?: 'id' | 'status' | 'submittedAt';
 
