@@ -1,0 +1,43 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RequireSession } from '../features/auth/components/RequireSession';
+import { SignInRoute } from '../features/auth/routes/SignInRoute';
+import { CampaignsRoute } from '../features/campaigns/routes/CampaignsRoute';
+import { NewCampaignRoute } from '../features/campaigns/routes/NewCampaignRoute';
+import { CampaignRoute } from '../features/campaigns/routes/CampaignRoute';
+import { ApplicationsRoute } from '../features/applications/routes/ApplicationsRoute';
+import { AffiliatesRoute } from '../features/affiliates/routes/AffiliatesRoute';
+import { CommissionsRoute } from '../features/commissions/routes/CommissionsRoute';
+import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
+import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
+import { AppLayout } from './AppLayout';
+import { NotFound } from './NotFound';
+
+export const BASENAME = '/admin';
+
+export function createRouter() {
+  return createBrowserRouter(
+    [
+      { path: '/sign-in', element: <SignInRoute /> },
+      {
+        element: (
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/campaigns" replace /> },
+          { path: 'campaigns', element: <CampaignsRoute /> },
+          { path: 'campaigns/new', element: <NewCampaignRoute /> },
+          { path: 'campaigns/:campaignId', element: <CampaignRoute /> },
+          { path: 'applications', element: <ApplicationsRoute /> },
+          { path: 'affiliates', element: <AffiliatesRoute /> },
+          { path: 'commissions', element: <CommissionsRoute /> },
+          { path: 'payouts', element: <PayoutsRoute /> },
+          { path: 'settings', element: <SettingsRoute /> },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ],
+    { basename: BASENAME },
+  );
+}

@@ -1,0 +1,13 @@
+import { createContext, useContext } from 'react';
+import type { CurrentUserQuery } from '../../../gql/graphql';
+
+export type SessionUser = NonNullable<CurrentUserQuery['currentUser']>;
+
+export const SessionContext = createContext<SessionUser | null>(null);
+
+/** The signed-in operator; only inside <RequireSession>. */
+export function useSession(): SessionUser {
+  const user = useContext(SessionContext);
+  if (!user) throw new Error('useSession() outside <RequireSession>');
+  return user;
+}

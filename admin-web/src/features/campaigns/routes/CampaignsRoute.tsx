@@ -1,0 +1,20 @@
+import { Link } from 'react-router';
+import { PageHeader } from '../../../components/feedback';
+import { CampaignsTable } from '../components/CampaignsTable';
+
+export function CampaignsRoute() {
+  return (
+    <>
+      <PageHeader
+        title="Campaigns"
+        description="Each campaign has its own commission, attribution window, payout schedule and application form."
+        actions={
+          <Link to="/campaigns/new" className="btn btn--primary" data-testid="new-campaign">
+            New campaign
+          </Link>
+        }
+      />
+      <CampaignsTable />
+    </>
+  );
+}
