@@ -1,0 +1,10 @@
+import { Link } from 'react-router';
+import { EmptyState } from '../components/feedback';
+
+export function NotFound() {
+  return (
+    <EmptyState title="Page not found" testId="not-found">
+      <Link to="/applications">Go to my applications</Link>
+    </EmptyState>
+  );
+}

@@ -1,0 +1,22 @@
+import { useLocation, useNavigate } from 'react-router';
+import { SignInForm } from '../components/SignInForm';
+
+export function SignInRoute() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from;
+  const target = from && from !== '/sign-in' ? from : '/applications';
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <div className="brand brand--large">
+          <span className="brand__mark" aria-hidden="true">空</span>
+          <span>Sorae Partner Portal</span>
+        </div>
+        <h1>Sign in</h1>
+        <p className="muted">Follow your applications, share links, commissions and payouts.</p>
+        <SignInForm onSignedIn={() => navigate(target, { replace: true })} />
+      </div>
+    </main>
+  );
+}
