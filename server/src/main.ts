@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { DEMO_AFFILIATE } from './seed/demo.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
@@ -13,7 +14,10 @@ const lines = [
   `  Portal:   ${config.publicUrl}/portal/`,
   `  GraphQL:  ${config.publicUrl}/graphql`,
 ];
-if (!config.production && config.admin.password) lines.push(`  Sign in:  ${config.admin.email} / ${config.admin.password}`);
+if (config.seedDemo) {
+  lines.push(`  Admin sign-in:   ${config.admin.email} / ${config.admin.password}`);
+  lines.push(`  Portal sign-in:  ${DEMO_AFFILIATE.email} / ${DEMO_AFFILIATE.password}`);
+}
 console.log(lines.join('\n') + '\n');
 
 let stopping = false;

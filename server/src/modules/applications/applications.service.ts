@@ -109,6 +109,11 @@ export class ApplicationsService {
    */
   async submit(em: EntityManager, input: unknown, ip: string) {
     if (!this.perIp.hit(ip)) throw new DomainError('RATE_LIMITED', 'Too many applications from this address; try again later');
+    return this.apply(em, input);
+  }
+
+  /** The submission itself, without the per-address limit (the demo seed applies many at once). */
+  async apply(em: EntityManager, input: unknown) {
     const data = parseInput(submitSchema, input);
     const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
     if (!campaign) throw notFound('Campaign');

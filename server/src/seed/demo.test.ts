@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test/harness.js';
+import { DEMO_AFFILIATE } from './demo.js';
+
+describe('demo seed', () => {
+  let app: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    app = await startTestApp({ SEED_DEMO: 'true', ADMIN_EMAIL: 'demo-owner@example.test' });
+    const r = await app.gql(`mutation { signIn(email: "demo-owner@example.test", password: "bootstrap-password") { token } }`);
+    token = r.data!.signIn.token;
+  });
+  afterAll(() => app?.close());
+
+  it('gives a new user a campaign and applications in every status', async () => {
+    const r = await app.gql(`{ campaigns { edges { node { slug intakeFields { key } } } } applicationCounts { submitted approved rejected } }`, {}, token);
+    expect(r.data!.campaigns.edges[0].node.intakeFields.map((f: { key: string }) => f.key)).toEqual(['social_profile', 'audience_size', 'content_category', 'pitch']);
+    expect(r.data!.applicationCounts).toEqual({ submitted: 10, approved: 12, rejected: 8 });
+  });
+
+  it('lets the demo affiliate sign in to the portal and see a share link', async () => {
+    const r = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: DEMO_AFFILIATE.email, p: DEMO_AFFILIATE.password });
+    const me = await app.gql(`{ me { enrollments { shareUrl } } }`, {}, r.data!.affiliateSignIn.token);
+    expect(me.data!.me.enrollments[0].shareUrl).toMatch(/\/r\/[A-Z0-9]{8}$/);
+  });
+});
