@@ -1,0 +1,491 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import Stripe from 'stripe';
+import { apiError, executionError, keyHint, messageForCode, StripeHttpError, type StripeErrorBody } from './errors.js';
+import { canonicalParams, decodeForm, type FormParams } from './form.js';
+import { errorResponse, IdempotencyStore, type SavedResponse } from './idempotency.js';
+import { RateLimiter } from './rate-limiter.js';
+import { LIST_PARAMS, StripeState, allowOnly, paginate, str, stripeId, type Emitted } from './store.js';
+import { WebhookDispatcher, type FlushOrder, type StripeEvent } from './webhooks.js';
+
+export interface StripeEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Requests per second per endpoint before 429 (Stripe's default is 25); 0 disables. */
+  rate?: number;
+  /** Where events are POSTed (the server's /webhooks/stripe); none: events are only recorded. */
+  webhookUrl?: string;
+  /** The endpoint secret (`whsec_…`) events are signed with. */
+  webhookSecret: string;
+  /** Platform balance per currency in minor units; default 1,000,000,000.00 USD and EUR. */
+  initialBalance?: Record<string, number>;
+  log?: Logger;
+  /** Injectable clock (ms), for rate windows, `created` and idempotency expiry in tests. */
+  now?: () => number;
+  /** Delays before each webhook retry; its length is the number of retries. */
+  webhookRetryDelaysMs?: number[];
+}
+
+export interface StripeEmulator {
+  url: string;
+  port: number;
+  /** A key the emulator accepts (any `sk_test_…` works). */
+  secretKey: string;
+  setWebhookUrl(url: string | undefined): void;
+  setRate(rate: number): void;
+  /** Resolves once no webhook delivery is in flight or scheduled. */
+  webhooksIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type FaultMode = 'error' | 'http_500' | 'timeout_after_commit' | 'delay';
+export interface Fault {
+  id: string;
+  op: string;
+  destination?: string;
+  mode: FaultMode;
+  code?: string;
+  message?: string;
+  type?: StripeErrorBody['type'];
+  /** How many matching requests it hits before it is spent. */
+  times: number;
+  delayMs?: number;
+}
+
+const FAULT_MODES: FaultMode[] = ['error', 'http_500', 'timeout_after_commit', 'delay'];
+const DEFAULT_SECRET_KEY = 'sk_test_sorae_emulator';
+const MAX_BODY = 1024 * 1024;
+
+interface Ctx {
+  params: FormParams;
+  path: Record<string, string>;
+  apiKey: string;
+  idempotencyKey: string | null;
+  baseUrl: string;
+}
+interface Result {
+  body: unknown;
+  emitted?: Emitted[];
+}
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  names: string[];
+  /** Rate-limit bucket and the op name faults refer to. */
+  op: string;
+  handler: (ctx: Ctx) => Result;
+}
+
+export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
+  const now = opts.now ?? Date.now;
+  const log = opts.log;
+  const state = new StripeState(opts.initialBalance ?? { usd: 100_000_000_000, eur: 100_000_000_000 }, now);
+  const idempotency = new IdempotencyStore(now);
+  const limiter = new RateLimiter(opts.rate ?? 25, now);
+  const webhooks = new WebhookDispatcher({ url: opts.webhookUrl, secret: opts.webhookSecret, now, log, retryDelaysMs: opts.webhookRetryDelaysMs });
+  const events: StripeEvent[] = [];
+  let faults: Fault[] = [];
+  const shutdown = new AbortController();
+  let baseUrl = '';
+
+  const emit = (emitted: Emitted[] | undefined, requestId: string | null, idempotencyKey: string | null) => {
+    for (const e of emitted ?? []) {
+      const event: StripeEvent = {
+        id: stripeId('evt'),
+        object: 'event',
+        ...(e.account ? { account: e.account } : {}),
+        api_version: Stripe.API_VERSION,
+        created: Math.floor(now() / 1000),
+        data: { object: e.object, ...(e.previous ? { previous_attributes: e.previous } : {}) },
+        livemode: false,
+        pending_webhooks: webhooks.url ? 1 : 0,
+        request: { id: requestId, idempotency_key: idempotencyKey },
+        type: e.type,
+      };
+      events.push(event);
+      webhooks.send(event);
+    }
+  };
+
+  const routes: Route[] = [
+    route('POST', '/v1/accounts', 'accounts.create', ({ params }) => ({ body: state.createAccount(params) })),
+    route('GET', '/v1/accounts/:id', 'accounts.retrieve', ({ path }) => ({ body: structuredClone(state.getAccount(path.id!)) })),
+    route('POST', '/v1/accounts/:id', 'accounts.update', ({ path, params }) => {
+      const { account, emitted } = state.updateAccount(path.id!, params);
+      return { body: account, emitted };
+    }),
+    route('POST', '/v1/account_links', 'accountLinks.create', ({ params, baseUrl: b }) => ({ body: state.createAccountLink(params, b) })),
+    route('POST', '/v1/transfers', 'transfers.create', ({ params, idempotencyKey, apiKey }) => {
+      const { transfer, emitted } = state.createTransfer(params, idempotencyKey, keyHint(apiKey));
+      return { body: transfer, emitted };
+    }),
+    route('GET', '/v1/transfers', 'transfers.list', ({ params }) => ({ body: state.listTransfers(params) })),
+    route('GET', '/v1/transfers/:id', 'transfers.retrieve', ({ path }) => ({ body: state.getTransfer(path.id!) })),
+    route('POST', '/v1/transfers/:id', 'transfers.update', ({ path, params }) => ({ body: state.updateTransfer(path.id!, params) })),
+    route('POST', '/v1/transfers/:id/reversals', 'transfers.createReversal', ({ path, params }) => {
+      const { reversal, emitted } = state.createReversal(path.id!, params);
+      return { body: reversal, emitted };
+    }),
+    route('GET', '/v1/transfers/:id/reversals', 'transfers.listReversals', ({ path, params }) => ({ body: state.listReversals(path.id!, params) })),
+    route('GET', '/v1/balance', 'balance.retrieve', () => ({ body: state.getBalance() })),
+    route('GET', '/v1/events', 'events.list', ({ params }) => {
+      allowOnly(params, ['type', 'created', ...LIST_PARAMS]);
+      const type = str(params, 'type');
+      const matching = [...events].reverse().filter((e) => !type || e.type === type);
+      return { body: paginate(matching, params, '/v1/events') };
+    }),
+    route('GET', '/v1/events/:id', 'events.retrieve', ({ path }) => {
+      const e = events.find((x) => x.id === path.id);
+      if (!e) throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such event: '${path.id}'`, param: 'id' }, false);
+      return { body: e };
+    }),
+  ];
+
+  const takeFault = (op: string, params: FormParams, path: Record<string, string>): Fault | undefined => {
+    const target = typeof params.destination === 'string' ? params.destination : (path.id ?? (typeof params.account === 'string' ? params.account : undefined));
+    const fault = faults.find((f) => f.op === op && (!f.destination || f.destination === target));
+    if (!fault) return undefined;
+    if (--fault.times <= 0) faults = faults.filter((f) => f !== fault);
+    return fault;
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const requestId = stripeId('req', 15);
+    const version = header(req, 'stripe-version') ?? Stripe.API_VERSION;
+    const idempotencyKey = header(req, 'idempotency-key') ?? null;
+    const base: Record<string, string> = { 'request-id': requestId, 'stripe-version': version };
+    if (idempotencyKey) base['idempotency-key'] = idempotencyKey;
+    const send = (r: SavedResponse, extra: Record<string, string> = {}) => sendJson(res, r.status, r.body, { ...r.headers, ...base, ...extra });
+    const fail = (err: StripeHttpError) => send(errorResponse(err, requestId));
+
+    const apiKey = authenticate(req);
+    if (typeof apiKey !== 'string') return fail(apiKey);
+
+    const method = req.method ?? 'GET';
+    const match = matchRoute(routes, method, url.pathname);
+    if (!match) {
+      return fail(
+        new StripeHttpError(
+          404,
+          { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` },
+          false,
+        ),
+      );
+    }
+    const { route: r, path } = match;
+    if (!limiter.tryAcquire(r.op)) {
+      return fail(
+        new StripeHttpError(
+          429,
+          { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.', doc_url: 'https://stripe.com/docs/error-codes/rate-limit' },
+          false,
+        ),
+      );
+    }
+    let params: FormParams;
+    try {
+      params = method === 'GET' ? decodeForm(url.search.slice(1)) : decodeForm(await readBody(req));
+    } catch (err) {
+      if (err instanceof StripeHttpError) return fail(err);
+      throw err;
+    }
+    const ctx: Ctx = { params, path, apiKey, idempotencyKey, baseUrl };
+
+    // Stripe honours idempotency keys on POST only.
+    const keyed = method === 'POST' && idempotencyKey !== null;
+    if (keyed) {
+      const begun = idempotency.begin(apiKey, idempotencyKey, `${method} ${url.pathname}`, canonicalParams(params));
+      if (begun.kind === 'replay') {
+        log?.debug({ op: r.op, idempotencyKey }, 'stripe emulator: idempotent replay');
+        return send(begun.response, { 'idempotent-replayed': 'true', 'original-request': begun.response.headers['request-id'] ?? requestId });
+      }
+      if (begun.kind === 'in_flight') {
+        return fail(
+          new StripeHttpError(
+            409,
+            {
+              type: 'idempotency_error',
+              code: 'idempotency_key_in_use',
+              message: 'There is currently another in-progress request using this idempotency key. Please try again later.',
+            },
+            false,
+            { 'stripe-should-retry': 'true' },
+          ),
+        );
+      }
+      if (begun.kind === 'mismatch') {
+        const message = begun.sameEndpoint
+          ? `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`
+          : `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${begun.endpoint}'). Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`;
+        return fail(new StripeHttpError(400, { type: 'idempotency_error', message }, false));
+      }
+    }
+
+    const fault = takeFault(r.op, params, path);
+    let hold = false;
+    let response: SavedResponse;
+    try {
+      if (fault?.mode === 'delay') await sleep(fault.delayMs ?? 1000, undefined, { signal: shutdown.signal });
+      if (fault?.mode === 'error') {
+        const dest = typeof params.destination === 'string' ? params.destination : path.id;
+        const known = messageForCode(fault.code ?? 'account_invalid', { destination: dest, keyHint: keyHint(apiKey) });
+        throw executionError(fault.code ?? 'account_invalid', fault.message ?? known.message, known.param, fault.type ?? 'invalid_request_error');
+      }
+      if (fault?.mode === 'http_500') throw apiError();
+      const result = r.handler(ctx);
+      response = { status: 200, body: result.body, headers: { 'request-id': requestId } };
+      emit(result.emitted, requestId, idempotencyKey);
+      hold = fault?.mode === 'timeout_after_commit';
+    } catch (err) {
+      if (!(err instanceof StripeHttpError)) {
+        if (keyed) idempotency.release(apiKey, idempotencyKey);
+        if (shutdown.signal.aborted) return void res.destroy();
+        throw err;
+      }
+      response = errorResponse(err, requestId);
+      if (keyed && !err.saved) {
+        idempotency.release(apiKey, idempotencyKey);
+        return send(response);
+      }
+    }
+    if (keyed) idempotency.complete(apiKey, idempotencyKey, response);
+    log?.debug({ op: r.op, status: response.status, idempotencyKey, fault: fault?.mode }, 'stripe emulator: request');
+    // The request committed but the client never hears back; close() destroys the socket.
+    if (hold) return;
+    send(response);
+  }
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const p = url.pathname;
+    const json = async (): Promise<Record<string, unknown>> => {
+      const text = await readBody(req);
+      if (!text) return {};
+      const parsed: unknown = JSON.parse(text);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('body must be a JSON object');
+      return parsed as Record<string, unknown>;
+    };
+    const ok = (body: unknown) => sendJson(res, 200, body);
+    const bad = (message: string) => sendJson(res, 400, { error: { message } });
+
+    const onboard = /^\/_emulator\/onboard\/([^/]+)$/.exec(p);
+    if (method === 'GET' && onboard) {
+      const opened = state.openLink(decodeURIComponent(onboard[1]!));
+      if (!opened) return sendJson(res, 404, { error: { message: 'Unknown or expired account link' } });
+      emit(opened.emitted, null, null);
+      res.writeHead(302, { location: opened.redirect, 'content-length': '0' });
+      return void res.end();
+    }
+    if (method === 'GET' && p === '/_emulator/transfers') {
+      return ok({ data: state.transfers.map((t) => ({ ...t, idempotency_key: state.transferKeys.get(t.id) ?? null })) });
+    }
+    if (p === '/_emulator/faults') {
+      if (method === 'GET') return ok({ data: faults });
+      if (method === 'DELETE') {
+        faults = [];
+        return ok({ data: faults });
+      }
+      if (method === 'POST') {
+        let body: Record<string, unknown>;
+        try {
+          body = await json();
+        } catch (err) {
+          return bad(String(err));
+        }
+        const mode = body.mode as FaultMode;
+        if (typeof body.op !== 'string' || !body.op) return bad('op is required, e.g. "transfers.create"');
+        if (!FAULT_MODES.includes(mode)) return bad(`mode must be one of ${FAULT_MODES.join(', ')}`);
+        const times = body.times === undefined ? 1 : body.times;
+        if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) return bad('times must be a positive integer');
+        const fault: Fault = {
+          id: stripeId('fault', 12),
+          op: body.op,
+          mode,
+          times,
+          ...(typeof body.destination === 'string' ? { destination: body.destination } : {}),
+          ...(typeof body.code === 'string' ? { code: body.code } : {}),
+          ...(typeof body.message === 'string' ? { message: body.message } : {}),
+          ...(body.type === 'card_error' || body.type === 'invalid_request_error' ? { type: body.type } : {}),
+          ...(typeof body.delayMs === 'number' ? { delayMs: body.delayMs } : {}),
+        };
+        faults.push(fault);
+        return ok(fault);
+      }
+    }
+    if (method === 'POST' && p === '/_emulator/reset') {
+      state.reset();
+      idempotency.clear();
+      limiter.reset();
+      webhooks.reset();
+      events.length = 0;
+      faults = [];
+      return ok({ ok: true });
+    }
+    const accountOp = /^\/_emulator\/accounts\/([^/]+)\/(restrict|enable|deauthorize)$/.exec(p);
+    if (method === 'POST' && accountOp) {
+      const id = accountOp[1]!;
+      try {
+        const emitted = accountOp[2] === 'restrict' ? state.restrict(id) : accountOp[2] === 'enable' ? state.enable(id) : state.deauthorize(id);
+        emit(emitted, null, null);
+        return ok({ ok: true, events: emitted.map((e) => e.type) });
+      } catch (err) {
+        if (err instanceof StripeHttpError) return sendJson(res, err.status, err.body());
+        throw err;
+      }
+    }
+    if (method === 'POST' && p === '/_emulator/balance') {
+      const body = await json().catch(() => null);
+      if (!body || typeof body.currency !== 'string' || typeof body.amount !== 'number') return bad('{ currency, amount } required');
+      state.adjustBalance(body.currency, body.amount);
+      return ok(state.getBalance());
+    }
+    if (method === 'GET' && p === '/_emulator/events') {
+      return ok({ data: events, deliveries: webhooks.deliveries, held: webhooks.heldCount });
+    }
+    if (method === 'POST' && p === '/_emulator/webhooks/redeliver') {
+      const body = await json().catch(() => null);
+      if (!body) return bad('body must be a JSON object');
+      const ids = Array.isArray(body.ids) ? body.ids.filter((x): x is string => typeof x === 'string') : null;
+      const type = typeof body.type === 'string' ? body.type : null;
+      const times = typeof body.times === 'number' && body.times > 0 ? Math.floor(body.times) : 1;
+      const chosen = events.filter((e) => (!ids || ids.includes(e.id)) && (!type || e.type === type));
+      if (body.order === 'reverse') chosen.reverse();
+      for (let i = 0; i < times; i++) for (const e of chosen) webhooks.send(e);
+      return ok({ redelivered: chosen.length * times });
+    }
+    if (method === 'POST' && p === '/_emulator/webhooks/pause') {
+      webhooks.pause();
+      return ok({ paused: true });
+    }
+    if (method === 'POST' && p === '/_emulator/webhooks/resume') {
+      const body = await json().catch(() => ({}) as Record<string, unknown>);
+      const order: FlushOrder = body.order === 'reverse' || body.order === 'shuffle' ? body.order : 'fifo';
+      return ok({ released: webhooks.resume(order) });
+    }
+    if (method === 'POST' && p === '/_emulator/config') {
+      const body = await json().catch(() => null);
+      if (!body) return bad('body must be a JSON object');
+      if (typeof body.rate === 'number') limiter.setRate(body.rate);
+      if (typeof body.webhookUrl === 'string') webhooks.url = body.webhookUrl;
+      return ok({ ok: true });
+    }
+    return sendJson(res, 404, { error: { message: `Unknown emulator control route ${method} ${p}` } });
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const handler = url.pathname.startsWith('/_emulator/') ? handleControl : handleApi;
+    handler(req, res, url).catch((err: unknown) => {
+      log?.error({ err }, 'stripe emulator: unexpected failure');
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: { type: 'api_error', message: 'Emulator failure' } });
+    });
+  });
+  // Idempotency entries expire after 24 h; sweep them hourly so memory stays bounded.
+  const sweeper = setInterval(() => idempotency.prune(), 60 * 60 * 1000);
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+  log?.info({ url: baseUrl, rate: opts.rate ?? 25 }, 'stripe emulator listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    port: address.port,
+    secretKey: DEFAULT_SECRET_KEY,
+    setWebhookUrl: (u) => {
+      webhooks.url = u;
+    },
+    setRate: (rate) => limiter.setRate(rate),
+    webhooksIdle: () => webhooks.idle(),
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        shutdown.abort();
+        await webhooks.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Held (timeout_after_commit) and keep-alive sockets would keep close() waiting.
+        server.closeAllConnections();
+        await closed;
+      })()),
+  };
+}
+
+function route(method: Route['method'], template: string, op: string, handler: Route['handler']): Route {
+  const names: string[] = [];
+  const source = template.replace(/:(\w+)/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { method, pattern: new RegExp(`^${source}$`), names, op, handler };
+}
+
+function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; path: Record<string, string> } | null {
+  for (const r of routes) {
+    if (r.method !== method) continue;
+    const m = r.pattern.exec(pathname);
+    if (!m) continue;
+    const path: Record<string, string> = {};
+    r.names.forEach((n, i) => (path[n] = decodeURIComponent(m[i + 1]!)));
+    return { route: r, path };
+  }
+  return null;
+}
+
+/** Bearer (or Basic, as Stripe also accepts) with any `sk_test_` key; else Stripe's 401. */
+function authenticate(req: IncomingMessage): string | StripeHttpError {
+  const auth = header(req, 'authorization');
+  const unauthorized = (message: string) =>
+    new StripeHttpError(401, { type: 'invalid_request_error', message }, false, { 'www-authenticate': 'Bearer realm="Stripe"' });
+  if (!auth) {
+    return unauthorized(
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+    );
+  }
+  let key = '';
+  const [scheme, value = ''] = auth.split(' ', 2);
+  if (scheme?.toLowerCase() === 'bearer') key = value.trim();
+  else if (scheme?.toLowerCase() === 'basic') key = Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
+  if (!key) return unauthorized('Invalid API Key provided: (empty)');
+  if (!key.startsWith('sk_test_')) return unauthorized(`Invalid API Key provided: ${keyHint(key)}`);
+  return key;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new StripeHttpError(413, { type: 'invalid_request_error', message: 'Request body too large' }, false);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-cache, no-store',
+  });
+  res.end(text);
+}

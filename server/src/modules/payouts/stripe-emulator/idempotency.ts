@@ -1,0 +1,76 @@
+import type { StripeHttpError } from './errors.js';
+
+/** A saved answer to replay: status, JSON body and the headers that belong to it. */
+export interface SavedResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+interface Entry {
+  endpoint: string;
+  fingerprint: string;
+  createdAt: number;
+  response: SavedResponse | null; // null while the first request is still executing
+}
+
+export type Begin =
+  | { kind: 'new' }
+  | { kind: 'replay'; response: SavedResponse }
+  | { kind: 'in_flight' }
+  | { kind: 'mismatch'; endpoint: string; sameEndpoint: boolean };
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Stripe's idempotency layer: the first request for a key reserves it; its result (success or
+ * an error from execution) is saved for 24 h and replayed. Keys are scoped per API key, like
+ * Stripe scopes them per account.
+ */
+export class IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number) {}
+
+  begin(scope: string, key: string, endpoint: string, fingerprint: string): Begin {
+    const id = `${scope}\u0000${key}`;
+    const t = this.now();
+    const found = this.entries.get(id);
+    if (found && t - found.createdAt >= IDEMPOTENCY_TTL_MS) this.entries.delete(id);
+    const entry = this.entries.get(id);
+    if (!entry) {
+      this.entries.set(id, { endpoint, fingerprint, createdAt: t, response: null });
+      return { kind: 'new' };
+    }
+    if (entry.endpoint !== endpoint || entry.fingerprint !== fingerprint)
+      return { kind: 'mismatch', endpoint: entry.endpoint, sameEndpoint: entry.endpoint === endpoint };
+    if (!entry.response) return { kind: 'in_flight' };
+    return { kind: 'replay', response: entry.response };
+  }
+
+  /** Saves the result of an executed request. */
+  complete(scope: string, key: string, response: SavedResponse): void {
+    const entry = this.entries.get(`${scope}\u0000${key}`);
+    if (entry) entry.response = response;
+  }
+
+  /** Frees the key: the request never began executing (validation error), so nothing is saved. */
+  release(scope: string, key: string): void {
+    const id = `${scope}\u0000${key}`;
+    if (this.entries.get(id)?.response === null) this.entries.delete(id);
+  }
+
+  /** Drops expired entries, so a long-running emulator does not grow without bound. */
+  prune(): void {
+    const t = this.now();
+    for (const [id, e] of this.entries) if (e.response && t - e.createdAt >= IDEMPOTENCY_TTL_MS) this.entries.delete(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export function errorResponse(err: StripeHttpError, requestId: string): SavedResponse {
+  return { status: err.status, body: err.body(), headers: { ...err.headers, 'request-id': requestId } };
+}
