@@ -1,0 +1,48 @@
+// Shared benchmark plumbing: a PostgreSQL server (DATABASE_URL or a disposable cluster), a
+// fresh database, and the real server started in-process from server/dist.
+import pg from 'pg';
+import { findPostgresBin, startCluster } from '../scripts/pg-cluster.mjs';
+
+export async function postgres() {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop() {} };
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('Benchmarks need PostgreSQL: set DATABASE_URL or install the server (apt-get install postgresql)');
+  return startCluster(bin);
+}
+
+export async function freshDatabase(adminUrl, name) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function startServer(databaseUrl, env = {}) {
+  const { createApp } = await import('../server/dist/app.js');
+  const { loadConfig } = await import('../server/dist/config.js');
+  const config = loadConfig({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl,
+    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10',
+    LOG_LEVEL: 'error', DB_POOL_MAX: '20', SIGNIN_LIMIT_PER_IP: '1000000', APPLY_LIMIT_PER_IP: '1000000', ...env,
+  });
+  return createApp({ config });
+}
+
+export async function gql(url, query, variables, token) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { data: body.data, statements: Number(res.headers.get('x-sql-statements')) };
+}
+
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
