@@ -18,7 +18,7 @@ export function AppLayout() {
     <div className="shell">
       <aside className="sidebar">
         <div className="brand">
-          <span className="brand__mark" aria-hidden="true">空</span>
+          <span className="brand__mark" aria-hidden="true">S</span>
           <span>Sorae</span>
         </div>
         <p className="sidebar__merchant" data-testid="merchant-name">

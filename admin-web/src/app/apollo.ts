@@ -15,12 +15,12 @@ export function createApolloClient(): ApolloClient {
   });
 
   let client: ApolloClient;
-  // A session that ends mid-use (expired, signed out elsewhere): mark nobody signed in, and
-  // <RequireSession> sends the operator to the sign-in page.
+  // A session that ends mid-use (expired, signed out elsewhere): ask `currentUser` again; its
+  // UNAUTHENTICATED makes <RequireSession> send the operator to the sign-in page.
   const sessionEnded = new ErrorLink(({ error, operation }) => {
     if (operation.operationName === 'SignIn' || operation.operationName === 'CurrentUser') return;
     if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
-      client.writeQuery({ query: CurrentUserDocument, data: { currentUser: null } });
+      void client.refetchQueries({ include: [CurrentUserDocument] });
     }
   });
 

@@ -11,7 +11,7 @@ export function AppLayout() {
     <div className="shell">
       <aside className="sidebar">
         <div className="brand">
-          <span className="brand__mark" aria-hidden="true">空</span>
+          <span className="brand__mark" aria-hidden="true">S</span>
           <span>Sorae Partners</span>
         </div>
         <p className="sidebar__merchant">Partner portal</p>

@@ -1,5 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
+import { useNavigate } from 'react-router';
 import { graphql } from '../../../gql';
 
 export const CurrentUserDocument = graphql(`
@@ -44,15 +45,17 @@ export const SignOutDocument = graphql(`
 /** Ends the session (the server clears its cookie) and forgets everything cached for it. */
 export function useSignOut() {
   const client = useApolloClient();
+  const navigate = useNavigate();
   const [signOut, state] = useMutation(SignOutDocument);
   const run = useCallback(async () => {
     try {
       await signOut();
-    } finally {
-      // Whatever the answer, nothing of this session may linger in the cache.
-      await client.clearStore();
-      client.writeQuery({ query: CurrentUserDocument, data: { currentUser: null } });
+    } catch {
+      // Already signed out (or unreachable): leaving the app is still what the operator asked.
     }
-  }, [client, signOut]);
+    navigate('/sign-in', { replace: true });
+    // Nothing of this session may linger in the cache for the next operator.
+    await client.clearStore();
+  }, [client, navigate, signOut]);
   return [run, state] as const;
 }

@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { adminUrl, createDatabase, dropDatabase, withDatabase } from '../../server/src/test/databases.js';
+import { adminDist, artifactsDir, portalDist, repoRoot, serverEntry } from './paths.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; fieldErrors?: Record<string, string> } }[];
+}
+
+/** The whole Sorae system, running as `node server/dist/main.js` on its own fresh database. */
+export interface System {
+  /** e.g. http://127.0.0.1:41234 (also the server's PUBLIC_URL). */
+  baseUrl: string;
+  adminUrl: string;
+  portalUrl: string;
+  admin: { email: string; password: string };
+  databaseName: string;
+  /** Where this run's server log and screenshots go. */
+  artifacts: string;
+  /** POST /graphql as an outside client: no cookie, optional extra headers (e.g. Authorization). */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Last lines the server printed (for failure messages). */
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Names the artifacts folder: e2e/artifacts/<name>/. */
+  name: string;
+  /** Extra environment for the server (overrides the defaults below). */
+  env?: Record<string, string>;
+  startupTimeoutMs?: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function slugOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/**
+ * Creates a database on the PostgreSQL server named by DATABASE_URL, starts the built server
+ * on a free port against it, and waits for GET /healthz. `stop()` ends the process (SIGTERM,
+ * then SIGKILL) and drops the database.
+ */
+export async function startSystem(options: StartOptions): Promise<System> {
+  for (const [what, file] of [
+    ['the server', serverEntry],
+    ['admin-web', adminDist],
+    ['portal-web', portalDist],
+  ] as const) {
+    if (!existsSync(file)) throw new Error(`${what} is not built (${file} is missing): run \`npm run build\` at the repository root first.`);
+  }
+  adminUrl(); // throws a clear message when DATABASE_URL is unset
+
+  const artifacts = join(artifactsDir, slugOf(options.name));
+  mkdirSync(artifacts, { recursive: true });
+  const databaseName = await createDatabase('e2e');
+  const [port, stripePort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const admin = { email: 'owner@e2e.sorae.test', password: 'e2e-owner-password' };
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TZ: 'UTC',
+    NODE_ENV: 'test',
+    DATABASE_URL: withDatabase(adminUrl(), databaseName),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: baseUrl,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    MERCHANT_NAME: 'E2E Outfitters',
+    PASSWORD_HASH_COST: '10',
+    SEED_DEMO: 'false',
+    STRIPE_EMULATOR_PORT: String(stripePort),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+
+  const log = createWriteStream(join(artifacts, 'server.log'));
+  const tail: string[] = [];
+  const remember = (chunk: Buffer) => {
+    log.write(chunk);
+    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (tail.length > 60) tail.splice(0, tail.length - 60);
+  };
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', remember);
+  child.stderr!.on('data', remember);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => {
+    running = false;
+  });
+
+  const logTail = () => tail.join('\n');
+  const stop = async () => {
+    if (running) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    await new Promise<void>((resolve) => log.end(resolve));
+    await dropDatabase(databaseName);
+  };
+
+  try {
+    await waitForHealth(baseUrl, () => running, options.startupTimeoutMs ?? 90_000);
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw new Error(`${(e as Error).message}\n--- server output (last lines) ---\n${logTail()}`);
+  }
+
+  return {
+    baseUrl,
+    adminUrl: `${baseUrl}/admin/`,
+    portalUrl: `${baseUrl}/portal/`,
+    admin,
+    databaseName,
+    artifacts,
+    logTail,
+    stop,
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+      const res = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as GraphQLResponse<T>;
+      } catch {
+        throw new Error(`POST /graphql answered ${res.status} with non-JSON: ${text.slice(0, 500)}`);
+      }
+    },
+  };
+}
+
+async function waitForHealth(baseUrl: string, alive: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error('The server exited before it became healthy');
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`GET ${baseUrl}/healthz did not answer 200 within ${timeoutMs} ms`);
+}
