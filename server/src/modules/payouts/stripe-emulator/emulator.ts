@@ -1,3 +1,21 @@
+/**
+ * The built-in Stripe emulator: a stateful stand-in for api.stripe.com that the server reaches
+ * only through the official SDK (`host`/`port`/`protocol: 'http'`). It speaks Stripe's wire
+ * format for accounts, account links, transfers (+ reversals), balance and events, with
+ * Stripe's idempotency, per-endpoint rate limit and signed webhooks.
+ *
+ * Control surface (no auth), for tests and demos:
+ *   GET  /_emulator/transfers                 every transfer created, with its idempotency key
+ *   GET|POST|DELETE /_emulator/faults         { op, destination?, mode, code?, message?, times?, delayMs? }
+ *   POST /_emulator/reset                     clears all state
+ *   POST /_emulator/accounts/:id/enable|restrict|deauthorize   (each sends its webhook)
+ *   POST /_emulator/balance                   { currency, amount } adds to the platform balance
+ *   GET  /_emulator/events                    events, delivery attempts, held count
+ *   POST /_emulator/webhooks/pause|resume     resume { order: fifo|reverse|shuffle }
+ *   POST /_emulator/webhooks/redeliver        { ids?, type?, times?, order? } duplicates
+ *   POST /_emulator/config                    { rate?, webhookUrl? }
+ *   GET  /_emulator/onboard/:token            the account link's page (completes onboarding)
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -132,7 +150,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     route('GET', '/v1/transfers/:id/reversals', 'transfers.listReversals', ({ path, params }) => ({ body: state.listReversals(path.id!, params) })),
     route('GET', '/v1/balance', 'balance.retrieve', () => ({ body: state.getBalance() })),
     route('GET', '/v1/events', 'events.list', ({ params }) => {
-      allowOnly(params, ['type', 'created', ...LIST_PARAMS]);
+      allowOnly(params, ['type', ...LIST_PARAMS]);
       const type = str(params, 'type');
       const matching = [...events].reverse().filter((e) => !type || e.type === type);
       return { body: paginate(matching, params, '/v1/events') };

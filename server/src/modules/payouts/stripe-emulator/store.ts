@@ -434,7 +434,9 @@ export class StripeState {
     const matching = [...this.transfers]
       .reverse()
       .filter((t) => (!destination || t.destination === destination) && (!group || t.transfer_group === group) && created(t.created));
-    return paginate(matching.map(clone), params, '/v1/transfers');
+    // Clone only the page: reconciliation lists run against thousands of transfers.
+    const page = paginate(matching, params, '/v1/transfers');
+    return { ...page, data: page.data.map(clone) };
   }
 
   updateTransfer(id: string, params: FormParams): Transfer {
