@@ -10,11 +10,18 @@ import { Session } from '../modules/auth/session.entity.js';
 import { Application } from '../modules/applications/application.entity.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
 import { Click } from '../modules/attribution/click.entity.js';
+import { Conversion } from '../modules/attribution/conversion.entity.js';
+import { Order, Refund } from '../modules/attribution/order.entity.js';
+import { OrderWebhookSecret } from '../modules/attribution/order-webhook-secret.entity.js';
+import { ReferralCode } from '../modules/attribution/referral-code.entity.js';
+import { WebhookEvent } from '../modules/attribution/webhook-event.entity.js';
+import { Commission, CommissionAdjustment } from '../modules/commissions/commission.entity.js';
 import { Campaign } from '../modules/campaigns/campaign.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
-export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, Enrollment, Click];
+export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, Enrollment, Click,
+  Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */
 class CountingLogger extends DefaultLogger {

@@ -1,0 +1,34 @@
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { uuidv7 } from '../../ids.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { tenantScoped } from '../tenancy.js';
+
+/**
+ * One order-webhook delivery, unique per (merchant, event id), with the answer it got: a
+ * replay answers the same body and changes nothing. Only successful deliveries are stored
+ * (a refused one rolls back with everything else), so a store retrying after a 4xx is heard.
+ */
+@Entity()
+@tenantScoped
+@Unique({ properties: ['merchant', 'eventId'] })
+export class WebhookEvent {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+
+  @Property({ length: 200 })
+  eventId!: string;
+
+  @Property({ length: 40 })
+  type!: string;
+
+  @Property({ type: 'jsonb' })
+  response!: unknown;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

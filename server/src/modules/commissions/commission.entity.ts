@@ -1,0 +1,121 @@
+import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { uuidv7 } from '../../ids.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { Enrollment } from '../applications/enrollment.entity.js';
+import { Conversion } from '../attribution/conversion.entity.js';
+import { Refund } from '../attribution/order.entity.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import { tenantScoped } from '../tenancy.js';
+
+export enum CommissionStatus {
+  PENDING = 'PENDING',
+  FINALIZED = 'FINALIZED',
+  REVERSED = 'REVERSED',
+  PAID = 'PAID',
+}
+registerEnumType(CommissionStatus, { name: 'CommissionStatus' });
+
+export enum AdjustmentKind {
+  REFUND = 'REFUND',
+}
+registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
+
+/**
+ * What an affiliate earns for one AFFILIATE conversion. `amountMinor` changes only through
+ * adjustment rows: amountMinor = originalAmountMinor + Σ adjustments, always.
+ */
+@Entity()
+@tenantScoped
+@ObjectType()
+@Index({ properties: ['merchant', 'status', 'id'] })
+@Index({ properties: ['affiliate', 'status'] })
+@Index({ properties: ['campaign', 'status'] })
+@Check({ name: 'commission_amount_within_original', expression: 'amount_minor >= 0 and amount_minor <= original_amount_minor' })
+export class Commission {
+  [OptionalProps]?: 'id' | 'createdAt' | 'status';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+
+  @OneToOne(() => Conversion, { ref: true, owner: true, unique: true })
+  conversion!: Ref<Conversion>;
+
+  @ManyToOne(() => Enrollment, { ref: true })
+  enrollment!: Ref<Enrollment>;
+
+  @ManyToOne(() => Affiliate, { ref: true })
+  affiliate!: Ref<Affiliate>;
+
+  @ManyToOne(() => Campaign, { ref: true })
+  campaign!: Ref<Campaign>;
+
+  @Field()
+  @Property({ length: 3 })
+  currency!: string;
+
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number') })
+  originalAmountMinor!: number;
+
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number') })
+  amountMinor!: number;
+
+  @Field(() => CommissionStatus)
+  @Enum({ items: () => CommissionStatus, nativeEnumName: 'commission_status' })
+  status: CommissionStatus = CommissionStatus.PENDING;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  finalizedAt?: Date | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}
+
+/** A change of a commission's amount (REFUND: negative, proportional to the refunded share). */
+@Entity()
+@tenantScoped
+@ObjectType()
+@Index({ properties: ['commission'] })
+@Unique({ properties: ['commission', 'refund'] })
+@Check({ name: 'commission_adjustment_refund_negative', expression: `kind <> 'REFUND' or amount_minor < 0` })
+export class CommissionAdjustment {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+
+  @ManyToOne(() => Commission, { ref: true })
+  commission!: Ref<Commission>;
+
+  @Field(() => AdjustmentKind)
+  @Enum({ items: () => AdjustmentKind, nativeEnumName: 'adjustment_kind' })
+  kind!: AdjustmentKind;
+
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number') })
+  amountMinor!: number;
+
+  @Field()
+  @Property({ type: 'text' })
+  reason!: string;
+
+  @ManyToOne(() => Refund, { ref: true, nullable: true })
+  refund?: Ref<Refund> | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

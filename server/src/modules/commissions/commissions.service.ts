@@ -1,0 +1,148 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { parseInput } from '../../errors.js';
+import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import { isUuid, uuidv7 } from '../../ids.js';
+import type { CommissionAccrual } from '../attribution/orders.service.js';
+import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
+import { commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
+
+export interface CommissionFilter {
+  status?: CommissionStatus | null;
+  affiliateId?: string | null;
+  campaignId?: string | null;
+}
+
+const filterSchema = z.object({
+  status: z.enum(CommissionStatus).nullish(),
+  affiliateId: z.string().refine(isUuid, 'is not an affiliate id').nullish(),
+  campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
+});
+
+export interface AffiliateTotals {
+  clicks: number;
+  conversions: number;
+  pendingMinor: number;
+  finalizedMinor: number;
+  paidMinor: number;
+}
+
+const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/**
+ * Commissions: accrual from AFFILIATE conversions, refund adjustments (before finalization
+ * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
+ */
+export class CommissionsService implements CommissionAccrual {
+  async accrue(tx: EntityManager, input: Parameters<CommissionAccrual['accrue']>[1]): Promise<void> {
+    const amount = commissionFor(input.rule, input.orderAmountMinor);
+    await tx.execute(
+      `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)`,
+      [input.id, input.merchantId, input.conversionId, input.enrollmentId, input.affiliateId, input.campaignId, input.currency, amount, amount, input.now],
+      'run',
+    );
+  }
+
+  /**
+   * A refund of a conversion's order. PENDING: a REFUND adjustment proportional to the share
+   * refunded so far (a full refund leaves it REVERSED at 0). FINALIZED or PAID: the locked
+   * amount is never touched here (refunds after finalization are clawbacks, owned by payouts);
+   * REVERSED: nothing is left to reduce.
+   */
+  async applyRefund(tx: EntityManager, input: Parameters<CommissionAccrual['applyRefund']>[1]) {
+    const [row] = await tx.execute<{ id: string; status: CommissionStatus; original_amount_minor: string; amount_minor: string; reduced: string }[]>(
+      `select c.id, c.status, c.original_amount_minor, c.amount_minor,
+              coalesce((select -sum(a.amount_minor) from commission_adjustment a where a.commission_id = c.id and a.kind = 'REFUND'), 0) as reduced
+         from commission c where c.merchant_id = ? and c.conversion_id = ? for update of c`,
+      [input.merchantId, input.conversionId],
+    );
+    if (!row) return null;
+    const commission = { id: row.id, status: row.status, amountMinor: Number(row.amount_minor) };
+    if (!isAdjustable(commission.status)) return commission;
+    const delta = refundAdjustment({
+      originalAmountMinor: Number(row.original_amount_minor),
+      orderAmountMinor: input.orderAmountMinor,
+      refundedTotalMinor: input.refundedTotalMinor,
+      alreadyReducedMinor: Number(row.reduced),
+    });
+    if (delta === 0) return commission;
+    commission.amountMinor += delta;
+    if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
+    await tx.execute(
+      `with a as (insert into commission_adjustment (id, merchant_id, commission_id, kind, amount_minor, reason, refund_id, created_at)
+                  values (?, ?, ?, ?, ?, ?, ?, ?))
+       update commission set amount_minor = amount_minor + ?, status = ? where id = ?`,
+      [uuidv7(input.now.getTime()), input.merchantId, row.id, AdjustmentKind.REFUND, delta, input.reason, input.refundRowId, input.now, delta, commission.status, row.id],
+      'run',
+    );
+    return commission;
+  }
+
+  async commissionOf(tx: EntityManager, conversionId: string) {
+    const [row] = await tx.execute<{ id: string; status: CommissionStatus; amount_minor: string }[]>(
+      `select id, status, amount_minor from commission where conversion_id = ?`,
+      [conversionId],
+    );
+    return row ? { id: row.id, status: row.status, amountMinor: Number(row.amount_minor) } : null;
+  }
+
+  // ---- Reads ----
+
+  list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, args: PageArgs) {
+    const f = parseInput(filterSchema, filter ?? {});
+    return paginateQuery(() => {
+      const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
+      if (f.status) qb.andWhere({ status: f.status });
+      if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
+      if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
+      return qb;
+    }, args);
+  }
+
+  /** Adjustments per commission id, oldest first, for a page of commissions in one query. */
+  async adjustmentsOf(em: EntityManager, commissionIds: readonly string[]) {
+    const rows = await em.find(CommissionAdjustment, { commission: { $in: [...commissionIds] } }, { orderBy: { id: 'asc' } });
+    const map = new Map<string, CommissionAdjustment[]>(commissionIds.map((id) => [id, []]));
+    for (const a of rows) map.get(a.commission.id)?.push(a);
+    return commissionIds.map((id) => map.get(id)!);
+  }
+
+  /** Commission ids per conversion id, in one query. */
+  async idsByConversion(em: EntityManager, conversionIds: readonly string[]) {
+    const rows = await em.find(Commission, { conversion: { $in: [...conversionIds] } }, { fields: ['id', 'conversion'] });
+    const map = new Map(rows.map((c) => [c.conversion.id, c.id]));
+    return conversionIds.map((id) => map.get(id) ?? null);
+  }
+
+  /**
+   * Clicks, AFFILIATE conversions and commission totals for a set of affiliates: three
+   * set-based aggregates, whatever the number of affiliates. REFERRAL is never counted.
+   */
+  async totals(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<AffiliateTotals[]> {
+    const ids = pgArray(affiliateIds.filter(isUuid));
+    const [clicks, conversions, money] = await Promise.all([
+      em.execute<{ affiliate_id: string; n: string }[]>(
+        `select affiliate_id, count(*) as n from click where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id`,
+        [merchantId, ids],
+      ),
+      em.execute<{ affiliate_id: string; n: string }[]>(
+        `select affiliate_id, count(*) as n from conversion where merchant_id = ? and channel = 'AFFILIATE' and affiliate_id = any(?::uuid[]) group by affiliate_id`,
+        [merchantId, ids],
+      ),
+      em.execute<{ affiliate_id: string; status: CommissionStatus; total: string }[]>(
+        `select affiliate_id, status, sum(amount_minor) as total from commission where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id, status`,
+        [merchantId, ids],
+      ),
+    ]);
+    const count = (rows: { affiliate_id: string; n: string }[], id: string) => Number(rows.find((r) => r.affiliate_id === id)?.n ?? 0);
+    const sum = (id: string, status: CommissionStatus) => Number(money.find((r) => r.affiliate_id === id && r.status === status)?.total ?? 0);
+    return affiliateIds.map((id) => ({
+      clicks: count(clicks, id),
+      conversions: count(conversions, id),
+      pendingMinor: sum(id, CommissionStatus.PENDING),
+      finalizedMinor: sum(id, CommissionStatus.FINALIZED),
+      paidMinor: sum(id, CommissionStatus.PAID),
+    }));
+  }
+}
