@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
@@ -16,6 +16,7 @@ import { getSchema } from './graphql/schema.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { graphqlHandler } from './http/graphql-handler.js';
 import { HttpError, Router, clientIp, sendJson } from './http/router.js';
+import { trafficRoutes } from './modules/attribution/redirect.route.js';
 import { spaHandler } from './http/static.js';
 import { createLogger, type Logger } from './logger.js';
 import { TENANT } from './modules/tenancy.js';
@@ -67,7 +68,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   closers.unshift(() => orm.close());
   await migrate(orm);
 
-  const services = createServices(config);
+  const services = createServices(config, orm, log);
+  // Runs before the ORM closes: buffered clicks are written on shutdown.
+  closers.unshift(() => services.traffic.close());
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');
@@ -79,7 +82,11 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     formatError: formatError(log, config.production),
     introspection: true,
     csrfPrevention: true,
-    plugins: [config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    plugins: [
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // No cache hints are used; the plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -94,9 +101,11 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     };
   };
 
-  const router = new Router()
+  const router = new Router();
+  trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, log });
+  router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
-    .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, !config.production)(req, res, url))
+    .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, url))
     .on('GET', '/admin/*', spaHandler(webDist('admin-web'), '/admin'))
     .on('GET', '/portal/*', spaHandler(webDist('portal-web'), '/portal'))
     .on('GET', '/', (_req, res) => {

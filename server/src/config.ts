@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -25,6 +26,10 @@ const schema = z
     SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
     SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+    CLICK_IP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CLICK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+    CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    SQL_STATEMENT_HEADER: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -33,6 +38,9 @@ const schema = z
     }
     if (env.NODE_ENV === 'production' && env.ADMIN_PASSWORD === undefined && env.ADMIN_EMAIL) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required with ADMIN_EMAIL in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.CLICK_IP_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
     }
   });
 
@@ -76,6 +84,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     /** Applications one IP address may submit per hour. */
     applyLimitPerIp: e.APPLY_LIMIT_PER_IP,
+    clicks: {
+      /**
+       * Key of the HMAC that hashes shoppers' IP addresses. Outside production a random one per
+       * process is enough: hashes then only compare within one run.
+       */
+      ipSecret: e.CLICK_IP_SECRET ?? randomBytes(32).toString('hex'),
+      /** The click log writes its buffer at least this often… */
+      flushMs: e.CLICK_FLUSH_MS,
+      /** …or as soon as it holds this many clicks; a full buffer makes redirects wait. */
+      batchSize: e.CLICK_BATCH_SIZE,
+    },
+    /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
+    sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
   };
 }

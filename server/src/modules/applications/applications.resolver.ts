@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
@@ -152,9 +153,10 @@ export class ApplicationsResolver {
     @Arg('orderBy', () => ApplicationOrder, { defaultValue: ApplicationOrder.SUBMITTED_AT_DESC }) orderBy: ApplicationOrder,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const direction = orderBy === ApplicationOrder.SUBMITTED_AT_ASC ? 'asc' : 'desc';
-    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction));
+    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction, info));
   }
 
   @Authorized('OPERATOR')

@@ -1,5 +1,6 @@
 import { Reference, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DomainError, badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
@@ -177,9 +178,9 @@ export class ApplicationsService {
     return answers;
   }
 
-  list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc') {
+  list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc', info?: GraphQLResolveInfo) {
     const [where, params] = filterSql(merchantId, parseInput(filterSchema, filter ?? {}));
-    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction);
+    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction, info);
   }
 
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */

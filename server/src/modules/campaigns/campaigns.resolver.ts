@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { merchantCaller, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
@@ -27,8 +28,8 @@ export class CampaignsResolver {
 
   @Authorized('OPERATOR')
   @Query(() => CampaignConnection)
-  async campaigns(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, page));
+  async campaigns(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, page, info));
   }
 
   @Authorized('OPERATOR')

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { conflict, notFound, parseInput } from '../../errors.js';
 import type { PageArgs } from '../../graphql/connection.js';
@@ -112,8 +113,8 @@ export class CampaignsService {
     return campaign;
   }
 
-  list(em: EntityManager, args: PageArgs) {
-    return paginate(em, Campaign, {}, args);
+  list(em: EntityManager, args: PageArgs, info?: GraphQLResolveInfo) {
+    return paginate(em, Campaign, {}, args, info);
   }
 
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */
