@@ -1,16 +1,21 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
+import type { Logger } from './logger.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { ApplicationsService } from './modules/applications/applications.service.js';
+import { TrafficService } from './modules/attribution/traffic.service.js';
 import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config) {
+export function createServices(config: Config, orm: MikroORM, log: Logger) {
   const auth = new AuthService(config);
   const campaigns = new CampaignsService(config.publicUrl);
   return {
     auth,
     campaigns,
     applications: new ApplicationsService(config, auth, campaigns),
+    /** Share links and the click log (background writer: app.ts closes it before the database). */
+    traffic: new TrafficService(config, orm, log),
   };
 }
 

@@ -1,0 +1,99 @@
+import { createHmac } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { EnrollmentStatus } from '../applications/enrollment.entity.js';
+import { CampaignStatus } from '../campaigns/campaign.enums.js';
+import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
+import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
+
+export interface TrafficOptions {
+  /** Replaces the PostgreSQL writer (tests inject failures). */
+  writer?: ClickWriter;
+  cache?: ShareCodeCacheOptions;
+}
+
+/**
+ * Share links and the click log: what `GET /r/:code` needs. Lookups by code go through an
+ * in-process cache; code that suspends an enrollment or pauses a campaign calls
+ * `invalidateEnrollment` / `invalidateCampaign` so the link stops redirecting at once here
+ * (other processes follow within the cache's TTL, 30 s).
+ */
+export class TrafficService {
+  readonly shareCodes: ShareCodeCache;
+  readonly clicks: ClickLog;
+
+  constructor(
+    private readonly config: Config,
+    orm: MikroORM,
+    log: Logger,
+    options: TrafficOptions = {},
+  ) {
+    this.shareCodes = new ShareCodeCache(shareLinksFrom(orm), options.cache);
+    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm), {
+      flushMs: config.clicks.flushMs,
+      batchSize: config.clicks.batchSize,
+      log,
+    });
+  }
+
+  /** The link behind a normalized share code; a promise only when it is not cached. */
+  findLink(code: string): ShareLink | null | Promise<ShareLink | null> {
+    return this.shareCodes.get(code);
+  }
+
+  /** Buffers a click; a promise to await only when the buffer is full (see ClickLog). */
+  recordClick(click: ClickRecord): void | Promise<void> {
+    return this.clicks.record(click);
+  }
+
+  /** HMAC-SHA256 of an IP address with the server's secret: what the click log stores. */
+  hashIp(ip: string): string {
+    return createHmac('sha256', this.config.clicks.ipSecret).update(ip).digest('hex');
+  }
+
+  invalidate(code: string): void {
+    this.shareCodes.invalidate(code);
+  }
+
+  invalidateEnrollment(enrollmentId: string): void {
+    this.shareCodes.invalidateEnrollment(enrollmentId);
+  }
+
+  invalidateCampaign(campaignId: string): void {
+    this.shareCodes.invalidateCampaign(campaignId);
+  }
+
+  /** Writes every buffered click: called on shutdown before the database closes. */
+  close(): Promise<void> {
+    return this.clicks.close();
+  }
+}
+
+/**
+ * Share codes are unique across merchants, so this lookup is deliberately global (no tenant):
+ * one statement joining the enrollment with its campaign.
+ */
+function shareLinksFrom(orm: MikroORM): ShareLinkSource {
+  return async (code) => {
+    const rows = await orm.em.getConnection().execute<
+      { enrollment_id: string; affiliate_id: string; campaign_id: string; merchant_id: string; destination_url: string; status: string; campaign_status: string }[]
+    >(
+      `select e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.merchant_id, e.status, c.status as campaign_status, c.destination_url
+         from enrollment e join campaign c on c.id = e.campaign_id
+        where e.share_code = ?`,
+      [code],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      code,
+      enrollmentId: row.enrollment_id,
+      affiliateId: row.affiliate_id,
+      campaignId: row.campaign_id,
+      merchantId: row.merchant_id,
+      destinationUrl: row.destination_url,
+      active: row.status === EnrollmentStatus.ACTIVE && row.campaign_status === CampaignStatus.ACTIVE,
+    };
+  };
+}
