@@ -1,6 +1,9 @@
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
-import { forgetAffiliate } from '../features/auth/api/affiliate-store';
+import { CurrentAffiliateDocument } from '../features/auth/api/session';
+
+/** Operations whose UNAUTHENTICATED answer is about the credentials given, not a lost session. */
+const OWN_ANSWER = new Set(['AffiliateSignIn', 'CurrentAffiliate', 'SubmitApplication']);
 
 /**
  * Admin and portal share one origin and so one cookie jar: the audience header tells the
@@ -13,11 +16,23 @@ export function createApolloClient(): ApolloClient {
     credentials: 'same-origin',
     headers: { 'x-sorae-audience': 'portal' },
   });
-  // The server no longer accepts the session (expired, signed out elsewhere): forget who was
-  // signed in, and <RequireAffiliate> shows the sign-in page.
+  let client: ApolloClient;
+  // The server no longer accepts the session (expired, signed out elsewhere): ask `me` again;
+  // its UNAUTHENTICATED makes <RequireAffiliate> show the sign-in page.
   const sessionEnded = new ErrorLink(({ error, operation }) => {
-    if (operation.operationName === 'AffiliateSignIn') return;
-    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) forgetAffiliate();
+    if (OWN_ANSWER.has(operation.operationName ?? '')) return;
+    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+      void client.refetchQueries({ include: [CurrentAffiliateDocument] });
+    }
   });
-  return new ApolloClient({ link: ApolloLink.from([sessionEnded, http]), cache: new InMemoryCache() });
+  client = new ApolloClient({
+    link: ApolloLink.from([sessionEnded, http]),
+    cache: new InMemoryCache({
+      typePolicies: {
+        // `me` has no id: the portal's queries each ask part of it; merge them into one object.
+        Me: { merge: true },
+      },
+    }),
+  });
+  return client;
 }

@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { MyApplicationsRoute } from '../features/applications/routes/MyApplicationsRoute';
+import { ApplyRoute } from '../features/apply/routes/ApplyRoute';
 import { RequireAffiliate } from '../features/auth/components/RequireAffiliate';
 import { SignInRoute } from '../features/auth/routes/SignInRoute';
 import { AppLayout } from './AppLayout';
@@ -7,11 +8,12 @@ import { NotFound } from './NotFound';
 
 export const BASENAME = '/portal';
 
-// `/apply/:campaignSlug` (the public application page) is added by the applications work.
 export function createRouter() {
   return createBrowserRouter(
     [
       { path: '/sign-in', element: <SignInRoute /> },
+      // Public: anyone with the campaign's link applies here, without signing in.
+      { path: '/apply/:campaignSlug', element: <ApplyRoute /> },
       {
         element: (
           <RequireAffiliate>

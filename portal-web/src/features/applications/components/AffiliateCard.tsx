@@ -1,6 +1,4 @@
-import type { SignedInAffiliate } from '../../auth/api/affiliate-store';
-
-export function AffiliateCard({ affiliate }: { affiliate: SignedInAffiliate }) {
+export function AffiliateCard({ affiliate }: { affiliate: { name: string; email: string } }) {
   return (
     <section className="card profile" aria-labelledby="profile-heading" data-testid="affiliate-profile">
       <div className="profile__avatar" aria-hidden="true">

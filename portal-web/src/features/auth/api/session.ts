@@ -1,7 +1,20 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
+import { useNavigate } from 'react-router';
 import { graphql } from '../../../gql';
-import { forgetAffiliate } from './affiliate-store';
+
+/** Who is signed in: the session is the httpOnly cookie; UNAUTHENTICATED means nobody. */
+export const CurrentAffiliateDocument = graphql(`
+  query CurrentAffiliate {
+    me {
+      affiliate {
+        id
+        email
+        name
+      }
+    }
+  }
+`);
 
 export const AffiliateSignInDocument = graphql(`
   mutation AffiliateSignIn($email: String!, $password: String!) {
@@ -22,17 +35,20 @@ export const SignOutDocument = graphql(`
   }
 `);
 
-/** Ends the session (the server clears its cookie) and forgets everything kept for it. */
+/** Ends the session (the server clears its cookie) and forgets everything cached for it. */
 export function useSignOut() {
   const client = useApolloClient();
+  const navigate = useNavigate();
   const [signOut, state] = useMutation(SignOutDocument);
   const run = useCallback(async () => {
     try {
       await signOut();
-    } finally {
-      await client.clearStore();
-      forgetAffiliate();
+    } catch {
+      // Already signed out (or unreachable): leaving the portal is still what was asked.
     }
-  }, [client, signOut]);
+    navigate('/sign-in', { replace: true });
+    // Nothing of this session may linger in the cache for whoever signs in next.
+    await client.clearStore();
+  }, [client, navigate, signOut]);
   return [run, state] as const;
 }

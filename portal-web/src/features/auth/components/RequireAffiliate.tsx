@@ -1,23 +1,37 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { useQuery } from '@apollo/client/react';
+import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { useSignedInAffiliate, type SignedInAffiliate } from '../api/affiliate-store';
+import { ErrorState, Spinner } from '../../../components/feedback';
+import { errorCode } from '../../../lib/errors';
+import { CurrentAffiliateDocument } from '../api/session';
+import { AffiliateContext } from './AffiliateContext';
 
-const AffiliateContext = createContext<SignedInAffiliate | null>(null);
-
-/** The signed-in affiliate; only inside <RequireAffiliate>. */
-export function useAffiliate(): SignedInAffiliate {
-  const a = useContext(AffiliateContext);
-  if (!a) throw new Error('useAffiliate() outside <RequireAffiliate>');
-  return a;
-}
+export { useAffiliate } from './AffiliateContext';
 
 /**
- * Nobody signed in to this tab → the sign-in page. A session that the server no longer
- * accepts (UNAUTHENTICATED on any request) also lands here: the Apollo link forgets it.
+ * Asks the server who is signed in (`me`). No session (UNAUTHENTICATED) sends the affiliate to
+ * the sign-in page and back here afterwards. A session that ends mid-use lands here too: the
+ * Apollo link asks `me` again when any request answers UNAUTHENTICATED.
  */
 export function RequireAffiliate({ children }: { children: ReactNode }) {
-  const affiliate = useSignedInAffiliate();
   const location = useLocation();
+  const { data, error, loading, refetch } = useQuery(CurrentAffiliateDocument);
+  if (loading && !data) {
+    return (
+      <div className="center-page">
+        <Spinner label="Checking your session…" />
+      </div>
+    );
+  }
+  const unauthenticated = error !== undefined && errorCode(error) === 'UNAUTHENTICATED';
+  if (error && !unauthenticated && !data) {
+    return (
+      <div className="center-page">
+        <ErrorState error={error} onRetry={() => void refetch()} title="Could not reach Sorae" />
+      </div>
+    );
+  }
+  const affiliate = unauthenticated ? null : data?.me.affiliate;
   if (!affiliate) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return <AffiliateContext.Provider value={affiliate}>{children}</AffiliateContext.Provider>;
 }

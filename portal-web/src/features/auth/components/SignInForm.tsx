@@ -2,8 +2,7 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { FormError, TextField } from '../../../components/forms';
 import { describeError, type Problem } from '../../../lib/errors';
-import { rememberAffiliate } from '../api/affiliate-store';
-import { AffiliateSignInDocument } from '../api/session';
+import { AffiliateSignInDocument, CurrentAffiliateDocument } from '../api/session';
 
 export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
   const client = useApolloClient();
@@ -18,9 +17,9 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
     try {
       const { data } = await signIn({ variables: { email: email.trim(), password } });
       if (!data) return;
+      // The cookie now carries the session; start from a clean cache that knows the affiliate.
       await client.clearStore();
-      // Only who signed in; the httpOnly cookie carries the session.
-      rememberAffiliate(data.affiliateSignIn.affiliate);
+      client.writeQuery({ query: CurrentAffiliateDocument, data: { me: { __typename: 'Me', affiliate: data.affiliateSignIn.affiliate } } });
       onSignedIn();
     } catch (err) {
       const p = describeError(err);

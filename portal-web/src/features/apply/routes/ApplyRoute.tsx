@@ -1,0 +1,80 @@
+import { useQuery } from '@apollo/client/react';
+import { useState, type ReactNode } from 'react';
+import { useParams } from 'react-router';
+import { EmptyState, ErrorState, Spinner } from '../../../components/feedback';
+import { PublicCampaignDocument } from '../api/apply';
+import { ApplicationForm, type SubmittedApplication } from '../components/ApplicationForm';
+import { UnderReview } from '../components/UnderReview';
+
+/** `/apply/:campaignSlug`: the public application page. No sign-in needed. */
+export function ApplyRoute() {
+  const { campaignSlug = '' } = useParams();
+  const { data, loading, error, refetch } = useQuery(PublicCampaignDocument, { variables: { slug: campaignSlug } });
+  const [submitted, setSubmitted] = useState<SubmittedApplication | null>(null);
+
+  if (loading && !data) {
+    return (
+      <PublicPage>
+        <Spinner label="Loading the application form…" />
+      </PublicPage>
+    );
+  }
+  if (error && !data) {
+    return (
+      <PublicPage>
+        <ErrorState error={error} onRetry={() => void refetch()} title="Could not load the application form" />
+      </PublicPage>
+    );
+  }
+  const campaign = data?.publicCampaign;
+  if (!campaign) {
+    return (
+      <PublicPage>
+        <EmptyState title="Campaign not found" testId="apply-not-found">
+          There is no partner program at this address. Check the link you were given.
+        </EmptyState>
+      </PublicPage>
+    );
+  }
+  if (submitted) {
+    return (
+      <PublicPage>
+        <UnderReview campaignName={campaign.name} application={submitted} />
+      </PublicPage>
+    );
+  }
+  return (
+    <PublicPage>
+      <header className="public-card__header">
+        <p className="eyebrow">Partner program</p>
+        <h1 data-testid="apply-campaign-name">{campaign.name}</h1>
+      </header>
+      {campaign.acceptingApplications ? (
+        <>
+          <p className="muted">Tell us about yourself and your audience. Fields marked * are required.</p>
+          <ApplicationForm campaignSlug={campaign.slug} fields={campaign.intakeFields} onSubmitted={setSubmitted} />
+        </>
+      ) : (
+        <EmptyState title="This program is not accepting applications" testId="apply-closed">
+          {campaign.status === 'PAUSED'
+            ? 'Applications are paused for now. Please check back later.'
+            : 'This program has ended and no longer takes applications.'}
+        </EmptyState>
+      )}
+    </PublicPage>
+  );
+}
+
+function PublicPage({ children }: { children: ReactNode }) {
+  return (
+    <main className="public-page">
+      <div className="public-card">
+        <div className="brand brand--large">
+          <span className="brand__mark" aria-hidden="true">S</span>
+          <span>Sorae Partners</span>
+        </div>
+        {children}
+      </div>
+    </main>
+  );
+}
