@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../logger.js';
+import { uuidv7 } from '../../ids.js';
+import { ClickLog, type ClickRecord } from './click-log.js';
+
+const log = createLogger('silent');
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+function click(n = 0): ClickRecord {
+  return {
+    id: uuidv7(), merchantId: uuidv7(), enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(),
+    referer: null, utmSource: `s${n}`, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
+    userAgent: 'ua', ipHash: 'h', visitorId: 'v', isBot: false,
+  };
+}
+
+/** A writer that records each batch, and fails while `down` is set. */
+function fakeDb() {
+  const db = { batches: [] as ClickRecord[][], down: false, attempts: 0 };
+  const write = async (batch: ClickRecord[]) => {
+    db.attempts++;
+    await tick();
+    if (db.down) throw new Error('connection refused');
+    db.batches.push(batch);
+  };
+  return { db, write, rows: () => db.batches.flat() };
+}
+
+describe('the click log', () => {
+  it('writes a partial buffer after flushMs, in one batch', async () => {
+    const { db, write, rows } = fakeDb();
+    const clicks = new ClickLog(write, { flushMs: 30, batchSize: 100, log });
+    for (let i = 0; i < 10; i++) expect(clicks.record(click(i))).toBeUndefined();
+    await tick(5);
+    expect(db.batches).toHaveLength(0);
+    await tick(60);
+    expect(db.batches.map((b) => b.length)).toEqual([10]);
+    expect(rows().map((c) => c.utmSource)).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`));
+    await clicks.close();
+  });
+
+  it('writes at once when the buffer reaches batchSize, one INSERT per batch', async () => {
+    const { db, write } = fakeDb();
+    const clicks = new ClickLog(write, { flushMs: 60_000, batchSize: 50, log });
+    for (let i = 0; i < 120; i++) await clicks.record(click(i));
+    await tick(10);
+    expect(db.batches.map((b) => b.length)).toEqual([50, 50]);
+    await clicks.close();
+    expect(db.batches.map((b) => b.length)).toEqual([50, 50, 20]);
+  });
+
+  it('makes callers wait when the buffer is full and the database is failing, and loses nothing', async () => {
+    const { db, write, rows } = fakeDb();
+    db.down = true;
+    const clicks = new ClickLog(write, { flushMs: 5, batchSize: 4, log, retryMs: 5, maxRetryMs: 20 });
+    let admitted = 0;
+    const all = Array.from({ length: 20 }, (_, i) => Promise.resolve(clicks.record(click(i))).then(() => admitted++));
+    await tick(100);
+    // At most one batch being tried and a full buffer: the rest wait.
+    expect(admitted).toBeLessThanOrEqual(8);
+    expect(clicks.pending).toBe(admitted);
+    expect(db.attempts).toBeGreaterThan(2);
+    expect(clicks.consecutiveFailures).toBeGreaterThan(0);
+    db.down = false;
+    await Promise.all(all);
+    await clicks.close();
+    expect(rows()).toHaveLength(20);
+    expect(new Set(rows().map((c) => c.id)).size).toBe(20);
+    expect(clicks.consecutiveFailures).toBe(0);
+  });
+
+  it('keeps retrying a failed batch with its rows first', async () => {
+    const { db, write, rows } = fakeDb();
+    db.down = true;
+    const clicks = new ClickLog(write, { flushMs: 5, batchSize: 100, log, retryMs: 5, maxRetryMs: 10 });
+    clicks.record(click(1));
+    clicks.record(click(2));
+    await tick(30);
+    clicks.record(click(3));
+    db.down = false;
+    await tick(60);
+    expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2', 's3']);
+    await clicks.close();
+  });
+
+  it('close() writes everything, even what arrives while a flush runs', async () => {
+    const { write, rows } = fakeDb();
+    const clicks = new ClickLog(write, { flushMs: 60_000, batchSize: 3, log });
+    for (let i = 0; i < 7; i++) void clicks.record(click(i));
+    const closing = clicks.close();
+    await closing;
+    expect(rows()).toHaveLength(7);
+    expect(clicks.pending).toBe(0);
+  });
+
+  it('close() gives up loudly after its timeout when the database never comes back', async () => {
+    const { db, write } = fakeDb();
+    db.down = true;
+    const clicks = new ClickLog(write, { flushMs: 5, batchSize: 10, log, retryMs: 5, maxRetryMs: 5, closeTimeoutMs: 50 });
+    clicks.record(click());
+    await expect(clicks.close()).rejects.toThrow(/1 unwritten clicks/);
+  });
+});
