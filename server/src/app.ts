@@ -18,6 +18,7 @@ import { graphqlHandler } from './http/graphql-handler.js';
 import { HttpError, Router, clientIp, sendJson } from './http/router.js';
 import { trafficRoutes } from './modules/attribution/redirect.route.js';
 import { spaHandler } from './http/static.js';
+import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
 import { createLogger, type Logger } from './logger.js';
 import { TENANT } from './modules/tenancy.js';
 import { seedDemo } from './seed/demo.js';
@@ -103,6 +104,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
 
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, log });
+  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, url))

@@ -5,15 +5,23 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { ApplicationsService } from './modules/applications/applications.service.js';
 import { TrafficService } from './modules/attribution/traffic.service.js';
 import { CampaignsService } from './modules/campaigns/campaigns.service.js';
+import { OrdersService } from './modules/attribution/orders.service.js';
+import { ReferralsService } from './modules/attribution/referrals.service.js';
+import { CommissionsService } from './modules/commissions/commissions.service.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
 export function createServices(config: Config, orm: MikroORM, log: Logger) {
   const auth = new AuthService(config);
   const campaigns = new CampaignsService(config.publicUrl);
+  const commissions = new CommissionsService();
   return {
     auth,
     campaigns,
     applications: new ApplicationsService(config, auth, campaigns),
+    /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
+    orders: new OrdersService(commissions),
+    referrals: new ReferralsService(),
+    commissions,
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic: new TrafficService(config, orm, log),
   };

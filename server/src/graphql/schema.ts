@@ -5,6 +5,10 @@ import { buildSchema } from 'type-graphql';
 import { ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
 import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
 import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
+import { OrdersResolver } from '../modules/attribution/orders.resolver.js';
+import {
+  AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
+} from '../modules/commissions/commissions.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -14,6 +18,11 @@ export const resolvers = [
   ApplicationsResolver,
   EnrollmentResolver,
   MeApplicationsResolver,
+  OrdersResolver,
+  CommissionsResolver,
+  ConversionCommissionResolver,
+  MeCommissionsResolver,
+  AffiliatePerformanceResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import { isUuid, uuidv7 } from '../../ids.js';
+import { Click } from '../attribution/click.entity.js';
 import type { CommissionAccrual } from '../attribution/orders.service.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
@@ -98,6 +99,11 @@ export class CommissionsService implements CommissionAccrual {
       if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
       return qb;
     }, args);
+  }
+
+  /** An affiliate's clicks, newest first (keyset over the click's UUIDv7 id). */
+  clicksOf(em: EntityManager, merchantId: string, affiliateId: string, args: PageArgs) {
+    return paginateQuery(() => em.createQueryBuilder(Click, 'k').where({ merchantId, affiliateId }), args);
   }
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */

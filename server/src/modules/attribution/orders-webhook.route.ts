@@ -1,0 +1,81 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../errors.js';
+import { HttpError, readBody, sendJson, type Router } from '../../http/router.js';
+import { isUuid } from '../../ids.js';
+import type { Logger } from '../../logger.js';
+import { TENANT } from '../tenancy.js';
+import type { OrdersService } from './orders.service.js';
+
+export const ORDER_WEBHOOK_BODY_LIMIT = 64 * 1024;
+/** Signed timestamps further than this from the server clock, either way, are refused. */
+export const SIGNATURE_TOLERANCE_S = 300;
+
+/**
+ * `Sorae-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Several v1
+ * values may be given (all are tried). Returns why it is refused, or null when it verifies.
+ */
+export function verifySignature(header: string | undefined, rawBody: Buffer, secret: string, nowMs: number): string | null {
+  if (!header) return 'missing Sorae-Signature header';
+  let t: string | undefined;
+  const v1: string[] = [];
+  for (const part of header.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return 'malformed Sorae-Signature header';
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === 't') t = value;
+    else if (key === 'v1') v1.push(value);
+  }
+  if (!t || !/^\d{1,12}$/.test(t) || v1.length === 0) return 'malformed Sorae-Signature header';
+  if (Math.abs(nowMs / 1000 - Number(t)) > SIGNATURE_TOLERANCE_S) return 'signature timestamp outside the 5-minute tolerance';
+  const expected = createHmac('sha256', secret).update(`${t}.`).update(rawBody).digest();
+  const ok = v1.some((sig) => {
+    if (!/^[0-9a-f]{64}$/i.test(sig)) return false;
+    return timingSafeEqual(Buffer.from(sig, 'hex'), expected);
+  });
+  return ok ? null : 'signature does not match';
+}
+
+/** The header value a store sends (tests, the benchmark and README use it). */
+export function signPayload(secret: string, rawBody: string | Buffer, t = Math.floor(Date.now() / 1000)): string {
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(rawBody).digest('hex')}`;
+}
+
+/**
+ * `POST /webhooks/orders`. The signature scheme carries no merchant, so the store names it in a
+ * `Sorae-Merchant: <merchant id>` header (or `?merchant=<id>`; the admin's Integrations page shows
+ * both); the signature is then checked against that merchant's secret alone. An unknown
+ * merchant, or one without a secret, is answered like a bad signature (401).
+ */
+export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; clock: () => Date; log: Logger }) {
+  const handler = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const header = req.headers['sorae-merchant'];
+    const merchantId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('merchant') ?? '';
+    const raw = await readBody(req, ORDER_WEBHOOK_BODY_LIMIT);
+    const now = deps.clock();
+    const em = deps.fork();
+    const secret = isUuid(merchantId) ? await deps.orders.webhookSecret(em, merchantId) : null;
+    if (!secret) throw new HttpError(401, 'Unknown merchant: send your merchant id in the Sorae-Merchant header and configure a webhook secret');
+    const signature = req.headers['sorae-signature'];
+    const refused = verifySignature(Array.isArray(signature) ? signature[0] : signature, raw, secret, now.getTime());
+    if (refused) throw new HttpError(401, `Bad signature: ${refused}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'Body is not valid JSON', { code: 'BAD_USER_INPUT' });
+    }
+    em.setFilterParams(TENANT, { merchantId });
+    try {
+      sendJson(res, 200, await deps.orders.handleWebhook(em, merchantId, body, now));
+    } catch (e) {
+      if (e instanceof DomainError) {
+        throw new HttpError(e.httpStatus, e.message, { code: e.code, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) });
+      }
+      throw e;
+    }
+  };
+  router.on('POST', '/webhooks/orders', (req, res, _params, url) => handler(req, res, url));
+}

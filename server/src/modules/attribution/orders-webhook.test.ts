@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { click, counts, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
+import { signPayload } from './orders-webhook.route.js';
+
+describe('POST /webhooks/orders', () => {
+  let app: TestApp;
+  let p: Program;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    p = await program(app);
+  });
+  afterAll(() => app?.close());
+
+  describe('an order through the webhook', () => {
+    it('attributes it to the clicking affiliate, with a PENDING commission (10%, half-up)', async () => {
+      const visitorId = uniq('v');
+      const clickId = await click(app, p, p.affiliates[0]!, { visitorId });
+      const body = orderBody({ amountMinor: 12_345, clickId, visitorId });
+      const r = await postWebhook(app, p, body);
+      expect(r.status).toBe(200);
+      expect(r.body.conversion).toMatchObject({ channel: 'AFFILIATE' });
+      expect(r.body.conversion.commissionId).toBeTruthy();
+      const [row] = (await ledger(app, p.merchantId)).filter((l) => l.order_id === body.order.id);
+      expect(row).toMatchObject({ status: 'PENDING', original: '1235', amount: '1235' });
+    });
+
+    it('an unknown click id is not an error: channel NONE, stored for reporting', async () => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, orderBody({ clickId: '01900000-0000-7000-8000-000000000000', visitorId: 'nobody' }));
+      expect(r.status).toBe(200);
+      expect(r.body.conversion).toMatchObject({ channel: 'NONE', commissionId: null });
+      const after = await counts(app, p.merchantId);
+      expect(after).toMatchObject({ orders: before.orders + 1, conversions: before.conversions + 1, commissions: before.commissions });
+      const junk = await postWebhook(app, p, orderBody({ clickId: 'not-a-uuid' }));
+      expect(junk.body.conversion.channel).toBe('NONE');
+    });
+
+    it('a replayed event answers the same body and changes nothing', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[1]!, { visitorId });
+      const body = orderBody({ visitorId });
+      const first = await postWebhook(app, p, body);
+      const before = await counts(app, p.merchantId);
+      const again = await postWebhook(app, p, body);
+      expect(again).toEqual(first);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
+    it('the same order under another event id is not recorded twice', async () => {
+      const body = orderBody({});
+      const first = await postWebhook(app, p, body);
+      const before = await counts(app, p.merchantId);
+      const other = await postWebhook(app, p, { ...body, id: uniq('evt_') });
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual(first.body);
+      expect(await counts(app, p.merchantId)).toEqual({ ...before, events: before.events + 1 });
+    });
+
+    it('concurrent duplicate deliveries produce one order', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const body = orderBody({ visitorId });
+      const before = await counts(app, p.merchantId);
+      const rs = await Promise.all([...Array(6)].map((_, i) => postWebhook(app, p, i % 2 ? body : { ...body, id: uniq('evt_') })));
+      expect(rs.every((r) => r.status === 200)).toBe(true);
+      expect(new Set(rs.map((r) => r.body.conversion.id)).size).toBe(1);
+      const after = await counts(app, p.merchantId);
+      expect(after).toMatchObject({ orders: before.orders + 1, commissions: before.commissions + 1 });
+    });
+
+    it('an order in another currency than the winning campaign is refused with nothing stored', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, orderBody({ visitorId, currency: 'EUR' }));
+      expect(r.status).toBe(400);
+      expect(r.body.fieldErrors['order.currency']).toMatch(/USD/);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
+    it('an order dated more than a day ahead of the server clock is refused; a little ahead is fine', async () => {
+      const ahead = await postWebhook(app, p, orderBody({ occurredAt: new Date(Date.now() + 2 * 86_400_000).toISOString() }));
+      expect(ahead.status).toBe(400);
+      expect(ahead.body.fieldErrors['order.occurredAt']).toBeTruthy();
+      const slightly = await postWebhook(app, p, orderBody({ occurredAt: new Date(Date.now() + 3600_000).toISOString() }));
+      expect(slightly.status).toBe(200);
+    });
+  });
+
+  describe('refunds', () => {
+    it('partial then full: adjustments proportional to the share, REVERSED at exactly 0, the ledger reconciles', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const order = orderBody({ visitorId, amountMinor: 999 }); // 10%: 99.9 → 100
+      expect((await postWebhook(app, p, order)).status).toBe(200);
+      const r1 = await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 333 }));
+      expect(r1.status).toBe(200);
+      expect(r1.body.commission).toMatchObject({ amountMinor: 67, status: 'PENDING' }); // 33.3 → 33 off
+      const r2 = await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 666 }));
+      expect(r2.body.commission).toMatchObject({ amountMinor: 0, status: 'REVERSED' });
+      const r3 = await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 5 }));
+      expect(r3.status).toBe(200);
+      expect(r3.body.commission).toMatchObject({ amountMinor: 0, status: 'REVERSED' });
+      const [row] = (await ledger(app, p.merchantId)).filter((l) => l.order_id === order.order.id);
+      expect(row).toMatchObject({ original: '100', amount: '0', adjusted: '0', adjustments: '2' });
+    });
+
+    it('a refund before its order answers 409 and stores nothing, so the store retries', async () => {
+      const order = orderBody({});
+      const refund = refundBody(order.order.id, {});
+      const before = await counts(app, p.merchantId);
+      const early = await postWebhook(app, p, refund);
+      expect(early.status).toBe(409);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+      await postWebhook(app, p, order);
+      expect((await postWebhook(app, p, refund)).status).toBe(200);
+    });
+
+    it('a replayed refund (same event or same refund id) changes nothing', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const order = orderBody({ visitorId });
+      await postWebhook(app, p, order);
+      const refund = refundBody(order.order.id, { amountMinor: 5000 });
+      const first = await postWebhook(app, p, refund);
+      const before = await counts(app, p.merchantId);
+      expect(await postWebhook(app, p, refund)).toEqual(first);
+      const sameRefundId = await postWebhook(app, p, { ...refund, id: uniq('evt_') });
+      expect(sameRefundId.body.commission).toEqual(first.body.commission);
+      expect(await counts(app, p.merchantId)).toEqual({ ...before, events: before.events + 1 });
+    });
+
+    it('the ledger reconciles for every commission: amount = original + Σ adjustments', async () => {
+      for (const row of await ledger(app, p.merchantId)) expect(row.amount).toBe(row.adjusted);
+    });
+  });
+
+  describe('signatures', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const refused = async (opts: Parameters<typeof postWebhook>[3], body: unknown = orderBody({})) => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, body, opts);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+      return r;
+    };
+
+    it('a good signature is accepted, also with the merchant as a query parameter', async () => {
+      const raw = JSON.stringify(orderBody({}));
+      const res = await fetch(`${app.url}/webhooks/orders?merchant=${p.merchantId}`, {
+        method: 'POST', headers: { 'sorae-signature': signPayload(p.secret, raw) }, body: raw,
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it.each([
+      ['wrong secret', { secret: 'whsec_not-the-secret' }],
+      ['expired t (older than 5 minutes)', () => ({ t: Math.floor(Date.now() / 1000) - 301 })],
+      ['t beyond the tolerance in the future', () => ({ t: Math.floor(Date.now() / 1000) + 301 })],
+      ['no header', { signature: null }],
+      ['malformed header', { signature: 'v1=abc' }],
+      ['garbage header', { signature: 't=abc,v1=zz' }],
+      ['short v1', { signature: `t=${Math.floor(Date.now() / 1000)},v1=abcd` }],
+      ['no merchant', { merchant: null }],
+      ['unknown merchant', { merchant: '01900000-0000-7000-8000-000000000000' }],
+      ['malformed merchant', { merchant: "x' or 1=1" }],
+    ])('%s → 401, nothing written', async (_name, opts) => {
+      expect((await refused((typeof opts === 'function' ? opts() : opts) as never)).status).toBe(401);
+    });
+
+    it('within the tolerance either way is accepted', async () => {
+      expect((await postWebhook(app, p, orderBody({}), { t: now() - 290 })).status).toBe(200);
+      expect((await postWebhook(app, p, orderBody({}), { t: now() + 290 })).status).toBe(200);
+    });
+
+    it('a tampered body → 401', async () => {
+      const raw = JSON.stringify(orderBody({ amountMinor: 100 }));
+      const signature = signPayload(p.secret, raw);
+      const r = await postWebhook(app, p, raw.replace('"amountMinor":100', '"amountMinor":100000'), { signature });
+      expect(r.status).toBe(401);
+    });
+
+    it("another merchant's secret does not sign for this one", async () => {
+      const other = await program(app, { affiliates: 0 });
+      expect((await refused({ secret: other.secret })).status).toBe(401);
+    });
+
+    it('rotating the secret retires the old one at once', async () => {
+      const q = await program(app, { affiliates: 0 });
+      const rotated = await app.gql(`mutation { rotateOrderWebhookSecret }`, {}, q.token);
+      expect((await postWebhook(app, q, orderBody({}))).status).toBe(401);
+      expect((await postWebhook(app, { ...q, secret: rotated.data!.rotateOrderWebhookSecret }, orderBody({}))).status).toBe(200);
+    });
+  });
+
+  describe('bad input: a clear 4xx, nothing written', () => {
+    const order = (over: Record<string, unknown>) => orderBody(over);
+    it.each([
+      ['invalid JSON', '{"id": "evt_1", "type": ', 400, '_'],
+      ['not an object', '[1,2,3]', 400, '_'],
+      ['unknown type', { id: 'evt_x', type: 'order.deleted', order: {} }, 400, 'type'],
+      ['missing event id', { type: 'order.created', order: order({}).order }, 400, 'id'],
+      ['amount as a string', order({ amountMinor: '100' }), 400, 'order.amountMinor'],
+      ['negative amount', order({ amountMinor: -1 }), 400, 'order.amountMinor'],
+      ['non-integer amount', order({ amountMinor: 10.5 }), 400, 'order.amountMinor'],
+      ['amount above 2^31', order({ amountMinor: 2 ** 31 }), 400, 'order.amountMinor'],
+      ['unknown currency', order({ currency: 'XYZ' }), 400, 'order.currency'],
+      ['currency as a number', order({ currency: 840 }), 400, 'order.currency'],
+      ['bad date', order({ occurredAt: 'yesterday' }), 400, 'order.occurredAt'],
+      ['missing order id', order({ id: '' }), 400, 'order.id'],
+      ['order id too long', order({ id: 'x'.repeat(201) }), 400, 'order.id'],
+      ['click id as an object', order({ clickId: { $ne: null } }), 400, 'order.clickId'],
+      ['refund of a negative amount', { id: 'evt_r', type: 'order.refunded', order: { id: 'o' }, refund: { id: 'r', amountMinor: -5, occurredAt: new Date().toISOString() } }, 400, 'refund.amountMinor'],
+      ['refund of zero', { id: 'evt_r', type: 'order.refunded', order: { id: 'o' }, refund: { id: 'r', amountMinor: 0, occurredAt: new Date().toISOString() } }, 400, 'refund.amountMinor'],
+    ])('%s', async (_name, body, status, field) => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, body);
+      expect(r.status).toBe(status);
+      if (field !== '_') expect(r.body.fieldErrors?.[field as string]).toBeTruthy();
+      else expect(r.body.error).toBeTruthy();
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
+    it('a body over 64 KB → 413', async () => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, orderBody({ customerId: 'x'.repeat(70_000) }));
+      expect(r.status).toBe(413);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
+    it('GET is 405', async () => {
+      expect((await fetch(`${app.url}/webhooks/orders`)).status).toBe(405);
+    });
+  });
+});

@@ -1,0 +1,180 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { merchantCaller, type Context } from '../../graphql/context.js';
+import { notFound } from '../../errors.js';
+import type { ExplainedTouch } from './attribution.engine.js';
+import { Channel, Click } from './click.entity.js';
+import { Conversion } from './conversion.entity.js';
+import { Refund } from './order.entity.js';
+import { ReferralCode } from './referral-code.entity.js';
+
+@InputType({ description: 'The fields of an order.created webhook body\'s `order`.' })
+class RecordOrderInput {
+  @Field({ description: "The store's order id: recording it again changes nothing." })
+  id!: string;
+
+  @Field(() => Int)
+  amountMinor!: number;
+
+  @Field()
+  currency!: string;
+
+  @Field({ description: "The store's order time (attribution compares touches with it)." })
+  occurredAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'sorae_click from the landing URL (Sorae.getAttribution().clickId).' })
+  clickId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'sorae_vid (Sorae.getAttribution().visitorId).' })
+  visitorId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  referralCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  customerId?: string | null;
+}
+
+@InputType({ description: "The fields of an order.refunded webhook body: the order's id and the refund's." })
+class RecordRefundInput {
+  @Field({ description: "The store's order id." })
+  orderId!: string;
+
+  @Field({ description: "The store's refund id: recording it again changes nothing." })
+  id!: string;
+
+  @Field(() => Int)
+  amountMinor!: number;
+
+  @Field()
+  occurredAt!: Date;
+}
+
+@ObjectType()
+export class RecordOrderResult {
+  @Field(() => Conversion)
+  conversion!: Conversion;
+}
+
+@ObjectType()
+export class RecordRefundResult {
+  @Field(() => Conversion)
+  conversion!: Conversion;
+
+  @Field(() => Refund)
+  refund!: Refund;
+}
+
+@ObjectType({ description: 'One touch attribution considered.' })
+export class AttributionTouch {
+  @Field(() => ID, { nullable: true, description: 'AFFILIATE touches: the click.' })
+  clickId!: string | null;
+
+  @Field(() => Channel)
+  channel!: Channel;
+
+  @Field()
+  occurredAt!: Date;
+
+  @Field(() => ID, { nullable: true, description: "The click's affiliate; null for referral touches, and for other affiliates' touches when an affiliate asks." })
+  affiliateId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  campaignId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'REFERRAL touches (operators only).' })
+  referralCode!: string | null;
+
+  @Field(() => [String], { description: 'How it was found: clickId, visitorId, referralCode.' })
+  matchedBy!: string[];
+
+  @Field({ description: 'Passed every rule (the latest kept touch wins).' })
+  kept!: boolean;
+
+  @Field({ description: 'WON, EARLIER_THAN_WINNER, AFTER_ORDER, BOT, UNKNOWN_ENROLLMENT, ENROLLMENT_SUSPENDED, CAMPAIGN_ARCHIVED, OUTSIDE_WINDOW, SELF_REFERRAL or UNKNOWN_REFERRAL_CODE.' })
+  reason!: string;
+}
+
+@ObjectType({ description: 'Why the order went where it went.' })
+export class Attribution {
+  @Field({ description: 'LAST_TOUCH: the latest touch kept wins; at the same instant a referral code beats a click, then the larger click id.' })
+  rule!: string;
+
+  @Field(() => AttributionTouch, { nullable: true })
+  winner!: AttributionTouch | null;
+
+  @Field(() => [AttributionTouch], { description: 'Every touch considered, latest first.' })
+  touches!: AttributionTouch[];
+
+  @Field({ description: "The order's time was ahead of the server clock when it arrived." })
+  orderAheadOfClock!: boolean;
+}
+
+export const ConversionConnection = connectionType('Conversion', Conversion);
+export const ClickConnection = connectionType('Click', Click);
+
+@Resolver(() => Conversion)
+export class OrdersResolver {
+  @Authorized('FINANCE')
+  @Mutation(() => RecordOrderResult, { description: 'Records an order (integrations): idempotent by order id.' })
+  async recordOrder(@Arg('input', () => RecordOrderInput) input: RecordOrderInput, @Ctx() ctx: Context): Promise<RecordOrderResult> {
+    const r = await ctx.services.orders.recordOrder(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
+    const conversion = await ctx.loaders.byId(Conversion).load(r.conversion.id);
+    if (!conversion) throw notFound('Conversion');
+    return { conversion };
+  }
+
+  @Authorized('FINANCE')
+  @Mutation(() => RecordRefundResult, { description: 'Records a refund (integrations): idempotent by refund id. CONFLICT when the order is not recorded yet.' })
+  async recordRefund(@Arg('input', () => RecordRefundInput) input: RecordRefundInput, @Ctx() ctx: Context): Promise<RecordRefundResult> {
+    const r = await ctx.services.orders.recordRefund(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
+    const [conversion, refund] = await Promise.all([ctx.loaders.byId(Conversion).load(r.conversion.id), ctx.em.findOne(Refund, { externalId: r.refund.id })]);
+    if (!conversion || !refund) throw notFound('Refund');
+    return { conversion, refund };
+  }
+
+  @Authorized('SESSION_OWNER')
+  @Mutation(() => String, { description: 'A new order-webhook signing secret, replacing the old one at once. Shown only here.' })
+  rotateOrderWebhookSecret(@Ctx() ctx: Context): Promise<string> {
+    return ctx.services.orders.rotateWebhookSecret(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => ReferralCode, { description: "The customer's referral code (the same one on every call)." })
+  createReferralCode(@Arg('customerId') customerId: string, @Ctx() ctx: Context): Promise<ReferralCode> {
+    return ctx.services.referrals.codeFor(ctx.em, merchantCaller(ctx).merchantId, customerId);
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => ConversionConnection, { description: 'REFERRAL conversions, newest first (never in affiliate commissions or totals).' })
+  async referralConversions(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, merchantCaller(ctx).merchantId, { channel: Channel.REFERRAL }, page));
+  }
+
+  @FieldResolver(() => Attribution)
+  attribution(@Root() c: Conversion, @Ctx() ctx: Context): Attribution {
+    const e = c.explanation;
+    const self = ctx.caller.kind === 'affiliate' ? ctx.caller.affiliateId : null;
+    const show = (t: ExplainedTouch): AttributionTouch => {
+      const hidden = ctx.caller.kind === 'affiliate' && t.affiliateId !== self;
+      return {
+        clickId: t.clickId,
+        channel: t.channel,
+        occurredAt: new Date(t.occurredAt),
+        affiliateId: hidden ? null : t.affiliateId,
+        campaignId: hidden ? null : t.campaignId,
+        referralCode: ctx.caller.kind === 'affiliate' ? null : t.referralCode,
+        matchedBy: t.matchedBy,
+        kept: t.kept,
+        reason: t.reason,
+      };
+    };
+    return { rule: e.rule, winner: e.winner ? show(e.winner) : null, touches: e.touches.map(show), orderAheadOfClock: e.orderAheadOfClock };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'REFERRAL: the code used (operators only).' })
+  async referralCode(@Root() c: Conversion, @Ctx() ctx: Context) {
+    if (!c.referralCode || ctx.caller.kind === 'affiliate') return null;
+    return (await ctx.loaders.byId(ReferralCode).load(c.referralCode.id))?.code ?? null;
+  }
+}

@@ -1,0 +1,151 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { forbidden } from '../../errors.js';
+import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
+import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { Me } from '../auth/me.types.js';
+import { Conversion } from '../attribution/conversion.entity.js';
+import { ClickConnection, ConversionConnection } from '../attribution/orders.resolver.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import { Commission, CommissionAdjustment, CommissionStatus } from './commission.entity.js';
+import type { AffiliateTotals } from './commissions.service.js';
+
+@InputType()
+class CommissionFilter {
+  @Field(() => CommissionStatus, { nullable: true })
+  status?: CommissionStatus;
+
+  @Field(() => ID, { nullable: true })
+  affiliateId?: string;
+
+  @Field(() => ID, { nullable: true })
+  campaignId?: string;
+}
+
+@ObjectType({ description: 'AFFILIATE traffic and commission totals (REFERRAL never counts). Sums are in minor units of the campaigns\' currencies.' })
+export class AffiliateStats implements AffiliateTotals {
+  @Field(() => Int)
+  clicks!: number;
+
+  @Field(() => Int, { description: 'AFFILIATE conversions.' })
+  conversions!: number;
+
+  @Field(() => Int)
+  pendingMinor!: number;
+
+  @Field(() => Int)
+  finalizedMinor!: number;
+
+  @Field(() => Int)
+  paidMinor!: number;
+}
+
+export const CommissionConnection = connectionType('Commission', Commission);
+export const AffiliateConnection = connectionType('Affiliate', Affiliate);
+
+const totalsLoader = (ctx: Context) => {
+  const merchantId = ctx.caller.kind === 'anonymous' ? '' : ctx.caller.merchantId;
+  return ctx.loaders.keyed('affiliateTotals', (ids: readonly string[]) => ctx.services.commissions.totals(ctx.em, merchantId, ids));
+};
+
+@Resolver(() => Commission)
+export class CommissionsResolver {
+  @Authorized('FINANCE')
+  @Query(() => CommissionConnection, { description: 'Commissions, newest first (FINANCE and OWNER operators, API keys).' })
+  async commissions(
+    @Arg('filter', () => CommissionFilter, { nullable: true }) filter: CommissionFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return CommissionConnection.from(await ctx.services.commissions.list(ctx.em, merchantCaller(ctx).merchantId, filter, page));
+  }
+
+  @FieldResolver(() => Affiliate)
+  affiliate(@Root() c: Commission, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Affiliate).load(c.affiliate.id);
+  }
+
+  @FieldResolver(() => Campaign)
+  campaign(@Root() c: Commission, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Campaign).load(c.campaign.id);
+  }
+
+  @FieldResolver(() => Conversion)
+  conversion(@Root() c: Commission, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Conversion).load(c.conversion.id);
+  }
+
+  @FieldResolver(() => [CommissionAdjustment], { description: 'Oldest first; amountMinor = originalAmountMinor + the sum of these.' })
+  adjustments(@Root() c: Commission, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('commissionAdjustments', (ids: readonly string[]) => ctx.services.commissions.adjustmentsOf(ctx.em, ids)).load(c.id);
+  }
+}
+
+@Resolver(() => Conversion)
+export class ConversionCommissionResolver {
+  @FieldResolver(() => ID, { nullable: true, description: 'AFFILIATE conversions: their commission.' })
+  commissionId(@Root() c: Conversion, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('commissionIdByConversion', (ids: readonly string[]) => ctx.services.commissions.idsByConversion(ctx.em, ids)).load(c.id);
+  }
+}
+
+@Resolver(() => Me)
+export class MeCommissionsResolver {
+  @FieldResolver(() => AffiliateStats)
+  stats(@Ctx() ctx: Context) {
+    return totalsLoader(ctx).load(affiliateCaller(ctx).affiliateId);
+  }
+
+  @FieldResolver(() => CommissionConnection, { description: 'My commissions, newest first.' })
+  async commissions(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    const caller = affiliateCaller(ctx);
+    return CommissionConnection.from(await ctx.services.commissions.list(ctx.em, caller.merchantId, { affiliateId: caller.affiliateId }, page));
+  }
+}
+
+/** Operators' affiliate pages; an affiliate reaching these fields (me.affiliate) sees only itself. */
+@Resolver(() => Affiliate)
+export class AffiliatePerformanceResolver {
+  @Authorized('OPERATOR')
+  @Query(() => AffiliateConnection, { description: 'Affiliates, newest first, with stats (three aggregate queries per page).' })
+  async affiliates(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return AffiliateConnection.from(await paginate(ctx.em, Affiliate, { merchant: merchantCaller(ctx).merchantId }, page));
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => Affiliate, { nullable: true })
+  affiliate(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Affiliate).load(id);
+  }
+
+  private self(a: Affiliate, ctx: Context) {
+    if (ctx.caller.kind === 'affiliate' && ctx.caller.affiliateId !== a.id) throw forbidden();
+    if (ctx.caller.kind === 'anonymous') throw forbidden();
+    return ctx.caller.merchantId;
+  }
+
+  @FieldResolver(() => AffiliateStats)
+  stats(@Root() a: Affiliate, @Ctx() ctx: Context) {
+    this.self(a, ctx);
+    return totalsLoader(ctx).load(a.id);
+  }
+
+  @FieldResolver(() => ClickConnection, { description: 'Clicks on this affiliate\'s links, newest first.' })
+  async clicks(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    const merchantId = this.self(a, ctx);
+    return ClickConnection.from(await ctx.services.commissions.clicksOf(ctx.em, merchantId, a.id, page));
+  }
+
+  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first.' })
+  async conversions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    const merchantId = this.self(a, ctx);
+    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, merchantId, { affiliateId: a.id }, page));
+  }
+
+  @FieldResolver(() => CommissionConnection)
+  async commissions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    const merchantId = this.self(a, ctx);
+    if (ctx.caller.kind === 'operator' && !['OWNER', 'FINANCE'].includes(ctx.caller.role)) throw forbidden('Commissions are for FINANCE and OWNER operators');
+    return CommissionConnection.from(await ctx.services.commissions.list(ctx.em, merchantId, { affiliateId: a.id }, page));
+  }
+}
