@@ -30,6 +30,7 @@ export function createApolloClient(): ApolloClient {
       typePolicies: {
         // Embedded values without ids: replace, never merge by position.
         Campaign: { fields: { intakeFields: { merge: false }, commission: { merge: false } } },
+        Application: { fields: { answers: { merge: false }, history: { merge: false } } },
       },
     }),
   });

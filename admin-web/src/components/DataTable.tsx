@@ -52,6 +52,8 @@ export interface DataTableProps<T> {
   sort?: SortState | null;
   onSortChange?: (sort: SortState | null) => void;
   pagination?: Pagination;
+  /** Makes rows clickable (e.g. to open a detail drawer); clicks on links, buttons and inputs inside a row are theirs. */
+  onRowClick?: (row: T) => void;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface DataTableProps<T> {
  * and error states. Queues, commissions and payout items reuse it.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination } = props;
+  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination, onRowClick } = props;
   const testId = props.testId ?? label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const [localSort, setLocalSort] = useState<SortState | null>(null);
   const controlled = props.onSortChange !== undefined;
@@ -135,7 +137,21 @@ export function DataTable<T>(props: DataTableProps<T>) {
       const id = getRowId(row);
       const isSelected = selection?.selected.has(id) ?? false;
       return (
-        <tr key={id} data-testid={`${testId}-row`} data-row-id={id} aria-selected={selection ? isSelected : undefined}>
+        <tr
+          key={id}
+          data-testid={`${testId}-row`}
+          data-row-id={id}
+          aria-selected={selection ? isSelected : undefined}
+          className={onRowClick ? 'is-clickable' : undefined}
+          onClick={
+            onRowClick
+              ? (e) => {
+                  if ((e.target as HTMLElement).closest('a, button, input, select, textarea, label')) return;
+                  onRowClick(row);
+                }
+              : undefined
+          }
+        >
           {selection ? (
             <td className="table__select">
               <input
