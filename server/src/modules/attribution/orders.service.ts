@@ -10,11 +10,14 @@ import { TENANT } from '../tenancy.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { Channel } from './click.entity.js';
 import { Conversion } from './conversion.entity.js';
+import { emExec, withConnection, type Exec } from './sql-runner.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
 export const MAX_ORDER_AHEAD_MS = 24 * 3600_000;
 /** Candidate clicks loaded per order: a visitor's latest ones (plus the order's own click id). */
 export const MAX_CANDIDATE_CLICKS = 100;
+/** How long a process trusts its cached copy of a merchant's webhook secret. */
+export const SECRET_CACHE_MS = 10_000;
 
 const storeId = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
 const optionalId = z
@@ -95,30 +98,36 @@ export interface RefundOutcome {
 }
 
 /** What attribution hands the commissions module (which implements it): commissions → attribution. */
+export interface AccrualInput {
+  id: string;
+  merchantId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  campaignId: string;
+  currency: string;
+  orderAmountMinor: number;
+  rule: { type: CommissionType; rateBps: number | null; amountMinor: number | null };
+  now: Date;
+}
+
+/**
+ * What attribution asks of the commissions module, which implements it (the import arrow runs
+ * commissions → attribution; services.ts wires the two).
+ */
 export interface CommissionAccrual {
-  /** Inside the order's transaction: the commission row for an AFFILIATE conversion. */
-  accrue(
-    tx: EntityManager,
-    input: {
-      id: string;
-      merchantId: string;
-      conversionId: string;
-      enrollmentId: string;
-      affiliateId: string;
-      campaignId: string;
-      currency: string;
-      orderAmountMinor: number;
-      rule: { type: CommissionType; rateBps: number | null; amountMinor: number | null };
-      now: Date;
-    },
-  ): Promise<void>;
+  /**
+   * The body of a data-modifying CTE (`?` placeholders) inserting the commission of an AFFILIATE
+   * conversion; it selects the conversion id from the CTE named `cv` (column `id`), so the order,
+   * its conversion and its commission are written by one atomic statement.
+   */
+  accrualStatement(input: AccrualInput): { sql: string; params: unknown[] };
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
-    tx: EntityManager,
+    exec: Exec,
     input: { merchantId: string; conversionId: string; orderAmountMinor: number; refundedTotalMinor: number; refundRowId: string; reason: string; now: Date },
   ): Promise<RefundOutcome['commission']>;
   /** The commission of a conversion, if any. */
-  commissionOf(tx: EntityManager, conversionId: string): Promise<RefundOutcome['commission']>;
+  commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
 
 interface TouchRow {
@@ -165,6 +174,8 @@ const json = (v: unknown) => JSON.stringify(v);
  * conversion, and the commission insert.
  */
 export class OrdersService {
+  private readonly secrets = new Map<string, { secret: string; at: number }>();
+
   constructor(private readonly accrual: CommissionAccrual) {}
 
   /** The GraphQL `recordOrder`: idempotent by (merchant, order id). */
@@ -186,8 +197,8 @@ export class OrdersService {
     return this.ingestRefund(em, merchantId, { ...event.refund, orderId: event.order.id }, ev, now);
   }
 
-  private async storedResponse<T>(em: EntityManager, merchantId: string, eventId: string): Promise<T> {
-    const [row] = await em.execute<{ response: T }[]>(`select response from webhook_event where merchant_id = ? and event_id = ?`, [merchantId, eventId]);
+  private async storedResponse<T>(exec: Exec, merchantId: string, eventId: string): Promise<T> {
+    const [row] = await exec<{ response: T }>(`select response from webhook_event where merchant_id = ? and event_id = ?`, [merchantId, eventId]);
     if (!row) throw conflict('This event is being processed; retry later');
     return row.response;
   }
@@ -197,8 +208,8 @@ export class OrdersService {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
     const field = (name: string) => (event ? `order.${name}` : name);
-    const result = await em.transactional(async (tx) => {
-      // 1. Candidate touches.
+    return withConnection(em, async (exec) => {
+      // 1. Candidate touches: one indexed query (nothing to look up without click, visitor or code).
       const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
       const queries: string[] = [];
       const params: unknown[] = [];
@@ -210,11 +221,11 @@ export class OrdersService {
         queries.push(REFERRAL_SQL);
         params.push(merchantId, order.referralCode);
       }
-      const rows = queries.length ? await tx.execute<TouchRow[]>(queries.join(' union all '), params) : [];
+      const rows = queries.length ? await exec<TouchRow>(queries.join(' union all '), params) : [];
 
       // 2. The decision (pure).
       const clicks: CandidateClick[] = [];
-      const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: { type: CommissionType; rateBps: number | null; amountMinor: number | null } }>();
+      const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
       const enrollments = new Map<string, string>();
       let referral: { id: string; code: string; customerId: string } | null = null;
       for (const r of rows) {
@@ -245,60 +256,60 @@ export class OrdersService {
         });
       }
 
-      // 3. Event + order + conversion in one statement (each insert only if the one before it was new).
+      // 3. One atomic statement: event, order, conversion, commission, each written only if the
+      //    one before it was new (a replayed event or a known order id writes nothing).
       const conversionId = uuidv7(now.getTime());
       const commissionId = won ? uuidv7(now.getTime()) : null;
       const outcome: OrderOutcome = { conversion: { id: conversionId, channel: winner.channel, commissionId } };
-      const orderRowId = uuidv7(now.getTime());
-      const eventCte = event
-        ? `ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at) values (?, ?, ?, ?, ?::jsonb, ?)
-                   on conflict (merchant_id, event_id) do nothing returning id),`
-        : '';
-      const eventParams = event ? [uuidv7(now.getTime()), merchantId, event.id, event.type, json(outcome), now] : [];
-      const [flags] = await tx.execute<{ event_claimed: boolean; order_created: boolean }[]>(
-        `with ${eventCte}
-         o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
-               select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${event ? 'where exists (select 1 from ev)' : ''}
-               on conflict (merchant_id, external_id) do nothing returning id),
-         cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
-                                        enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
-                select ?, ?, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? from o returning id)
-         select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from o) as order_created`,
-        [
-          ...eventParams,
-          orderRowId, merchantId, order.id, order.amountMinor, order.currency, order.occurredAt, order.clickId, order.visitorId, order.referralCode, order.customerId, now,
-          conversionId, merchantId, order.id, winner.channel, order.occurredAt, order.amountMinor, order.currency,
-          won?.click.enrollmentId ?? null, won?.click.affiliateId ?? null, won?.click.campaignId ?? null, won?.click.clickId ?? null,
-          winner.channel === Channel.REFERRAL ? winner.referral.id : null, winner.channel === Channel.REFERRAL ? winner.referral.customerId : null,
-          json(explanation), now,
-        ],
-      );
-      if (!flags!.event_claimed) return { replayOf: event!.id } as const;
-      if (!flags!.order_created) {
-        // The order was recorded before (another event id, or recordOrder): answer its conversion.
-        const existing = await this.conversionSummary(tx, merchantId, order.id);
-        if (event) await tx.execute(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id], 'run');
-        return existing;
+      const ctes: string[] = [];
+      const values: unknown[] = [];
+      if (event) {
+        ctes.push(`ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at) values (?, ?, ?, ?, ?::jsonb, ?)
+                          on conflict (merchant_id, event_id) do nothing returning id)`);
+        values.push(uuidv7(now.getTime()), merchantId, event.id, event.type, json(outcome), now);
       }
+      ctes.push(`o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
+                       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${event ? 'where exists (select 1 from ev)' : ''}
+                       on conflict (merchant_id, external_id) do nothing returning id)`);
+      values.push(uuidv7(now.getTime()), merchantId, order.id, order.amountMinor, order.currency, order.occurredAt, order.clickId, order.visitorId, order.referralCode, order.customerId, now);
+      ctes.push(`cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
+                                                enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
+                        select ?, ?, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? from o returning id)`);
+      values.push(
+        conversionId, merchantId, order.id, winner.channel, order.occurredAt, order.amountMinor, order.currency,
+        won?.click.enrollmentId ?? null, won?.click.affiliateId ?? null, won?.click.campaignId ?? null, won?.click.clickId ?? null,
+        winner.channel === Channel.REFERRAL ? winner.referral.id : null, winner.channel === Channel.REFERRAL ? winner.referral.customerId : null,
+        json(explanation), now,
+      );
       if (won) {
-        await this.accrual.accrue(tx, {
-          id: commissionId!, merchantId, conversionId, enrollmentId: won.click.enrollmentId, affiliateId: won.click.affiliateId,
+        const accrual = this.accrual.accrualStatement({
+          id: commissionId!, merchantId, enrollmentId: won.click.enrollmentId, affiliateId: won.click.affiliateId,
           campaignId: won.click.campaignId, currency: order.currency, orderAmountMinor: order.amountMinor, rule: won.campaign.rule, now,
         });
+        ctes.push(`cm as (${accrual.sql})`);
+        values.push(...accrual.params);
       }
-      return outcome;
+      const [flags] = await exec<{ event_claimed: boolean; order_created: boolean }>(
+        `with ${ctes.join(',\n')}
+         select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from o) as order_created`,
+        values,
+      );
+      if (!flags!.event_claimed) return this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
+      if (flags!.order_created) return outcome;
+      // The order was recorded before (another event id, or recordOrder): answer its conversion.
+      const existing = await this.conversionSummary(exec, merchantId, order.id);
+      if (event) await exec(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id]);
+      return existing;
     });
-    if ('replayOf' in result) return this.storedResponse<OrderOutcome>(em, merchantId, result.replayOf);
-    return result;
   }
 
-  private async conversionSummary(tx: EntityManager, merchantId: string, orderExternalId: string): Promise<OrderOutcome> {
-    const [row] = await tx.execute<{ id: string; channel: Channel }[]>(
+  private async conversionSummary(exec: Exec, merchantId: string, orderExternalId: string): Promise<OrderOutcome> {
+    const [row] = await exec<{ id: string; channel: Channel }>(
       `select id, channel from conversion where merchant_id = ? and order_external_id = ?`,
       [merchantId, orderExternalId],
     );
     if (!row) throw notFound('Order');
-    const commission = await this.accrual.commissionOf(tx, row.id);
+    const commission = await this.accrual.commissionOf(exec, row.id);
     return { conversion: { id: row.id, channel: row.channel, commissionId: commission?.id ?? null } };
   }
 
@@ -345,11 +356,11 @@ export class OrdersService {
       let commission: RefundOutcome['commission'];
       if (flags!.refund_created) {
         const [sum] = await tx.execute<{ total: string }[]>(`select coalesce(sum(amount_minor), 0) as total from refund where order_id = ?`, [order.id]);
-        commission = await this.accrual.applyRefund(tx, {
+        commission = await this.accrual.applyRefund(emExec(tx), {
           merchantId, conversionId: order.conversion_id, orderAmountMinor: Number(order.amount_minor), refundedTotalMinor: Number(sum!.total),
           refundRowId, reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`, now,
         });
-      } else commission = await this.accrual.commissionOf(tx, order.conversion_id);
+      } else commission = await this.accrual.commissionOf(emExec(tx), order.conversion_id);
       const outcome: RefundOutcome = {
         conversion: { id: order.conversion_id, channel: order.channel, commissionId: commission?.id ?? null },
         refund: { id: refund.id },
@@ -358,7 +369,7 @@ export class OrdersService {
       if (event) await tx.execute(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(outcome), merchantId, event.id], 'run');
       return outcome;
     });
-    if ('replayOf' in result) return this.storedResponse<RefundOutcome>(em, merchantId, result.replayOf);
+    if ('replayOf' in result) return this.storedResponse<RefundOutcome>(emExec(em), merchantId, result.replayOf);
     return result;
   }
 
@@ -373,14 +384,28 @@ export class OrdersService {
       [merchantId, secret, now],
       'run',
     );
+    this.secrets.set(merchantId, { secret, at: Date.now() });
     return secret;
   }
 
-  /** For signature verification only. */
-  async webhookSecret(em: EntityManager, merchantId: string): Promise<string | null> {
+  /**
+   * For signature verification only. Cached per process for SECRET_CACHE_MS; a signature that
+   * fails against a cached secret is checked again against the stored one (`fresh`), so a
+   * rotation made by another process is picked up at once, and the old secret keeps working
+   * elsewhere for at most SECRET_CACHE_MS.
+   */
+  async webhookSecret(em: EntityManager, merchantId: string, now = Date.now(), fresh = false): Promise<{ secret: string; cached: boolean } | null> {
     if (!isUuid(merchantId)) return null;
+    const hit = this.secrets.get(merchantId);
+    if (hit && !fresh && now - hit.at < SECRET_CACHE_MS) return { secret: hit.secret, cached: true };
     const [row] = await em.execute<{ secret: string }[]>(`select secret from order_webhook_secret where merchant_id = ?`, [merchantId]);
-    return row?.secret ?? null;
+    if (!row) {
+      this.secrets.delete(merchantId);
+      return null;
+    }
+    if (this.secrets.size > 10_000) this.secrets.clear();
+    this.secrets.set(merchantId, { secret: row.secret, at: now });
+    return { secret: row.secret, cached: false };
   }
 
   // ---- Reads ----

@@ -4,7 +4,8 @@ import { parseInput } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { Click } from '../attribution/click.entity.js';
-import type { CommissionAccrual } from '../attribution/orders.service.js';
+import type { AccrualInput, CommissionAccrual } from '../attribution/orders.service.js';
+import type { Exec } from '../attribution/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
 
@@ -35,14 +36,14 @@ const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
  */
 export class CommissionsService implements CommissionAccrual {
-  async accrue(tx: EntityManager, input: Parameters<CommissionAccrual['accrue']>[1]): Promise<void> {
+  /** The commission row for an AFFILIATE conversion: PENDING, at the campaign's rule (see CommissionAccrual). */
+  accrualStatement(input: AccrualInput) {
     const amount = commissionFor(input.rule, input.orderAmountMinor);
-    await tx.execute(
-      `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)`,
-      [input.id, input.merchantId, input.conversionId, input.enrollmentId, input.affiliateId, input.campaignId, input.currency, amount, amount, input.now],
-      'run',
-    );
+    return {
+      sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
+            select ?, ?, cv.id, ?, ?, ?, ?, ?, ?, 'PENDING', ? from cv returning id`,
+      params: [input.id, input.merchantId, input.enrollmentId, input.affiliateId, input.campaignId, input.currency, amount, amount, input.now],
+    };
   }
 
   /**
@@ -51,8 +52,8 @@ export class CommissionsService implements CommissionAccrual {
    * amount is never touched here (refunds after finalization are clawbacks, owned by payouts);
    * REVERSED: nothing is left to reduce.
    */
-  async applyRefund(tx: EntityManager, input: Parameters<CommissionAccrual['applyRefund']>[1]) {
-    const [row] = await tx.execute<{ id: string; status: CommissionStatus; original_amount_minor: string; amount_minor: string; reduced: string }[]>(
+  async applyRefund(exec: Exec, input: Parameters<CommissionAccrual['applyRefund']>[1]) {
+    const [row] = await exec<{ id: string; status: CommissionStatus; original_amount_minor: string; amount_minor: string; reduced: string }>(
       `select c.id, c.status, c.original_amount_minor, c.amount_minor,
               coalesce((select -sum(a.amount_minor) from commission_adjustment a where a.commission_id = c.id and a.kind = 'REFUND'), 0) as reduced
          from commission c where c.merchant_id = ? and c.conversion_id = ? for update of c`,
@@ -70,18 +71,17 @@ export class CommissionsService implements CommissionAccrual {
     if (delta === 0) return commission;
     commission.amountMinor += delta;
     if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
-    await tx.execute(
+    await exec(
       `with a as (insert into commission_adjustment (id, merchant_id, commission_id, kind, amount_minor, reason, refund_id, created_at)
                   values (?, ?, ?, ?, ?, ?, ?, ?))
        update commission set amount_minor = amount_minor + ?, status = ? where id = ?`,
       [uuidv7(input.now.getTime()), input.merchantId, row.id, AdjustmentKind.REFUND, delta, input.reason, input.refundRowId, input.now, delta, commission.status, row.id],
-      'run',
     );
     return commission;
   }
 
-  async commissionOf(tx: EntityManager, conversionId: string) {
-    const [row] = await tx.execute<{ id: string; status: CommissionStatus; amount_minor: string }[]>(
+  async commissionOf(exec: Exec, conversionId: string) {
+    const [row] = await exec<{ id: string; status: CommissionStatus; amount_minor: string }>(
       `select id, status, amount_minor from commission where conversion_id = ?`,
       [conversionId],
     );
