@@ -60,6 +60,9 @@ const REJECTION_REASON = 'Your audience is outside the regions we ship to.';
 /** The scripts in the hostile answer would set this; it must stay undefined. */
 const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
 
+/** The message shown beside a form control. */
+const errorBeside = (page: Page, control: ReturnType<Page['getByLabel']>) => page.locator('.field', { has: control }).locator('.field__error');
+
 /** Fills the public form as a person would, field by field. */
 async function fillApplication(page: Page, a: Applicant) {
   const form = page.getByTestId('apply-form');
@@ -140,9 +143,9 @@ describeScenario('applicant applies through the public page; operator bulk-appro
 
     await fillApplication(page, { ...ava, profile: 'instagram dot com slash ava' });
     await page.getByRole('button', { name: 'Submit application' }).click();
-    const profile = page.getByTestId('apply-form').getByLabel('Social profile');
+    const profile = page.getByLabel('Social profile');
     expect(await profile.getAttribute('aria-invalid')).toBe('true');
-    const fieldError = page.locator('.field', { has: profile }).locator('.field__error');
+    const fieldError = errorBeside(page, page.getByLabel('Social profile'));
     expect(await fieldError.textContent()).toBe('Must be a URL starting with http:// or https://');
     await s.shot(page, 'invalid url');
     expect(await countApplications()).toBe(0);
@@ -170,7 +173,7 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     const email = page.getByTestId('apply-email');
     await page.getByTestId('form-error').waitFor();
     expect(await email.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('.field', { has: email }).locator('.field__error').textContent()).toBe('Has already applied to this campaign');
+    expect(await errorBeside(page, page.getByTestId('apply-email')).textContent()).toBe('Has already applied to this campaign');
     await s.shot(page, 'already applied');
     expect(await countApplications()).toBe(1);
   });

@@ -19,7 +19,11 @@ interface Props {
 
 /** Everything about one application: every answer, the history, and (when it waits) review. */
 export function ApplicationDrawer({ id, onClose, canReview, onReview }: Props) {
-  const { data, loading, error, refetch } = useQuery(ApplicationDetailDocument, { variables: { id } });
+  const { data, loading, error, refetch } = useQuery(ApplicationDetailDocument, {
+    variables: { id },
+    // The list refreshes status after a review, not the history: always ask again on opening.
+    fetchPolicy: 'cache-and-network',
+  });
   const application = data?.application;
 
   const review = (a: Detail, decision: 'APPROVE' | 'REJECT') =>
