@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/harness.js';
+import { click, orderBody, postWebhook, program, type Program } from '../../test/orders-fixtures.js';
+import { OperatorRole } from '../auth/operator.entity.js';
+
+const DAY = 86_400_000;
+const FINALIZE = `mutation($input: FinalizeCommissionsInput!) { finalizeCommissions(input: $input) { finalizedCount } }`;
+
+describe('commission finalization', () => {
+  let app: TestApp;
+  let now = new Date('2026-11-20T12:00:00Z');
+
+  beforeAll(async () => {
+    app = await startTestApp({ FINALIZE_INTERVAL_SECONDS: '3600' }, () => now);
+  });
+  afterAll(() => app?.close());
+
+  /** An attributed order placed `daysAgo` days before the test clock; returns its commission id. */
+  async function commission(p: Program, daysAgo: number): Promise<string> {
+    const occurredAt = new Date(now.getTime() - daysAgo * DAY);
+    const clickId = await click(app, p, p.affiliates[0]!, { occurredAt: new Date(occurredAt.getTime() - 60_000) });
+    const r = await postWebhook(app, p, orderBody({ clickId, occurredAt: occurredAt.toISOString() }), { t: Math.floor(now.getTime() / 1000) });
+    return r.body.conversion.commissionId;
+  }
+
+  const statusOf = async (p: Program, id: string) =>
+    (await app.orm.em.fork().getConnection().execute<{ status: string; finalized_at: Date | null }[]>(`select status, finalized_at from commission where id = ? and merchant_id = ?`, [id, p.merchantId]))[0]!;
+
+  it('finalizes PENDING commissions past the hold period (counted from the order), and only those', async () => {
+    const p = await program(app); // hold: 30 days
+    const old = await commission(p, 31);
+    const edge = await commission(p, 30);
+    const recent = await commission(p, 29);
+    const r = await app.gql(FINALIZE, { input: { campaignId: p.campaign.id } }, p.token);
+    expect(r.data!.finalizeCommissions.finalizedCount).toBe(2);
+    expect((await statusOf(p, old)).status).toBe('FINALIZED');
+    expect(new Date((await statusOf(p, edge)).finalized_at!)).toEqual(now);
+    expect((await statusOf(p, recent)).status).toBe('PENDING');
+    // Running it again changes nothing.
+    expect((await app.gql(FINALIZE, { input: {} }, p.token)).data!.finalizeCommissions.finalizedCount).toBe(0);
+  });
+
+  it('finalizes chosen commissions now, whatever their hold, and leaves other statuses alone', async () => {
+    const p = await program(app);
+    const fresh = await commission(p, 1);
+    const r = await app.gql(FINALIZE, { input: { ids: [fresh] } }, p.token);
+    expect(r.data!.finalizeCommissions.finalizedCount).toBe(1);
+    const again = await app.gql(FINALIZE, { input: { ids: [fresh] } }, p.token);
+    expect(again.data!.finalizeCommissions.finalizedCount).toBe(0);
+  });
+
+  it('the database refuses to change a finalized amount', async () => {
+    const p = await program(app);
+    const id = await commission(p, 40);
+    await app.gql(FINALIZE, { input: { ids: [id] } }, p.token);
+    await expect(
+      app.orm.em.fork().getConnection().execute(`update commission set amount_minor = amount_minor - 1 where id = ?`, [id]),
+    ).rejects.toThrow(/amount is locked/);
+  });
+
+  it('the scheduled sweep finalizes across merchants', async () => {
+    const a = await program(app);
+    const b = await program(app);
+    const ca = await commission(a, 45);
+    const cb = await commission(b, 45);
+    await app.services.finalization.sweep(app.orm.em.fork(), now);
+    expect((await statusOf(a, ca)).status).toBe('FINALIZED');
+    expect((await statusOf(b, cb)).status).toBe('FINALIZED');
+  });
+
+  it('is scoped to the caller: another merchant finalizes nothing of ours; REVIEWER is refused; bad ids are refused', async () => {
+    const p = await program(app);
+    const id = await commission(p, 2);
+    const other = await app.newMerchant();
+    expect((await app.gql(FINALIZE, { input: { ids: [id] } }, other.token)).data!.finalizeCommissions.finalizedCount).toBe(0);
+    const reviewer = await app.newOperator(p.merchantId, OperatorRole.REVIEWER);
+    expect((await app.gql(FINALIZE, { input: { ids: [id] } }, reviewer.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const bad = await app.gql(FINALIZE, { input: { ids: ['nope'] } }, p.token);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { 'ids.0': expect.any(String) } });
+    expect((await statusOf(p, id)).status).toBe('PENDING');
+  });
+});
