@@ -19,6 +19,9 @@ import { HttpError, Router, clientIp, sendJson } from './http/router.js';
 import { trafficRoutes } from './modules/attribution/redirect.route.js';
 import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
+import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
+import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
+import type { StripeEmulator } from './modules/payouts/stripe-emulator/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { TENANT } from './modules/tenancy.js';
 import { seedDemo } from './seed/demo.js';
@@ -37,6 +40,8 @@ export interface App {
   orm: MikroORM;
   services: Services;
   config: Config;
+  /** The built-in Stripe emulator when no STRIPE_SECRET_KEY is set (tests read /_emulator/* from it). */
+  stripeEmulator: StripeEmulator | null;
   /** Stops taking requests, lets in-flight work finish, flushes, and closes the database. */
   close(): Promise<void>;
 }
@@ -69,7 +74,11 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   closers.unshift(() => orm.close());
   await migrate(orm);
 
-  const services = createServices(config, orm, log);
+  // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
+  const stripe = await connectStripe(config, log);
+  closers.unshift(() => stripe.close());
+  const services = createServices(config, orm, log, stripe);
+  closers.unshift(() => services.payouts.close());
   // Runs before the ORM closes: buffered clicks are written on shutdown.
   closers.unshift(() => services.traffic.close());
   const merchant = await services.auth.bootstrap(orm.em.fork());
@@ -105,6 +114,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, log });
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
+  stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, url))
@@ -137,6 +147,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
+  stripe.emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
+  services.payouts.start(clock);
 
   let closing: Promise<void> | undefined;
   return {
@@ -145,6 +157,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     orm,
     services,
     config,
+    stripeEmulator: stripe.emulator,
     close: () =>
       (closing ??= (async () => {
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));

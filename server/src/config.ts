@@ -30,6 +30,17 @@ const schema = z
     CLICK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
     SQL_STATEMENT_HEADER: bool.optional(),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook endpoint secret (whsec_…)').optional(),
+    STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    STRIPE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+    STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    STRIPE_EMULATOR_RATE: z.coerce.number().min(0).default(25),
+    PAYOUT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
+    PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    PAYOUT_TICK_MS: z.coerce.number().int().min(10).max(3_600_000).default(15_000),
+    PAYOUT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+    PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -38,6 +49,9 @@ const schema = z
     }
     if (env.NODE_ENV === 'production' && env.ADMIN_PASSWORD === undefined && env.ADMIN_EMAIL) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required with ADMIN_EMAIL in production' });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
     }
     if (env.NODE_ENV === 'production' && !env.CLICK_IP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
@@ -98,5 +112,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
     sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
+    stripe: {
+      /** Unset: the built-in Stripe emulator starts on loopback and the SDK talks to it. */
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      /** Another Stripe-compatible endpoint (an emulator in its own process, stripe-mock). */
+      apiUrl: e.STRIPE_API_URL,
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
+      emulatorPort: e.STRIPE_EMULATOR_PORT ?? (e.NODE_ENV === 'test' ? 0 : 12111),
+      /** The emulator's per-endpoint limit (Stripe's is 25/s); 0 disables it. */
+      emulatorRate: e.STRIPE_EMULATOR_RATE,
+    },
+    payouts: {
+      /** Transfers (and reconciliation lists) per second, per server process. */
+      ratePerSecond: e.PAYOUT_RATE_PER_SECOND,
+      /** Stripe calls in flight at once, per server process. */
+      concurrency: e.PAYOUT_CONCURRENCY,
+      /** How often the runner resumes EXECUTING batches and the monthly schedule is checked. */
+      tickMs: e.PAYOUT_TICK_MS,
+      /** First wait before retrying a call that got no definite answer; doubles, capped at 30 s. */
+      retryBaseMs: e.PAYOUT_RETRY_BASE_MS,
+      /** A claimed item stays leased for STRIPE_TIMEOUT_MS plus this, so no other runner sends it meanwhile. */
+      leaseMarginMs: e.PAYOUT_LEASE_MARGIN_MS,
+    },
   };
 }

@@ -8,9 +8,11 @@ import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 import { OrdersService } from './modules/attribution/orders.service.js';
 import { ReferralsService } from './modules/attribution/referrals.service.js';
 import { CommissionsService } from './modules/commissions/commissions.service.js';
+import { PayoutsService } from './modules/payouts/payouts.service.js';
+import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
   const auth = new AuthService(config);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
@@ -24,6 +26,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger) {
     commissions,
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic: new TrafficService(config, orm, log),
+    /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
+    payouts: new PayoutsService(config, orm, stripe, commissions, log),
   };
 }
 

@@ -9,6 +9,7 @@ import { OrdersResolver } from '../modules/attribution/orders.resolver.js';
 import {
   AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
+import { AffiliatePayoutAccountResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver } from '../modules/payouts/payouts.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -23,6 +24,10 @@ export const resolvers = [
   ConversionCommissionResolver,
   MeCommissionsResolver,
   AffiliatePerformanceResolver,
+  PayoutBatchesResolver,
+  PayoutItemResolver,
+  MePayoutsResolver,
+  AffiliatePayoutAccountResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

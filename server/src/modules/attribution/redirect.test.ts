@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUuid } from '../../ids.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
@@ -224,6 +225,19 @@ describe('a shopper follows a share link', () => {
         expect(res.status, query).toBe(400);
         expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       }
+    });
+
+    it('a request target that is not a URL path: 400, and the server stays up', async () => {
+      const { port } = new URL(app.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        let data = '';
+        socket.on('data', (d) => (data += d));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect((await follow(app, `/r/${link.code}`)).status).toBe(302);
     });
 
     it('none of them wrote a click', async () => {

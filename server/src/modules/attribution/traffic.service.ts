@@ -7,6 +7,8 @@ import { CampaignStatus } from '../campaigns/campaign.enums.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
+const IP_HASHES_KEPT = 10_000;
+
 export interface TrafficOptions {
   /** Replaces the PostgreSQL writer (tests inject failures). */
   writer?: ClickWriter;
@@ -22,6 +24,7 @@ export interface TrafficOptions {
 export class TrafficService {
   readonly shareCodes: ShareCodeCache;
   readonly clicks: ClickLog;
+  private readonly ipHashes = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -47,9 +50,19 @@ export class TrafficService {
     return this.clicks.record(click);
   }
 
-  /** HMAC-SHA256 of an IP address with the server's secret: what the click log stores. */
+  /**
+   * HMAC-SHA256 of an IP address with the server's secret: what the click log stores. Recent
+   * addresses are remembered in memory (never stored) so a shopper's, or an office's, next
+   * click skips the HMAC; the map is bounded and simply starts over when full.
+   */
   hashIp(ip: string): string {
-    return createHmac('sha256', this.config.clicks.ipSecret).update(ip).digest('hex');
+    let hash = this.ipHashes.get(ip);
+    if (hash === undefined) {
+      hash = createHmac('sha256', this.config.clicks.ipSecret).update(ip).digest('hex');
+      if (this.ipHashes.size >= IP_HASHES_KEPT) this.ipHashes.clear();
+      this.ipHashes.set(ip, hash);
+    }
+    return hash;
   }
 
   invalidate(code: string): void {

@@ -1,3 +1,4 @@
+import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
@@ -7,7 +8,7 @@ import { Click } from '../attribution/click.entity.js';
 import type { AccrualInput, CommissionAccrual } from '../attribution/orders.service.js';
 import type { Exec } from '../attribution/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
-import { commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
+import { canTransition, commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
@@ -150,5 +151,71 @@ export class CommissionsService implements CommissionAccrual {
       finalizedMinor: sum(id, CommissionStatus.FINALIZED),
       paidMinor: sum(id, CommissionStatus.PAID),
     }));
+  }
+
+  // ---- Payouts: what is payable and the PAID transition, as SQL the payouts module composes set-based ----
+
+  /**
+   * FINALIZED commissions of a campaign (`id, affiliate_id, currency, amount_minor`), finalized
+   * before `cutoff` when one is given. Payouts decides which of them are still unattached.
+   */
+  payableCommissions(merchantId: string, campaignId: string, cutoff: Date | null): { sql: string; params: unknown[] } {
+    return {
+      sql: `select c.id, c.affiliate_id, c.currency, c.amount_minor from commission c
+             where c.merchant_id = ? and c.campaign_id = ? and c.status = 'FINALIZED'${cutoff ? ' and c.finalized_at < ?' : ''}`,
+      params: cutoff ? [merchantId, campaignId, cutoff] : [merchantId, campaignId],
+    };
+  }
+
+  /** Clawbacks of a campaign's commissions not yet netted into a payout item, per affiliate and currency. */
+  async unnettedClawbacks(tx: EntityManager, merchantId: string, campaignId: string, cutoff: Date | null) {
+    const rows = await tx.execute<{ affiliate_id: string; currency: string; total: string }[]>(
+      `select c.affiliate_id, c.currency, sum(k.amount_minor) as total
+         from clawback k join commission c on c.id = k.commission_id
+        where k.merchant_id = ? and c.campaign_id = ? and k.payout_item_id is null${cutoff ? ' and k.created_at < ?' : ''}
+        group by c.affiliate_id, c.currency`,
+      cutoff ? [merchantId, campaignId, cutoff] : [merchantId, campaignId],
+    );
+    return rows.map((r) => ({ affiliateId: r.affiliate_id, currency: r.currency, totalMinor: Number(r.total) }));
+  }
+
+  /**
+   * Nets each affiliate's unnetted clawbacks (of this campaign, in that currency) into their
+   * payout item, in one statement; returns the sum netted per item.
+   */
+  async netClawbacks(tx: EntityManager, merchantId: string, campaignId: string, cutoff: Date | null, items: { itemId: string; affiliateId: string; currency: string }[]) {
+    if (!items.length) return new Map<string, number>();
+    const rows = await tx.execute<{ payout_item_id: string; total: string }[]>(
+      `with x as (select * from unnest(?::uuid[], ?::uuid[], ?::text[]) as x(item_id, affiliate_id, currency)),
+            netted as (
+              update clawback k set payout_item_id = x.item_id
+                from commission c, x
+               where k.commission_id = c.id and c.affiliate_id = x.affiliate_id and c.currency = x.currency
+                 and k.merchant_id = ? and c.campaign_id = ? and k.payout_item_id is null${cutoff ? ' and k.created_at < ?' : ''}
+              returning k.payout_item_id, k.amount_minor)
+       select payout_item_id, sum(amount_minor) as total from netted group by payout_item_id`,
+      [pgArray(items.map((i) => i.itemId)), pgArray(items.map((i) => i.affiliateId)), pgArray(items.map((i) => i.currency)), merchantId, campaignId, ...(cutoff ? [cutoff] : [])],
+    );
+    return new Map(rows.map((r) => [r.payout_item_id, Number(r.total)]));
+  }
+
+  /**
+   * A payout item was POSTED: its commissions (selected by `ids`, a SQL selection of commission
+   * ids) FINALIZED → PAID, and the clawbacks it netted applied, in the caller's transaction.
+   */
+  async markPaid(tx: EntityManager, merchantId: string, ids: { sql: string; params: unknown[] }, payoutItemId: string, now: Date): Promise<number> {
+    const from = Object.values(CommissionStatus).filter((s) => canTransition(s, CommissionStatus.PAID));
+    const paid = await tx.execute<QueryResult>(
+      `update commission set status = 'PAID' where merchant_id = ? and status = any(?::commission_status[]) and id in (${ids.sql})`,
+      [merchantId, pgArray(from), ...ids.params],
+      'run',
+    );
+    await tx.execute(`update clawback set applied_at = ? where merchant_id = ? and payout_item_id = ? and applied_at is null`, [now, merchantId, payoutItemId], 'run');
+    return paid.affectedRows;
+  }
+
+  /** Commissions by id, for payout items' `commissions` (one query per page of items). */
+  async byIds(em: EntityManager, ids: readonly string[]) {
+    return ids.length ? em.find(Commission, { id: { $in: [...ids] } }, { orderBy: { id: 'asc' } }) : [];
   }
 }

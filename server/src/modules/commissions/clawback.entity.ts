@@ -1,0 +1,54 @@
+import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { uuidv7 } from '../../ids.js';
+import { Merchant } from '../auth/merchant.entity.js';
+import { tenantScoped } from '../tenancy.js';
+import { Commission } from './commission.entity.js';
+
+/**
+ * A refund after finalization: the commission's locked amount stays, and this negative row is
+ * netted into the affiliate's next payout item of the commission's campaign. `payoutItemId`
+ * is the item that netted it (payouts sets it when the item is created); `appliedAt` is when
+ * that item was POSTED. Minimal shape (API.md's Clawback) created by the payouts work; the
+ * finalization/clawback work adds the refund link and the `clawbacks` query.
+ */
+@Entity()
+@tenantScoped
+@ObjectType()
+@Index({ properties: ['commission'] })
+@Index({ properties: ['payoutItemId'] })
+@Check({ name: 'clawback_amount_negative', expression: 'amount_minor < 0' })
+export class Clawback {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+
+  @ManyToOne(() => Commission, { ref: true })
+  commission!: Ref<Commission>;
+
+  /** Negative. */
+  @Field(() => Int)
+  @Property({ type: new BigIntType('number') })
+  amountMinor!: number;
+
+  @Field()
+  @Property({ type: 'text' })
+  reason!: string;
+
+  /** The payout item that nets it (a plain id: commissions never depends on payouts). */
+  @Property({ type: 'uuid', nullable: true })
+  payoutItemId?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  appliedAt?: Date | null;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

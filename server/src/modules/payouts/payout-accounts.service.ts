@@ -1,0 +1,113 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type Stripe from 'stripe';
+import { notFound } from '../../errors.js';
+import { isUuid } from '../../ids.js';
+import type { Logger } from '../../logger.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { PayoutAccount, PayoutAccountStatus, accountStatus } from './payout-account.entity.js';
+
+export interface PayoutReadiness {
+  status: PayoutAccountStatus;
+  stripeAccountId: string | null;
+  payoutsEnabled: boolean;
+  updatedAt: Date | null;
+}
+
+const NOT_CONNECTED: PayoutReadiness = { status: PayoutAccountStatus.NOT_CONNECTED, stripeAccountId: null, payoutsEnabled: false, updatedAt: null };
+
+/**
+ * Stripe Connect onboarding and payout readiness: one Express account per affiliate, created
+ * once (a replacement only after the affiliate disconnected it), its status kept current by
+ * `account.updated` and `account.application.deauthorized` webhooks.
+ */
+export class PayoutAccountsService {
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly publicUrl: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The affiliate's account (created on the first call) and a fresh onboarding link back to the portal. */
+  async startOnboarding(em: EntityManager, merchantId: string, affiliateId: string, now: Date): Promise<{ url: string }> {
+    const affiliate = await em.findOne(Affiliate, { id: affiliateId, merchant: merchantId });
+    if (!affiliate) throw notFound('Affiliate');
+    let account = await em.findOne(PayoutAccount, { affiliate: affiliateId });
+    if (!account || account.deauthorizedAt) {
+      const generation = account ? account.generation + 1 : 1;
+      // The key makes creation idempotent: a retried or concurrent call gets the same account.
+      const created = await this.stripe.accounts.create(
+        {
+          type: 'express',
+          email: affiliate.email,
+          capabilities: { transfers: { requested: true } },
+          metadata: { affiliate_id: affiliateId, merchant_id: merchantId },
+        },
+        { idempotencyKey: `connect-account:${affiliateId}:${generation}` },
+      );
+      await em.execute(
+        `insert into payout_account (id, merchant_id, affiliate_id, stripe_account_id, generation, status, payouts_enabled, transfers_active, details_submitted, deauthorized_at, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, false, false, false, null, ?, ?)
+         on conflict (affiliate_id) do update set stripe_account_id = excluded.stripe_account_id, generation = excluded.generation,
+           status = excluded.status, payouts_enabled = false, transfers_active = false, details_submitted = false, deauthorized_at = null, updated_at = excluded.updated_at
+         where payout_account.deauthorized_at is not null and payout_account.generation < excluded.generation`,
+        [new PayoutAccount().id, merchantId, affiliateId, created.id, generation, PayoutAccountStatus.PENDING, now, now],
+        'run',
+      );
+      em.clear();
+      account = await em.findOneOrFail(PayoutAccount, { affiliate: affiliateId });
+    }
+    const back = (state: string) => `${this.publicUrl}/portal/get-paid?onboarding=${state}`;
+    const link = await this.stripe.accountLinks.create({
+      account: account.stripeAccountId,
+      type: 'account_onboarding',
+      refresh_url: back('refresh'),
+      return_url: back('return'),
+    });
+    return { url: link.url };
+  }
+
+  /** Readiness per affiliate id (NOT_CONNECTED without an account), in one query. */
+  async readiness(em: EntityManager, affiliateIds: readonly string[]): Promise<PayoutReadiness[]> {
+    const valid = affiliateIds.filter(isUuid);
+    const rows = valid.length ? await em.find(PayoutAccount, { affiliate: { $in: valid } }) : [];
+    const byAffiliate = new Map(rows.map((r) => [r.affiliate.id, r]));
+    return affiliateIds.map((id) => {
+      const a = byAffiliate.get(id);
+      if (!a || a.deauthorizedAt) return a ? { ...NOT_CONNECTED, updatedAt: a.updatedAt } : NOT_CONNECTED;
+      return { status: a.status, stripeAccountId: a.stripeAccountId, payoutsEnabled: a.payoutsEnabled, updatedAt: a.updatedAt };
+    });
+  }
+
+  /**
+   * `account.updated`: the account as Stripe has it now (retrieved, so events arriving late or
+   * out of order can never move the status backwards).
+   */
+  async refresh(tx: EntityManager, accountId: string, now: Date): Promise<void> {
+    let account: Stripe.Account;
+    try {
+      account = await this.stripe.accounts.retrieve(accountId);
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      // Gone for us (deauthorized): its own event records that.
+      if (status === 404 || status === 403) return;
+      throw err;
+    }
+    await tx.execute(
+      `update payout_account set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?
+        where stripe_account_id = ? and deauthorized_at is null`,
+      [accountStatus(account), !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, accountId],
+      'run',
+    );
+  }
+
+  /** `account.application.deauthorized`: no new payout items for this account. */
+  async deauthorize(tx: EntityManager, accountId: string, now: Date): Promise<void> {
+    await tx.execute(
+      `update payout_account set status = ?, payouts_enabled = false, transfers_active = false, deauthorized_at = coalesce(deauthorized_at, ?), updated_at = ?
+        where stripe_account_id = ?`,
+      [PayoutAccountStatus.NOT_CONNECTED, now, now, accountId],
+      'run',
+    );
+    this.log.info({ accountId }, 'stripe: connected account deauthorized');
+  }
+}

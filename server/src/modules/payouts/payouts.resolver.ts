@@ -1,0 +1,200 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { forbidden } from '../../errors.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
+import { Me } from '../auth/me.types.js';
+import { Campaign } from '../campaigns/campaign.entity.js';
+import { Commission } from '../commissions/commission.entity.js';
+import { PayoutAccountStatus } from './payout-account.entity.js';
+import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
+import { PayoutItemStatus } from './payout-rules.js';
+
+@InputType()
+class CreatePayoutBatchInput {
+  @Field(() => ID)
+  campaignId!: string;
+
+  @Field({ description: 'The month it pays for, e.g. "2026-11".' })
+  period!: string;
+}
+
+@ObjectType()
+class OnboardingLink {
+  @Field({ description: "Stripe's onboarding page; it returns to the portal's Get paid page." })
+  url!: string;
+}
+
+@ObjectType('PayoutAccount', { description: "An affiliate's Stripe Connect account and whether payouts can be sent to it." })
+class PayoutAccountView {
+  @Field(() => PayoutAccountStatus)
+  status!: PayoutAccountStatus;
+
+  @Field(() => String, { nullable: true })
+  stripeAccountId!: string | null;
+
+  @Field()
+  payoutsEnabled!: boolean;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt!: Date | null;
+}
+
+@ObjectType({ description: 'An affiliate carried forward: their commissions wait for a later batch.' })
+class PayoutSkip {
+  @Field(() => Affiliate)
+  affiliate!: Affiliate;
+
+  @Field(() => Int, { description: 'The net amount that was not paid.' })
+  amountMinor!: number;
+
+  @Field()
+  currency!: string;
+
+  @Field(() => PayoutSkipReason)
+  reason!: PayoutSkipReason;
+
+  @Field({ description: 'The reason in words.' })
+  message!: string;
+}
+
+@ObjectType()
+class PayoutProgress {
+  @Field(() => Int)
+  pending!: number;
+
+  @Field(() => Int)
+  posted!: number;
+
+  @Field(() => Int)
+  failed!: number;
+}
+
+export const PayoutBatchConnection = connectionType('PayoutBatch', PayoutBatch);
+export const PayoutItemConnection = connectionType('PayoutItem', PayoutItem);
+
+const SKIP_MESSAGES: Record<PayoutSkipReason, string> = {
+  [PayoutSkipReason.BELOW_MINIMUM]: "Below the campaign's minimum payout; carried forward",
+  [PayoutSkipReason.PAYOUT_ACCOUNT_NOT_READY]: 'No Stripe account with payouts enabled; carried forward until the affiliate connects one',
+  [PayoutSkipReason.NET_NOT_POSITIVE]: 'Clawbacks cancel out the commissions (net ≤ 0); carried forward',
+};
+
+const readiness = (ctx: Context) =>
+  ctx.loaders.keyed('payoutReadiness', (ids: readonly string[]) => ctx.services.payouts.accounts.readiness(ctx.em, ids));
+
+@Resolver(() => PayoutBatch)
+export class PayoutBatchesResolver {
+  @Authorized('FINANCE')
+  @Mutation(() => PayoutBatch, { description: 'One PENDING item per affiliate and currency over FINALIZED, unpaid commissions minus clawbacks (DRAFT until executed).' })
+  createPayoutBatch(@Arg('input', () => CreatePayoutBatchInput) input: CreatePayoutBatchInput, @Ctx() ctx: Context) {
+    return ctx.services.payouts.createBatch(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
+  }
+
+  @Authorized('FINANCE')
+  @Mutation(() => PayoutBatch, { description: 'Starts sending the PENDING items and returns at once; poll progress.' })
+  executePayoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.payouts.execute(ctx.em, merchantCaller(ctx).merchantId, id, ctx.now());
+  }
+
+  @Authorized('FINANCE')
+  @Mutation(() => PayoutBatch, { description: 'Re-executes the FAILED items only (each reconciled with Stripe first).' })
+  retryFailedPayoutItems(@Arg('batchId', () => ID) batchId: string, @Ctx() ctx: Context) {
+    return ctx.services.payouts.retryFailed(ctx.em, merchantCaller(ctx).merchantId, batchId);
+  }
+
+  @Authorized('FINANCE')
+  @Query(() => PayoutBatch, { nullable: true })
+  payoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(PayoutBatch).load(id);
+  }
+
+  @Authorized('FINANCE')
+  @Query(() => PayoutBatchConnection, { description: 'Newest first.' })
+  async payoutBatches(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return PayoutBatchConnection.from(await ctx.services.payouts.list(ctx.em, merchantCaller(ctx).merchantId, page, info));
+  }
+
+  @FieldResolver(() => Campaign)
+  campaign(@Root() b: PayoutBatch, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Campaign).load(b.campaign.id);
+  }
+
+  @Authorized('FINANCE')
+  @FieldResolver(() => PayoutItemConnection, { description: 'In creation order.' })
+  async items(
+    @Root() b: PayoutBatch,
+    @Arg('status', () => PayoutItemStatus, { nullable: true }) status: PayoutItemStatus | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return PayoutItemConnection.from(await ctx.services.payouts.items(ctx.em, b.id, status, page, info));
+  }
+
+  @Authorized('FINANCE')
+  @FieldResolver(() => [PayoutSkip])
+  async skipped(@Root() b: PayoutBatch, @Ctx() ctx: Context): Promise<PayoutSkip[]> {
+    const affiliates = await ctx.loaders.byId(Affiliate).loadMany(b.skipped.map((s: SkippedRow) => s.affiliateId));
+    return b.skipped.flatMap((s, i) => {
+      const affiliate = affiliates[i];
+      return affiliate && !(affiliate instanceof Error)
+        ? [{ affiliate, amountMinor: s.amountMinor, currency: s.currency, reason: s.reason, message: SKIP_MESSAGES[s.reason] }]
+        : [];
+    });
+  }
+
+  @Authorized('FINANCE')
+  @FieldResolver(() => PayoutProgress)
+  progress(@Root() b: PayoutBatch, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('payoutProgress', (ids: readonly string[]) => ctx.services.payouts.progress(ctx.em, ids)).load(b.id);
+  }
+}
+
+@Resolver(() => PayoutItem)
+export class PayoutItemResolver {
+  @FieldResolver(() => Affiliate)
+  affiliate(@Root() i: PayoutItem, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Affiliate).load(i.affiliate.id);
+  }
+
+  @FieldResolver(() => PayoutBatch)
+  batch(@Root() i: PayoutItem, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(PayoutBatch).load(i.batch.id);
+  }
+
+  @FieldResolver(() => [Commission], { description: 'The commissions this payout pays.' })
+  commissions(@Root() i: PayoutItem, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('payoutItemCommissions', (ids: readonly string[]) => ctx.services.payouts.commissionsOf(ctx.em, ids)).load(i.id);
+  }
+}
+
+@Resolver(() => Me)
+export class MePayoutsResolver {
+  @Authorized('AFFILIATE')
+  @Mutation(() => OnboardingLink, { description: 'Creates my Stripe Express account (once) and returns an onboarding link.' })
+  startStripeOnboarding(@Ctx() ctx: Context) {
+    const caller = affiliateCaller(ctx);
+    return ctx.services.payouts.accounts.startOnboarding(ctx.em, caller.merchantId, caller.affiliateId, ctx.now());
+  }
+
+  @FieldResolver(() => PayoutAccountView)
+  payoutAccount(@Ctx() ctx: Context) {
+    return readiness(ctx).load(affiliateCaller(ctx).affiliateId);
+  }
+
+  @FieldResolver(() => PayoutItemConnection, { description: 'My payouts, newest first.' })
+  async payouts(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return PayoutItemConnection.from(await ctx.services.payouts.itemsOfAffiliate(ctx.em, affiliateCaller(ctx).affiliateId, page, info));
+  }
+}
+
+/** Operators see each affiliate's payout readiness; an affiliate sees only its own. */
+@Resolver(() => Affiliate)
+export class AffiliatePayoutAccountResolver {
+  @FieldResolver(() => PayoutAccountView)
+  payoutAccount(@Root() a: Affiliate, @Ctx() ctx: Context) {
+    if (ctx.caller.kind === 'anonymous' || (ctx.caller.kind === 'affiliate' && ctx.caller.affiliateId !== a.id)) throw forbidden();
+    return readiness(ctx).load(a.id);
+  }
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import type { Config } from '../../../config.js';
+import type { Logger } from '../../../logger.js';
+import { startStripeEmulator, type StripeEmulator } from '../stripe-emulator/index.js';
+
+export interface StripeConnection {
+  stripe: Stripe;
+  /** The endpoint secret webhooks are verified with. */
+  webhookSecret: string;
+  /** The built-in emulator, when no STRIPE_SECRET_KEY is configured. */
+  emulator: StripeEmulator | null;
+  close(): Promise<void>;
+}
+
+/** The official SDK, pointed at `apiUrl` (host/port/protocol) when given. Our runner retries, never the SDK. */
+export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: string): Stripe {
+  const target = apiUrl ? new URL(apiUrl) : null;
+  return new Stripe(secretKey, {
+    ...(target
+      ? {
+          host: target.hostname,
+          port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
+          protocol: target.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+    timeout: timeoutMs,
+    maxNetworkRetries: 0,
+    telemetry: false,
+    appInfo: { name: 'Sorae Affiliates' },
+  });
+}
+
+/**
+ * Stripe as configured: the real API with STRIPE_SECRET_KEY (or another endpoint with
+ * STRIPE_API_URL); without a key, the built-in emulator on loopback, reached through the same
+ * SDK. The emulator's webhook URL is set once the server listens (`emulator.setWebhookUrl`).
+ */
+export async function connectStripe(config: Config, log: Logger): Promise<StripeConnection> {
+  const s = config.stripe;
+  if (s.secretKey) {
+    return { stripe: stripeClient(s.secretKey, s.timeoutMs, s.apiUrl), webhookSecret: s.webhookSecret!, emulator: null, close: async () => {} };
+  }
+  const webhookSecret = s.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`;
+  const emulator = await startStripeEmulator({ port: s.emulatorPort, host: '127.0.0.1', rate: s.emulatorRate, webhookSecret, log });
+  log.info({ url: emulator.url }, 'no STRIPE_SECRET_KEY: payouts use the built-in Stripe emulator');
+  return { stripe: stripeClient(emulator.secretKey, s.timeoutMs, emulator.url), webhookSecret, emulator, close: () => emulator.close() };
+}
