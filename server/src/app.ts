@@ -125,25 +125,38 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
       res.end();
     });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = router.match(req.method ?? 'GET', url.pathname);
-    try {
-      if ('status' in route) throw new HttpError(route.status, route.status === 404 ? 'Not found' : 'Method not allowed');
-      await route.handler(req, res, route.params, url);
-    } catch (e) {
-      if (res.headersSent) {
-        log.error({ err: e, path: url.pathname }, 'error after the response started');
-        res.destroy();
-      } else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message, ...e.details });
-      else {
-        log.error({ err: e, path: url.pathname }, 'unhandled error');
-        sendJson(res, 500, { error: 'Internal server error' });
-      }
+  const fail = (res: ServerResponse, e: unknown, path: string) => {
+    if (res.headersSent) {
+      log.error({ err: e, path }, 'error after the response started');
+      res.destroy();
+    } else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message, ...e.details });
+    else {
+      log.error({ err: e, path }, 'unhandled error');
+      sendJson(res, 500, { error: 'Internal server error' });
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,
+  // no microtask per request. A request target that is not a URL path gets 400, not a crash.
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendJson(res, 400, { error: 'Malformed request target' });
+      return;
+    }
+    try {
+      const route = router.match(req.method ?? 'GET', url.pathname);
+      if ('status' in route) throw new HttpError(route.status, route.status === 404 ? 'Not found' : 'Method not allowed');
+      const result = route.handler(req, res, route.params, url);
+      if (result instanceof Promise) result.catch((e: unknown) => fail(res, e, url.pathname));
+    } catch (e) {
+      fail(res, e, url.pathname);
+    }
+  };
+
+  const server = createServer(handle);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
