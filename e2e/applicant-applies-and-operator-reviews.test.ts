@@ -78,7 +78,8 @@ async function fillApplication(page: Page, a: Applicant) {
 }
 
 describeScenario('applicant applies through the public page; operator bulk-approves two and rejects one with a reason; the approved affiliate signs in to the portal and copies the share link; the rejected one sees the status', () => {
-  const s = useScenario('applicant-applies-and-operator-reviews');
+  // The last step applies two dozen times from this one address.
+  const s = useScenario('applicant-applies-and-operator-reviews', { env: { APPLY_LIMIT_PER_IP: '100' } });
   let owner: Record<string, string> = {};
 
   const countApplications = async () => {
@@ -327,5 +328,55 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     expect(await row.getByTestId('share-link').count()).toBe(0);
     expect(await pwned(page)).toBeUndefined();
     await s.shot(page, 'rejected status');
+  });
+
+  it('with a long queue, the operator approves every application matching a search at once, and nothing else', async () => {
+    const apply = (name: string, email: string) =>
+      s.system.graphql(`mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+        input: {
+          campaignSlug: 'creators',
+          name,
+          email,
+          password: 'bulk-portal-password',
+          answers: [
+            { key: 'social_profile', value: `https://example.com/${email}` },
+            { key: 'audience_size', value: '1000' },
+            { key: 'content_category', value: 'Food' },
+            { key: 'agree', value: 'true' },
+          ],
+        },
+      });
+    for (let i = 1; i <= 21; i++) expect((await apply(`Batch Baker ${i}`, `baker${i}@kitchen.example`)).errors).toBeUndefined();
+    expect((await apply('Dana Other', 'dana@elsewhere.example')).errors).toBeUndefined();
+
+    const page = await s.newPage();
+    await signInToAdmin(page, s.system.admin);
+    await page.goto('/admin/applications');
+    const rows = page.getByTestId('applications-row');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '22');
+    await page.getByTestId('filter-search').fill('batch baker');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '21');
+    await page.waitForFunction(() => document.querySelector('[data-testid="applications-page-info"]')?.textContent?.includes('21 total'));
+    expect(await rows.count()).toBe(20);
+
+    // The page's own checkbox selects 20; the banner offers all 21 (the server applies the filter).
+    await page.getByTestId('applications-select-all').check();
+    await page.getByTestId('select-all-matching').click();
+    expect(await page.getByTestId('select-all-matching-banner').textContent()).toContain('All 21 applications matching');
+    await page.getByTestId('bulk-approve').click();
+    const dialog = page.getByTestId('review-dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Approve all 21 matching applications?');
+    await s.shot(page, 'confirm approving every match');
+    await dialog.getByTestId('review-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="summary-approved"]')?.textContent === '21');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '0');
+    await s.shot(page, 'every match approved');
+
+    // Dana did not match the search: still waiting.
+    await page.getByTestId('filter-search').fill('');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '1');
+    await rows.filter({ hasText: 'Dana Other' }).waitFor();
+    expect(await page.getByTestId('tab-count-approved').textContent()).toBe('23');
   });
 });

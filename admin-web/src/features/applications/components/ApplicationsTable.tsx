@@ -72,7 +72,8 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
           </div>
         ),
       },
-      { id: 'campaign', header: 'Campaign', cell: (r) => r.campaign.name },
+      // Filtered to one campaign, the column would repeat its name on every row.
+      ...(filter.campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (r: Row) => r.campaign.name }]),
       ...answerColumns,
       { id: 'submittedAt', header: 'Submitted', cell: (r) => formatDateTime(r.submittedAt), sortValue: (r) => r.submittedAt },
     ];

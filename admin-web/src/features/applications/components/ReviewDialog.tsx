@@ -12,6 +12,13 @@ import type { ReviewOutcome, ReviewRequest } from './review';
  */
 export function ReviewDialog({ request, onCancel, onReviewed }: { request: ReviewRequest; onCancel: () => void; onReviewed: (outcome: ReviewOutcome) => void }) {
   const [review, { loading }] = useMutation(ReviewApplicationsDocument, {
+    // Pages and counts cached under other filters are stale too: drop them all, so any of them
+    // shown later is fetched again, and fetch the ones on screen now.
+    update: (cache) => {
+      cache.evict({ id: 'ROOT_QUERY', fieldName: 'applications' });
+      cache.evict({ id: 'ROOT_QUERY', fieldName: 'applicationCounts' });
+      cache.gc();
+    },
     refetchQueries: [ApplicationsDocument, ApplicationCountsDocument, ApplicationDetailDocument],
     awaitRefetchQueries: true,
   });
