@@ -132,6 +132,19 @@ describe('POST /webhooks/orders', () => {
       expect(await counts(app, p.merchantId)).toEqual({ ...before, events: before.events + 1 });
     });
 
+    it('a refund after finalization never changes the locked commission (clawbacks are the payouts module\'s)', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const order = orderBody({ visitorId, amountMinor: 10_000 });
+      const { body } = await postWebhook(app, p, order);
+      await app.orm.em.fork().getConnection().execute(`update commission set status = 'FINALIZED', finalized_at = now() where id = ?`, [body.conversion.commissionId]);
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 10_000 }));
+      expect(r.status).toBe(200);
+      expect(r.body.commission).toMatchObject({ amountMinor: 1000, status: 'FINALIZED' });
+      expect(await counts(app, p.merchantId)).toEqual({ ...before, refunds: before.refunds + 1, events: before.events + 1 });
+    });
+
     it('the ledger reconciles for every commission: amount = original + Σ adjustments', async () => {
       for (const row of await ledger(app, p.merchantId)) expect(row.amount).toBe(row.adjusted);
     });

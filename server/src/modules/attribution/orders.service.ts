@@ -294,7 +294,14 @@ export class OrdersService {
          select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from o) as order_created`,
         values,
       );
-      if (!flags!.event_claimed) return this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
+      if (!flags!.event_claimed) {
+        // A replay. The first delivery stored the answer it computed before writing; if that
+        // delivery found the order already recorded, it is replacing that answer with the
+        // existing conversion's right now: answer that conversion, as it will.
+        const stored = await this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
+        const [known] = await exec(`select 1 from conversion where id = ?::uuid`, [stored.conversion.id]);
+        return known ? stored : this.conversionSummary(exec, merchantId, order.id);
+      }
       if (flags!.order_created) return outcome;
       // The order was recorded before (another event id, or recordOrder): answer its conversion.
       const existing = await this.conversionSummary(exec, merchantId, order.id);
