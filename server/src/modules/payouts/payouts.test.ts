@@ -78,7 +78,8 @@ describe('payouts', () => {
 
     beforeAll(async () => {
       campaign = await f.campaign(owner.token, { minPayoutMinor: 1000 });
-      [paid, netted, noAccount, small, cancelled] = await Promise.all([1, 2, 3, 4, 5].map(() => f.affiliate(owner.token, campaign)));
+      const all = await Promise.all([1, 2, 3, 4, 5].map(() => f.affiliate(owner.token, campaign)));
+      [paid, netted, noAccount, small, cancelled] = all as [Seeded, Seeded, Seeded, Seeded, Seeded];
       accounts = [await f.onboard(paid), await f.onboard(netted), await f.onboard(small), await f.onboard(cancelled)];
       await f.finalized(owner.merchantId, campaign.id, paid, [700, 800]);
       const [c] = await f.finalized(owner.merchantId, campaign.id, netted, [2000, 500]);
@@ -129,7 +130,7 @@ describe('payouts', () => {
         expect(item.commissions.every((c: any) => c.status === 'PAID')).toBe(true);
       }
       const [claw] = await app.orm.em.fork().execute(`select applied_at, payout_item_id from clawback where merchant_id = ? and amount_minor = -300`, [owner.merchantId]);
-      expect(claw.applied_at).toBeTruthy();
+      expect(claw!.applied_at).toBeTruthy();
       // The affiliate sees the payout.
       const me = await app.gql(`{ me { payouts { edges { node { amountMinor currency status stripeTransferId postedAt batch { period } commissions { id } } } } } }`, {}, paid.token);
       expect(me.data!.me.payouts.edges).toHaveLength(1);
@@ -164,7 +165,8 @@ describe('payouts', () => {
   describe('a definite Stripe error fails the item; the operator retries it', () => {
     it('FAILED with Stripe code and message, then POSTED on attempt 2 with no duplicate', async () => {
       const campaign = await f.campaign(owner.token);
-      const [ok, bad] = await Promise.all([f.affiliate(owner.token, campaign), f.affiliate(owner.token, campaign)]);
+      const ok = await f.affiliate(owner.token, campaign);
+      const bad = await f.affiliate(owner.token, campaign);
       const okAcct = await f.onboard(ok);
       const badAcct = await f.onboard(bad);
       await f.finalized(owner.merchantId, campaign.id, ok, [1000]);
@@ -199,7 +201,7 @@ describe('payouts', () => {
       const unknown = await app.gql(CREATE, { input: { campaignId: '0192f000-0000-7000-8000-000000000000', period: '2026-11' } }, owner.token);
       expect(unknown.errors![0]!.extensions!.code).toBe('NOT_FOUND');
       const batches = await app.orm.em.fork().execute(`select count(*)::int as n from payout_batch where campaign_id = ?`, [campaign.id]);
-      expect(batches[0].n).toBe(0);
+      expect(batches[0]!.n).toBe(0);
     });
 
     it('a REVIEWER is FORBIDDEN; another merchant cannot see or touch the batch', async () => {
@@ -258,7 +260,7 @@ describe('payouts', () => {
       expect(forged.status).toBe(400);
       expect(((await forged.json()) as { error: string }).error).toMatch(/signature/i);
       const seen = await app.orm.em.fork().execute(`select count(*)::int as n from stripe_event where id = 'evt_forged'`);
-      expect(seen[0].n).toBe(0);
+      expect(seen[0]!.n).toBe(0);
     });
 
     it('an unknown event type is acknowledged; a redelivered event is handled once', async () => {
