@@ -15,6 +15,12 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const AFFILIATES = 20;
 const VISITORS = 50_000;
 
+if (process.argv[2] === '--healthz') {
+  const r = await autocannon({ url: `${process.env.URL_}/healthz`, connections: CONNECTIONS, duration: 4 });
+  process.send(r.requests.average);
+  process.exit(0);
+}
+
 if (process.argv[2] === '--load') {
   // Child: the load generator.
   const { URL_, SECRET, MERCHANT } = process.env;
@@ -76,12 +82,19 @@ try {
   await db.query('vacuum analyze');
   console.log(`seeded ${AFFILIATES} affiliates and ${VISITORS * 2} clicks`);
 
+  // Context for this machine: the same server answering GET /healthz (no database), same connections.
+  const baseline = await new Promise((resolve) => {
+    const c = fork(fileURLToPath(import.meta.url), ['--healthz'], { env: { ...process.env, URL_: app.url } });
+    c.on('message', resolve);
+  });
+  const cpu0 = process.cpuUsage();
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { env: { ...process.env, URL_: app.url, SECRET: secret, MERCHANT: merchantId } });
   const load = await new Promise((resolve, reject) => {
     child.on('message', resolve);
     child.on('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
   });
 
+  const cpu = process.cpuUsage(cpu0);
   const { rows: [c] } = await db.query(
     `select (select count(*) from conversion where merchant_id = $1)::int as conversions,
             (select count(*) from conversion where merchant_id = $1 and channel = 'AFFILIATE')::int as affiliate,
@@ -90,6 +103,10 @@ try {
   const ordersPerSecond = load.ok / load.duration;
   console.log(JSON.stringify({ ...load, ...c }, null, 2));
   console.log(`\norders/s sustained over ${load.duration.toFixed(1)} s at ${CONNECTIONS} connections: ${ordersPerSecond.toFixed(0)} (target ≥ 1000) ${ordersPerSecond >= 1000 ? 'OK' : 'BELOW TARGET'}`);
+  // Load-independent: the server process's CPU per order (the machine is shared; PostgreSQL and the
+  // load generator use the other core).
+  console.log(`server CPU per order: ${((cpu.user + cpu.system) / 1000 / c.conversions).toFixed(2)} ms (user+system over ${c.conversions} orders)`);
+  console.log(`baseline: GET /healthz on the same server and machine: ${baseline.toFixed(0)} req/s (orders reach ${((100 * ordersPerSecond) / baseline).toFixed(0)}% of it)`);
   console.log(`latency p50 ${load.p50} ms, p99 ${load.p99} ms; non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts}`);
   // Requests still in flight when autocannon stops are answered after it stops counting: at most
   // one per connection may have a row without a counted 200.
