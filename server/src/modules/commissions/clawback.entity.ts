@@ -1,22 +1,23 @@
-import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { uuidv7 } from '../../ids.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { tenantScoped } from '../tenancy.js';
+import { Refund } from '../attribution/order.entity.js';
 import { Commission } from './commission.entity.js';
 
 /**
  * A refund after finalization: the commission's locked amount stays, and this negative row is
  * netted into the affiliate's next payout item of the commission's campaign. `payoutItemId`
  * is the item that netted it (payouts sets it when the item is created); `appliedAt` is when
- * that item was POSTED. Minimal shape (API.md's Clawback) created by the payouts work; the
- * finalization/clawback work adds the refund link and the `clawbacks` query.
+ * that item was POSTED.
  */
 @Entity()
 @tenantScoped
 @ObjectType()
 @Index({ properties: ['commission'] })
 @Index({ properties: ['payoutItemId'] })
+@Unique({ properties: ['commission', 'refund'] })
 @Check({ name: 'clawback_amount_negative', expression: 'amount_minor < 0' })
 export class Clawback {
   [OptionalProps]?: 'id' | 'createdAt';
@@ -39,6 +40,10 @@ export class Clawback {
   @Field()
   @Property({ type: 'text' })
   reason!: string;
+
+  /** The refund that caused it: one clawback per refund of a commission. */
+  @ManyToOne(() => Refund, { ref: true, nullable: true })
+  refund?: Ref<Refund> | null;
 
   /** The payout item that nets it (a plain id: commissions never depends on payouts). */
   @Property({ type: 'uuid', nullable: true })

@@ -39,6 +39,9 @@ export function transition<C extends { status: CommissionStatus; finalizedAt?: D
 /** Whether refunds may still change the amount (only before finalization). */
 export const isAdjustable = (status: CommissionStatus) => status === CommissionStatus.PENDING;
 
+/** Finalized or paid: the amount is locked, so a later refund becomes a clawback. */
+export const isLocked = (status: CommissionStatus) => status === CommissionStatus.FINALIZED || status === CommissionStatus.PAID;
+
 /** The campaign rule's commission on an order amount: basis points rounded half-up, or flat. */
 export function commissionFor(rule: { type: CommissionType; rateBps?: number | null; amountMinor?: number | null }, orderAmountMinor: number): number {
   return rule.type === CommissionType.PERCENTAGE ? applyBps(orderAmountMinor, rule.rateBps ?? 0) : (rule.amountMinor ?? 0);

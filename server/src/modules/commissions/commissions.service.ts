@@ -8,7 +8,7 @@ import { Click } from '../attribution/click.entity.js';
 import type { AccrualInput, CommissionAccrual } from '../attribution/orders.service.js';
 import type { Exec } from '../attribution/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
-import { canTransition, commissionFor, isAdjustable, refundAdjustment, transition } from './commission-rules.js';
+import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
@@ -50,19 +50,20 @@ export class CommissionsService implements CommissionAccrual {
   /**
    * A refund of a conversion's order. PENDING: a REFUND adjustment proportional to the share
    * refunded so far (a full refund leaves it REVERSED at 0). FINALIZED or PAID: the locked
-   * amount is never touched here (refunds after finalization are clawbacks, owned by payouts);
-   * REVERSED: nothing is left to reduce.
+   * amount stays and the same reduction is recorded as a clawback row, netted by the next
+   * payout item; REVERSED: nothing is left to reduce.
    */
   async applyRefund(exec: Exec, input: Parameters<CommissionAccrual['applyRefund']>[1]) {
     const [row] = await exec<{ id: string; status: CommissionStatus; original_amount_minor: string; amount_minor: string; reduced: string }>(
       `select c.id, c.status, c.original_amount_minor, c.amount_minor,
-              coalesce((select -sum(a.amount_minor) from commission_adjustment a where a.commission_id = c.id and a.kind = 'REFUND'), 0) as reduced
+              coalesce((select -sum(a.amount_minor) from commission_adjustment a where a.commission_id = c.id and a.kind = 'REFUND'), 0)
+              + coalesce((select -sum(k.amount_minor) from clawback k where k.commission_id = c.id), 0) as reduced
          from commission c where c.merchant_id = ? and c.conversion_id = ? for update of c`,
       [input.merchantId, input.conversionId],
     );
     if (!row) return null;
     const commission = { id: row.id, status: row.status, amountMinor: Number(row.amount_minor) };
-    if (!isAdjustable(commission.status)) return commission;
+    // Adjustments and clawbacks together: the same share of a refund is never taken twice.
     const delta = refundAdjustment({
       originalAmountMinor: Number(row.original_amount_minor),
       orderAmountMinor: input.orderAmountMinor,
@@ -70,6 +71,16 @@ export class CommissionsService implements CommissionAccrual {
       alreadyReducedMinor: Number(row.reduced),
     });
     if (delta === 0) return commission;
+    if (!isAdjustable(commission.status)) {
+      // Locked amount: the reduction becomes a clawback, netted into the affiliate's next payout.
+      if (isLocked(commission.status)) {
+        await exec(
+          `insert into clawback (id, merchant_id, commission_id, amount_minor, reason, refund_id, created_at) values (?, ?, ?, ?, ?, ?, ?)`,
+          [uuidv7(input.now.getTime()), input.merchantId, row.id, delta, input.reason, input.refundRowId, input.now],
+        );
+      }
+      return commission;
+    }
     commission.amountMinor += delta;
     if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
     await exec(

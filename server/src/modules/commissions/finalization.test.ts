@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { click, orderBody, postWebhook, program, type Program } from '../../test/orders-fixtures.js';
+import { click, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
 import { OperatorRole } from '../auth/operator.entity.js';
 
 const DAY = 86_400_000;
@@ -78,5 +78,43 @@ describe('commission finalization', () => {
     const bad = await app.gql(FINALIZE, { input: { ids: ['nope'] } }, p.token);
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { 'ids.0': expect.any(String) } });
     expect((await statusOf(p, id)).status).toBe('PENDING');
+  });
+
+  describe('a refund after finalization', () => {
+    const CLAWBACKS = `query($f: ClawbackFilter) { clawbacks(filter: $f) { totalCount edges { node { amountMinor reason appliedAt commission { id status amountMinor } } } } }`;
+    const refund = (p: Program, orderId: string, amountMinor: number, id?: string) =>
+      postWebhook(app, p, refundBody(orderId, { amountMinor, occurredAt: now.toISOString(), ...(id ? { id } : {}) }), { t: Math.floor(now.getTime() / 1000) });
+
+    it('leaves the locked amount and records a clawback for the refunded share, once per refund', async () => {
+      const p = await program(app);
+      const occurredAt = new Date(now.getTime() - 40 * DAY);
+      const clickId = await click(app, p, p.affiliates[0]!, { occurredAt: new Date(occurredAt.getTime() - 60_000) });
+      const order = orderBody({ clickId, amountMinor: 10_000, occurredAt: occurredAt.toISOString() });
+      const id = (await postWebhook(app, p, order, { t: Math.floor(now.getTime() / 1000) })).body.conversion.commissionId;
+      // A partial refund while PENDING lowers the commission through an adjustment…
+      expect((await refund(p, order.order.id, 2_000)).status).toBe(200);
+      await app.gql(FINALIZE, { input: { ids: [id] } }, p.token);
+      // …after finalization, the next refund is a clawback of the same share: 30% of 1000.
+      expect((await refund(p, order.order.id, 3_000, 're_after_final')).status).toBe(200);
+      expect((await refund(p, order.order.id, 3_000, 're_after_final')).status).toBe(200);
+      const r = await app.gql(CLAWBACKS, { f: { affiliateId: p.affiliates[0]!.id, applied: false } }, p.token);
+      expect(r.data!.clawbacks.totalCount).toBe(1);
+      expect(r.data!.clawbacks.edges[0].node).toMatchObject({ amountMinor: -300, appliedAt: null, commission: { id, status: 'FINALIZED', amountMinor: 800 } });
+      // The rest refunded: adjustments and clawbacks together take exactly the original amount.
+      await refund(p, order.order.id, 5_000);
+      const [row] = (await ledger(app, p.merchantId)).filter((l) => l.order_id === order.order.id);
+      expect(row).toMatchObject({ status: 'FINALIZED', amount: '800' });
+      const all = await app.gql(CLAWBACKS, {}, p.token);
+      expect(all.data!.clawbacks.edges.reduce((sum: number, e: any) => sum + e.node.amountMinor, 0)).toBe(-800);
+    });
+
+    it('clawbacks are visible to finance only, and only their own merchant', async () => {
+      const p = await program(app);
+      const reviewer = await app.newOperator(p.merchantId, OperatorRole.REVIEWER);
+      expect((await app.gql(CLAWBACKS, {}, reviewer.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+      const other = await app.newMerchant();
+      expect((await app.gql(CLAWBACKS, {}, other.token)).data!.clawbacks.totalCount).toBe(0);
+      expect((await app.gql(CLAWBACKS, { f: { campaignId: 'x' } }, p.token)).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    });
   });
 });

@@ -1,0 +1,23 @@
+// The UI both apps share. Import the stylesheet once per app: `import '@sorae/web-shared/styles.css'`.
+export { AppShell, type NavItem } from './components/AppShell';
+export { CopyButton, copyText } from './components/CopyButton';
+export { CopyField } from './components/CopyField';
+export { CredentialsForm } from './components/CredentialsForm';
+export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
+export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
+export { CheckboxField, Field, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
+export { Modal } from './components/Modal';
+export { useCursorPagination } from './hooks/useCursorPagination';
+export { useDebouncedValue } from './hooks/useDebouncedValue';
+export { describeError, errorCode, type Problem } from './lib/errors';
+export {
+  bpsToInput,
+  currencyDigits,
+  formatBps,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  inputToBps,
+  inputToMinor,
+  minorToInput,
+} from './lib/format';
