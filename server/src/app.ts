@@ -22,6 +22,7 @@ import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.j
 import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
 import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
 import type { StripeEmulator } from './modules/payouts/stripe-emulator/index.js';
+import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
 import { TENANT } from './modules/tenancy.js';
 import { seedDemo } from './seed/demo.js';
@@ -81,6 +82,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   closers.unshift(() => services.payouts.close());
   // Runs before the ORM closes: buffered clicks are written on shutdown.
   closers.unshift(() => services.traffic.close());
+  const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
+  closers.unshift(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');

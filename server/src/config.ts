@@ -29,6 +29,7 @@ const schema = z
     CLICK_IP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CLICK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    FINALIZE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
     SQL_STATEMENT_HEADER: bool.optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook endpoint secret (whsec_…)').optional(),
@@ -109,6 +110,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** …or as soon as it holds this many clicks; a full buffer makes redirects wait. */
       batchSize: e.CLICK_BATCH_SIZE,
     },
+    /** How often PENDING commissions past their hold are finalized. */
+    finalizeIntervalMs: e.FINALIZE_INTERVAL_SECONDS * 1000,
     /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
     sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,

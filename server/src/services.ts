@@ -8,6 +8,7 @@ import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 import { OrdersService } from './modules/attribution/orders.service.js';
 import { ReferralsService } from './modules/attribution/referrals.service.js';
 import { CommissionsService } from './modules/commissions/commissions.service.js';
+import { FinalizationService } from './modules/commissions/finalization.service.js';
 import { PayoutsService } from './modules/payouts/payouts.service.js';
 import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
 
@@ -24,6 +25,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     orders: new OrdersService(commissions),
     referrals: new ReferralsService(),
     commissions,
+    /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
+    finalization: new FinalizationService(),
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic: new TrafficService(config, orm, log),
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */

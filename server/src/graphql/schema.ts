@@ -10,6 +10,8 @@ import {
   AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
 import { AffiliatePayoutAccountResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver } from '../modules/payouts/payouts.resolver.js';
+import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
+import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -23,6 +25,8 @@ export const resolvers = [
   CommissionsResolver,
   ConversionCommissionResolver,
   MeCommissionsResolver,
+  FinalizationResolver,
+  ClawbacksResolver,
   AffiliatePerformanceResolver,
   PayoutBatchesResolver,
   PayoutItemResolver,

@@ -3,6 +3,8 @@ import { Migration20261123224059 } from './Migration20261123224059.js';
 import { Migration20261123225159 } from './Migration20261123225159.js';
 import { Migration20261123225408 } from './Migration20261123225408.js';
 import { Migration20261123230226 } from './Migration20261123230226.js';
+import { Migration20261123232000 } from './Migration20261123232000.js';
+import { Migration20261123232445 } from './Migration20261123232445.js';
 import { Migration20261123233000 } from './Migration20261123233000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
@@ -11,5 +13,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123225159', class: Migration20261123225159 },
   { name: 'Migration20261123225408', class: Migration20261123225408 },
   { name: 'Migration20261123230226', class: Migration20261123230226 },
+  { name: 'Migration20261123232000', class: Migration20261123232000 },
   { name: 'Migration20261123233000', class: Migration20261123233000 },
+  { name: 'Migration20261123232445', class: Migration20261123232445 },
 ];
