@@ -5,10 +5,11 @@ export { CopyField } from './components/CopyField';
 export { CredentialsForm } from './components/CredentialsForm';
 export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
 export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
-export { CheckboxField, Field, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
+export { CheckboxField, Field, FieldMessages, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
 export { Modal } from './components/Modal';
 export { useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
+export { useSignOut } from './hooks/useSignOut';
 export { describeError, errorCode, type Problem } from './lib/errors';
 export {
   bpsToInput,

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { EmptyState } from '../components/feedback';
+import { EmptyState } from '@sorae/web-shared';
 
 export function NotFound() {
   return (

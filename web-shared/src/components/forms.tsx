@@ -12,6 +12,27 @@ interface FieldProps {
   children: (control: { id: string; 'aria-invalid': boolean | undefined; 'aria-describedby': string | undefined }) => ReactNode;
 }
 
+/**
+ * The inline error and the hint under a control, with the ids (`<id>-error`, `<id>-hint`) that
+ * the control names in `aria-describedby`.
+ */
+export function FieldMessages({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
+  return (
+    <>
+      {error ? (
+        <p className="field__error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+      {hint ? (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 /** A label, a control, a hint and an inline error, wired together for screen readers and tests. */
 export function Field({ label, hint, error, adornment, className, children }: FieldProps) {
   const id = useId();
@@ -27,16 +48,7 @@ export function Field({ label, hint, error, adornment, className, children }: Fi
         {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
         {adornment ? <span className="field__adornment">{adornment}</span> : null}
       </div>
-      {error ? (
-        <p className="field__error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessages id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -137,16 +149,7 @@ export function CheckboxField({
         />
         <label htmlFor={id}>{label}</label>
       </div>
-      {error ? (
-        <p className="field__error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessages id={id} error={error} hint={hint} />
     </div>
   );
 }

@@ -1,8 +1,6 @@
 import { useQuery } from '@apollo/client/react';
-import { ErrorState, Spinner } from '../../../components/feedback';
-import { Modal } from '../../../components/Modal';
+import { ErrorState, formatDateTime, Modal, Spinner } from '@sorae/web-shared';
 import type { ApplicationDetailQuery } from '../../../gql/graphql';
-import { formatDateTime } from '../../../lib/format';
 import { ApplicationDetailDocument } from '../api/applications';
 import { AnswerValue } from './answers';
 import { ApplicationStatusBadge } from './ApplicationStatusBadge';

@@ -1,4 +1,4 @@
-import { Badge } from '../../../components/feedback';
+import { Badge } from '@sorae/web-shared';
 import type { ApplicationStatus } from '../../../gql/graphql';
 
 const TONES: Record<ApplicationStatus, 'info' | 'success' | 'danger'> = { SUBMITTED: 'info', APPROVED: 'success', REJECTED: 'danger' };

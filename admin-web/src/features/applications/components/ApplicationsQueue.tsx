@@ -1,8 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
-import { SelectField, TextField } from '../../../components/forms';
+import { SelectField, TextField, useDebouncedValue } from '@sorae/web-shared';
 import type { ApplicationOrder, ApplicationStatus } from '../../../gql/graphql';
-import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { ApplicationCountsDocument, CampaignChoicesDocument, ReviewerRoleDocument } from '../api/applications';
 import { ApplicationDrawer } from './ApplicationDrawer';
 import { ApplicationsTable } from './ApplicationsTable';

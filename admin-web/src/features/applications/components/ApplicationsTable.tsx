@@ -1,9 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { DataTable, type Column, type SortState } from '../../../components/DataTable';
-import { useCursorPagination } from '../../../components/useCursorPagination';
+import { type Column, DataTable, formatDateTime, type SortState, useCursorPagination } from '@sorae/web-shared';
 import type { ApplicationFilter, ApplicationOrder, ApplicationRowFragment } from '../../../gql/graphql';
-import { formatDateTime } from '../../../lib/format';
 import { ApplicationsDocument } from '../api/applications';
 import { AnswerValue, keyAnswerColumns } from './answers';
 import { ApplicationStatusBadge } from './ApplicationStatusBadge';

@@ -1,8 +1,6 @@
 import { useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { FormError, TextAreaField } from '../../../components/forms';
-import { Modal } from '../../../components/Modal';
-import { describeError, type Problem } from '../../../lib/errors';
+import { describeError, FormError, Modal, type Problem, TextAreaField } from '@sorae/web-shared';
 import { ApplicationCountsDocument, ApplicationDetailDocument, ApplicationsDocument, ReviewApplicationsDocument } from '../api/applications';
 import type { ReviewOutcome, ReviewRequest } from './review';
 

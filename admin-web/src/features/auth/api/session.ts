@@ -1,6 +1,4 @@
-import { useApolloClient, useMutation } from '@apollo/client/react';
-import { useCallback } from 'react';
-import { useNavigate } from 'react-router';
+import { useSignOut as useSharedSignOut } from '@sorae/web-shared';
 import { graphql } from '../../../gql';
 
 export const CurrentUserDocument = graphql(`
@@ -42,20 +40,5 @@ export const SignOutDocument = graphql(`
   }
 `);
 
-/** Ends the session (the server clears its cookie) and forgets everything cached for it. */
-export function useSignOut() {
-  const client = useApolloClient();
-  const navigate = useNavigate();
-  const [signOut, state] = useMutation(SignOutDocument);
-  const run = useCallback(async () => {
-    try {
-      await signOut();
-    } catch {
-      // Already signed out (or unreachable): leaving the app is still what the operator asked.
-    }
-    navigate('/sign-in', { replace: true });
-    // Nothing of this session may linger in the cache for the next operator.
-    await client.clearStore();
-  }, [client, navigate, signOut]);
-  return [run, state] as const;
-}
+/** Ends the session and forgets everything cached for it. */
+export const useSignOut = () => useSharedSignOut(SignOutDocument);

@@ -1,8 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { ErrorState, Spinner } from '../../../components/feedback';
-import { errorCode } from '../../../lib/errors';
+import { errorCode, ErrorState, Spinner } from '@sorae/web-shared';
 import { CurrentUserDocument } from '../api/session';
 import { SessionContext } from './SessionContext';
 

@@ -1,8 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { CheckboxField, FormError, SelectField, TextField } from '../../../components/forms';
+import { CheckboxField, currencyDigits, describeError, FormError, SelectField, TextField } from '@sorae/web-shared';
 import type { CampaignInput, CampaignStatus, CommissionType } from '../../../gql/graphql';
-import { describeError } from '../../../lib/errors';
-import { currencyDigits } from '../../../lib/format';
 import { draftToInput, slugify, type CampaignDraft, type DraftErrors } from './campaign-draft';
 import { IntakeFieldBuilder } from './IntakeFieldBuilder';
 

@@ -1,11 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
-import { DataTable, type Column } from '../../../components/DataTable';
-import { Badge } from '../../../components/feedback';
-import { useCursorPagination } from '../../../components/useCursorPagination';
+import { Badge, type Column, DataTable, formatBps, formatDate, formatMoney, useCursorPagination } from '@sorae/web-shared';
 import { graphql } from '../../../gql';
 import type { CampaignsQuery } from '../../../gql/graphql';
-import { formatBps, formatDate, formatMoney } from '../../../lib/format';
 import { StatusBadge } from './StatusBadge';
 
 export const CampaignsDocument = graphql(`

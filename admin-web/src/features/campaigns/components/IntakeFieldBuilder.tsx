@@ -1,4 +1,4 @@
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/forms';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '@sorae/web-shared';
 import type { IntakeFieldType } from '../../../gql/graphql';
 import { hasBounds, hasOptions, INTAKE_FIELD_TYPES, newIntakeField, type DraftErrors, type IntakeFieldDraft } from './campaign-draft';
 

@@ -1,4 +1,4 @@
-import { Badge } from '../../../components/feedback';
+import { Badge } from '@sorae/web-shared';
 import type { CampaignStatus } from '../../../gql/graphql';
 
 const TONES: Record<CampaignStatus, 'success' | 'warning' | 'neutral'> = { ACTIVE: 'success', PAUSED: 'warning', ARCHIVED: 'neutral' };

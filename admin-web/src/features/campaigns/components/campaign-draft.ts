@@ -1,5 +1,5 @@
 import type { CampaignDetailsFragment, CampaignInput, CampaignStatus, CommissionType, IntakeFieldType } from '../../../gql/graphql';
-import { bpsToInput, currencyDigits, inputToBps, inputToMinor, minorToInput } from '../../../lib/format';
+import { bpsToInput, currencyDigits, inputToBps, inputToMinor, minorToInput } from '@sorae/web-shared';
 
 /** The editor's state: what the inputs show, as typed (numbers stay text until saved). */
 export interface IntakeFieldDraft {

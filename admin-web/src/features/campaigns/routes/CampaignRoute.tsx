@@ -1,8 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
-import { EmptyState, ErrorState, PageHeader, Spinner } from '../../../components/feedback';
-import { formatDateTime } from '../../../lib/format';
+import { EmptyState, ErrorState, formatDateTime, PageHeader, Spinner } from '@sorae/web-shared';
 import { CampaignDocument, UpdateCampaignDocument } from '../api/campaigns';
 import { draftFromCampaign } from '../components/campaign-draft';
 import { CampaignForm } from '../components/CampaignForm';

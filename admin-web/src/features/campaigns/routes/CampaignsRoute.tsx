@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { PageHeader } from '../../../components/feedback';
+import { PageHeader } from '@sorae/web-shared';
 import { CampaignsTable } from '../components/CampaignsTable';
 
 export function CampaignsRoute() {

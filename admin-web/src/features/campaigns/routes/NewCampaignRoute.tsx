@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { PageHeader } from '../../../components/feedback';
+import { PageHeader } from '@sorae/web-shared';
 import { CreateCampaignDocument } from '../api/campaigns';
 import { emptyDraft } from '../components/campaign-draft';
 import { CampaignForm } from '../components/CampaignForm';

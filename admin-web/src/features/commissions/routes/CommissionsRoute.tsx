@@ -1,4 +1,4 @@
-import { EmptyState, PageHeader } from '../../../components/feedback';
+import { EmptyState, PageHeader } from '@sorae/web-shared';
 
 export function CommissionsRoute() {
   return (

@@ -1,10 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { DataTable, type Column } from '../../../components/DataTable';
-import { Badge } from '../../../components/feedback';
-import { FormError, TextField } from '../../../components/forms';
-import { describeError, errorCode, type Problem } from '../../../lib/errors';
-import { formatDateTime } from '../../../lib/format';
+import { Badge, type Column, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
 import type { ApiKeysQuery } from '../../../gql/graphql';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '../api/api-keys';
 

@@ -1,4 +1,4 @@
-import { PageHeader } from '../../../components/feedback';
+import { PageHeader } from '@sorae/web-shared';
 import { ApiKeys } from '../components/ApiKeys';
 
 export function SettingsRoute() {

@@ -1,8 +1,6 @@
 import { useQuery } from '@apollo/client/react';
-import { DataTable, type Column } from '../../../components/DataTable';
-import { PageHeader } from '../../../components/feedback';
+import { type Column, DataTable, formatDate, PageHeader } from '@sorae/web-shared';
 import type { MyApplicationsQuery } from '../../../gql/graphql';
-import { formatDate } from '../../../lib/format';
 import { MyApplicationsDocument } from '../api/me';
 import { AffiliateCard } from '../components/AffiliateCard';
 import { ApplicationStatusBadge } from '../components/ApplicationStatusBadge';

@@ -1,9 +1,8 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { FormError, TextField } from '../../../components/forms';
+import { describeError, FormError, TextField } from '@sorae/web-shared';
 import type { SubmitApplicationMutation } from '../../../gql/graphql';
-import { describeError } from '../../../lib/errors';
 import { SubmitApplicationDocument } from '../api/apply';
 import { asSentence, checkApplication, initialAnswer, type IntakeFieldDefinition } from '../validation';
 import { FieldLabel, IntakeFieldInput } from './IntakeFieldInput';

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/forms';
+import { CheckboxField, FieldMessages, SelectField, TextAreaField, TextField } from '@sorae/web-shared';
 import { asSentence, type IntakeFieldDefinition } from '../validation';
 
 interface Props {
@@ -120,16 +120,7 @@ function MultiSelect({ field, value, onChange, error, label, hint }: Omit<Props,
           </div>
         ))}
       </div>
-      {error ? (
-        <p className="field__error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessages id={id} error={error} hint={hint} />
     </fieldset>
   );
 }

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatDateTime } from '../../../lib/format';
+import { formatDateTime } from '@sorae/web-shared';
 import type { SubmittedApplication } from './ApplicationForm';
 
 /** What an applicant sees after applying: their application waits for review; they are signed in. */

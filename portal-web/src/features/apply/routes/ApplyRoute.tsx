@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState, type ReactNode } from 'react';
 import { useParams } from 'react-router';
-import { EmptyState, ErrorState, Spinner } from '../../../components/feedback';
+import { EmptyState, ErrorState, Spinner } from '@sorae/web-shared';
 import { PublicCampaignDocument } from '../api/apply';
 import { ApplicationForm, type SubmittedApplication } from '../components/ApplicationForm';
 import { UnderReview } from '../components/UnderReview';

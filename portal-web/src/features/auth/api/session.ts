@@ -1,6 +1,4 @@
-import { useApolloClient, useMutation } from '@apollo/client/react';
-import { useCallback } from 'react';
-import { useNavigate } from 'react-router';
+import { useSignOut as useSharedSignOut } from '@sorae/web-shared';
 import { graphql } from '../../../gql';
 
 /** Who is signed in: the session is the httpOnly cookie; UNAUTHENTICATED means nobody. */
@@ -35,20 +33,5 @@ export const SignOutDocument = graphql(`
   }
 `);
 
-/** Ends the session (the server clears its cookie) and forgets everything cached for it. */
-export function useSignOut() {
-  const client = useApolloClient();
-  const navigate = useNavigate();
-  const [signOut, state] = useMutation(SignOutDocument);
-  const run = useCallback(async () => {
-    try {
-      await signOut();
-    } catch {
-      // Already signed out (or unreachable): leaving the portal is still what was asked.
-    }
-    navigate('/sign-in', { replace: true });
-    // Nothing of this session may linger in the cache for whoever signs in next.
-    await client.clearStore();
-  }, [client, navigate, signOut]);
-  return [run, state] as const;
-}
+/** Ends the session and forgets everything cached for it. */
+export const useSignOut = () => useSharedSignOut(SignOutDocument);
