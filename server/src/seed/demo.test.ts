@@ -18,6 +18,16 @@ describe('demo seed', () => {
     expect(r.data!.applicationCounts).toEqual({ submitted: 10, approved: 12, rejected: 8 });
   });
 
+  it('has clicks, attributed orders, refunds and finalized commissions', async () => {
+    const r = await app.gql(`{ affiliates(first: 20) { totalCount } commissions(first: 100) { totalCount edges { node { status adjustments { kind } } } } }`, {}, token);
+    expect(r.errors).toBeUndefined();
+    const statuses = new Set(r.data!.commissions.edges.map((e: { node: { status: string } }) => e.node.status));
+    expect(statuses).toContain('PENDING');
+    expect(statuses).toContain('FINALIZED');
+    expect(statuses).toContain('REVERSED');
+    expect(r.data!.commissions.totalCount).toBeGreaterThan(10);
+  });
+
   it('lets the demo affiliate sign in to the portal and see a share link', async () => {
     const r = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: DEMO_AFFILIATE.email, p: DEMO_AFFILIATE.password });
     const me = await app.gql(`{ me { enrollments { shareUrl } } }`, {}, r.data!.affiliateSignIn.token);

@@ -4,6 +4,7 @@ import { ReviewDecision } from '../modules/applications/review-rules.js';
 import type { Merchant } from '../modules/auth/merchant.entity.js';
 import { Operator } from '../modules/auth/operator.entity.js';
 import { TENANT } from '../modules/tenancy.js';
+import { seedTraffic } from './demo-traffic.js';
 import type { Services } from '../services.js';
 
 /** Every seeded affiliate signs in to the portal with this password. */
@@ -59,4 +60,5 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   const caller: MerchantCaller = { kind: 'operator', merchantId: merchant.id, operatorId: owner.id, role: owner.role, sessionId: 'seed' };
   await services.applications.review(em, caller, { ids: ids.slice(0, 12), decision: ReviewDecision.APPROVE }, now);
   await services.applications.review(em, caller, { ids: ids.slice(12, 20), decision: ReviewDecision.REJECT, reason: 'Audience outside our markets for now' }, now);
+  await seedTraffic(em, services, merchant.id, campaign, now);
 }

@@ -162,7 +162,7 @@ const CLICKS_SQL = `
     left join enrollment e on e.id = c.enrollment_id
     left join campaign k on k.id = c.campaign_id`;
 const REFERRAL_SQL = `
-  select 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
+  select 'referral' as kind, r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
     from referral_code r where r.merchant_id = ? and r.code = ?`;
 
 const json = (v: unknown) => JSON.stringify(v);

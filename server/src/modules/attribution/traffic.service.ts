@@ -50,6 +50,11 @@ export class TrafficService {
     return this.clicks.record(click);
   }
 
+  /** Writes buffered clicks now (the demo seed records orders right after its clicks). */
+  flushClicks(): Promise<void> {
+    return this.clicks.flush();
+  }
+
   /**
    * HMAC-SHA256 of an IP address with the server's secret: what the click log stores. Recent
    * addresses are remembered in memory (never stored) so a shopper's, or an office's, next

@@ -155,6 +155,10 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     expect((await app.gql(`{ commissions { totalCount } }`, {}, p.token)).data!.commissions.totalCount).toBe(before.data!.commissions.totalCount);
     const stats = await app.gql(`query($id: ID!) { affiliate(id: $id) { stats { conversions } } }`, { id: p.affiliates[2]!.id }, p.token);
     expect(stats.data!.affiliate.stats.conversions).toBe(1);
+    // A referral code alone, no click or visitor: still a REFERRAL conversion.
+    const alone = await postWebhook(app, p, orderBody({ referralCode: a.data!.createReferralCode.code, customerId: 'cust-8' }));
+    expect(alone.status).toBe(200);
+    expect(alone.body.conversion).toMatchObject({ channel: 'REFERRAL', commissionId: null });
   });
 
   it('a full refund through the webhook leaves the commission REVERSED at 0 in the list', async () => {
