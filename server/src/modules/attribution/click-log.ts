@@ -165,6 +165,11 @@ export class ClickLog {
   }
 }
 
+/** An array literal of values we generated (uuids, hex digests): nothing to quote or escape. */
+function pgIdArray(values: readonly string[]): string {
+  return `{${values.join(',')}}`;
+}
+
 /** A PostgreSQL array literal; `null` becomes NULL. Values are quoted and escaped. */
 function pgArray(values: readonly (string | null)[]): string {
   let out = '{';
@@ -193,13 +198,13 @@ const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id,
 export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
   return async (batch) => {
-    const col = <K extends keyof ClickRecord>(key: K) => batch.map((c) => c[key] as string | null);
+    const text = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string | null));
+    const ids = <K extends keyof ClickRecord>(key: K) => pgIdArray(batch.map((c) => c[key] as string));
     await knex.raw(INSERT, [
-      pgArray(col('id')), pgArray(col('merchantId')), pgArray(col('enrollmentId')), pgArray(col('affiliateId')),
-      pgArray(col('campaignId')), pgArray(batch.map((c) => c.occurredAt.toISOString())), pgArray(col('referer')),
-      pgArray(col('utmSource')), pgArray(col('utmMedium')), pgArray(col('utmCampaign')), pgArray(col('utmTerm')),
-      pgArray(col('utmContent')), pgArray(col('userAgent')), pgArray(col('ipHash')), pgArray(col('visitorId')),
-      pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+      ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
+      pgIdArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
+      text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
+      ids('ipHash'), text('visitorId'), pgIdArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
     ]);
   };
 }

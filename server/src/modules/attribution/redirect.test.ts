@@ -154,6 +154,18 @@ describe('a shopper follows a share link', () => {
     expect(byAgent(/Chrome/).utm_term).toBe('ab');
   });
 
+  it('stores text with quotes, backslashes, commas and braces as sent', async () => {
+    const { merchantId, code } = await approvedLink(app);
+    const referer = 'https://q.example/?a="x",{b}\\c NULL';
+    await follow(app, `/r/${code}?utm_campaign=${encodeURIComponent('say "hi", {you}\\')}`, { referer, 'user-agent': `${CHROME} "quoted"` });
+    const [click] = await eventually(async () => {
+      const rows = await clicksOf(app, merchantId);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(click).toMatchObject({ referer, utm_campaign: 'say "hi", {you}\\', user_agent: `${CHROME} "quoted"` });
+  });
+
   it('a destination without a query gets one', async () => {
     const plain = await approvedLink(app, 'https://shop.example/');
     const res = await follow(app, `/r/${plain.code}`);
