@@ -52,12 +52,19 @@ export class PayoutFixtures {
 
   /** Onboarding as the affiliate does it: the mutation's link, opened (the emulator then sends account.updated). */
   async onboard(a: Seeded): Promise<string> {
-    const r = await this.app.gql(`mutation { startStripeOnboarding { url } }`, {}, a.token);
+    // Retrying is safe (the account is created under an idempotency key); tests with a short
+    // STRIPE_TIMEOUT_MS on a loaded machine sometimes need it.
+    let r = await this.app.gql(`mutation { startStripeOnboarding { url } }`, {}, a.token);
+    for (let i = 0; !r.data && i < 5; i++) r = await this.app.gql(`mutation { startStripeOnboarding { url } }`, {}, a.token);
     if (!r.data) throw new Error(JSON.stringify(r.errors));
     const res = await fetch(r.data.startStripeOnboarding.url, { redirect: 'manual' });
     if (res.status !== 302) throw new Error(`onboarding link answered ${res.status}`);
     await this.app.stripeEmulator!.webhooksIdle();
-    const me = await this.app.gql(`{ me { payoutAccount { status stripeAccountId } } }`, {}, a.token);
+    let me = await this.app.gql(`{ me { payoutAccount { status stripeAccountId } } }`, {}, a.token);
+    for (let i = 0; me.data?.me.payoutAccount.status !== 'ENABLED' && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, 100)); // the webhook's own retries (a Stripe timeout while handling it)
+      me = await this.app.gql(`{ me { payoutAccount { status stripeAccountId } } }`, {}, a.token);
+    }
     const account = me.data!.me.payoutAccount;
     if (account.status !== 'ENABLED') throw new Error(`account not enabled: ${JSON.stringify(me)}`);
     return account.stripeAccountId as string;
