@@ -6,8 +6,18 @@ export { CredentialsForm } from './components/CredentialsForm';
 export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
 export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
 export { CheckboxField, Field, FieldMessages, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
+export {
+  AttributionExplanation,
+  type AttributionView,
+  CommissionStatusBadge,
+  type CommissionStatus,
+  describeReason,
+  describeRule,
+  type TouchView,
+} from './components/commissions';
 export { Modal } from './components/Modal';
-export { useCursorPagination } from './hooks/useCursorPagination';
+export { Stats, type Stat } from './components/Stats';
+export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
 export { useSignOut } from './hooks/useSignOut';
 export { describeError, errorCode, type Problem } from './lib/errors';
@@ -18,6 +28,7 @@ export {
   formatDate,
   formatDateTime,
   formatMoney,
+  formatTotalMinor,
   inputToBps,
   inputToMinor,
   minorToInput,

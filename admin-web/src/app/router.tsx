@@ -5,6 +5,7 @@ import { CampaignsRoute } from '../features/campaigns/routes/CampaignsRoute';
 import { NewCampaignRoute } from '../features/campaigns/routes/NewCampaignRoute';
 import { CampaignRoute } from '../features/campaigns/routes/CampaignRoute';
 import { ApplicationsRoute } from '../features/applications/routes/ApplicationsRoute';
+import { AffiliateRoute } from '../features/affiliates/routes/AffiliateRoute';
 import { AffiliatesRoute } from '../features/affiliates/routes/AffiliatesRoute';
 import { CommissionsRoute } from '../features/commissions/routes/CommissionsRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
@@ -31,6 +32,7 @@ export function createRouter() {
           { path: 'campaigns/:campaignId', element: <CampaignRoute /> },
           { path: 'applications', element: <ApplicationsRoute /> },
           { path: 'affiliates', element: <AffiliatesRoute /> },
+          { path: 'affiliates/:affiliateId', element: <AffiliateRoute /> },
           { path: 'commissions', element: <CommissionsRoute /> },
           { path: 'payouts', element: <PayoutsRoute /> },
           { path: 'settings', element: <SettingsRoute /> },

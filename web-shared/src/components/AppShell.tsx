@@ -5,6 +5,8 @@ export interface NavItem {
   to: string;
   label: string;
   testId: string;
+  /** Active only on this exact path (for the home link, `/`). */
+  end?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export function AppShell({
           <ul className="nav">
             {nav.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')} data-testid={item.testId}>
+                <NavLink to={item.to} end={item.end} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')} data-testid={item.testId}>
                   {item.label}
                 </NavLink>
               </li>

@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import { ErrorState } from './feedback';
 
 export interface Column<T> {
@@ -54,6 +54,8 @@ export interface DataTableProps<T> {
   pagination?: Pagination;
   /** Makes rows clickable (e.g. to open a detail drawer); clicks on links, buttons and inputs inside a row are theirs. */
   onRowClick?: (row: T) => void;
+  /** A row's details, shown in a full-width row under it (null: collapsed). */
+  expandedRow?: (row: T) => ReactNode;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface DataTableProps<T> {
  * and error states. Queues, commissions and payout items reuse it.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination, onRowClick } = props;
+  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination, onRowClick, expandedRow } = props;
   const testId = props.testId ?? label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const [localSort, setLocalSort] = useState<SortState | null>(null);
   const controlled = props.onSortChange !== undefined;
@@ -136,39 +138,46 @@ export function DataTable<T>(props: DataTableProps<T>) {
     body = shown.map((row) => {
       const id = getRowId(row);
       const isSelected = selection?.selected.has(id) ?? false;
+      const details = expandedRow ? expandedRow(row) : null;
       return (
-        <tr
-          key={id}
-          data-testid={`${testId}-row`}
-          data-row-id={id}
-          aria-selected={selection ? isSelected : undefined}
-          className={onRowClick ? 'is-clickable' : undefined}
-          onClick={
-            onRowClick
-              ? (e) => {
-                  if ((e.target as HTMLElement).closest('a, button, input, select, textarea, label')) return;
-                  onRowClick(row);
-                }
-              : undefined
-          }
-        >
-          {selection ? (
-            <td className="table__select">
-              <input
-                type="checkbox"
-                checked={isSelected}
-                onChange={() => toggleRow(id)}
-                aria-label={`Select ${getRowLabel ? getRowLabel(row) : id}`}
-                data-testid={`${testId}-select`}
-              />
-            </td>
+        <Fragment key={id}>
+          <tr
+            data-testid={`${testId}-row`}
+            data-row-id={id}
+            aria-selected={selection ? isSelected : undefined}
+            className={onRowClick ? 'is-clickable' : undefined}
+            onClick={
+              onRowClick
+                ? (e) => {
+                    if ((e.target as HTMLElement).closest('a, button, input, select, textarea, label')) return;
+                    onRowClick(row);
+                  }
+                : undefined
+            }
+          >
+            {selection ? (
+              <td className="table__select">
+                <input
+                  type="checkbox"
+                  checked={isSelected}
+                  onChange={() => toggleRow(id)}
+                  aria-label={`Select ${getRowLabel ? getRowLabel(row) : id}`}
+                  data-testid={`${testId}-select`}
+                />
+              </td>
+            ) : null}
+            {columns.map((c) => (
+              <td key={c.id} className={c.align === 'end' ? 'num' : undefined} data-column={c.id}>
+                {c.cell(row)}
+              </td>
+            ))}
+          </tr>
+          {details ? (
+            <tr className="table__details" data-testid={`${testId}-details`} data-row-id={id}>
+              <td colSpan={colSpan}>{details}</td>
+            </tr>
           ) : null}
-          {columns.map((c) => (
-            <td key={c.id} className={c.align === 'end' ? 'num' : undefined} data-column={c.id}>
-              {c.cell(row)}
-            </td>
-          ))}
-        </tr>
+        </Fragment>
       );
     });
   }

@@ -1,8 +1,16 @@
 import { useCallback, useState } from 'react';
+import type { Pagination } from '../components/DataTable';
+
+/** What a Relay connection gives the pager. */
+export interface ConnectionPage {
+  totalCount?: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
 
 /**
  * Page-by-page navigation over a Relay connection: keeps the cursors of the pages visited so
- * "Previous" goes back without a `before` argument. Feed `variables` to the query.
+ * "Previous" goes back without a `before` argument. Feed `variables` to the query and
+ * `pagination(connection)` to the DataTable.
  */
 export function useCursorPagination(pageSize = 20) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -12,13 +20,25 @@ export function useCursorPagination(pageSize = 20) {
   }, []);
   const previous = useCallback(() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)), []);
   const reset = useCallback(() => setCursors([null]), []);
+  const pageIndex = cursors.length - 1;
+  const hasPreviousPage = cursors.length > 1;
+  const pagination = (connection: ConnectionPage | undefined): Pagination => ({
+    pageIndex,
+    pageSize,
+    totalCount: connection?.totalCount,
+    hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+    hasPreviousPage,
+    onNext: () => next(connection?.pageInfo.endCursor),
+    onPrevious: previous,
+  });
   return {
     variables: { first: pageSize, after },
-    pageIndex: cursors.length - 1,
+    pageIndex,
     pageSize,
-    hasPreviousPage: cursors.length > 1,
+    hasPreviousPage,
     next,
     previous,
     reset,
+    pagination,
   };
 }

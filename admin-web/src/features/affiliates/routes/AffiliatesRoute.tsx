@@ -1,12 +1,11 @@
-import { EmptyState, PageHeader } from '@sorae/web-shared';
+import { PageHeader } from '@sorae/web-shared';
+import { AffiliatesTable } from '../components/AffiliatesTable';
 
 export function AffiliatesRoute() {
   return (
     <>
-      <PageHeader title="Affiliates" description="Approved affiliates, their share links and performance." />
-      <EmptyState title="Affiliates are not available yet" testId="affiliates-placeholder">
-        This page arrives with the affiliates work of the platform.
-      </EmptyState>
+      <PageHeader title="Affiliates" description="Everyone in your program, with their clicks, conversions, pending commission and payout readiness." />
+      <AffiliatesTable />
     </>
   );
 }

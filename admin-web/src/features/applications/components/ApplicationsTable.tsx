@@ -168,15 +168,7 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
               }
             : undefined
         }
-        pagination={{
-          pageIndex: page.pageIndex,
-          pageSize: page.pageSize,
-          totalCount: connection?.totalCount,
-          hasNextPage: connection?.pageInfo.hasNextPage ?? false,
-          hasPreviousPage: page.hasPreviousPage,
-          onNext: () => page.next(connection?.pageInfo.endCursor),
-          onPrevious: page.previous,
-        }}
+        pagination={page.pagination(connection)}
       />
     </div>
   );

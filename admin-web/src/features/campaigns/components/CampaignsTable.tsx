@@ -86,15 +86,7 @@ export function CampaignsTable() {
           No campaigns yet. <Link to="/campaigns/new">Create your first campaign</Link> to start recruiting affiliates.
         </>
       }
-      pagination={{
-        pageIndex: page.pageIndex,
-        pageSize: page.pageSize,
-        totalCount: connection?.totalCount,
-        hasNextPage: connection?.pageInfo.hasNextPage ?? false,
-        hasPreviousPage: page.hasPreviousPage,
-        onNext: () => page.next(connection?.pageInfo.endCursor),
-        onPrevious: page.previous,
-      }}
+      pagination={page.pagination(connection)}
     />
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Badge, type Column, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
+import { Badge, type Column, CopyField, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
 import type { ApiKeysQuery } from '../../../gql/graphql';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '../api/api-keys';
 
@@ -32,15 +32,12 @@ export function ApiKeys() {
     <div className="stack">
       <CreateApiKeyForm onCreated={(name, key) => setCreated({ name, key })} />
       {created ? (
-        <div className="banner banner--success" role="status" data-testid="created-api-key">
+        <div className="banner banner--success banner--stacked" role="status" data-testid="created-api-key">
           <p>
             <strong>{created.name}</strong>: copy this key now. It will not be shown again.
           </p>
-          <div className="secret">
-            <code data-testid="created-api-key-value">{created.key}</code>
-            <button type="button" className="btn btn--secondary" onClick={() => void navigator.clipboard?.writeText(created.key)}>
-              Copy
-            </button>
+          <CopyField value={created.key} label={`API key ${created.name}`} testId="created-api-key-field" valueTestId="created-api-key-value" />
+          <div>
             <button type="button" className="btn btn--ghost" onClick={() => setCreated(null)}>
               Done
             </button>

@@ -1,15 +1,31 @@
 import { PageHeader } from '@sorae/web-shared';
 import { ApiKeys } from '../components/ApiKeys';
+import { OrderWebhook } from '../components/OrderWebhook';
+import { SoraeJsSnippet } from '../components/SoraeJsSnippet';
 
 export function SettingsRoute() {
   return (
     <>
       <PageHeader title="Settings" description="Merchant-wide settings." />
-      <section className="card" aria-labelledby="api-keys-heading">
-        <h2 id="api-keys-heading">API keys</h2>
-        <p className="muted">Integrations authenticate with <code>Authorization: Bearer &lt;key&gt;</code> to record orders and refunds and read commissions and payouts.</p>
-        <ApiKeys />
-      </section>
+      <div className="stack" aria-labelledby="integrations-heading" role="region" data-testid="integrations">
+        <h2 id="integrations-heading">Integrations</h2>
+        <section className="card" aria-labelledby="webhook-heading">
+          <h3 id="webhook-heading">Order webhook</h3>
+          <OrderWebhook />
+        </section>
+        <section className="card" aria-labelledby="sorae-js-heading">
+          <h3 id="sorae-js-heading">Tracking script (sorae.js)</h3>
+          <SoraeJsSnippet />
+        </section>
+        <section className="card" aria-labelledby="api-keys-heading">
+          <h3 id="api-keys-heading">API keys</h3>
+          <p className="muted">
+            Integrations authenticate with <code>Authorization: Bearer &lt;key&gt;</code> to record orders and refunds (<code>recordOrder</code>,{' '}
+            <code>recordRefund</code>) and read commissions and payouts.
+          </p>
+          <ApiKeys />
+        </section>
+      </div>
     </>
   );
 }

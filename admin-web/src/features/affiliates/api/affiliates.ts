@@ -1,0 +1,169 @@
+import { graphql } from '../../../gql';
+
+/**
+ * A page of affiliates with their totals. The totals are summed over campaigns, so the
+ * campaigns' currencies come along to format them.
+ */
+export const AffiliatesDocument = graphql(`
+  query Affiliates($first: Int, $after: String) {
+    affiliates(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          email
+          createdAt
+          stats {
+            clicks
+            conversions
+            pendingMinor
+          }
+          payoutAccount {
+            status
+            payoutsEnabled
+          }
+        }
+      }
+    }
+    campaigns(first: 100) {
+      edges {
+        node {
+          id
+          currency
+        }
+      }
+    }
+  }
+`);
+
+export const AffiliateDocument = graphql(`
+  query Affiliate($id: ID!) {
+    affiliate(id: $id) {
+      id
+      name
+      email
+      createdAt
+      stats {
+        clicks
+        conversions
+        pendingMinor
+        finalizedMinor
+        paidMinor
+      }
+      payoutAccount {
+        status
+        payoutsEnabled
+        stripeAccountId
+      }
+    }
+    campaigns(first: 100) {
+      edges {
+        node {
+          id
+          name
+          currency
+        }
+      }
+    }
+  }
+`);
+
+export const AffiliateClicksDocument = graphql(`
+  query AffiliateClicks($id: ID!, $first: Int, $after: String) {
+    affiliate(id: $id) {
+      id
+      clicks(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            occurredAt
+            campaignId
+            referer
+            utmSource
+            utmMedium
+            utmCampaign
+            utmTerm
+            utmContent
+            isBot
+            visitorId
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const AffiliateConversionsDocument = graphql(`
+  query AffiliateConversions($id: ID!, $first: Int, $after: String) {
+    affiliate(id: $id) {
+      id
+      conversions(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            orderId
+            amountMinor
+            currency
+            occurredAt
+            commissionId
+            attribution {
+              winner {
+                clickId
+                campaignId
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const AffiliateCommissionsDocument = graphql(`
+  query AffiliateCommissions($id: ID!, $first: Int, $after: String) {
+    affiliate(id: $id) {
+      id
+      commissions(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            status
+            amountMinor
+            originalAmountMinor
+            currency
+            createdAt
+            finalizedAt
+            campaign {
+              id
+              name
+            }
+            conversion {
+              id
+              orderId
+            }
+          }
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,135 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { Badge, type Column, CommissionStatusBadge, DataTable, errorCode, formatDateTime, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import type { AffiliateClicksQuery, AffiliateCommissionsQuery, AffiliateConversionsQuery } from '../../../gql/graphql';
+import { AffiliateClicksDocument, AffiliateCommissionsDocument, AffiliateConversionsDocument } from '../api/affiliates';
+
+type Click = NonNullable<AffiliateClicksQuery['affiliate']>['clicks']['edges'][number]['node'];
+type Conversion = NonNullable<AffiliateConversionsQuery['affiliate']>['conversions']['edges'][number]['node'];
+type Commission = NonNullable<AffiliateCommissionsQuery['affiliate']>['commissions']['edges'][number]['node'];
+
+const PAGE_SIZE = 20;
+
+/** The affiliate's clicks, newest first: when, on which campaign, from where, UTM tags, bots flagged. */
+export function AffiliateClicks({ affiliateId, campaignName }: { affiliateId: string; campaignName: (id: string) => string }) {
+  const page = useCursorPagination(PAGE_SIZE);
+  const { data, previousData, loading, error, refetch } = useQuery(AffiliateClicksDocument, {
+    variables: { id: affiliateId, ...page.variables },
+    notifyOnNetworkStatusChange: true,
+  });
+  const connection = (data ?? previousData)?.affiliate?.clicks;
+  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const columns: Column<Click>[] = [
+    { id: 'occurredAt', header: 'Time', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
+    { id: 'campaign', header: 'Campaign', cell: (c) => campaignName(c.campaignId), sortValue: (c) => campaignName(c.campaignId) },
+    { id: 'referer', header: 'Referer', cell: (c) => (c.referer ? <span className="cell-clip" title={c.referer}>{c.referer}</span> : <span className="muted">Direct</span>) },
+    { id: 'utm', header: 'UTM', cell: (c) => <Utm click={c} /> },
+    { id: 'bot', header: 'Bot', cell: (c) => (c.isBot ? <Badge tone="warning">Bot: never attributed</Badge> : <span className="muted">No</span>), sortValue: (c) => c.isBot },
+    { id: 'visitor', header: 'Visitor', cell: (c) => <code className="cell-clip" title={c.visitorId}>{c.visitorId}</code> },
+  ];
+  return (
+    <DataTable
+      label="Clicks"
+      testId="affiliate-clicks"
+      columns={columns}
+      rows={rows}
+      getRowId={(c) => c.id}
+      loading={loading}
+      error={error}
+      onRetry={() => void refetch()}
+      empty="No clicks on this affiliate's links yet."
+      pagination={page.pagination(connection)}
+    />
+  );
+}
+
+function Utm({ click: c }: { click: Click }) {
+  const tags = (
+    [
+      ['source', c.utmSource],
+      ['medium', c.utmMedium],
+      ['campaign', c.utmCampaign],
+      ['term', c.utmTerm],
+      ['content', c.utmContent],
+    ] as const
+  ).filter(([, v]) => v);
+  if (tags.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className="cell-clip" title={tags.map(([k, v]) => `utm_${k}=${v}`).join(' ')}>
+      {tags.map(([k, v]) => `${k}: ${v}`).join(' · ')}
+    </span>
+  );
+}
+
+/** Orders this affiliate won, newest first. */
+export function AffiliateConversions({ affiliateId }: { affiliateId: string }) {
+  const page = useCursorPagination(PAGE_SIZE);
+  const { data, previousData, loading, error, refetch } = useQuery(AffiliateConversionsDocument, {
+    variables: { id: affiliateId, ...page.variables },
+    notifyOnNetworkStatusChange: true,
+  });
+  const connection = (data ?? previousData)?.affiliate?.conversions;
+  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const columns: Column<Conversion>[] = [
+    { id: 'occurredAt', header: 'Ordered', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
+    { id: 'order', header: 'Order', cell: (c) => <code>{c.orderId}</code>, sortValue: (c) => c.orderId },
+    { id: 'amount', header: 'Order amount', align: 'end', cell: (c) => formatMoney(c.amountMinor, c.currency), sortValue: (c) => c.amountMinor },
+    { id: 'click', header: 'Winning click', cell: (c) => (c.attribution.winner?.clickId ? <code className="cell-clip">{c.attribution.winner.clickId}</code> : '—') },
+  ];
+  return (
+    <DataTable
+      label="Conversions"
+      testId="affiliate-conversions"
+      columns={columns}
+      rows={rows}
+      getRowId={(c) => c.id}
+      loading={loading}
+      error={error}
+      onRetry={() => void refetch()}
+      empty="No orders attributed to this affiliate yet."
+      pagination={page.pagination(connection)}
+    />
+  );
+}
+
+/** The affiliate's commissions (FINANCE and OWNER operators); each links to its explanation. */
+export function AffiliateCommissions({ affiliateId }: { affiliateId: string }) {
+  const page = useCursorPagination(PAGE_SIZE);
+  const { data, previousData, loading, error, refetch } = useQuery(AffiliateCommissionsDocument, {
+    variables: { id: affiliateId, ...page.variables },
+    notifyOnNetworkStatusChange: true,
+  });
+  if (error && errorCode(error) === 'FORBIDDEN') {
+    return <p className="muted" data-testid="affiliate-commissions-forbidden">Commissions are visible to finance and owner operators.</p>;
+  }
+  const connection = (data ?? previousData)?.affiliate?.commissions;
+  const columns: Column<Commission>[] = [
+    { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
+    { id: 'campaign', header: 'Campaign', cell: (c) => c.campaign.name, sortValue: (c) => c.campaign.name },
+    { id: 'order', header: 'Order', cell: (c) => <code>{c.conversion.orderId}</code> },
+    { id: 'amount', header: 'Amount', align: 'end', cell: (c) => formatMoney(c.amountMinor, c.currency), sortValue: (c) => c.amountMinor },
+    { id: 'status', header: 'Status', cell: (c) => <CommissionStatusBadge status={c.status} />, sortValue: (c) => c.status },
+  ];
+  return (
+    <div className="stack stack--tight">
+      <DataTable
+        label="Commissions"
+        testId="affiliate-commissions"
+        columns={columns}
+        rows={connection?.edges.map((e) => e.node)}
+        getRowId={(c) => c.id}
+        loading={loading}
+        error={error}
+        onRetry={() => void refetch()}
+        empty="No commissions for this affiliate yet."
+        pagination={page.pagination(connection)}
+      />
+      <p>
+        <Link to={`/commissions?affiliate=${encodeURIComponent(affiliateId)}`} data-testid="affiliate-commissions-explained">
+          See these commissions with their attribution and adjustments
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { type Column, DataTable, formatTotalMinor, useCursorPagination } from '@sorae/web-shared';
+import type { AffiliatesQuery } from '../../../gql/graphql';
+import { AffiliatesDocument } from '../api/affiliates';
+import { PayoutReadiness } from './PayoutReadiness';
+
+type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
+
+/** Every affiliate of the merchant, newest first, with traffic and pending commission. */
+export function AffiliatesTable() {
+  const page = useCursorPagination(20);
+  const { data, previousData, loading, error, refetch } = useQuery(AffiliatesDocument, { variables: page.variables, notifyOnNetworkStatusChange: true });
+  const shown = data ?? previousData;
+  const connection = shown?.affiliates;
+  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const currencies = useMemo(() => shown?.campaigns.edges.map((e) => e.node.currency) ?? [], [shown]);
+
+  const columns: Column<Row>[] = [
+    {
+      id: 'name',
+      header: 'Affiliate',
+      cell: (a) => (
+        <div className="applicant">
+          <Link to={`/affiliates/${a.id}`} className="table__primary-link" data-testid="affiliate-link">
+            {a.name}
+          </Link>
+          <span className="muted">{a.email}</span>
+        </div>
+      ),
+      sortValue: (a) => a.name,
+    },
+    { id: 'clicks', header: 'Clicks', align: 'end', cell: (a) => a.stats.clicks, sortValue: (a) => a.stats.clicks },
+    { id: 'conversions', header: 'Conversions', align: 'end', cell: (a) => a.stats.conversions, sortValue: (a) => a.stats.conversions },
+    {
+      id: 'pending',
+      header: 'Pending commission',
+      align: 'end',
+      cell: (a) => <span data-testid="affiliate-pending">{formatTotalMinor(a.stats.pendingMinor, currencies)}</span>,
+      sortValue: (a) => a.stats.pendingMinor,
+    },
+    { id: 'payouts', header: 'Payouts', cell: (a) => <PayoutReadiness status={a.payoutAccount.status} />, sortValue: (a) => a.payoutAccount.status },
+  ];
+
+  return (
+    <DataTable
+      label="Affiliates"
+      columns={columns}
+      rows={rows}
+      getRowId={(a) => a.id}
+      loading={loading}
+      error={error}
+      onRetry={() => void refetch()}
+      empty="No affiliates yet. Approving an application makes the applicant an affiliate."
+      pagination={page.pagination(connection)}
+    />
+  );
+}

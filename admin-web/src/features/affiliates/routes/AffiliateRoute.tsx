@@ -1,0 +1,67 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo } from 'react';
+import { Link, useParams } from 'react-router';
+import { EmptyState, ErrorState, formatDate, formatTotalMinor, PageHeader, Spinner, Stats } from '@sorae/web-shared';
+import { AffiliateDocument } from '../api/affiliates';
+import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
+import { PayoutReadiness } from '../components/PayoutReadiness';
+
+export function AffiliateRoute() {
+  const { affiliateId = '' } = useParams();
+  const { data, loading, error, refetch } = useQuery(AffiliateDocument, { variables: { id: affiliateId } });
+  const campaigns = useMemo(() => data?.campaigns.edges.map((e) => e.node) ?? [], [data]);
+  const names = useMemo(() => new Map(campaigns.map((c) => [c.id, c.name])), [campaigns]);
+
+  if (loading && !data) return <Spinner />;
+  if (error) return <ErrorState error={error} onRetry={() => void refetch()} title="Could not load this affiliate" />;
+  const affiliate = data?.affiliate;
+  if (!affiliate) {
+    return (
+      <EmptyState title="Affiliate not found" testId="affiliate-not-found">
+        It may belong to another merchant. <Link to="/affiliates">Back to affiliates</Link>
+      </EmptyState>
+    );
+  }
+  const currencies = campaigns.map((c) => c.currency);
+  const money = (minor: number) => formatTotalMinor(minor, currencies);
+
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/affiliates">Affiliates</Link> <span aria-hidden="true">/</span> {affiliate.name}
+      </nav>
+      <PageHeader
+        title={affiliate.name}
+        description={
+          <>
+            {affiliate.email} · joined {formatDate(affiliate.createdAt)} · <PayoutReadiness status={affiliate.payoutAccount.status} />
+          </>
+        }
+      />
+      <div className="stack">
+        <Stats
+          label="Performance"
+          items={[
+            { label: 'Clicks', value: affiliate.stats.clicks, testId: 'stat-clicks' },
+            { label: 'Conversions', value: affiliate.stats.conversions, testId: 'stat-conversions' },
+            { label: 'Pending', value: money(affiliate.stats.pendingMinor), testId: 'stat-pending' },
+            { label: 'Finalized', value: money(affiliate.stats.finalizedMinor), testId: 'stat-finalized' },
+            { label: 'Paid', value: money(affiliate.stats.paidMinor), testId: 'stat-paid' },
+          ]}
+        />
+        <section className="stack stack--tight" aria-labelledby="clicks-heading">
+          <h2 id="clicks-heading">Clicks</h2>
+          <AffiliateClicks affiliateId={affiliate.id} campaignName={(id) => names.get(id) ?? 'Unknown campaign'} />
+        </section>
+        <section className="stack stack--tight" aria-labelledby="conversions-heading">
+          <h2 id="conversions-heading">Conversions</h2>
+          <AffiliateConversions affiliateId={affiliate.id} />
+        </section>
+        <section className="stack stack--tight" aria-labelledby="commissions-heading">
+          <h2 id="commissions-heading">Commissions</h2>
+          <AffiliateCommissions affiliateId={affiliate.id} />
+        </section>
+      </div>
+    </>
+  );
+}

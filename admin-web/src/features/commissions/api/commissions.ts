@@ -1,0 +1,116 @@
+import { graphql } from '../../../gql';
+
+/** Whether the operator may finalize (FINANCE and OWNER), and the filters' choices. */
+export const CommissionFilterChoicesDocument = graphql(`
+  query CommissionFilterChoices {
+    currentUser {
+      id
+      role
+    }
+    campaigns(first: 100) {
+      edges {
+        node {
+          id
+          name
+          holdDays
+        }
+      }
+    }
+    affiliates(first: 500) {
+      edges {
+        node {
+          id
+          name
+          email
+        }
+      }
+    }
+  }
+`);
+
+export const CommissionRowFragment = graphql(`
+  fragment CommissionRow on Commission {
+    id
+    status
+    amountMinor
+    originalAmountMinor
+    currency
+    createdAt
+    finalizedAt
+    affiliate {
+      id
+      name
+      email
+    }
+    campaign {
+      id
+      name
+    }
+    conversion {
+      id
+      orderId
+      channel
+      occurredAt
+      amountMinor
+      currency
+      attribution {
+        rule
+        orderAheadOfClock
+        winner {
+          clickId
+          channel
+          occurredAt
+          kept
+          reason
+          matchedBy
+          affiliateId
+          campaignId
+          referralCode
+        }
+        touches {
+          clickId
+          channel
+          occurredAt
+          kept
+          reason
+          matchedBy
+          affiliateId
+          campaignId
+          referralCode
+        }
+      }
+    }
+    adjustments {
+      id
+      kind
+      amountMinor
+      reason
+      createdAt
+    }
+  }
+`);
+
+export const CommissionsDocument = graphql(`
+  query Commissions($filter: CommissionFilter, $first: Int, $after: String) {
+    commissions(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...CommissionRow
+        }
+      }
+    }
+  }
+`);
+
+export const FinalizeCommissionsDocument = graphql(`
+  mutation FinalizeCommissions($input: FinalizeCommissionsInput!) {
+    finalizeCommissions(input: $input) {
+      finalizedCount
+    }
+  }
+`);

@@ -1,0 +1,128 @@
+import type { ReactNode } from 'react';
+import { formatDateTime } from '../lib/format';
+import { Badge } from './feedback';
+
+/** The GraphQL `CommissionStatus`. */
+export type CommissionStatus = 'PENDING' | 'FINALIZED' | 'REVERSED' | 'PAID';
+
+const STATUS: Record<CommissionStatus, { tone: 'info' | 'success' | 'danger' | 'neutral'; label: string }> = {
+  PENDING: { tone: 'info', label: 'Pending' },
+  FINALIZED: { tone: 'success', label: 'Finalized' },
+  REVERSED: { tone: 'danger', label: 'Reversed' },
+  PAID: { tone: 'neutral', label: 'Paid' },
+};
+
+export function CommissionStatusBadge({ status }: { status: CommissionStatus }) {
+  const s = STATUS[status];
+  return (
+    <span data-testid="commission-status" data-status={status}>
+      <Badge tone={s.tone}>{s.label}</Badge>
+    </span>
+  );
+}
+
+/** What both apps read of a GraphQL `AttributionTouch` (affiliates get other affiliates' ids as null). */
+export interface TouchView {
+  channel: string;
+  clickId?: string | null;
+  occurredAt: string;
+  kept: boolean;
+  reason: string;
+  matchedBy: readonly string[];
+  affiliateId?: string | null;
+  campaignId?: string | null;
+  referralCode?: string | null;
+}
+
+export interface AttributionView {
+  rule: string;
+  orderAheadOfClock: boolean;
+  winner?: TouchView | null;
+  touches: readonly TouchView[];
+}
+
+const REASONS: Record<string, string> = {
+  WON: 'Won: the latest touch that passed every rule',
+  EARLIER_THAN_WINNER: 'Kept, but a later touch won',
+  AFTER_ORDER: 'Dropped: it happened after the order',
+  BOT: 'Dropped: the click came from a known bot or crawler',
+  UNKNOWN_ENROLLMENT: 'Dropped: the share link no longer exists',
+  ENROLLMENT_SUSPENDED: "Dropped: the affiliate's enrollment is suspended",
+  CAMPAIGN_ARCHIVED: 'Dropped: the campaign is archived',
+  OUTSIDE_WINDOW: "Dropped: older than the campaign's attribution window",
+  SELF_REFERRAL: 'Dropped: the customer used their own referral code',
+  UNKNOWN_REFERRAL_CODE: 'Dropped: the referral code is not known',
+};
+
+const RULES: Record<string, string> = {
+  LAST_TOUCH:
+    'Last touch: of the touches that pass every rule, the latest wins. At the same instant a referral code beats a click, then the later-logged click wins.',
+};
+
+const MATCHED_BY: Record<string, string> = {
+  clickId: "the order's click id",
+  visitorId: "the shopper's visitor id",
+  referralCode: 'the referral code on the order',
+};
+
+export function describeReason(reason: string): string {
+  return REASONS[reason] ?? reason;
+}
+
+export function describeRule(rule: string): string {
+  return RULES[rule] ?? rule;
+}
+
+function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactNode {
+  if (t.channel === 'REFERRAL') return <>Referral code{t.referralCode ? <> <code>{t.referralCode}</code></> : null}</>;
+  const who = name?.(t);
+  return (
+    <>
+      Click {t.clickId ? <code data-testid="touch-click-id">{t.clickId}</code> : null}
+      {who ? <> on {who}'s link</> : null}
+    </>
+  );
+}
+
+/**
+ * Why an order went where it went, in plain words: the rule, every touch considered (kept or
+ * dropped, and why; how it was found), and the winner. `name` says whose link a click was on
+ * (operators pass affiliate names; affiliates see "your link" for their own).
+ */
+export function AttributionExplanation({ attribution, name }: { attribution: AttributionView; name?: (t: TouchView) => ReactNode }) {
+  const { winner, touches, rule, orderAheadOfClock } = attribution;
+  return (
+    <div className="attribution" data-testid="attribution">
+      <p data-testid="attribution-winner">
+        {winner ? (
+          <>
+            <strong>Attributed to:</strong> {describeTouch(winner, name)}, {formatDateTime(winner.occurredAt)}.
+          </>
+        ) : (
+          <>
+            <strong>Not attributed:</strong> no touch passed every rule.
+          </>
+        )}
+      </p>
+      <p className="muted" data-testid="attribution-rule" data-rule={rule}>
+        <strong>Rule:</strong> {describeRule(rule)}
+      </p>
+      {orderAheadOfClock ? <p className="muted">The order's time was ahead of the server's clock when it arrived.</p> : null}
+      {touches.length > 0 ? (
+        <ol className="touches" aria-label="Touches considered, latest first">
+          {touches.map((t, i) => (
+            <li key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`} className={t.kept ? 'touch is-kept' : 'touch is-dropped'} data-testid="attribution-touch" data-reason={t.reason}>
+              <span className="touch__what">
+                {describeTouch(t, name)} <span className="muted">· {formatDateTime(t.occurredAt)}</span>
+              </span>
+              <span className="touch__why">{describeReason(t.reason)}</span>
+              {t.matchedBy.length > 0 ? <span className="touch__how muted">Found by {t.matchedBy.map((m) => MATCHED_BY[m] ?? m).join(' and ')}.</span> : null}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="muted">No touches were found for this order.</p>
+      )}
+    </div>
+  );
+}
