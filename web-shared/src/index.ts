@@ -16,6 +16,7 @@ export {
   type TouchView,
 } from './components/commissions';
 export { Modal } from './components/Modal';
+export { PayoutAccountStatusBadge, type PayoutAccountStatus, PayoutItemStatusBadge, type PayoutItemStatus } from './components/payouts';
 export { Stats, type Stat } from './components/Stats';
 export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';

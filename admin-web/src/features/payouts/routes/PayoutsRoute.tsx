@@ -1,12 +1,41 @@
-import { EmptyState, PageHeader } from '@sorae/web-shared';
+import { useQuery } from '@apollo/client/react';
+import { useMemo, useState } from 'react';
+import { errorCode, PageHeader } from '@sorae/web-shared';
+import { PayoutChoicesDocument } from '../api/payouts';
+import { BatchesTable } from '../components/BatchesTable';
+import { NewBatchDialog } from '../components/NewBatchDialog';
+import '../payouts.css';
 
+/** Payout batches: the monthly ones and those made on demand, each with its preview and execution. */
 export function PayoutsRoute() {
+  const choices = useQuery(PayoutChoicesDocument);
+  const role = choices.data?.currentUser?.role;
+  const canRun = role === 'FINANCE' || role === 'OWNER';
+  const forbidden = role === 'REVIEWER' || errorCode(choices.error) === 'FORBIDDEN';
+  const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
+  const [creating, setCreating] = useState(false);
+
   return (
     <>
-      <PageHeader title="Payouts" description="Monthly and on-demand payout batches, executed through Stripe Connect." />
-      <EmptyState title="Payouts are not available yet" testId="payouts-placeholder">
-        This page arrives with the payouts work of the platform.
-      </EmptyState>
+      <PageHeader
+        title="Payouts"
+        description="Batches of Stripe Connect transfers: one item per affiliate over their finalized commissions, net of clawbacks. Preview a batch, then execute it."
+        actions={
+          canRun ? (
+            <button type="button" className="btn btn--primary" onClick={() => setCreating(true)} data-testid="new-batch">
+              New batch…
+            </button>
+          ) : null
+        }
+      />
+      {forbidden ? (
+        <p className="muted" data-testid="payouts-forbidden">
+          Payouts are run by finance and owner operators.
+        </p>
+      ) : (
+        <BatchesTable />
+      )}
+      {creating ? <NewBatchDialog campaigns={campaigns} onClose={() => setCreating(false)} /> : null}
     </>
   );
 }
