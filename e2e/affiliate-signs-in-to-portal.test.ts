@@ -39,7 +39,9 @@ describeScenario('affiliate signs in to the portal and sees who they are', () =>
     await page.getByLabel('Email').fill(affiliate.email);
     await page.getByLabel('Password').fill(affiliate.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-
+    // The portal opens on the dashboard; the applications are one click away.
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByTestId('nav-applications').click();
     await page.getByRole('heading', { name: 'My applications', level: 1 }).waitFor();
     expect(await page.getByTestId('affiliate-name').textContent()).toBe(affiliate.name);
     expect(await page.getByTestId('affiliate-email').textContent()).toBe(affiliate.email);

@@ -299,6 +299,9 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     await page.getByLabel('Email').fill(ava.email);
     await page.getByLabel('Password').fill(ava.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The portal opens on the dashboard; the applications are one click away.
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByTestId('nav-applications').click();
     await page.getByRole('heading', { name: 'My applications', level: 1 }).waitFor();
 
     const row = page.getByTestId('applications-row');
@@ -318,6 +321,9 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     await page.getByLabel('Email').fill(cleo.email);
     await page.getByLabel('Password').fill(cleo.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The portal opens on the dashboard; the applications are one click away.
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByTestId('nav-applications').click();
     await page.getByRole('heading', { name: 'My applications', level: 1 }).waitFor();
 
     const row = page.getByTestId('applications-row');

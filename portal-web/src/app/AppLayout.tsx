@@ -2,7 +2,12 @@ import { AppShell } from '@sorae/web-shared';
 import { useSignOut } from '../features/auth/api/session';
 import { useAffiliate } from '../features/auth/components/RequireAffiliate';
 
-const NAV = [{ to: '/applications', label: 'My applications', testId: 'nav-applications' }] as const;
+const NAV = [
+  { to: '/', label: 'Dashboard', testId: 'nav-dashboard', end: true },
+  { to: '/applications', label: 'My applications', testId: 'nav-applications' },
+  { to: '/payouts', label: 'Payouts', testId: 'nav-payouts' },
+  { to: '/get-paid', label: 'Get paid', testId: 'nav-get-paid' },
+] as const;
 
 export function AppLayout() {
   const affiliate = useAffiliate();

@@ -1,7 +1,10 @@
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { MyApplicationsRoute } from '../features/applications/routes/MyApplicationsRoute';
 import { ApplyRoute } from '../features/apply/routes/ApplyRoute';
+import { DashboardRoute } from '../features/dashboard/routes/DashboardRoute';
 import { RequireAffiliate } from '../features/auth/components/RequireAffiliate';
+import { GetPaidRoute } from '../features/get-paid/routes/GetPaidRoute';
+import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SignInRoute } from '../features/auth/routes/SignInRoute';
 import { AppLayout } from './AppLayout';
 import { NotFound } from './NotFound';
@@ -21,8 +24,10 @@ export function createRouter() {
           </RequireAffiliate>
         ),
         children: [
-          { index: true, element: <Navigate to="/applications" replace /> },
+          { index: true, element: <DashboardRoute /> },
           { path: 'applications', element: <MyApplicationsRoute /> },
+          { path: 'payouts', element: <PayoutsRoute /> },
+          { path: 'get-paid', element: <GetPaidRoute /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -79,7 +79,7 @@ function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactN
   return (
     <>
       Click {t.clickId ? <code data-testid="touch-click-id">{t.clickId}</code> : null}
-      {who ? <> on {who}'s link</> : null}
+      {who ? <> on {who}</> : null}
     </>
   );
 }
@@ -87,7 +87,7 @@ function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactN
 /**
  * Why an order went where it went, in plain words: the rule, every touch considered (kept or
  * dropped, and why; how it was found), and the winner. `name` says whose link a click was on
- * (operators pass affiliate names; affiliates see "your link" for their own).
+ * ("Ava's link" for operators; "your link" for the affiliate's own).
  */
 export function AttributionExplanation({ attribution, name }: { attribution: AttributionView; name?: (t: TouchView) => ReactNode }) {
   const { winner, touches, rule, orderAheadOfClock } = attribution;
@@ -111,7 +111,7 @@ export function AttributionExplanation({ attribution, name }: { attribution: Att
       {touches.length > 0 ? (
         <ol className="touches" aria-label="Touches considered, latest first">
           {touches.map((t, i) => (
-            <li key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`} className={t.kept ? 'touch is-kept' : 'touch is-dropped'} data-testid="attribution-touch" data-reason={t.reason}>
+            <li key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`} className={`touch ${t.reason === 'WON' ? 'is-winner' : t.kept ? 'is-kept' : 'is-dropped'}`} data-testid="attribution-touch" data-reason={t.reason}>
               <span className="touch__what">
                 {describeTouch(t, name)} <span className="muted">· {formatDateTime(t.occurredAt)}</span>
               </span>

@@ -8,7 +8,7 @@ const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = { REFUND: 'after a refu
  * why, the winner and the rule) and how its amount came to be (the original, then each adjustment).
  */
 export function CommissionDetails({ commission: c, affiliateName }: { commission: CommissionRowFragment; affiliateName: (id: string) => string | undefined }) {
-  const name = (t: TouchView) => (t.affiliateId ? (affiliateName(t.affiliateId) ?? 'another affiliate') : undefined);
+  const name = (t: TouchView) => (t.affiliateId ? `${affiliateName(t.affiliateId) ?? 'another affiliate'}'s link` : undefined);
   return (
     <div className="grid grid--2 commission-details" data-testid="commission-details">
       <section aria-label="Why this order was attributed">

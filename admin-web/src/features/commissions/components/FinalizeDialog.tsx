@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { describeError, FormError, Modal, type Problem, SelectField } from '@sorae/web-shared';
-import { FinalizeCommissionsDocument } from '../api/commissions';
+import { CommissionsDocument, FinalizeCommissionsDocument } from '../api/commissions';
 
 export type FinalizeRequest =
   | { kind: 'selected'; ids: string[]; onDone: () => void }
@@ -26,6 +26,7 @@ export function FinalizeDialog({ request, campaigns, onClose }: { request: Final
       cache.evict({ id: 'ROOT_QUERY', fieldName: 'affiliates' });
       cache.gc();
     },
+    refetchQueries: [CommissionsDocument],
   });
   const [campaignId, setCampaignId] = useState(request.kind === 'past-hold' ? request.campaignId : '');
   const [campaignError, setCampaignError] = useState<string | undefined>();

@@ -24,8 +24,10 @@ export function OrderWebhook() {
         <code>visitorId</code> from <code>sorae.js</code>. Each event is answered once; a replayed event changes nothing.
       </p>
       <div className="stack stack--tight">
-        <span className="field__label">Endpoint</span>
-        <CopyField value={`POST ${url}`} label="Order webhook endpoint" testId="webhook-url" />
+        <span className="field__label">
+          Endpoint (<code>POST</code>)
+        </span>
+        <CopyField value={url} label="Order webhook endpoint" testId="webhook-url" />
         <span className="field__label">Merchant id</span>
         <CopyField value={merchantId} label="Merchant id for the Sorae-Merchant header" testId="webhook-merchant-id" />
       </div>

@@ -5,7 +5,7 @@ export function SignInRoute() {
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;
-  const target = from && from !== '/sign-in' ? from : '/applications';
+  const target = from && from !== '/sign-in' ? from : '/';
   return (
     <main className="auth-page">
       <div className="auth-card">

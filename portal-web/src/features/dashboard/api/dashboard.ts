@@ -1,0 +1,92 @@
+import { graphql } from '../../../gql';
+
+/** The affiliate's links and totals (summed over campaigns: their currencies come along). */
+export const DashboardDocument = graphql(`
+  query Dashboard {
+    me {
+      affiliate {
+        id
+        name
+      }
+      enrollments {
+        id
+        shareCode
+        shareUrl
+        status
+        campaign {
+          id
+          name
+          currency
+        }
+      }
+      stats {
+        clicks
+        conversions
+        pendingMinor
+        finalizedMinor
+        paidMinor
+      }
+    }
+  }
+`);
+
+export const MyCommissionsDocument = graphql(`
+  query MyCommissions($first: Int, $after: String) {
+    me {
+      affiliate {
+        id
+      }
+      commissions(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            status
+            amountMinor
+            originalAmountMinor
+            currency
+            createdAt
+            finalizedAt
+            campaign {
+              id
+              name
+            }
+            conversion {
+              id
+              orderId
+              occurredAt
+              attribution {
+                rule
+                orderAheadOfClock
+                winner {
+                  clickId
+                  channel
+                  occurredAt
+                  kept
+                  reason
+                  matchedBy
+                  affiliateId
+                  campaignId
+                }
+                touches {
+                  clickId
+                  channel
+                  occurredAt
+                  kept
+                  reason
+                  matchedBy
+                  affiliateId
+                  campaignId
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);

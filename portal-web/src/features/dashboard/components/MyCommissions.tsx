@@ -1,0 +1,82 @@
+import { useQuery } from '@apollo/client/react';
+import { useMemo, useState } from 'react';
+import { AttributionExplanation, type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, type TouchView, useCursorPagination } from '@sorae/web-shared';
+import type { MyCommissionsQuery } from '../../../gql/graphql';
+import { MyCommissionsDocument } from '../api/dashboard';
+
+type Row = MyCommissionsQuery['me']['commissions']['edges'][number]['node'];
+
+const STATUS_HELP: Record<Row['status'], string> = {
+  PENDING: 'Pending: a refund can still change it until the hold period ends',
+  FINALIZED: 'Finalized: locked, and paid in the next payout',
+  REVERSED: 'Reversed: the order was refunded',
+  PAID: 'Paid',
+};
+
+/** The affiliate's commissions, newest first, each with why the order was theirs. */
+export function MyCommissions() {
+  const page = useCursorPagination(20);
+  const { data, previousData, loading, error, refetch } = useQuery(MyCommissionsDocument, {
+    variables: page.variables,
+    fetchPolicy: 'cache-and-network',
+    notifyOnNetworkStatusChange: true,
+  });
+  const me = (data ?? previousData)?.me;
+  const connection = me?.commissions;
+  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const [open, setOpen] = useState<string | null>(null);
+  const name = (t: TouchView) => (t.channel !== 'AFFILIATE' ? undefined : t.affiliateId === me?.affiliate.id ? 'your link' : "another affiliate's link");
+
+  const columns: Column<Row>[] = [
+    { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
+    { id: 'campaign', header: 'Program', cell: (c) => c.campaign.name, sortValue: (c) => c.campaign.name },
+    { id: 'order', header: 'Order', cell: (c) => <code>{c.conversion.orderId}</code> },
+    {
+      id: 'amount',
+      header: 'Commission',
+      align: 'end',
+      cell: (c) => (
+        <span data-testid="my-commission-amount">
+          {c.amountMinor !== c.originalAmountMinor ? <s className="muted">{formatMoney(c.originalAmountMinor, c.currency)}</s> : null} {formatMoney(c.amountMinor, c.currency)}
+        </span>
+      ),
+      sortValue: (c) => c.amountMinor,
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (c) => (
+        <span title={STATUS_HELP[c.status]}>
+          <CommissionStatusBadge status={c.status} />
+        </span>
+      ),
+      sortValue: (c) => c.status,
+    },
+    {
+      id: 'why',
+      header: '',
+      align: 'end',
+      cell: (c) => (
+        <button type="button" className="btn btn--ghost btn--small" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? null : c.id)} data-testid="my-commission-why">
+          {open === c.id ? 'Hide why' : 'Why it is yours'}
+        </button>
+      ),
+    },
+  ];
+
+  return (
+    <DataTable
+      label="My commissions"
+      testId="my-commissions"
+      columns={columns}
+      rows={rows}
+      getRowId={(c) => c.id}
+      loading={loading}
+      error={error}
+      onRetry={() => void refetch()}
+      empty="No commissions yet. They appear here when an order comes through one of your links."
+      expandedRow={(c) => (open === c.id ? <AttributionExplanation attribution={c.conversion.attribution} name={name} /> : null)}
+      pagination={page.pagination(connection)}
+    />
+  );
+}

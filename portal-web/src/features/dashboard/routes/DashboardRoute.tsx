@@ -1,0 +1,42 @@
+import { useQuery } from '@apollo/client/react';
+import { ErrorState, formatTotalMinor, PageHeader, Spinner, Stats } from '@sorae/web-shared';
+import { DashboardDocument } from '../api/dashboard';
+import { MyCommissions } from '../components/MyCommissions';
+import { ShareLinks } from '../components/ShareLinks';
+
+/** The portal's home: share links, traffic and what the affiliate has earned. */
+export function DashboardRoute() {
+  const { data, previousData, loading, error, refetch } = useQuery(DashboardDocument, { fetchPolicy: 'cache-and-network' });
+  const me = (data ?? previousData)?.me;
+  if (!me) {
+    if (error) return <ErrorState error={error} onRetry={() => void refetch()} title="Could not load your dashboard" />;
+    return loading ? <Spinner /> : null;
+  }
+  const currencies = me.enrollments.map((e) => e.campaign.currency);
+  const money = (minor: number) => formatTotalMinor(minor, currencies);
+  return (
+    <>
+      <PageHeader title="Dashboard" description={`Welcome back, ${me.affiliate.name}. Share your links; orders they bring earn you commission.`} />
+      <div className="stack">
+        <section className="card" aria-labelledby="links-heading">
+          <h2 id="links-heading">Your share links</h2>
+          <ShareLinks enrollments={me.enrollments} />
+        </section>
+        <Stats
+          label="Your totals"
+          items={[
+            { label: 'Clicks', value: me.stats.clicks, testId: 'stat-clicks' },
+            { label: 'Conversions', value: me.stats.conversions, testId: 'stat-conversions' },
+            { label: 'Pending', value: money(me.stats.pendingMinor), testId: 'stat-pending', hint: 'Can still change with refunds' },
+            { label: 'Finalized', value: money(me.stats.finalizedMinor), testId: 'stat-finalized', hint: 'Locked, to be paid' },
+            { label: 'Paid', value: money(me.stats.paidMinor), testId: 'stat-paid' },
+          ]}
+        />
+        <section className="stack stack--tight" aria-labelledby="commissions-heading">
+          <h2 id="commissions-heading">Commissions</h2>
+          <MyCommissions />
+        </section>
+      </div>
+    </>
+  );
+}
