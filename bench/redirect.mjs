@@ -1,0 +1,152 @@
+// The share-link redirect against a bare Node http server answering the same 302, both driven by
+// autocannon (50 connections) in the same run: throughput ratio, p99 ratio, and every 302 served
+// by the real server found as a click row after a graceful shutdown.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { freshDatabase, gql, postgres, startServer } from './lib.mjs';
+
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const DURATION = Number(process.env.DURATION ?? 10);
+const WARMUP = Number(process.env.WARMUP ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const DB_NAME = 'sorae_bench_redirect';
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+/** autocannon in its own process, so the load generator does not share the server's event loop. */
+function autocannon(url, seconds) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [autocannonBin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-n', url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited with ${code}`))));
+  });
+}
+
+/** CPU seconds used so far by the PostgreSQL backends serving the bench database (Linux /proc; 0 elsewhere). */
+function postgresCpuSeconds() {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DB_NAME)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        /* the process ended */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
+}
+
+/**
+ * Counts the 302s a server has sent, on the server side: autocannon stops counting at the end of
+ * a run while up to 50 answers are still on the wire (their clicks are logged all the same).
+ */
+function count302(server) {
+  const counter = { n: 0 };
+  server.on('request', (_req, res) => res.on('close', () => res.headersSent && res.statusCode === 302 && counter.n++));
+  return counter;
+}
+
+const cluster = await postgres();
+const dbUrl = await freshDatabase(cluster.url, DB_NAME);
+// Port 0: another server on this machine may hold the Stripe emulator's default port.
+const app = await startServer(dbUrl, { STRIPE_EMULATOR_PORT: '0' });
+const served = count302(app.server);
+let bare;
+try {
+  // One approved enrollment: a campaign, an application, its approval.
+  const { token } = (await gql(app.url, `mutation { signIn(email: "bench-owner@example.test", password: "bench-password") { token } }`)).data.signIn;
+  const { slug } = (await gql(app.url, `mutation($input: CampaignInput!) { createCampaign(input: $input) { slug } }`, {
+    input: { name: 'Bench', slug: 'bench-redirect', destinationUrl: 'https://shop.example/landing?ref=sorae', currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: [] },
+  }, token)).data.createCampaign;
+  const { id } = (await gql(app.url, `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+    input: { campaignSlug: slug, email: 'affiliate@bench.example', name: 'Bench Affiliate', password: 'affiliate-pw', answers: [] },
+  })).data.submitApplication;
+  const review = (await gql(app.url, `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareCode } } } }`, {
+    input: { ids: [id], decision: 'APPROVE' },
+  }, token)).data.reviewApplications;
+  const code = review.results[0].enrollment.shareCode;
+
+  // The bare server answers with the headers the real one sends for this link.
+  const sample = await fetch(`${app.url}/r/${code}`, { redirect: 'manual' });
+  if (sample.status !== 302) throw new Error(`the share link answered ${sample.status}`);
+  const headers = {
+    location: sample.headers.get('location'),
+    'cache-control': sample.headers.get('cache-control'),
+    'set-cookie': sample.headers.get('set-cookie'),
+    'content-length': '0',
+  };
+  bare = createServer((_req, res) => {
+    res.writeHead(302, headers);
+    res.end();
+  });
+  bare.keepAliveTimeout = 65_000;
+  await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${bare.address().port}/r/${code}`;
+  const realUrl = `${app.url}/r/${code}`;
+  count302(bare);
+
+  console.log(`warming up both for ${WARMUP} s…`);
+  await autocannon(bareUrl, WARMUP);
+  await autocannon(realUrl, WARMUP);
+
+  // Alternate the two, ROUNDS times each. The VM is shared, so each one's best round is kept,
+  // and the server CPU time per request (both servers live in this process) is shown as well:
+  // it is what the ratio would be on a machine doing nothing else.
+  const results = { bare: [], real: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
+      const cpu0 = process.cpuUsage();
+      const pg0 = postgresCpuSeconds();
+      const r = await autocannon(url, DURATION);
+      const cpu = process.cpuUsage(cpu0);
+      const pgCpu = postgresCpuSeconds() - pg0;
+      const non302 = r.non2xx - (r['3xx'] ?? 0);
+      const cpuPerRequest = (cpu.user + cpu.system) / r.requests.total;
+      results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });
+      console.log(`round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
+        `server ${cpuPerRequest.toFixed(0)} µs CPU/request, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
+    }
+  }
+  // Headline: the median over rounds of real/bare measured back to back, which cancels most of
+  // the shared machine's drift; each one's best round is printed too.
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const throughputRatio = median(results.real.map((x, i) => x.rps / results.bare[i].rps));
+  const p99Ratio = median(results.real.map((x, i) => x.p99 / Math.max(results.bare[i].p99, 1)));
+  const best = (list) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const b = best(results.bare);
+  const r = best(results.real);
+  const cpuRatio = median(results.bare.map((x) => x.cpuPerRequest)) / median(results.real.map((x) => x.cpuPerRequest));
+
+  // Graceful shutdown (what SIGTERM does) flushes the click log; then count.
+  const pendingAtClose = app.services.traffic.clicks.pending;
+  await app.close();
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const { rows: [{ n }] } = await db.query('select count(*)::int as n from click');
+  await db.end();
+
+  console.log('');
+  console.log(`best rounds: bare Node http ${b.rps.toFixed(0)} req/s (p99 ${b.p99} ms), Sorae /r/:code ${r.rps.toFixed(0)} req/s (p99 ${r.p99} ms)`);
+  console.log(`throughput ratio ${throughputRatio.toFixed(2)} (median of rounds; target ≥ 0.70) ${throughputRatio >= 0.7 ? 'OK' : 'MISSED'}`);
+  console.log(`p99 ratio        ${p99Ratio.toFixed(2)} (median of rounds; target ≤ 2.00) ${p99Ratio <= 2 ? 'OK' : 'MISSED'}`);
+  console.log(`CPU-time ratio   ${cpuRatio.toFixed(2)} (bare µs / real µs per request, medians)`);
+  console.log(`302s served ${served.n} (warm-up included), click rows after shutdown ${n} (${pendingAtClose} were buffered at close) ${n === served.n ? 'OK' : 'MISMATCH'}`);
+  if (results.real.some((x) => x.errors) || n !== served.n) process.exitCode = 1;
+} finally {
+  bare?.close();
+  await app.close();
+  cluster.stop();
+}
