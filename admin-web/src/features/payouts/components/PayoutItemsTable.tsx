@@ -61,7 +61,7 @@ export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
       ),
       sortValue: (i) => i.amountMinor,
     },
-    { id: 'status', header: 'Status', cell: (i) => <PayoutItemStatusBadge status={i.status} />, sortValue: (i) => i.status },
+    { id: 'status', header: 'Status', cell: (i) => <span className="payouts-nowrap"><PayoutItemStatusBadge status={i.status} /></span>, sortValue: (i) => i.status },
     {
       id: 'transfer',
       header: 'Transfer',
@@ -97,7 +97,7 @@ export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
     {
       id: 'account',
       header: 'Payout account',
-      cell: (i) => <PayoutAccountStatusBadge status={i.affiliate.payoutAccount.status} />,
+      cell: (i) => <span className="payouts-nowrap"><PayoutAccountStatusBadge status={i.affiliate.payoutAccount.status} /></span>,
       sortValue: (i) => i.affiliate.payoutAccount.status,
     },
   ];

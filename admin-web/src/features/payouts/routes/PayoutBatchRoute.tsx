@@ -118,16 +118,21 @@ export function PayoutBatchRoute() {
           items={[
             { label: 'To pay (net)', value: money(batch.totalMinor), testId: 'batch-stat-total' },
             { label: 'Items', value: itemCount, testId: 'batch-stat-items' },
-            { label: 'Posted', value: posted, testId: 'batch-stat-posted' },
-            { label: 'Failed', value: failed, testId: 'batch-stat-failed' },
+            ...(draft
+              ? []
+              : [
+                  { label: 'Posted', value: posted, testId: 'batch-stat-posted' },
+                  { label: 'Failed', value: failed, testId: 'batch-stat-failed' },
+                ]),
             { label: 'Carried forward', value: `${batch.skipped.length} · ${money(skippedMinor)}`, testId: 'batch-stat-skipped' },
           ]}
         />
         {draft ? null : <BatchProgress status={batch.status} progress={batch.progress} />}
         <section className="stack stack--tight" aria-labelledby="items-heading">
-          <div className="filters">
+          <div className="payout-items__header">
             <h2 id="items-heading">Items</h2>
             <SelectField
+              className="payout-items__filter"
               label="Status"
               value={itemStatus}
               onValueChange={(v) => setItemStatus(v as PayoutItemStatus | '')}
