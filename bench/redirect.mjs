@@ -60,12 +60,13 @@ function count302(server) {
 }
 
 const cluster = await postgres();
-const dbUrl = await freshDatabase(cluster.url, DB_NAME);
-// Port 0: another server on this machine may hold the Stripe emulator's default port.
-const app = await startServer(dbUrl, { STRIPE_EMULATOR_PORT: '0' });
-const served = count302(app.server);
+let app;
 let bare;
 try {
+  const dbUrl = await freshDatabase(cluster.url, DB_NAME);
+  // Port 0: another server on this machine may hold the Stripe emulator's default port.
+  app = await startServer(dbUrl, { STRIPE_EMULATOR_PORT: '0' });
+  const served = count302(app.server);
   // One approved enrollment: a campaign, an application, its approval.
   const { token } = (await gql(app.url, `mutation { signIn(email: "bench-owner@example.test", password: "bench-password") { token } }`)).data.signIn;
   const { slug } = (await gql(app.url, `mutation($input: CampaignInput!) { createCampaign(input: $input) { slug } }`, {
@@ -147,6 +148,6 @@ try {
   if (results.real.some((x) => x.errors) || n !== served.n) process.exitCode = 1;
 } finally {
   bare?.close();
-  await app.close();
+  await app?.close();
   cluster.stop();
 }
