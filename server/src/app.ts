@@ -108,14 +108,14 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     const caller = await services.auth.resolveCaller(em, bearerOrCookie(req), clock());
     if (caller.kind !== 'anonymous') em.setFilterParams(TENANT, { merchantId: caller.merchantId });
     return {
-      em, caller, services, config, log, ip: clientIp(req), now: clock,
+      em, caller, services, config, log, ip: clientIp(req, config.trustProxy), now: clock,
       loaders: new Loaders(em),
       setCookie: (c) => cookies.push(c),
     };
   };
 
   const router = new Router();
-  trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, log });
+  trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, log });
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router

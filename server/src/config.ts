@@ -23,6 +23,7 @@ const schema = z
     APPLY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     COOKIE_SECURE: bool.optional(),
+    TRUST_PROXY: bool.default(false),
     SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
     SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -38,7 +39,7 @@ const schema = z
     STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     STRIPE_EMULATOR_RATE: z.coerce.number().min(0).default(25),
     PAYOUT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
-    PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     PAYOUT_TICK_MS: z.coerce.number().int().min(10).max(3_600_000).default(15_000),
     PAYOUT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
     PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
@@ -91,6 +92,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** log2 of scrypt's N: 15 is 32 MiB per hash. */
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    /** Behind a load balancer: take client addresses from X-Forwarded-For (rate limits, click IP hashes). */
+    trustProxy: e.TRUST_PROXY,
     cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     signInLimits: {
       perIp: e.SIGNIN_LIMIT_PER_IP,

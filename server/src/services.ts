@@ -17,10 +17,15 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const auth = new AuthService(config);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
+  const applications = new ApplicationsService(config, auth, campaigns);
+  const traffic = new TrafficService(config, orm, log);
+  // A paused campaign or suspended enrollment stops its links at once in this process.
+  campaigns.onChange((id) => traffic.invalidateCampaign(id));
+  applications.onEnrollmentChange((id) => traffic.invalidateEnrollment(id));
   return {
     auth,
     campaigns,
-    applications: new ApplicationsService(config, auth, campaigns),
+    applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
     orders: new OrdersService(commissions),
     referrals: new ReferralsService(),
@@ -28,7 +33,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
     finalization: new FinalizationService(),
     /** Share links and the click log (background writer: app.ts closes it before the database). */
-    traffic: new TrafficService(config, orm, log),
+    traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
     payouts: new PayoutsService(config, orm, stripe, commissions, log),
   };

@@ -82,6 +82,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function clientIp(req: IncomingMessage): string {
+/**
+ * The caller's address. Behind a load balancer (TRUST_PROXY) it is the first X-Forwarded-For
+ * entry, which the proxy sets; otherwise the socket's peer, since the header could be forged.
+ */
+export function clientIp(req: IncomingMessage, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
   return req.socket.remoteAddress ?? 'unknown';
 }

@@ -8,7 +8,7 @@ import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { TENANT } from '../tenancy.js';
 import { Application, ApplicationStatus } from './application.entity.js';
-import { Enrollment } from './enrollment.entity.js';
+import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision } from './review-rules.js';
 
 registerEnumType(ReviewDecision, { name: 'ReviewDecision' });
@@ -208,6 +208,12 @@ export class ApplicationsResolver {
 
 @Resolver(() => Enrollment)
 export class EnrollmentResolver {
+  @Authorized('REVIEWER')
+  @Mutation(() => Enrollment, { description: 'SUSPENDED: the share link stops redirecting at once and its clicks no longer win attribution.' })
+  setEnrollmentStatus(@Arg('id', () => ID) id: string, @Arg('status', () => EnrollmentStatus) status: EnrollmentStatus, @Ctx() ctx: Context) {
+    return ctx.services.applications.setEnrollmentStatus(ctx.em, id, status);
+  }
+
   @FieldResolver(() => String, { description: 'The link the affiliate shares: PUBLIC_URL/r/<shareCode>.' })
   shareUrl(@Root() e: Enrollment, @Ctx() ctx: Context) {
     return ctx.services.applications.shareUrl(e.shareCode);

@@ -18,7 +18,7 @@ import type { CampaignsService } from '../campaigns/campaigns.service.js';
 import { MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '../campaigns/intake-fields.js';
 import { TENANT } from '../tenancy.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
-import { Enrollment } from './enrollment.entity.js';
+import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
 
 /** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
@@ -90,6 +90,7 @@ function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [
 
 export class ApplicationsService {
   private readonly perIp: RateLimiter;
+  private readonly listeners: ((enrollmentId: string) => void)[] = [];
 
   constructor(
     private readonly config: Config,
@@ -97,6 +98,21 @@ export class ApplicationsService {
     private readonly campaigns: CampaignsService,
   ) {
     this.perIp = new RateLimiter(config.applyLimitPerIp, 3600_000);
+  }
+
+  /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
+  onEnrollmentChange(listener: (enrollmentId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Suspends an enrollment (its link stops redirecting and its clicks stop winning) or reactivates it. */
+  async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
+    const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;
+    if (!enrollment) throw notFound('Enrollment');
+    enrollment.status = parseInput(z.enum(EnrollmentStatus), status);
+    await em.flush();
+    for (const listener of this.listeners) listener(enrollment.id);
+    return enrollment;
   }
 
   shareUrl(code: string): string {

@@ -12,6 +12,7 @@ export interface TrafficRouteDeps {
   traffic: TrafficService;
   clock: () => Date;
   cookieSecure: boolean;
+  trustProxy: boolean;
   log: Logger;
 }
 
@@ -39,7 +40,7 @@ type Utm = [string, string][];
  * A cached code answers without touching the database; malformed input is refused before the
  * cache is asked.
  */
-export function redirectHandler({ traffic, clock, cookieSecure, log }: TrafficRouteDeps): Handler {
+export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log }: TrafficRouteDeps): Handler {
   const cookieSuffix = `; Max-Age=${YEAR_SECONDS}; Path=/; SameSite=Lax; HttpOnly${cookieSecure ? '; Secure' : ''}`;
 
   const follow = (req: IncomingMessage, res: ServerResponse, link: ShareLink | null, utm: Utm | null): void | Promise<void> => {
@@ -70,7 +71,7 @@ export function redirectHandler({ traffic, clock, cookieSecure, log }: TrafficRo
       utmTerm: utm ? utmValue(utm, 'utm_term') : null,
       utmContent: utm ? utmValue(utm, 'utm_content') : null,
       userAgent: ua ? clean(ua, UA_MAX) : null,
-      ipHash: traffic.hashIp(clientIp(req)),
+      ipHash: traffic.hashIp(clientIp(req, trustProxy)),
       visitorId,
       isBot: isBot(ua),
     });

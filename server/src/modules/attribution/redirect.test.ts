@@ -189,10 +189,18 @@ describe('a shopper follows a share link', () => {
     it("a suspended affiliate's code, at once after the suspension", async () => {
       const l = await approvedLink(app);
       expect((await follow(app, `/r/${l.code}`)).status).toBe(302);
-      const [enrollment] = await app.orm.em.getConnection().execute(`update enrollment set status = 'SUSPENDED' where share_code = ? returning id`, [l.code]);
-      app.services.traffic.invalidateEnrollment(enrollment!.id);
+      const [enrollment] = await app.orm.em.getConnection().execute(`select id from enrollment where share_code = ?`, [l.code]);
+      const SET = `mutation($id: ID!, $status: EnrollmentStatus!) { setEnrollmentStatus(id: $id, status: $status) { status } }`;
+      const r = await app.gql(SET, { id: enrollment!.id, status: 'SUSPENDED' }, l.token);
+      expect(r.data!.setEnrollmentStatus.status).toBe('SUSPENDED');
       await expectNotFound(await follow(app, `/r/${l.code}`));
       await eventually(async () => expect(await clicksOf(app, l.merchantId)).toHaveLength(1));
+      // Reactivated, it redirects again at once; another merchant cannot touch it.
+      await app.gql(SET, { id: enrollment!.id, status: 'ACTIVE' }, l.token);
+      expect((await follow(app, `/r/${l.code}`)).status).toBe(302);
+      const other = await app.newMerchant();
+      expect((await app.gql(SET, { id: enrollment!.id, status: 'SUSPENDED' }, other.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+      expect((await app.gql(SET, { id: enrollment!.id, status: 'GONE' }, l.token)).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     });
 
     it('a paused or archived campaign', async () => {
@@ -203,7 +211,6 @@ describe('a shopper follows a share link', () => {
           id: l.campaignId, input: { status },
         }, l.token);
         expect(r.data?.updateCampaign.status).toBe(status);
-        app.services.traffic.invalidateCampaign(l.campaignId);
         await expectNotFound(await follow(app, `/r/${l.code}`));
       }
     });

@@ -83,7 +83,14 @@ function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
 
 export class CampaignsService {
+  private readonly listeners: ((campaignId: string) => void)[] = [];
+
   constructor(private readonly publicUrl: string) {}
+
+  /** Called after a campaign changes (status, destination…): the share-link cache listens. */
+  onChange(listener: (campaignId: string) => void): void {
+    this.listeners.push(listener);
+  }
 
   applicationUrl(campaign: Pick<Campaign, 'slug'>): string {
     return `${this.publicUrl}/portal/apply/${campaign.slug}`;
@@ -104,7 +111,9 @@ export class CampaignsService {
     const campaign = await this.require(em, id);
     if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
     applySettings(campaign, s);
-    return this.save(em, campaign);
+    await this.save(em, campaign);
+    for (const listener of this.listeners) listener(campaign.id);
+    return campaign;
   }
 
   async require(em: EntityManager, id: string): Promise<Campaign> {
