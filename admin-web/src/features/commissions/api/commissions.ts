@@ -28,6 +28,21 @@ export const CommissionFilterChoicesDocument = graphql(`
   }
 `);
 
+/** One touch of an attribution explanation, as AttributionExplanation shows it. */
+export const TouchExplainedFragment = graphql(`
+  fragment TouchExplained on AttributionTouch {
+    clickId
+    channel
+    occurredAt
+    kept
+    reason
+    matchedBy
+    affiliateId
+    campaignId
+    referralCode
+  }
+`);
+
 export const CommissionRowFragment = graphql(`
   fragment CommissionRow on Commission {
     id
@@ -57,26 +72,10 @@ export const CommissionRowFragment = graphql(`
         rule
         orderAheadOfClock
         winner {
-          clickId
-          channel
-          occurredAt
-          kept
-          reason
-          matchedBy
-          affiliateId
-          campaignId
-          referralCode
+          ...TouchExplained
         }
         touches {
-          clickId
-          channel
-          occurredAt
-          kept
-          reason
-          matchedBy
-          affiliateId
-          campaignId
-          referralCode
+          ...TouchExplained
         }
       }
     }

@@ -30,6 +30,20 @@ export const DashboardDocument = graphql(`
   }
 `);
 
+/** One touch of why an order is the affiliate's (other affiliates' ids come back null). */
+export const MyTouchFragment = graphql(`
+  fragment MyTouch on AttributionTouch {
+    clickId
+    channel
+    occurredAt
+    kept
+    reason
+    matchedBy
+    affiliateId
+    campaignId
+  }
+`);
+
 export const MyCommissionsDocument = graphql(`
   query MyCommissions($first: Int, $after: String) {
     me {
@@ -63,24 +77,10 @@ export const MyCommissionsDocument = graphql(`
                 rule
                 orderAheadOfClock
                 winner {
-                  clickId
-                  channel
-                  occurredAt
-                  kept
-                  reason
-                  matchedBy
-                  affiliateId
-                  campaignId
+                  ...MyTouch
                 }
                 touches {
-                  clickId
-                  channel
-                  occurredAt
-                  kept
-                  reason
-                  matchedBy
-                  affiliateId
-                  campaignId
+                  ...MyTouch
                 }
               }
             }
