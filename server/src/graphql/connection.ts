@@ -95,11 +95,17 @@ export async function paginateQuery<T extends { id: string }>(
   args: PageArgs,
   direction: 'asc' | 'desc' = 'desc',
   info?: GraphQLResolveInfo,
+  /**
+   * Builds each node from its raw row instead of a managed entity: for read-only pages that
+   * are hot enough for entity hydration (about 0.1 ms a row) to dominate the request.
+   */
+  fromRow?: (row: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
   const qb = makeQuery();
   if (args.after) qb.andWhere({ id: { [direction === 'desc' ? '$lt' : '$gt']: decodeCursor(args.after) } } as never);
-  const rows = qb.orderBy({ id: direction } as never).limit(limit + 1).getResultList();
+  qb.orderBy({ id: direction } as never).limit(limit + 1);
+  const rows = fromRow ? qb.execute<Record<string, unknown>[]>('all', false).then((r) => r.map(fromRow)) : qb.getResultList();
   return withCount(rows, limit, () => makeQuery().getCount(), info);
 }
 

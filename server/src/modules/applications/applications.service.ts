@@ -88,6 +88,21 @@ function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [
   return [clauses.join(' and '), params];
 }
 
+const optionalDate = (v: unknown) => (v == null ? undefined : new Date(v as string));
+
+/**
+ * The queue's read model: an application as the GraphQL fields read it, straight from its row
+ * (relations as `{ id }`), without the cost of a managed entity.
+ */
+function applicationView(row: Record<string, unknown>): Application {
+  const ref = (id: unknown) => (id == null ? undefined : { id: id as string });
+  return {
+    id: row.id, status: row.status, email: row.email, name: row.name, answers: row.answers,
+    submittedAt: new Date(row.submitted_at as string), reviewedAt: optionalDate(row.reviewed_at), rejectionReason: row.rejection_reason ?? undefined,
+    merchant: ref(row.merchant_id), campaign: ref(row.campaign_id), affiliate: ref(row.affiliate_id), reviewedBy: ref(row.reviewed_by_id),
+  } as unknown as Application;
+}
+
 export class ApplicationsService {
   private readonly perIp: RateLimiter;
   private readonly listeners: ((enrollmentId: string) => void)[] = [];
@@ -196,7 +211,7 @@ export class ApplicationsService {
 
   list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc', info?: GraphQLResolveInfo) {
     const [where, params] = filterSql(merchantId, parseInput(filterSchema, filter ?? {}));
-    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction, info);
+    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction, info, applicationView);
   }
 
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */
