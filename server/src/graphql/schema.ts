@@ -9,7 +9,9 @@ import { OrdersResolver } from '../modules/attribution/orders.resolver.js';
 import {
   AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
-import { AffiliatePayoutAccountResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver } from '../modules/payouts/payouts.resolver.js';
+import {
+  AffiliatePayoutAccountResolver, ClawbackPayoutItemResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver,
+} from '../modules/payouts/payouts.resolver.js';
 import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
 import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
 import { authChecker } from './auth-checker.js';
@@ -32,6 +34,7 @@ export const resolvers = [
   PayoutItemResolver,
   MePayoutsResolver,
   AffiliatePayoutAccountResolver,
+  ClawbackPayoutItemResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -6,6 +6,7 @@ import { Migration20261123230226 } from './Migration20261123230226.js';
 import { Migration20261123232000 } from './Migration20261123232000.js';
 import { Migration20261123232445 } from './Migration20261123232445.js';
 import { Migration20261123233000 } from './Migration20261123233000.js';
+import { Migration20261123235712 } from './Migration20261123235712.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123232000', class: Migration20261123232000 },
   { name: 'Migration20261123233000', class: Migration20261123233000 },
   { name: 'Migration20261123232445', class: Migration20261123232445 },
+  { name: 'Migration20261123235712', class: Migration20261123235712 },
 ];

@@ -315,6 +315,12 @@ export class PayoutRunner {
 
   /** EXECUTING with no PENDING item left → COMPLETED or COMPLETED_WITH_FAILURES (batch row locked first). */
   async finishBatch(batchId: string): Promise<void> {
+    // Cheap check first (an index probe): most items finish while others are still PENDING.
+    const [open] = await this.orm.em.fork().execute<{ pending: boolean }[]>(
+      `select exists (select 1 from payout_item where batch_id = ? and status = ?) as pending`,
+      [batchId, PENDING],
+    );
+    if (open?.pending) return;
     await this.orm.em.fork().transactional(async (tx) => {
       const [batch] = await tx.execute<{ status: PayoutBatchStatus }[]>(`select status from payout_batch where id = ? for update`, [batchId]);
       if (batch?.status !== PayoutBatchStatus.EXECUTING) return;

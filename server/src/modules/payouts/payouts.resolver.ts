@@ -6,6 +6,7 @@ import { forbidden } from '../../errors.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
+import { Clawback } from '../commissions/clawback.entity.js';
 import { Commission } from '../commissions/commission.entity.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
@@ -196,5 +197,14 @@ export class AffiliatePayoutAccountResolver {
   payoutAccount(@Root() a: Affiliate, @Ctx() ctx: Context) {
     if (ctx.caller.kind === 'anonymous' || (ctx.caller.kind === 'affiliate' && ctx.caller.affiliateId !== a.id)) throw forbidden();
     return readiness(ctx).load(a.id);
+  }
+}
+
+/** The payout item that netted a clawback (payouts owns items; commissions keeps only the id). */
+@Resolver(() => Clawback)
+export class ClawbackPayoutItemResolver {
+  @FieldResolver(() => PayoutItem, { nullable: true, description: 'The payout item it is netted into; null until a batch takes it.' })
+  payoutItem(@Root() c: Clawback, @Ctx() ctx: Context) {
+    return c.payoutItemId ? ctx.loaders.byId(PayoutItem).load(c.payoutItemId) : null;
   }
 }

@@ -182,7 +182,8 @@ export class PayoutsService {
         `with x as (select * from ${x}),
               chosen as materialized (
                 select u.id, u.amount_minor, x.item_id from (${unattached}) u join x on x.affiliate_id = u.affiliate_id and x.currency = u.currency),
-              linked as (insert into payout_item_commission (commission_id, payout_item_id, merchant_id) select id, item_id, ? from chosen)
+              -- In commission id order: the primary key's index then grows at its right edge.
+              linked as (insert into payout_item_commission (commission_id, payout_item_id, merchant_id) select id, item_id, ? from chosen order by id)
          select item_id, sum(amount_minor) as total from chosen group by item_id`,
         [col('id'), col('affiliateId'), col('currency'), ...payable.params, merchantId],
       );
