@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
+import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
 import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
 import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
 import { OrdersResolver } from '../modules/attribution/orders.resolver.js';
@@ -14,6 +14,7 @@ import {
 } from '../modules/payouts/payouts.resolver.js';
 import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
 import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
+import { MerchantIntegrationResolver } from '../modules/attribution/integration.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -23,6 +24,8 @@ export const resolvers = [
   ApplicationsResolver,
   EnrollmentResolver,
   MeApplicationsResolver,
+  AffiliateEnrollmentsResolver,
+  MerchantIntegrationResolver,
   OrdersResolver,
   CommissionsResolver,
   ConversionCommissionResolver,

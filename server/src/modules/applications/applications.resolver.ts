@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, 
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
+import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
@@ -222,6 +223,15 @@ export class EnrollmentResolver {
   @FieldResolver(() => Campaign)
   campaign(@Root() e: Enrollment, @Ctx() ctx: Context) {
     return ctx.loaders.byId(Campaign).load(e.campaign.id);
+  }
+}
+
+@Resolver(() => Affiliate)
+export class AffiliateEnrollmentsResolver {
+  @Authorized('OPERATOR')
+  @FieldResolver(() => [Enrollment], { description: "The affiliate's campaign memberships, with share codes and status (suspend with setEnrollmentStatus)." })
+  enrollments(@Root() affiliate: Affiliate, @Ctx() ctx: Context) {
+    return ctx.loaders.keyed('enrollmentsByAffiliate', (ids: readonly string[]) => ctx.services.applications.enrollmentsByAffiliate(ctx.em, ids)).load(affiliate.id);
   }
 }
 

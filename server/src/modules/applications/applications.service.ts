@@ -312,6 +312,12 @@ export class ApplicationsService {
     return em.find(Enrollment, { affiliate: affiliateId }, { orderBy: { id: 'desc' } });
   }
 
+  /** Each affiliate's enrollments, for a page of affiliates in one query. */
+  async enrollmentsByAffiliate(em: EntityManager, affiliateIds: readonly string[]) {
+    const rows = await em.find(Enrollment, { affiliate: { $in: [...affiliateIds] } }, { orderBy: { id: 'asc' } });
+    return affiliateIds.map((id) => rows.filter((e) => e.affiliate.id === id));
+  }
+
   /** Enrollments by application id, for the queue's `enrollment` field (one query per page). */
   async enrollmentsByApplication(em: EntityManager, applicationIds: readonly string[]) {
     const rows = await em.find(Enrollment, { application: { $in: [...applicationIds] } });

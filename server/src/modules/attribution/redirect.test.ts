@@ -189,7 +189,7 @@ describe('a shopper follows a share link', () => {
     it("a suspended affiliate's code, at once after the suspension", async () => {
       const l = await approvedLink(app);
       expect((await follow(app, `/r/${l.code}`)).status).toBe(302);
-      const [enrollment] = await app.orm.em.getConnection().execute(`select id from enrollment where share_code = ?`, [l.code]);
+      const [enrollment] = await app.orm.em.getConnection().execute(`select id, affiliate_id from enrollment where share_code = ?`, [l.code]);
       const SET = `mutation($id: ID!, $status: EnrollmentStatus!) { setEnrollmentStatus(id: $id, status: $status) { status } }`;
       const r = await app.gql(SET, { id: enrollment!.id, status: 'SUSPENDED' }, l.token);
       expect(r.data!.setEnrollmentStatus.status).toBe('SUSPENDED');
@@ -198,6 +198,8 @@ describe('a shopper follows a share link', () => {
       // Reactivated, it redirects again at once; another merchant cannot touch it.
       await app.gql(SET, { id: enrollment!.id, status: 'ACTIVE' }, l.token);
       expect((await follow(app, `/r/${l.code}`)).status).toBe(302);
+      const listed = await app.gql(`query($id: ID!) { affiliate(id: $id) { enrollments { shareCode status } } }`, { id: enrollment!.affiliate_id }, l.token);
+      expect(listed.data!.affiliate.enrollments).toEqual([{ shareCode: l.code, status: 'ACTIVE' }]);
       const other = await app.newMerchant();
       expect((await app.gql(SET, { id: enrollment!.id, status: 'SUSPENDED' }, other.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
       expect((await app.gql(SET, { id: enrollment!.id, status: 'GONE' }, l.token)).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
