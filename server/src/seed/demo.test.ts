@@ -28,6 +28,17 @@ describe('demo seed', () => {
     expect(r.data!.commissions.totalCount).toBeGreaterThan(10);
   });
 
+  it('has a completed payout batch in which one failed transfer was retried and posted', async () => {
+    const r = await app.gql(`{ payoutBatches { edges { node { status items(first: 50) { edges { node { status attempts stripeTransferId } } } } } } }`, {}, token);
+    expect(r.errors).toBeUndefined();
+    const [batch] = r.data!.payoutBatches.edges.map((e: any) => e.node);
+    expect(batch.status).toBe('COMPLETED');
+    const items = batch.items.edges.map((e: any) => e.node);
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    expect(items.every((i: any) => i.status === 'POSTED' && i.stripeTransferId)).toBe(true);
+    expect(items.some((i: any) => i.attempts === 2)).toBe(true);
+  });
+
   it('lets the demo affiliate sign in to the portal and see a share link', async () => {
     const r = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: DEMO_AFFILIATE.email, p: DEMO_AFFILIATE.password });
     const me = await app.gql(`{ me { enrollments { shareUrl } } }`, {}, r.data!.affiliateSignIn.token);

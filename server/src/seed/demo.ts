@@ -4,6 +4,7 @@ import { ReviewDecision } from '../modules/applications/review-rules.js';
 import type { Merchant } from '../modules/auth/merchant.entity.js';
 import { Operator } from '../modules/auth/operator.entity.js';
 import { TENANT } from '../modules/tenancy.js';
+import { seedPayouts } from './demo-payouts.js';
 import { seedTraffic } from './demo-traffic.js';
 import type { Services } from '../services.js';
 
@@ -29,7 +30,7 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
     commission: { type: 'PERCENTAGE', rateBps: 1000 },
     attributionWindowDays: 30,
     holdDays: 30,
-    minPayoutMinor: 5000,
+    minPayoutMinor: 2000,
     payoutDayOfMonth: 1,
     intakeFields: [
       { key: 'social_profile', label: 'Social profile', type: 'URL', required: true, helpText: 'Where your audience follows you' },
@@ -61,4 +62,5 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   await services.applications.review(em, caller, { ids: ids.slice(0, 12), decision: ReviewDecision.APPROVE }, now);
   await services.applications.review(em, caller, { ids: ids.slice(12, 20), decision: ReviewDecision.REJECT, reason: 'Audience outside our markets for now' }, now);
   await seedTraffic(em, services, merchant.id, campaign, now);
+  await seedPayouts(em, services, merchant.id, campaign, now);
 }
