@@ -7,6 +7,7 @@ const NAV = [
   { to: '/applications', label: 'Applications', testId: 'nav-applications' },
   { to: '/affiliates', label: 'Affiliates', testId: 'nav-affiliates' },
   { to: '/commissions', label: 'Commissions', testId: 'nav-commissions' },
+  { to: '/referrals', label: 'Referrals', testId: 'nav-referrals' },
   { to: '/payouts', label: 'Payouts', testId: 'nav-payouts' },
   { to: '/settings', label: 'Settings', testId: 'nav-settings' },
 ] as const;

@@ -8,6 +8,7 @@ import { ApplicationsRoute } from '../features/applications/routes/ApplicationsR
 import { AffiliateRoute } from '../features/affiliates/routes/AffiliateRoute';
 import { AffiliatesRoute } from '../features/affiliates/routes/AffiliatesRoute';
 import { CommissionsRoute } from '../features/commissions/routes/CommissionsRoute';
+import { ReferralsRoute } from '../features/referrals/routes/ReferralsRoute';
 import { PayoutBatchRoute } from '../features/payouts/routes/PayoutBatchRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
@@ -35,6 +36,7 @@ export function createRouter() {
           { path: 'affiliates', element: <AffiliatesRoute /> },
           { path: 'affiliates/:affiliateId', element: <AffiliateRoute /> },
           { path: 'commissions', element: <CommissionsRoute /> },
+          { path: 'referrals', element: <ReferralsRoute /> },
           { path: 'payouts', element: <PayoutsRoute /> },
           { path: 'payouts/:batchId', element: <PayoutBatchRoute /> },
           { path: 'settings', element: <SettingsRoute /> },

@@ -60,6 +60,9 @@ export const AffiliateDocument = graphql(`
         payoutsEnabled
         stripeAccountId
       }
+      enrollments {
+        ...EnrollmentRow
+      }
     }
     campaigns(first: 100) {
       edges {
@@ -164,6 +167,30 @@ export const AffiliateCommissionsDocument = graphql(`
           }
         }
       }
+    }
+  }
+`);
+
+/** One of the affiliate's campaign memberships: its share link and whether it is suspended. */
+export const EnrollmentRowFragment = graphql(`
+  fragment EnrollmentRow on Enrollment {
+    id
+    shareCode
+    shareUrl
+    status
+    createdAt
+    campaign {
+      id
+      name
+    }
+  }
+`);
+
+/** SUSPENDED stops the share link at once (404) and its clicks no longer win attribution. */
+export const SetEnrollmentStatusDocument = graphql(`
+  mutation SetEnrollmentStatus($id: ID!, $status: EnrollmentStatus!) {
+    setEnrollmentStatus(id: $id, status: $status) {
+      ...EnrollmentRow
     }
   }
 `);

@@ -4,10 +4,13 @@ import { Link, useParams } from 'react-router';
 import { EmptyState, ErrorState, formatDate, formatTotalMinor, PageHeader, Spinner, Stats } from '@sorae/web-shared';
 import { AffiliateDocument } from '../api/affiliates';
 import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
+import { AffiliateEnrollments } from '../components/AffiliateEnrollments';
 import { PayoutReadiness } from '../components/PayoutReadiness';
+import { useSession } from '../../auth/components/SessionContext';
 
 export function AffiliateRoute() {
   const { affiliateId = '' } = useParams();
+  const { role } = useSession();
   const { data, loading, error, refetch } = useQuery(AffiliateDocument, { variables: { id: affiliateId } });
   const campaigns = useMemo(() => data?.campaigns.edges.map((e) => e.node) ?? [], [data]);
   const names = useMemo(() => new Map(campaigns.map((c) => [c.id, c.name])), [campaigns]);
@@ -49,6 +52,11 @@ export function AffiliateRoute() {
             { label: 'Paid', value: money(affiliate.stats.paidMinor), testId: 'stat-paid' },
           ]}
         />
+        <section className="stack stack--tight" aria-labelledby="enrollments-heading">
+          <h2 id="enrollments-heading">Campaigns and links</h2>
+          <p className="muted">A suspended link stops redirecting at once and its clicks no longer win attribution.</p>
+          <AffiliateEnrollments enrollments={affiliate.enrollments} role={role} />
+        </section>
         <section className="stack stack--tight" aria-labelledby="clicks-heading">
           <h2 id="clicks-heading">Clicks</h2>
           <AffiliateClicks affiliateId={affiliate.id} campaignName={(id) => names.get(id) ?? 'Unknown campaign'} />

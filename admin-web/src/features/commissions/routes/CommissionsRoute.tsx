@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { errorCode, PageHeader, SelectField } from '@sorae/web-shared';
 import type { CommissionStatus } from '../../../gql/graphql';
 import { CommissionFilterChoicesDocument } from '../api/commissions';
@@ -47,7 +47,12 @@ export function CommissionsRoute() {
     <>
       <PageHeader
         title="Commissions"
-        description="What each affiliate earned, why each order was attributed to them, and every adjustment. Finalizing locks an amount."
+        description={
+          <>
+            What each affiliate earned, why each order was attributed to them, and every adjustment. Finalizing locks an amount. Orders won by a customer's
+            referral code earn no commission: see <Link to="/referrals" data-testid="commissions-referrals-link">Referrals</Link>.
+          </>
+        }
         actions={
           canFinalize ? (
             <button type="button" className="btn btn--secondary" onClick={() => setFinalizing({ kind: 'past-hold', campaignId })} data-testid="finalize-past-hold">

@@ -1,22 +1,23 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { CopyField, describeError, FormError, Modal, type Problem } from '@sorae/web-shared';
+import { CopyField, describeError, ErrorState, FormError, Modal, type Problem, Spinner } from '@sorae/web-shared';
 import { IntegrationsDocument, RotateOrderWebhookSecretDocument } from '../api/integrations';
-import { serverOrigin } from './origin';
 
 /**
  * How the store reports orders and refunds: the endpoint, the two headers and the signature,
  * and rotating the signing secret (owners only; the new secret is shown once).
  */
 export function OrderWebhook() {
-  const { data } = useQuery(IntegrationsDocument);
+  const { data, loading, error, refetch } = useQuery(IntegrationsDocument);
   const user = data?.currentUser;
   const merchantId = user?.merchant.id ?? '…';
   const isOwner = user?.role === 'OWNER';
   const [confirming, setConfirming] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const url = `${serverOrigin()}/webhooks/orders`;
+  const url = user?.merchant.orderWebhookUrl ?? '…';
 
+  if (error) return <ErrorState error={error} onRetry={() => void refetch()} title="Could not load the webhook settings" />;
+  if (loading && !user) return <Spinner />;
   return (
     <div className="stack" data-testid="order-webhook">
       <p>

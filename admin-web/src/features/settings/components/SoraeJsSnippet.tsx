@@ -1,10 +1,14 @@
-import { CopyField } from '@sorae/web-shared';
-import { serverOrigin } from './origin';
+import { useQuery } from '@apollo/client/react';
+import { CopyField, ErrorState, Spinner } from '@sorae/web-shared';
+import { IntegrationsDocument } from '../api/integrations';
 
 /** The script to paste on the store, and how the checkout passes the attribution on. */
 export function SoraeJsSnippet() {
-  const origin = serverOrigin();
-  const snippet = `<script src="${origin}/sorae.js" async></script>`;
+  const { data, loading, error, refetch } = useQuery(IntegrationsDocument);
+  const scriptUrl = data?.currentUser?.merchant.scriptUrl;
+  if (error) return <ErrorState error={error} onRetry={() => void refetch()} title="Could not load the script address" />;
+  if (loading && !scriptUrl) return <Spinner />;
+  const snippet = `<script src="${scriptUrl ?? ''}" async></script>`;
   const checkout = `// At checkout, send these with the order (order.created's "clickId" and "visitorId"):
 const { clickId, visitorId } = window.Sorae ? Sorae.getAttribution() : { clickId: null, visitorId: null };`;
   return (
