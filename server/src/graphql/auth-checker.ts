@@ -5,8 +5,9 @@ import type { Context } from './context.js';
 
 /**
  * `@Authorized(...)` rules. OPERATOR: any operator or API key. An operator role name: operators
- * with that role, owners (who may do everything) and API keys (integrations act for the
- * merchant). AFFILIATE: a signed-in affiliate. SESSION_OWNER: owners signed in (not API keys).
+ * with that role and owners (who may do everything); API keys pass FINANCE only (integrations
+ * record orders and read commissions and payouts), so a leaked key cannot change campaigns or
+ * review applications. AFFILIATE: a signed-in affiliate. SESSION_OWNER: owners signed in.
  */
 export type Rule = 'OPERATOR' | OperatorRole | 'AFFILIATE' | 'SESSION_OWNER';
 
@@ -22,7 +23,8 @@ export const authChecker: AuthChecker<Context, Rule> = ({ context }, rules) => {
       case 'SESSION_OWNER':
         return caller.kind === 'operator' && caller.role === OperatorRole.OWNER;
       default:
-        return caller.kind === 'apiKey' || (caller.kind === 'operator' && (caller.role === rule || caller.role === OperatorRole.OWNER));
+        if (caller.kind === 'apiKey') return rule === OperatorRole.FINANCE;
+        return caller.kind === 'operator' && (caller.role === rule || caller.role === OperatorRole.OWNER);
     }
   });
   if (!allowed) throw forbidden();

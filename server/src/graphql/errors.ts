@@ -19,6 +19,10 @@ export function formatError(log: Logger, production: boolean) {
         extensions: { code: original.code, ...(original.fieldErrors ? { fieldErrors: original.fieldErrors } : {}) },
       };
     }
+    // Text PostgreSQL cannot take (a malformed uuid, a NUL byte) is the caller's input, never a 500.
+    if (original instanceof DriverException && ['22P02', '22021', '22P05'].includes(String((original as { code?: string }).code))) {
+      return { message: 'A value has the wrong format (malformed id or text)', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     if (original instanceof UniqueConstraintViolationException) {
       return { message: 'That conflicts with an existing record', path: formatted.path, extensions: { code: 'CONFLICT' } };
     }

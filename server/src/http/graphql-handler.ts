@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { countQueries } from '../db/query-counter.js';
-import { readBody, sendJson } from './router.js';
+import { containsNul, readBody, sendJson } from './router.js';
 
 export const GRAPHQL_BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -30,6 +30,10 @@ export function graphqlHandler<C extends BaseContext>(
           return;
         }
       } else body = raw.toString('utf8');
+    }
+    if (containsNul(body) || url.search.includes('%00')) {
+      sendJson(res, 400, { errors: [{ message: 'Text must not contain NUL characters', extensions: { code: 'BAD_USER_INPUT' } }] });
+      return;
     }
     const cookies: string[] = [];
     const { count, result } = countQueries(() =>

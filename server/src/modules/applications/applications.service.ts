@@ -233,9 +233,10 @@ export class ApplicationsService {
   async review(em: EntityManager, caller: MerchantCaller, input: unknown, now: Date) {
     const r = parseInput(reviewSchema, input);
     const to = targetStatus(r.decision);
+    // A filter selects only what may make the move (chosen ids are all reported, reviewed or not).
     const [where, params] = r.ids
       ? ['a.merchant_id = ? and a.id = any(?::uuid[])', [caller.merchantId, pgArray(r.ids)]]
-      : filterSql(caller.merchantId, r.filter!);
+      : (([w, p]) => [`${w} and a.status = any(?::application_status[])`, [...p, pgArray(sourcesOf(to))]])(filterSql(caller.merchantId, r.filter!));
 
     for (let attempt = 1; ; attempt++) {
       try {

@@ -144,6 +144,13 @@ describe('applications', () => {
         ['bad applicant email', { email: 'nope' }, 'email'],
         ['blank name', { name: '  ' }, 'name'],
       ];
+
+      it('a NUL character in an answer is refused and writes nothing', async () => {
+        const before = await rows();
+        const r = await apply(campaign.slug, { answers: goodAnswers({ pitch: 'a\u0000b' }) });
+        expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(await rows()).toEqual(before);
+      });
       it.each(cases)('%s', async (_name, over, field) => {
         const before = await rows();
         const r = await apply(campaign.slug, over);

@@ -37,6 +37,14 @@ describe('POST /webhooks/orders', () => {
       expect(junk.body.conversion.channel).toBe('NONE');
     });
 
+    it('a NUL character anywhere in the body is a 400 that writes nothing', async () => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, orderBody({ customerId: 'a\u0000b' }));
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('BAD_USER_INPUT');
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
     it('a replayed event answers the same body and changes nothing', async () => {
       const visitorId = uniq('v');
       await click(app, p, p.affiliates[1]!, { visitorId });

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { DomainError, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
+import { DomainError, badInput, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
+import { isUuid } from '../../ids.js';
 import type { Caller, MerchantCaller } from '../../graphql/context.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Affiliate } from './affiliate.entity.js';
@@ -96,6 +97,7 @@ export class AuthService {
    */
   async affiliateSignIn(em: EntityManager, input: SignInInput & { merchantId?: string }, now: Date) {
     const { email, password } = this.parseCredentials(input);
+    if (input.merchantId && !isUuid(input.merchantId)) throw badInput('merchantId is not a merchant id', { merchantId: 'is not a merchant id' });
     this.throttle(input.ip, email);
     const accounts = await em.find(
       Affiliate,
@@ -157,7 +159,7 @@ export class AuthService {
   }
 
   async revokeApiKey(em: EntityManager, id: string, now: Date): Promise<ApiKey> {
-    const key = await em.findOne(ApiKey, { id });
+    const key = isUuid(id) ? await em.findOne(ApiKey, { id }) : null;
     if (!key) throw notFound('API key');
     key.revokedAt ??= now;
     await em.flush();

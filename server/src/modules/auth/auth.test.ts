@@ -84,7 +84,10 @@ describe('API keys', () => {
     const list = await app.gql(`{ apiKeys { id name prefix } }`, {}, owner.token);
     expect(JSON.stringify(list.data)).not.toContain(key);
     expect((await app.gql(`{ campaigns { totalCount } }`, {}, key)).data!.campaigns.totalCount).toBe(0);
-    // A key cannot mint more keys.
+    // Integrations record orders and read: a key cannot change campaigns or review applications…
+    const create = await app.gql(`mutation { createCampaign(input: { name: "X", slug: "key-made", destinationUrl: "https://x.example/", currency: "USD", commission: { type: FLAT, amountMinor: 1 } }) { id } }`, {}, key);
+    expect(create.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    // …nor mint more keys.
     expect((await app.gql(`mutation { createApiKey(name: "x") { key } }`, {}, key)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     await app.gql(`mutation($id:ID!){ revokeApiKey(id:$id){ revokedAt } }`, { id: apiKey.id }, owner.token);
     expect((await app.gql(`{ campaigns { totalCount } }`, {}, key)).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
@@ -96,6 +99,13 @@ describe('API keys', () => {
     expect((await app.gql(`mutation { createApiKey(name: "x") { key } }`, {}, finance.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const blank = await app.gql(`mutation { createApiKey(name: "  ") { key } }`, {}, owner.token);
     expect(blank.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { name: 'is required' } });
+  });
+
+  it('malformed ids are refused cleanly', async () => {
+    const owner = await app.newMerchant();
+    expect((await app.gql(`mutation { revokeApiKey(id: "nope") { id } }`, {}, owner.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    const r = await app.gql(`mutation { affiliateSignIn(email: "a@example.test", password: "x", merchantId: "nope") { token } }`);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { merchantId: expect.any(String) } });
   });
 
   it("another merchant's owner cannot revoke a key (NOT_FOUND)", async () => {

@@ -2,9 +2,10 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
-import { conflict, notFound, parseInput } from '../../errors.js';
+import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import type { PageArgs } from '../../graphql/connection.js';
 import { paginate } from '../../graphql/connection.js';
+import { isUuid } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { UNSCOPED } from '../tenancy.js';
@@ -109,6 +110,10 @@ export class CampaignsService {
   async update(em: EntityManager, id: string, input: unknown): Promise<Campaign> {
     const s = parseInput(updateSchema, input);
     const campaign = await this.require(em, id);
+    // Commissions, minimums and payouts are all in the campaign's currency: it never changes.
+    if (s.currency && s.currency !== campaign.currency) {
+      throw badInput('A campaign\'s currency cannot change; create a new campaign for another currency', { currency: 'cannot change once the campaign exists' });
+    }
     if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
     applySettings(campaign, s);
     await this.save(em, campaign);
@@ -117,7 +122,7 @@ export class CampaignsService {
   }
 
   async require(em: EntityManager, id: string): Promise<Campaign> {
-    const campaign = await em.findOne(Campaign, { id });
+    const campaign = isUuid(id) ? await em.findOne(Campaign, { id }) : null;
     if (!campaign) throw notFound('Campaign');
     return campaign;
   }

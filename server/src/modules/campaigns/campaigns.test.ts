@@ -107,6 +107,23 @@ describe('campaigns', () => {
       expect(await campaignCount(other.merchantId)).toBe(0);
     });
 
+    it("a campaign's currency cannot change; a malformed id is simply not found", async () => {
+      const { id } = (await app.gql(CREATE, { input: validInput() }, owner.token)).data!.createCampaign;
+      const r = await app.gql(`mutation($id:ID!){ updateCampaign(id:$id,input:{ currency:"EUR" }){ id } }`, { id }, owner.token);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { currency: expect.any(String) } });
+      expect((await app.emFor(owner.merchantId).findOneOrFail(Campaign, { id })).currency).toBe('USD');
+      const bad = await app.gql(`mutation { updateCampaign(id:"not-an-id",input:{ name:"x" }){ id } }`, {}, owner.token);
+      expect(bad.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    });
+
+    it('text with a NUL character is refused at the edge', async () => {
+      const before = await campaignCount(owner.merchantId);
+      const r = await app.gql(CREATE, { input: validInput({ name: 'Bad\u0000name' }) }, owner.token);
+      expect(r.status).toBe(400);
+      expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await campaignCount(owner.merchantId)).toBe(before);
+    });
+
     it('an invalid update changes nothing', async () => {
       const { id } = (await app.gql(CREATE, { input: validInput() }, owner.token)).data!.createCampaign;
       const r = await app.gql(`mutation($id:ID!){ updateCampaign(id:$id,input:{ name:"Renamed", holdDays:-1 }){ id } }`, { id }, owner.token);

@@ -1,5 +1,5 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { uuidv7 } from '../../ids.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Merchant } from '../auth/merchant.entity.js';
@@ -56,7 +56,8 @@ export class PayoutBatch {
   @Property({ length: 3 })
   currency!: string;
 
-  /** Σ items' net amounts. */
+  /** Σ items' net amounts: finance data, not for the affiliates in the batch. */
+  @Authorized('FINANCE')
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   totalMinor!: number;

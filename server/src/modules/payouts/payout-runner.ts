@@ -218,6 +218,17 @@ export class PayoutRunner {
       attempt = await this.nextAttempt(item);
       if (attempt === 0) return; // lost the lease
       await this.pacer.take(this.abort.signal);
+    } else if (item.transientFailures > 0) {
+      // Resending a key after no answer is safe only while Stripe remembers it (24 h): a
+      // server down longer would create a second transfer. Look first, whatever the delay.
+      let found: Stripe.Transfer | null;
+      try {
+        found = await this.findTransfer(item);
+      } catch (err) {
+        return this.noAnswer(item, `reconciliation: ${describe(err)}`);
+      }
+      if (found) return this.post(item, found.id, 'adopted by reconciliation');
+      await this.pacer.take(this.abort.signal);
     }
     await this.crashable(() => this.hooks.beforeTransfer?.(item, attempt));
     let transfer: Stripe.Transfer;
