@@ -9,6 +9,7 @@ import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { TENANT } from '../tenancy.js';
 import { Application, ApplicationStatus } from './application.entity.js';
+import type { ApplicationNode } from './applications.service.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision } from './review-rules.js';
 
@@ -179,17 +180,17 @@ export class ApplicationsResolver {
   }
 
   @FieldResolver(() => Campaign)
-  async campaign(@Root() a: Application, @Ctx() ctx: Context) {
+  async campaign(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
     return ctx.loaders.byId(Campaign).load(a.campaign.id);
   }
 
   @FieldResolver(() => Enrollment, { nullable: true, description: 'The share code, once approved.' })
-  enrollment(@Root() a: Application, @Ctx() ctx: Context) {
+  enrollment(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
     return ctx.loaders.keyed('enrollmentByApplication', (ids: readonly string[]) => ctx.services.applications.enrollmentsByApplication(ctx.em, ids)).load(a.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Shown to the applicant only if the campaign's showRejectionReasonToApplicant is on." })
-  async rejectionReason(@Root() a: Application, @Ctx() ctx: Context) {
+  async rejectionReason(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
     if (!a.rejectionReason || ctx.caller.kind !== 'affiliate') return a.rejectionReason ?? null;
     const campaign = await ctx.loaders.byId(Campaign).load(a.campaign.id);
     return campaign?.showRejectionReasonToApplicant ? a.rejectionReason : null;
@@ -197,7 +198,7 @@ export class ApplicationsResolver {
 
   @Authorized('OPERATOR')
   @FieldResolver(() => [ApplicationEvent])
-  async history(@Root() a: Application, @Ctx() ctx: Context): Promise<ApplicationEvent[]> {
+  async history(@Root() a: ApplicationNode, @Ctx() ctx: Context): Promise<ApplicationEvent[]> {
     const events: ApplicationEvent[] = [{ kind: ApplicationStatus.SUBMITTED, at: a.submittedAt, by: null, reason: null }];
     if (a.reviewedAt) {
       const reviewer = a.reviewedBy ? await ctx.loaders.byId(Operator).load(a.reviewedBy.id) : null;

@@ -88,6 +88,21 @@ function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [
   return [clauses.join(' and '), params];
 }
 
+/**
+ * What the Application field resolvers read: a managed entity, or the queue's read model.
+ * An interface on purpose: type-graphql copies a `@Root()` typed as a class into a new
+ * instance of it, which for an entity costs about 0.1 ms a row.
+ */
+export interface ApplicationNode {
+  id: string;
+  status: ApplicationStatus;
+  submittedAt: Date;
+  reviewedAt?: Date;
+  rejectionReason?: string;
+  campaign: { id: string };
+  reviewedBy?: { id: string };
+}
+
 const optionalDate = (v: unknown) => (v == null ? undefined : new Date(v as string));
 
 /**
