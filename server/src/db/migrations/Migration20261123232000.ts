@@ -11,7 +11,8 @@ export class Migration20261123232000 extends Migration {
         end if;
         return new;
       end $$;`);
-    this.addSql(`create trigger commission_amount_locked before update on commission for each row execute function commission_amount_locked();`);
+    // Only updates that set the amounts fire it: finalizing a million rows pays nothing for it.
+    this.addSql(`create trigger commission_amount_locked before update of amount_minor, original_amount_minor on commission for each row execute function commission_amount_locked();`);
   }
 
   override async down(): Promise<void> {
