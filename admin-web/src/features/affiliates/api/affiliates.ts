@@ -4,29 +4,35 @@ import { graphql } from '../../../gql';
  * A page of affiliates with their totals. The totals are summed over campaigns, so the
  * campaigns' currencies come along to format them.
  */
+/** An affiliate as a row of the list: the detail query spreads it and adds the rest. */
+export const AffiliateSummaryFragment = graphql(`
+  fragment AffiliateSummary on Affiliate {
+    id
+    name
+    email
+    createdAt
+    stats {
+      clicks
+      conversions
+      pendingMinor
+    }
+    payoutAccount {
+      status
+      payoutsEnabled
+    }
+  }
+`);
+
 export const AffiliatesDocument = graphql(`
   query Affiliates($first: Int, $after: String) {
     affiliates(first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {
-          id
-          name
-          email
-          createdAt
-          stats {
-            clicks
-            conversions
-            pendingMinor
-          }
-          payoutAccount {
-            status
-            payoutsEnabled
-          }
+          ...AffiliateSummary
         }
       }
     }
@@ -44,20 +50,12 @@ export const AffiliatesDocument = graphql(`
 export const AffiliateDocument = graphql(`
   query Affiliate($id: ID!) {
     affiliate(id: $id) {
-      id
-      name
-      email
-      createdAt
+      ...AffiliateSummary
       stats {
-        clicks
-        conversions
-        pendingMinor
         finalizedMinor
         paidMinor
       }
       payoutAccount {
-        status
-        payoutsEnabled
         stripeAccountId
       }
       enrollments {
@@ -83,8 +81,7 @@ export const AffiliateClicksDocument = graphql(`
       clicks(first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageInfoFields
         }
         edges {
           node {
@@ -113,8 +110,7 @@ export const AffiliateConversionsDocument = graphql(`
       conversions(first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageInfoFields
         }
         edges {
           node {
@@ -144,26 +140,11 @@ export const AffiliateCommissionsDocument = graphql(`
       commissions(first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageInfoFields
         }
         edges {
           node {
-            id
-            status
-            amountMinor
-            originalAmountMinor
-            currency
-            createdAt
-            finalizedAt
-            campaign {
-              id
-              name
-            }
-            conversion {
-              id
-              orderId
-            }
+            ...CommissionSummary
           }
         }
       }

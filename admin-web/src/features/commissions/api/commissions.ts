@@ -43,8 +43,9 @@ export const TouchExplainedFragment = graphql(`
   }
 `);
 
-export const CommissionRowFragment = graphql(`
-  fragment CommissionRow on Commission {
+/** A commission's amounts, campaign and order: the affiliate page's rows, and the start of CommissionRow. */
+export const CommissionSummaryFragment = graphql(`
+  fragment CommissionSummary on Commission {
     id
     status
     amountMinor
@@ -52,11 +53,6 @@ export const CommissionRowFragment = graphql(`
     currency
     createdAt
     finalizedAt
-    affiliate {
-      id
-      name
-      email
-    }
     campaign {
       id
       name
@@ -64,6 +60,19 @@ export const CommissionRowFragment = graphql(`
     conversion {
       id
       orderId
+    }
+  }
+`);
+
+export const CommissionRowFragment = graphql(`
+  fragment CommissionRow on Commission {
+    ...CommissionSummary
+    affiliate {
+      id
+      name
+      email
+    }
+    conversion {
       channel
       occurredAt
       amountMinor
@@ -94,8 +103,7 @@ export const CommissionsDocument = graphql(`
     commissions(filter: $filter, first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {

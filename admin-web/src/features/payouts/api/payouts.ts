@@ -20,32 +20,57 @@ export const PayoutChoicesDocument = graphql(`
   }
 `);
 
+/** A batch's progress counts, as the list, the header and the progress bar show them. */
+export const PayoutProgressFieldsFragment = graphql(`
+  fragment PayoutProgressFields on PayoutProgress {
+    pending
+    posted
+    failed
+  }
+`);
+
+/** A batch as a row of the batches list: the detail query spreads it and adds the rest. */
+export const PayoutBatchSummaryFragment = graphql(`
+  fragment PayoutBatchSummary on PayoutBatch {
+    id
+    period
+    status
+    totalMinor
+    currency
+    createdAt
+    scheduled
+    campaign {
+      id
+      name
+    }
+    progress {
+      ...PayoutProgressFields
+    }
+  }
+`);
+
+/** The affiliate a payout item or a skipped amount is for, with whether they can be paid. */
+export const PayoutAffiliateFragment = graphql(`
+  fragment PayoutAffiliate on Affiliate {
+    id
+    name
+    email
+    payoutAccount {
+      status
+    }
+  }
+`);
+
 export const PayoutBatchesDocument = graphql(`
   query PayoutBatches($first: Int, $after: String) {
     payoutBatches(first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {
-          id
-          period
-          status
-          totalMinor
-          currency
-          createdAt
-          scheduled
-          campaign {
-            id
-            name
-          }
-          progress {
-            pending
-            posted
-            failed
-          }
+          ...PayoutBatchSummary
         }
       }
     }
@@ -56,24 +81,12 @@ export const PayoutBatchesDocument = graphql(`
 export const PayoutBatchDocument = graphql(`
   query PayoutBatch($id: ID!) {
     payoutBatch(id: $id) {
-      id
-      period
-      status
-      totalMinor
-      currency
-      createdAt
+      ...PayoutBatchSummary
       executedAt
       completedAt
-      scheduled
       campaign {
         id
-        name
         minPayoutMinor
-      }
-      progress {
-        pending
-        posted
-        failed
       }
       skipped {
         amountMinor
@@ -81,12 +94,7 @@ export const PayoutBatchDocument = graphql(`
         reason
         message
         affiliate {
-          id
-          name
-          email
-          payoutAccount {
-            status
-          }
+          ...PayoutAffiliate
         }
       }
     }
@@ -101,9 +109,7 @@ export const PayoutBatchProgressDocument = graphql(`
       status
       completedAt
       progress {
-        pending
-        posted
-        failed
+        ...PayoutProgressFields
       }
     }
   }
@@ -125,12 +131,7 @@ export const PayoutItemRowFragment = graphql(`
     postedAt
     transferReversed
     affiliate {
-      id
-      name
-      email
-      payoutAccount {
-        status
-      }
+      ...PayoutAffiliate
     }
     commissions {
       id
@@ -145,8 +146,7 @@ export const PayoutItemsDocument = graphql(`
       items(status: $status, first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageInfoFields
         }
         edges {
           node {
@@ -175,9 +175,7 @@ export const ExecutePayoutBatchDocument = graphql(`
       executedAt
       completedAt
       progress {
-        pending
-        posted
-        failed
+        ...PayoutProgressFields
       }
     }
   }
@@ -190,9 +188,7 @@ export const RetryFailedPayoutItemsDocument = graphql(`
       status
       completedAt
       progress {
-        pending
-        posted
-        failed
+        ...PayoutProgressFields
       }
     }
   }

@@ -6,8 +6,7 @@ export const ReferralConversionsDocument = graphql(`
     referralConversions(first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {
