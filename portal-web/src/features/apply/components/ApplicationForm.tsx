@@ -44,6 +44,18 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
       return rest;
     });
 
+  /** What the three account fields share: required, their value, their error, and forgetting the server's message on edit. */
+  const accountField = (key: 'name' | 'email' | 'password', value: string, setValue: (v: string) => void) => ({
+    name: key,
+    required: true,
+    value,
+    onValueChange: (v: string) => {
+      setValue(v);
+      forget(key);
+    },
+    error: errorOf(key),
+  });
+
   const setAnswer = (key: string, value: string) => {
     setAnswers((a) => ({ ...a, [key]: value }));
     forget(`answers.${key}`);
@@ -112,44 +124,23 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
         <p className="muted">You will sign in to the partner portal with this email and password to follow your application.</p>
         <TextField
           label={<FieldLabel text="Your name" required />}
-          name="name"
           autoComplete="name"
-          required
-          value={name}
-          onValueChange={(v) => {
-            setName(v);
-            forget('name');
-          }}
-          error={errorOf('name')}
+          {...accountField('name', name, setName)}
           data-testid="apply-name"
         />
         <TextField
           label={<FieldLabel text="Email" required />}
           type="email"
-          name="email"
           autoComplete="email"
-          required
-          value={email}
-          onValueChange={(v) => {
-            setEmail(v);
-            forget('email');
-          }}
-          error={errorOf('email')}
+          {...accountField('email', email, setEmail)}
           data-testid="apply-email"
         />
         <TextField
           label={<FieldLabel text="Password" required />}
           type="password"
-          name="password"
           autoComplete="new-password"
-          required
           hint="At least 8 characters. Already a partner with us? Use your existing password."
-          value={password}
-          onValueChange={(v) => {
-            setPassword(v);
-            forget('password');
-          }}
-          error={errorOf('password')}
+          {...accountField('password', password, setPassword)}
           data-testid="apply-password"
         />
       </fieldset>
