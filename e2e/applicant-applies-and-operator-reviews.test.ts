@@ -201,7 +201,8 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     await page.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
     const rows = page.getByTestId('applications-row');
     await rows.nth(2).waitFor();
-    expect(await page.getByTestId('tab-count-submitted').textContent()).toBe('3');
+    // The counts come from their own query, which may land after the rows.
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '3');
     expect(await page.getByTestId('tab-count-approved').textContent()).toBe('0');
 
     // Key answers as columns; the social profile is an external link that gives the page no opener.
@@ -219,7 +220,7 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     await page.getByTestId('filter-search').fill('gadgets');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="applications-row"]').length === 1);
     expect(await rows.first().textContent()).toContain(cleo.name);
-    expect(await page.getByTestId('tab-count-submitted').textContent()).toBe('1');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-count-submitted"]')?.textContent === '1');
 
     // The drawer shows the answer as the applicant typed it, as text; nothing in it ran.
     await rows.first().getByTestId('open-application').click();
