@@ -9,6 +9,7 @@ import { Operator } from '../modules/auth/operator.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { Application } from '../modules/applications/application.entity.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
+import { ApplicationStatusCount } from '../modules/applications/application-status-count.entity.js';
 import { Click } from '../modules/attribution/click.entity.js';
 import { Conversion } from '../modules/attribution/conversion.entity.js';
 import { Order, Refund } from '../modules/attribution/order.entity.js';
@@ -24,7 +25,7 @@ import { Campaign } from '../modules/campaigns/campaign.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
-export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, Enrollment, Click,
+export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click,
   Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment,
   Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, StripeEvent];
 

@@ -103,6 +103,9 @@ export interface ApplicationNode {
   reviewedBy?: { id: string };
 }
 
+const byStatus = (rows: { status: ApplicationStatus; n: string }[]) =>
+  Object.fromEntries(Object.values(ApplicationStatus).map((s) => [s, Number(rows.find((r) => r.status === s)?.n ?? 0)])) as Record<ApplicationStatus, number>;
+
 const optionalDate = (v: unknown) => (v == null ? undefined : new Date(v as string));
 
 /**
@@ -225,19 +228,37 @@ export class ApplicationsService {
   }
 
   list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc', info?: GraphQLResolveInfo) {
-    const [where, params] = filterSql(merchantId, parseInput(filterSchema, filter ?? {}));
-    return paginateQuery(() => em.createQueryBuilder(Application, 'a').where(where, params), args, direction, info, applicationView);
+    const f = parseInput(filterSchema, filter ?? {});
+    const [where, params] = filterSql(merchantId, f);
+    const makeQuery = () => em.createQueryBuilder(Application, 'a').where(where, params);
+    const count = f.search
+      ? () => makeQuery().getCount()
+      : async () => {
+          const counts = await this.statusCounts(em, merchantId, f.campaignId);
+          return f.status ? counts[f.status] : counts.SUBMITTED + counts.APPROVED + counts.REJECTED;
+        };
+    return paginateQuery(makeQuery, args, direction, info, applicationView, count);
   }
 
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */
   async counts(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined) {
-    const [where, params] = filterSql(merchantId, { ...parseInput(filterSchema, filter ?? {}), status: null });
+    const f = parseInput(filterSchema, filter ?? {});
+    let counts: Record<ApplicationStatus, number>;
+    if (f.search) {
+      const [where, params] = filterSql(merchantId, { ...f, status: null });
+      const rows = await em.execute<{ status: ApplicationStatus; n: string }[]>(`select a.status, count(*) as n from application a where ${where} group by a.status`, params);
+      counts = byStatus(rows);
+    } else counts = await this.statusCounts(em, merchantId, f.campaignId);
+    return { submitted: counts.SUBMITTED, approved: counts.APPROVED, rejected: counts.REJECTED };
+  }
+
+  /** Per-status totals from the trigger-kept counters: a few rows, whatever the queue's size. */
+  private async statusCounts(em: EntityManager, merchantId: string, campaignId: string | null | undefined) {
     const rows = await em.execute<{ status: ApplicationStatus; n: string }[]>(
-      `select a.status, count(*) as n from application a where ${where} group by a.status`,
-      params,
+      `select status, sum(n) as n from application_status_count where merchant_id = ?${campaignId ? ' and campaign_id = ?' : ''} group by status`,
+      campaignId ? [merchantId, campaignId] : [merchantId],
     );
-    const count = (s: ApplicationStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { submitted: count(ApplicationStatus.SUBMITTED), approved: count(ApplicationStatus.APPROVED), rejected: count(ApplicationStatus.REJECTED) };
+    return byStatus(rows);
   }
 
   /**
