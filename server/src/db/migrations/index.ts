@@ -9,6 +9,7 @@ import { Migration20261123233000 } from './Migration20261123233000.js';
 import { Migration20261123235712 } from './Migration20261123235712.js';
 
 import { Migration20261124003000 } from './Migration20261124003000.js';
+import { Migration20261124020000 } from './Migration20261124020000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123232445', class: Migration20261123232445 },
   { name: 'Migration20261123235712', class: Migration20261123235712 },
   { name: 'Migration20261124003000', class: Migration20261124003000 },
+  { name: 'Migration20261124020000', class: Migration20261124020000 },
 ];

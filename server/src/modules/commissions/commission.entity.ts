@@ -29,9 +29,13 @@ registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
 @Entity()
 @tenantScoped
 @ObjectType()
-@Index({ properties: ['merchant', 'status', 'id'] })
-@Index({ properties: ['affiliate', 'status'] })
-@Index({ properties: ['campaign', 'status'] })
+// No index carries `status`, so finalizing and paying are HOT updates (see Migration20261124020000).
+@Index({ properties: ['merchant', 'id'] })
+@Index({ properties: ['affiliate'] })
+@Index({
+  name: 'commission_unpaid_campaign_id_index',
+  expression: 'create index "commission_unpaid_campaign_id_index" on "commission" ("campaign_id") where "paid_at" is null',
+})
 @Check({ name: 'commission_amount_within_original', expression: 'amount_minor >= 0 and amount_minor <= original_amount_minor' })
 export class Commission {
   [OptionalProps]?: 'id' | 'createdAt' | 'status';
@@ -74,6 +78,11 @@ export class Commission {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   finalizedAt?: Date | null;
+
+  /** When the payout item that paid it was posted; the unpaid-rows index is partial on it. */
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt?: Date | null;
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -173,7 +173,7 @@ export class CommissionsService implements CommissionAccrual {
   payableCommissions(merchantId: string, campaignId: string, cutoff: Date | null): { sql: string; params: unknown[] } {
     return {
       sql: `select c.id, c.affiliate_id, c.currency, c.amount_minor from commission c
-             where c.merchant_id = ? and c.campaign_id = ? and c.status = 'FINALIZED'${cutoff ? ' and c.finalized_at < ?' : ''}`,
+             where c.merchant_id = ? and c.campaign_id = ? and c.paid_at is null and c.status = 'FINALIZED'${cutoff ? ' and c.finalized_at < ?' : ''}`,
       params: cutoff ? [merchantId, campaignId, cutoff] : [merchantId, campaignId],
     };
   }
@@ -217,8 +217,8 @@ export class CommissionsService implements CommissionAccrual {
   async markPaid(tx: EntityManager, merchantId: string, ids: { sql: string; params: unknown[] }, payoutItemId: string, now: Date): Promise<number> {
     const from = Object.values(CommissionStatus).filter((s) => canTransition(s, CommissionStatus.PAID));
     const paid = await tx.execute<QueryResult>(
-      `update commission set status = 'PAID' where merchant_id = ? and status = any(?::commission_status[]) and id in (${ids.sql})`,
-      [merchantId, pgArray(from), ...ids.params],
+      `update commission set status = 'PAID', paid_at = ? where merchant_id = ? and status = any(?::commission_status[]) and id in (${ids.sql})`,
+      [now, merchantId, pgArray(from), ...ids.params],
       'run',
     );
     await tx.execute(`update clawback set applied_at = ? where merchant_id = ? and payout_item_id = ? and applied_at is null`, [now, merchantId, payoutItemId], 'run');

@@ -25,7 +25,8 @@ export class FinalizationService {
    */
   async finalize(em: EntityManager, merchantId: string | null, input: unknown, now: Date): Promise<number> {
     const { ids, campaignId } = parseInput(inputSchema, input ?? {});
-    const where = ['c.status = any(?::commission_status[])'];
+    // Implied by the status; said so the unpaid-rows index can serve it.
+    const where = ['c.paid_at is null', 'c.status = any(?::commission_status[])'];
     const params: unknown[] = [now, pgArray(SOURCES)];
     if (merchantId) where.push('c.merchant_id = ?') && params.push(merchantId);
     if (campaignId) where.push('c.campaign_id = ?') && params.push(campaignId);

@@ -11,7 +11,7 @@ const EXECUTE = `mutation($id: ID!) { executePayoutBatch(id: $id) { id status } 
 const RETRY = `mutation($id: ID!) { retryFailedPayoutItems(batchId: $id) { id status } }`;
 const BATCH = `query($id: ID!) { payoutBatch(id: $id) { id status period totalMinor progress { pending posted failed }
   items(first: 100) { edges { node { id status amountMinor grossMinor clawbackMinor attempts stripeTransferId failureCode failureMessage postedAt
-    transferReversed commissions { id status } affiliate { id } batch { period } } } } } }`;
+    transferReversed commissions { id status paidAt } affiliate { id } batch { period } } } } } }`;
 
 describe('payouts', () => {
   let app: TestApp;
@@ -127,7 +127,7 @@ describe('payouts', () => {
         expect(item.postedAt).toBeTruthy();
         const t = transfers.find((x) => x.id === item.stripeTransferId)!;
         expect(t).toMatchObject({ amount: item.amountMinor, transfer_group: item.id, idempotency_key: `payout-item:${item.id}:1`, metadata: { payout_item_id: item.id } });
-        expect(item.commissions.every((c: any) => c.status === 'PAID')).toBe(true);
+        expect(item.commissions.every((c: any) => c.status === 'PAID' && c.paidAt === item.postedAt)).toBe(true);
       }
       const [claw] = await app.orm.em.fork().execute(`select applied_at, payout_item_id from clawback where merchant_id = ? and amount_minor = -300`, [owner.merchantId]);
       expect(claw!.applied_at).toBeTruthy();
@@ -178,7 +178,7 @@ describe('payouts', () => {
       const failed = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges.map((e: any) => e.node).find((i: any) => i.status === 'FAILED');
       expect(failed).toMatchObject({ failureCode: 'account_invalid', attempts: 1, stripeTransferId: null });
       expect(failed.failureMessage).toMatch(/account/i);
-      expect(failed.commissions.every((c: any) => c.status === 'FINALIZED')).toBe(true);
+      expect(failed.commissions.every((c: any) => c.status === 'FINALIZED' && c.paidAt === null)).toBe(true);
 
       const r = await app.gql(RETRY, { id: batch.id }, owner.token);
       expect(r.data!.retryFailedPayoutItems.status).toBe('EXECUTING');
