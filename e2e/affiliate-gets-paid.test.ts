@@ -295,7 +295,7 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     expect(await batchRow.textContent()).toContain(period);
   });
 
-  it('Ava sees the payout POSTED in the portal, with its transfer and the commission it paid', async () => {
+  it('Ava sees the payout POSTED in the portal, with its transfer and the commission it paid, paid the day the payout posted', async () => {
     const page = await s.newPage();
     await signInToPortal(page, ava);
     await page.getByTestId('nav-payouts').click();
@@ -305,7 +305,8 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     expect(await row.getByTestId('payout-item-status').getAttribute('data-status')).toBe('POSTED');
     expect(await row.getByTestId('my-payout-amount').textContent()).toBe(await moneyInBrowser(page, ava.commissionMinor));
     expect(await row.getByTestId('my-payout-transfer').textContent()).toMatch(/^tr_/);
-    expect(await row.getByTestId('my-payout-posted-at').textContent()).not.toBe('—');
+    const postedOn = (await row.getByTestId('my-payout-posted-at').textContent()) ?? '';
+    expect(postedOn).not.toBe('—');
     expect(await page.getByTestId('payouts-account-notice').count()).toBe(0);
 
     await row.getByTestId('my-payout-toggle').click();
@@ -314,6 +315,8 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     expect(await paid.count()).toBe(1);
     expect(await paid.textContent()).toContain('order-ava');
     expect(await paid.textContent()).toContain(await moneyInBrowser(page, ava.commissionMinor));
+    // The commission carries its paid date: when the retried transfer posted (a date and time, on the payout's day).
+    expect(await paid.getByTestId('my-payout-commission-paid-at').textContent()).toContain(postedOn);
     await s.shot(page, 'affiliate sees payout posted');
   });
 });

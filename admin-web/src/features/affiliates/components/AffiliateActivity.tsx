@@ -110,6 +110,7 @@ export function AffiliateCommissions({ affiliateId }: { affiliateId: string }) {
     { id: 'order', header: 'Order', cell: (c) => <code>{c.conversion.orderId}</code> },
     { id: 'amount', header: 'Amount', align: 'end', cell: (c) => formatMoney(c.amountMinor, c.currency), sortValue: (c) => c.amountMinor },
     { id: 'status', header: 'Status', cell: (c) => <CommissionStatusBadge status={c.status} />, sortValue: (c) => c.status },
+    { id: 'paidAt', header: 'Paid', cell: (c) => formatDateTime(c.paidAt), sortValue: (c) => c.paidAt },
   ];
   return (
     <div className="stack stack--tight">

@@ -53,6 +53,7 @@ export const CommissionSummaryFragment = graphql(`
     currency
     createdAt
     finalizedAt
+    paidAt
     campaign {
       id
       name

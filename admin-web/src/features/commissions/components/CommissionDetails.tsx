@@ -41,6 +41,11 @@ export function CommissionDetails({ commission: c, affiliateName }: { commission
               {c.status === 'PENDING' ? <span className="muted"> · refunds can still change it until it is finalized</span> : null}
             </li>
           )}
+          {c.paidAt ? (
+            <li>
+              Paid <span className="muted">· {formatDateTime(c.paidAt)}</span>
+            </li>
+          ) : null}
         </ol>
       </section>
     </div>

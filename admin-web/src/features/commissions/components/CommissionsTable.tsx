@@ -80,6 +80,7 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
     },
     { id: 'status', header: 'Status', cell: (c) => <CommissionStatusBadge status={c.status} />, sortValue: (c) => c.status },
     { id: 'finalizedAt', header: 'Finalized', cell: (c) => formatDateTime(c.finalizedAt), sortValue: (c) => c.finalizedAt },
+    { id: 'paidAt', header: 'Paid', cell: (c) => formatDateTime(c.paidAt), sortValue: (c) => c.paidAt },
   ];
 
   return (

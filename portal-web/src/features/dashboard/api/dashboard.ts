@@ -65,6 +65,7 @@ export const MyCommissionsDocument = graphql(`
             currency
             createdAt
             finalizedAt
+            paidAt
             campaign {
               id
               name

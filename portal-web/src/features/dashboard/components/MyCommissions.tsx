@@ -52,6 +52,7 @@ export function MyCommissions() {
       ),
       sortValue: (c) => c.status,
     },
+    { id: 'paidAt', header: 'Paid', cell: (c) => formatDateTime(c.paidAt), sortValue: (c) => c.paidAt },
     {
       id: 'why',
       header: '',

@@ -42,6 +42,7 @@ export const MyPayoutsDocument = graphql(`
               currency
               createdAt
               finalizedAt
+              paidAt
               conversion {
                 id
                 orderId

@@ -126,6 +126,7 @@ function PaidCommissions({ payout }: { payout: Row }) {
           <th scope="col">Order</th>
           <th scope="col">Ordered</th>
           <th scope="col">Finalized</th>
+          <th scope="col">Paid</th>
           <th scope="col" className="num">
             Commission
           </th>
@@ -139,6 +140,7 @@ function PaidCommissions({ payout }: { payout: Row }) {
             </td>
             <td>{formatDateTime(c.conversion.occurredAt)}</td>
             <td>{formatDateTime(c.finalizedAt)}</td>
+            <td data-testid="my-payout-commission-paid-at">{formatDateTime(c.paidAt)}</td>
             <td className="num">{formatMoney(c.amountMinor, c.currency)}</td>
           </tr>
         ))}
