@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: a PostgreSQL server (DATABASE_URL or a disposable cluster), a
 // fresh database, and the real server started in-process from server/dist.
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { findPostgresBin, startCluster } from '../scripts/pg-cluster.mjs';
 
@@ -47,4 +48,25 @@ export async function gql(url, query, variables, token) {
 
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** CPU seconds used so far by the PostgreSQL backends serving `database` (Linux /proc; 0 elsewhere). */
+export function postgresCpuSeconds(database) {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        /* the process ended */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
 }

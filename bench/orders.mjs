@@ -8,7 +8,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freshDatabase, gql, postgres, startServer } from './lib.mjs';
+import { freshDatabase, gql, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
@@ -51,7 +51,8 @@ if (process.argv[2] === '--load') {
 }
 
 const server = await postgres();
-const url = await freshDatabase(server.url, 'sorae_bench_orders');
+const DB_NAME = 'sorae_bench_orders';
+const url = await freshDatabase(server.url, DB_NAME);
 const app = await startServer(url);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
@@ -88,6 +89,7 @@ try {
     c.on('message', resolve);
   });
   const cpu0 = process.cpuUsage();
+  const pg0 = postgresCpuSeconds(DB_NAME);
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { env: { ...process.env, URL_: app.url, SECRET: secret, MERCHANT: merchantId } });
   const load = await new Promise((resolve, reject) => {
     child.on('message', resolve);
@@ -95,6 +97,7 @@ try {
   });
 
   const cpu = process.cpuUsage(cpu0);
+  const pgCpu = postgresCpuSeconds(DB_NAME) - pg0;
   const { rows: [c] } = await db.query(
     `select (select count(*) from conversion where merchant_id = $1)::int as conversions,
             (select count(*) from conversion where merchant_id = $1 and channel = 'AFFILIATE')::int as affiliate,
@@ -105,7 +108,7 @@ try {
   console.log(`\norders/s sustained over ${load.duration.toFixed(1)} s at ${CONNECTIONS} connections: ${ordersPerSecond.toFixed(0)} (target ≥ 1000) ${ordersPerSecond >= 1000 ? 'OK' : 'BELOW TARGET'}`);
   // Load-independent: the server process's CPU per order (the machine is shared; PostgreSQL and the
   // load generator use the other core).
-  console.log(`server CPU per order: ${((cpu.user + cpu.system) / 1000 / c.conversions).toFixed(2)} ms (user+system over ${c.conversions} orders)`);
+  console.log(`server CPU per order: ${((cpu.user + cpu.system) / 1000 / c.conversions).toFixed(2)} ms (user+system over ${c.conversions} orders); PostgreSQL backends ${((pgCpu * 1000) / c.conversions).toFixed(2)} ms`);
   console.log(`baseline: GET /healthz on the same server and machine: ${baseline.toFixed(0)} req/s (orders reach ${((100 * ordersPerSecond) / baseline).toFixed(0)}% of it)`);
   console.log(`latency p50 ${load.p50} ms, p99 ${load.p99} ms; non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts}`);
   // Requests still in flight when autocannon stops are answered after it stops counting: at most

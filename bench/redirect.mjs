@@ -3,10 +3,9 @@
 // by the real server found as a click row after a graceful shutdown.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { freshDatabase, gql, postgres, startServer } from './lib.mjs';
+import { freshDatabase, gql, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -28,26 +27,6 @@ function autocannon(url, seconds) {
   });
 }
 
-/** CPU seconds used so far by the PostgreSQL backends serving the bench database (Linux /proc; 0 elsewhere). */
-function postgresCpuSeconds() {
-  let ticks = 0;
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DB_NAME)) continue;
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        /* the process ended */
-      }
-    }
-  } catch {
-    return 0;
-  }
-  return ticks / 100;
-}
 
 /**
  * Counts the 302s a server has sent, on the server side: autocannon stops counting at the end of
@@ -110,10 +89,10 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
       const cpu0 = process.cpuUsage();
-      const pg0 = postgresCpuSeconds();
+      const pg0 = postgresCpuSeconds(DB_NAME);
       const r = await autocannon(url, DURATION);
       const cpu = process.cpuUsage(cpu0);
-      const pgCpu = postgresCpuSeconds() - pg0;
+      const pgCpu = postgresCpuSeconds(DB_NAME) - pg0;
       const non302 = r.non2xx - (r['3xx'] ?? 0);
       const cpuPerRequest = (cpu.user + cpu.system) / r.requests.total;
       results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });

@@ -20,6 +20,7 @@ import { TENANT } from '../tenancy.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 /** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
 export const SHARE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -76,7 +77,6 @@ const reviewSchema = z
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** A PostgreSQL array literal of values that need no quoting (ids, share codes). */
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /** One WHERE clause (table alias `a`) shared by the queue listing and bulk review. */
 function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [string, unknown[]] {

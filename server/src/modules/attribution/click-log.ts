@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Logger } from '../../logger.js';
 
 /** One click as the log buffers it: the `click` row, already sanitized and with the IP hashed. */
@@ -165,22 +166,6 @@ export class ClickLog {
   }
 }
 
-/** An array literal of values we generated (uuids, hex digests): nothing to quote or escape. */
-function pgIdArray(values: readonly string[]): string {
-  return `{${values.join(',')}}`;
-}
-
-/** A PostgreSQL array literal; `null` becomes NULL. Values are quoted and escaped. */
-function pgArray(values: readonly (string | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    if (i) out += ',';
-    const v = values[i];
-    out += v === null || v === undefined ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`;
-  }
-  return `${out}}`;
-}
-
 const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
     utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
   select c.id, c.merchant_id, c.enrollment_id, c.affiliate_id, c.campaign_id, 'AFFILIATE', c.occurred_at, c.referer,
@@ -198,13 +183,13 @@ const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id,
 export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
   return async (batch) => {
-    const text = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string | null));
-    const ids = <K extends keyof ClickRecord>(key: K) => pgIdArray(batch.map((c) => c[key] as string));
+    const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
+    const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
     await knex.raw(INSERT, [
       ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
-      pgIdArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
+      pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
       text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
-      ids('ipHash'), text('visitorId'), pgIdArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+      ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
     ]);
   };
 }

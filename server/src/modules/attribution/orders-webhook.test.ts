@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { countQueries } from '../../db/query-counter.js';
 import { click, counts, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
 import { signPayload } from './orders-webhook.route.js';
+import type { OrderOutcome } from './orders.service.js';
 
 describe('POST /webhooks/orders', () => {
   let app: TestApp;
@@ -252,6 +254,62 @@ describe('POST /webhooks/orders', () => {
 
     it('GET is 405', async () => {
       expect((await fetch(`${app.url}/webhooks/orders`)).status).toBe(405);
+    });
+  });
+
+  /**
+   * Group commit: orders that arrive while a batch is being written go together in the next one.
+   * Deliveries made in the same tick are queued together: the first two start a batch each (two
+   * run at once), everything after them waits and forms the third.
+   */
+  describe('orders arriving together are written in one batch', () => {
+    const deliver = (body: unknown) => app.services.orders.handleWebhook(app.orm.em.fork(), p.merchantId, body, new Date()) as Promise<OrderOutcome>;
+
+    it('a batch of new orders costs two statements, whatever its size', async () => {
+      const visitors = await Promise.all([...Array(20)].map(async (_, i) => {
+        const visitorId = uniq('v');
+        if (i % 2 === 0) await click(app, p, p.affiliates[i % 4 < 2 ? 0 : 1]!, { visitorId });
+        return visitorId;
+      }));
+      const before = await counts(app, p.merchantId);
+      const bodies = [orderBody({ visitorId: uniq('v') }), orderBody({ visitorId: uniq('v') }), ...visitors.map((visitorId) => orderBody({ visitorId }))];
+      const { count, result } = countQueries(() => Promise.all(bodies.map(deliver)));
+      const outcomes = await result;
+      // Two batches of one, then one of twenty: 2 statements each (touches, write).
+      expect(count.statements).toBe(6);
+      expect(outcomes.slice(2).map((o) => o.conversion.channel)).toEqual(visitors.map((_, i) => (i % 2 === 0 ? 'AFFILIATE' : 'NONE')));
+      expect(new Set(outcomes.map((o) => o.conversion.id)).size).toBe(22);
+      expect(await counts(app, p.merchantId)).toEqual({ ...before, orders: before.orders + 22, conversions: before.conversions + 22, commissions: before.commissions + 10, events: before.events + 22 });
+      // Each commission belongs to its own order, at 10% of it.
+      const ids = new Set(bodies.map((b) => b.order.id));
+      const rows = (await ledger(app, p.merchantId)).filter((l) => ids.has(l.order_id));
+      expect(rows.map((r) => [r.status, r.amount])).toEqual([...Array(10)].map(() => ['PENDING', '1000']));
+    });
+
+    it('each order in a batch is answered on its own: a replay, a known order and a refused one beside new ones', async () => {
+      const visitorId = uniq('v');
+      await click(app, p, p.affiliates[0]!, { visitorId });
+      const euroVisitor = uniq('v');
+      await click(app, p, p.affiliates[1]!, { visitorId: euroVisitor });
+      const order = orderBody({ visitorId });
+      const before = await counts(app, p.merchantId);
+      const [, , first, replay, sameOrder, euro, stranger] = await Promise.allSettled([
+        deliver(orderBody({})),
+        deliver(orderBody({})),
+        deliver(order),
+        deliver(order), // the same event again, in the same batch
+        deliver({ ...order, id: uniq('evt_') }), // the same order under another event id
+        deliver(orderBody({ visitorId: euroVisitor, currency: 'EUR' })), // the winning campaign pays in USD
+        deliver(orderBody({ visitorId: uniq('stranger') })),
+      ]);
+      expect(first).toMatchObject({ status: 'fulfilled', value: { conversion: { channel: 'AFFILIATE' } } });
+      const conversion = (first as PromiseFulfilledResult<OrderOutcome>).value.conversion;
+      expect(replay).toEqual({ status: 'fulfilled', value: { conversion } });
+      expect(sameOrder).toEqual({ status: 'fulfilled', value: { conversion } });
+      expect(euro).toMatchObject({ status: 'rejected', reason: { code: 'BAD_USER_INPUT' } });
+      expect(stranger).toMatchObject({ status: 'fulfilled', value: { conversion: { channel: 'NONE', commissionId: null } } });
+      // Four orders (two fillers, the first, the stranger), one commission, five events (the replay is not one).
+      expect(await counts(app, p.merchantId)).toEqual({ ...before, orders: before.orders + 4, conversions: before.conversions + 4, commissions: before.commissions + 1, events: before.events + 5 });
     });
   });
 });

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { Batcher } from '../../db/batcher.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import { isUuid, uuidv7 } from '../../ids.js';
@@ -100,6 +102,8 @@ export interface RefundOutcome {
 /** What attribution hands the commissions module (which implements it): commissions → attribution. */
 export interface AccrualInput {
   id: string;
+  /** The conversion it is for, written by the same statement. */
+  conversionId: string;
   merchantId: string;
   enrollmentId: string;
   affiliateId: string;
@@ -116,11 +120,12 @@ export interface AccrualInput {
  */
 export interface CommissionAccrual {
   /**
-   * The body of a data-modifying CTE (`?` placeholders) inserting the commission of an AFFILIATE
-   * conversion; it selects the conversion id from the CTE named `cv` (column `id`), so the order,
-   * its conversion and its commission are written by one atomic statement.
+   * The body of a data-modifying CTE (`?` placeholders) inserting the commissions of a batch's
+   * AFFILIATE conversions (any number, none included; the text is the same whatever the count):
+   * only those whose conversion the CTE named `cv` wrote (column `id`), so orders, conversions
+   * and commissions are written by one atomic statement.
    */
-  accrualStatement(input: AccrualInput): { sql: string; params: unknown[] };
+  accrualStatement(inputs: readonly AccrualInput[]): { sql: string; params: unknown[] };
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
     exec: Exec,
@@ -131,6 +136,8 @@ export interface CommissionAccrual {
 }
 
 interface TouchRow {
+  /** The order's place in its batch. */
+  i: number;
   kind: 'click' | 'referral';
   id: string;
   occurred_at: Date | null;
@@ -150,31 +157,96 @@ interface TouchRow {
   customer_id: string | null;
 }
 
-/** Clicks by the order's click id or visitor id (one indexed query), plus its referral code. */
-const CLICKS_SQL = `
-  select 'click' as kind, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id,
-         e.status::text as enrollment_status, k.status::text as campaign_status, k.attribution_window_days, k.currency,
-         k.commission_type::text as commission_type, k.commission_rate_bps, k.commission_amount_minor,
-         null::text as code, null::text as customer_id
-    from (select * from click
-           where merchant_id = ? and (visitor_id = ? or id = ?::uuid)
-           order by occurred_at > ?, occurred_at desc limit ${MAX_CANDIDATE_CLICKS}) c
-    left join enrollment e on e.id = c.enrollment_id
-    left join campaign k on k.id = c.campaign_id`;
-const REFERRAL_SQL = `
-  select 'referral' as kind, r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
-    from referral_code r where r.merchant_id = ? and r.code = ?`;
+/**
+ * The candidate touches of a batch of orders, in one statement: per order (`i`), its clicks by
+ * click id or visitor id (an indexed lookup each), and its referral code.
+ */
+const TOUCHES_SQL = `
+  select j.i, t.* from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
+   cross join lateral (
+     select 'click' as kind, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id,
+            e.status::text as enrollment_status, k.status::text as campaign_status, k.attribution_window_days, k.currency,
+            k.commission_type::text as commission_type, k.commission_rate_bps, k.commission_amount_minor,
+            null::text as code, null::text as customer_id
+       from (select * from click
+              where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
+              order by occurred_at > j.placed_at, occurred_at desc limit ${MAX_CANDIDATE_CLICKS}) c
+       left join enrollment e on e.id = c.enrollment_id
+       left join campaign k on k.id = c.campaign_id) t
+  union all
+  select j.i, 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
+    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
+    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
+
+/** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
+const ORDER_COLUMNS = [
+  ['i', 'int'], ['merchant_id', 'uuid'], ['event_id', 'text'], ['event_type', 'text'], ['response', 'text'], ['event_row_id', 'uuid'],
+  ['order_row_id', 'uuid'], ['external_id', 'text'], ['amount_minor', 'bigint'], ['currency', 'text'], ['occurred_at', 'timestamptz'],
+  ['click_id', 'text'], ['visitor_id', 'text'], ['referral_code', 'text'], ['customer_id', 'text'], ['conversion_id', 'uuid'],
+  ['channel', 'channel'], ['enrollment_id', 'uuid'], ['affiliate_id', 'uuid'], ['campaign_id', 'uuid'], ['winning_click_id', 'uuid'],
+  ['referral_code_id', 'uuid'], ['referrer_customer_id', 'text'], ['explanation', 'text'], ['created_at', 'timestamptz'],
+] as const;
+type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
+
+/**
+ * One atomic statement for a whole batch: events, orders, conversions and commissions, each row
+ * written only if the one before it was new (a replayed event or a known order id writes nothing;
+ * so does the second of two such duplicates inside one batch). Answers, per order, whether its
+ * event was claimed and its order created.
+ */
+const writeStatement = (commissions: string) => `
+  with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
+  ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at)
+         select event_row_id, merchant_id, event_id, event_type, response::jsonb, created_at from x where event_id is not null
+         on conflict (merchant_id, event_id) do nothing returning id),
+  o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
+        select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at
+          from x where event_id is null or event_row_id in (select id from ev)
+        on conflict (merchant_id, external_id) do nothing returning id),
+  cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
+                                 enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
+         select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
+                x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
+           from x join o on o.id = x.order_row_id returning id),
+  cm as (${commissions})
+  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
+
+/** Orders written per batch, and batches written at once (each holds a pooled connection). */
+export const ORDER_BATCH_MAX = 100;
+export const ORDER_BATCH_CONCURRENCY = 2;
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** One order on its way in: validated, waiting for its batch. */
+interface OrderJob {
+  em: EntityManager;
+  merchantId: string;
+  order: OrderInput;
+  event: { id: string; type: string } | null;
+  now: Date;
+}
+
+/** What attribution decided for one order: its row in the batch's write and its answer. */
+interface PlannedOrder {
+  job: OrderJob;
+  outcome: OrderOutcome;
+  columns: Record<Exclude<OrderColumn, 'i'>, string | number | null>;
+  accrual: AccrualInput | null;
+}
+
 /**
  * Orders and refunds: validation, idempotency, attribution, and the conversion row; the
- * commission itself is written through `CommissionAccrual`. An order costs one transaction of
- * a few statements: the candidate touches (one query), one insert of event + order +
- * conversion, and the commission insert.
+ * commission itself is written through `CommissionAccrual`. Orders are group-committed: those
+ * that arrive while a batch is being written go together in the next one, which costs two
+ * statements whatever its size (the candidate touches, then one atomic insert of events,
+ * orders, conversions and commissions).
  */
 export class OrdersService {
   private readonly secrets = new Map<string, { secret: string; at: number }>();
+  private readonly intake = new Batcher<OrderJob, OrderOutcome>((jobs) => this.ingestBatch(jobs), {
+    maxBatch: ORDER_BATCH_MAX,
+    concurrency: ORDER_BATCH_CONCURRENCY,
+  });
 
   constructor(private readonly accrual: CommissionAccrual) {}
 
@@ -207,107 +279,166 @@ export class OrdersService {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
-    const field = (name: string) => (event ? `order.${name}` : name);
-    return withConnection(em, async (exec) => {
-      // 1. Candidate touches: one indexed query (nothing to look up without click, visitor or code).
-      const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
-      const queries: string[] = [];
-      const params: unknown[] = [];
-      if (clickId || order.visitorId) {
-        queries.push(CLICKS_SQL);
-        params.push(merchantId, order.visitorId, clickId, order.occurredAt);
-      }
-      if (order.referralCode) {
-        queries.push(REFERRAL_SQL);
-        params.push(merchantId, order.referralCode);
-      }
-      const rows = queries.length ? await exec<TouchRow>(queries.join(' union all '), params) : [];
+    return this.intake.submit({ em, merchantId, order, event, now });
+  }
 
-      // 2. The decision (pure).
-      const clicks: CandidateClick[] = [];
-      const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
-      const enrollments = new Map<string, string>();
-      let referral: { id: string; code: string; customerId: string } | null = null;
-      for (const r of rows) {
-        if (r.kind === 'referral') {
-          referral = { id: r.id, code: r.code!, customerId: r.customer_id! };
-          continue;
+  /**
+   * A batch of orders (one when traffic is light) in two statements whatever its size: the
+   * candidate touches of all of them, then, after each order's attribution, one write. Each
+   * order is answered on its own: a refused one (currency) does not hold back the others.
+   */
+  private ingestBatch(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
+    return withConnection(jobs[0]!.em, async (exec) => {
+      const touches = await this.touches(exec, jobs);
+      const results: PromiseSettledResult<OrderOutcome>[] = new Array(jobs.length);
+      const planned: { i: number; plan: PlannedOrder }[] = [];
+      jobs.forEach((job, i) => {
+        try {
+          planned.push({ i, plan: this.attribute(job, touches.get(i) ?? []) });
+        } catch (reason) {
+          results[i] = { status: 'rejected', reason };
         }
-        const matchedBy: MatchedBy[] = [];
-        if (clickId && r.id === clickId) matchedBy.push('clickId');
-        if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
-        clicks.push({
-          clickId: r.id, occurredAt: new Date(r.occurred_at!), isBot: !!r.is_bot,
-          enrollmentId: r.enrollment_id!, affiliateId: r.affiliate_id!, campaignId: r.campaign_id!, matchedBy,
-        });
-        if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
-        if (r.campaign_status) {
-          campaigns.set(r.campaign_id!, {
-            status: r.campaign_status, attributionWindowDays: r.attribution_window_days!, currency: r.currency!,
-            rule: { type: r.commission_type!, rateBps: r.commission_rate_bps, amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor) },
-          });
+      });
+      let flags: Map<number, { event_claimed: boolean; order_created: boolean }> | undefined;
+      try {
+        flags = planned.length ? await this.write(exec, planned) : new Map();
+      } catch (err) {
+        if (planned.length === 1) throw err;
+        // Whatever failed is in one order: write them one by one so only that one fails.
+        for (const p of planned) {
+          try {
+            const [f] = (await this.write(exec, [p])).values();
+            results[p.i] = { status: 'fulfilled', value: await this.answer(exec, p.plan, f!) };
+          } catch (reason) {
+            results[p.i] = { status: 'rejected', reason };
+          }
+        }
+        return results;
+      }
+      for (const p of planned) {
+        try {
+          results[p.i] = { status: 'fulfilled', value: await this.answer(exec, p.plan, flags.get(p.i)!) };
+        } catch (reason) {
+          results[p.i] = { status: 'rejected', reason };
         }
       }
-      const { winner, explanation } = attribute({ order, clicks, referral, campaigns, enrollments, now });
-      const won = winner.channel === Channel.AFFILIATE ? { click: winner.click, campaign: campaigns.get(winner.click.campaignId)! } : null;
-      if (won && won.campaign.currency !== order.currency) {
-        throw badInput(`The order is in ${order.currency} but the winning campaign pays in ${won.campaign.currency}`, {
-          [field('currency')]: `must be ${won.campaign.currency}, the currency of the campaign the order is attributed to`,
-        });
-      }
-
-      // 3. One atomic statement: event, order, conversion, commission, each written only if the
-      //    one before it was new (a replayed event or a known order id writes nothing).
-      const conversionId = uuidv7(now.getTime());
-      const commissionId = won ? uuidv7(now.getTime()) : null;
-      const outcome: OrderOutcome = { conversion: { id: conversionId, channel: winner.channel, commissionId } };
-      const ctes: string[] = [];
-      const values: unknown[] = [];
-      if (event) {
-        ctes.push(`ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at) values (?, ?, ?, ?, ?::jsonb, ?)
-                          on conflict (merchant_id, event_id) do nothing returning id)`);
-        values.push(uuidv7(now.getTime()), merchantId, event.id, event.type, json(outcome), now);
-      }
-      ctes.push(`o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
-                       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${event ? 'where exists (select 1 from ev)' : ''}
-                       on conflict (merchant_id, external_id) do nothing returning id)`);
-      values.push(uuidv7(now.getTime()), merchantId, order.id, order.amountMinor, order.currency, order.occurredAt, order.clickId, order.visitorId, order.referralCode, order.customerId, now);
-      ctes.push(`cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
-                                                enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
-                        select ?, ?, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ? from o returning id)`);
-      values.push(
-        conversionId, merchantId, order.id, winner.channel, order.occurredAt, order.amountMinor, order.currency,
-        won?.click.enrollmentId ?? null, won?.click.affiliateId ?? null, won?.click.campaignId ?? null, won?.click.clickId ?? null,
-        winner.channel === Channel.REFERRAL ? winner.referral.id : null, winner.channel === Channel.REFERRAL ? winner.referral.customerId : null,
-        json(explanation), now,
-      );
-      if (won) {
-        const accrual = this.accrual.accrualStatement({
-          id: commissionId!, merchantId, enrollmentId: won.click.enrollmentId, affiliateId: won.click.affiliateId,
-          campaignId: won.click.campaignId, currency: order.currency, orderAmountMinor: order.amountMinor, rule: won.campaign.rule, now,
-        });
-        ctes.push(`cm as (${accrual.sql})`);
-        values.push(...accrual.params);
-      }
-      const [flags] = await exec<{ event_claimed: boolean; order_created: boolean }>(
-        `with ${ctes.join(',\n')}
-         select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from o) as order_created`,
-        values,
-      );
-      if (!flags!.event_claimed) {
-        // A replay. The first delivery stored the answer it computed before writing; if that
-        // delivery found the order already recorded, it is replacing that answer with the
-        // existing conversion's right now: answer that conversion, as it will.
-        const stored = await this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
-        const [known] = await exec(`select 1 from conversion where id = ?::uuid`, [stored.conversion.id]);
-        return known ? stored : this.conversionSummary(exec, merchantId, order.id);
-      }
-      if (flags!.order_created) return outcome;
-      // The order was recorded before (another event id, or recordOrder): answer its conversion.
-      const existing = await this.conversionSummary(exec, merchantId, order.id);
-      if (event) await exec(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id]);
-      return existing;
+      return results;
     });
+  }
+
+  /** Candidate touches per order of the batch (by its index), in one statement. */
+  private async touches(exec: Exec, jobs: OrderJob[]): Promise<Map<number, TouchRow[]>> {
+    const clicks: { i: number; merchantId: string; visitorId: string | null; clickId: string | null; placedAt: string }[] = [];
+    const codes: { i: number; merchantId: string; code: string }[] = [];
+    jobs.forEach(({ merchantId, order }, i) => {
+      const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
+      if (clickId || order.visitorId) clicks.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt.toISOString() });
+      if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
+    });
+    const byOrder = new Map<number, TouchRow[]>();
+    // Nothing to look up without click, visitor or code.
+    if (!clicks.length && !codes.length) return byOrder;
+    const rows = await exec<TouchRow>(TOUCHES_SQL, [
+      pgArray(clicks.map((c) => c.i)), pgArray(clicks.map((c) => c.merchantId)), pgTextArray(clicks.map((c) => c.visitorId)),
+      pgTextArray(clicks.map((c) => c.clickId)), pgArray(clicks.map((c) => c.placedAt)),
+      pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code)),
+    ]);
+    for (const r of rows) {
+      const list = byOrder.get(r.i);
+      if (list) list.push(r);
+      else byOrder.set(r.i, [r]);
+    }
+    return byOrder;
+  }
+
+  /** The decision for one order (pure), and the row that records it. */
+  private attribute(job: OrderJob, rows: TouchRow[]): PlannedOrder {
+    const { merchantId, order, event, now } = job;
+    const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
+    const clicks: CandidateClick[] = [];
+    const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
+    const enrollments = new Map<string, string>();
+    let referral: { id: string; code: string; customerId: string } | null = null;
+    for (const r of rows) {
+      if (r.kind === 'referral') {
+        referral = { id: r.id, code: r.code!, customerId: r.customer_id! };
+        continue;
+      }
+      const matchedBy: MatchedBy[] = [];
+      if (clickId && r.id === clickId) matchedBy.push('clickId');
+      if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
+      clicks.push({
+        clickId: r.id, occurredAt: new Date(r.occurred_at!), isBot: !!r.is_bot,
+        enrollmentId: r.enrollment_id!, affiliateId: r.affiliate_id!, campaignId: r.campaign_id!, matchedBy,
+      });
+      if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
+      if (r.campaign_status) {
+        campaigns.set(r.campaign_id!, {
+          status: r.campaign_status, attributionWindowDays: r.attribution_window_days!, currency: r.currency!,
+          rule: { type: r.commission_type!, rateBps: r.commission_rate_bps, amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor) },
+        });
+      }
+    }
+    const { winner, explanation } = attribute({ order, clicks, referral, campaigns, enrollments, now });
+    const won = winner.channel === Channel.AFFILIATE ? { click: winner.click, campaign: campaigns.get(winner.click.campaignId)! } : null;
+    if (won && won.campaign.currency !== order.currency) {
+      throw badInput(`The order is in ${order.currency} but the winning campaign pays in ${won.campaign.currency}`, {
+        [event ? 'order.currency' : 'currency']: `must be ${won.campaign.currency}, the currency of the campaign the order is attributed to`,
+      });
+    }
+    const conversionId = uuidv7(now.getTime());
+    const commissionId = won ? uuidv7(now.getTime()) : null;
+    const outcome: OrderOutcome = { conversion: { id: conversionId, channel: winner.channel, commissionId } };
+    const referrer = winner.channel === Channel.REFERRAL ? winner.referral : null;
+    return {
+      job,
+      outcome,
+      columns: {
+        merchant_id: merchantId, event_id: event?.id ?? null, event_type: event?.type ?? null, response: json(outcome),
+        event_row_id: uuidv7(now.getTime()), order_row_id: uuidv7(now.getTime()), external_id: order.id, amount_minor: order.amountMinor,
+        currency: order.currency, occurred_at: order.occurredAt.toISOString(), click_id: order.clickId, visitor_id: order.visitorId,
+        referral_code: order.referralCode, customer_id: order.customerId, conversion_id: conversionId, channel: winner.channel,
+        enrollment_id: won?.click.enrollmentId ?? null, affiliate_id: won?.click.affiliateId ?? null, campaign_id: won?.click.campaignId ?? null,
+        winning_click_id: won?.click.clickId ?? null, referral_code_id: referrer?.id ?? null, referrer_customer_id: referrer?.customerId ?? null,
+        explanation: json(explanation), created_at: now.toISOString(),
+      },
+      accrual: won
+        ? {
+            id: commissionId!, conversionId, merchantId, enrollmentId: won.click.enrollmentId, affiliateId: won.click.affiliateId,
+            campaignId: won.click.campaignId, currency: order.currency, orderAmountMinor: order.amountMinor, rule: won.campaign.rule, now,
+          }
+        : null,
+    };
+  }
+
+  /** The batch's one write statement; per order (by index): event claimed, order created. */
+  private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
+    const accrual = this.accrual.accrualStatement(planned.flatMap((p) => (p.plan.accrual ? [p.plan.accrual] : [])));
+    const column = (name: OrderColumn) =>
+      pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
+    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql), [
+      ...ORDER_COLUMNS.map(([name]) => column(name)),
+      ...accrual.params,
+    ]);
+    return new Map(rows.map((r) => [r.i, r]));
+  }
+
+  /** The answer for an order once the batch is written: its new conversion, or the one recorded before. */
+  private async answer(exec: Exec, { job, outcome }: PlannedOrder, flags: { event_claimed: boolean; order_created: boolean }): Promise<OrderOutcome> {
+    const { merchantId, order, event } = job;
+    if (!flags.event_claimed) {
+      // A replay. The first delivery stored the answer it computed before writing; if that
+      // delivery found the order already recorded, it is replacing that answer with the
+      // existing conversion's right now: answer that conversion, as it will.
+      const stored = await this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
+      const [known] = await exec(`select 1 from conversion where id = ?::uuid`, [stored.conversion.id]);
+      return known ? stored : this.conversionSummary(exec, merchantId, order.id);
+    }
+    if (flags.order_created) return outcome;
+    // The order was recorded before (another event id, or recordOrder): answer its conversion.
+    const existing = await this.conversionSummary(exec, merchantId, order.id);
+    if (event) await exec(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id]);
+    return existing;
   }
 
   private async conversionSummary(exec: Exec, merchantId: string, orderExternalId: string): Promise<OrderOutcome> {

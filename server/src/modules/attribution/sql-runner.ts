@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordQuery } from '../../db/query-counter.js';
 
@@ -7,19 +8,33 @@ export type Exec = <T = Record<string, unknown>>(sql: string, params: readonly u
 /** An Exec inside a MikroORM transaction (or on its EntityManager). */
 export const emExec = (em: EntityManager): Exec => (sql, params) => em.execute(sql, [...params]) as never;
 
+const prepared = new Map<string, { name: string; text: string }>();
+
+/** A server-side prepared statement per distinct text (the driver prepares it once per connection). */
+function preparedStatement(sql: string) {
+  let p = prepared.get(sql);
+  if (!p) {
+    let i = 0;
+    p = { name: `sorae_${createHash('sha256').update(sql).digest('hex').slice(0, 20)}`, text: sql.replace(/\?/g, () => `$${++i}`) };
+    prepared.set(sql, p);
+  }
+  return p;
+}
+
 /**
  * Statements on one pooled connection, straight through the pg driver: the order-ingestion hot
  * path skips the ORM's unit of work, query builder and formatting (its statements are
- * hand-written set SQL anyway). Statements are still counted per request.
+ * hand-written set SQL anyway), and each statement is prepared, so PostgreSQL parses it once per
+ * connection and soon reuses its plan. Texts must therefore be fixed (values only ever as `?`):
+ * every distinct text stays prepared for the connection's life. Statements are still counted.
  */
 export async function withConnection<T>(em: EntityManager, fn: (exec: Exec) => Promise<T>): Promise<T> {
   const client = em.getConnection().getKnex().client;
-  const conn = (await client.acquireConnection()) as { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
+  const conn = (await client.acquireConnection()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
   try {
     return await fn(async <R>(sql: string, params: readonly unknown[]) => {
       recordQuery();
-      let i = 0;
-      const res = await conn.query(sql.replace(/\?/g, () => `$${++i}`), [...params]);
+      const res = await conn.query({ ...preparedStatement(sql), values: [...params] });
       return res.rows as R[];
     });
   } finally {

@@ -9,6 +9,7 @@ import type { AccrualInput, CommissionAccrual } from '../attribution/orders.serv
 import type { Exec } from '../attribution/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
@@ -30,20 +31,25 @@ export interface AffiliateTotals {
   paidMinor: number;
 }
 
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /**
  * Commissions: accrual from AFFILIATE conversions, refund adjustments (before finalization
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
  */
 export class CommissionsService implements CommissionAccrual {
-  /** The commission row for an AFFILIATE conversion: PENDING, at the campaign's rule (see CommissionAccrual). */
-  accrualStatement(input: AccrualInput) {
-    const amount = commissionFor(input.rule, input.orderAmountMinor);
+  /** The commission rows of a batch's AFFILIATE conversions: PENDING, at each campaign's rule (see CommissionAccrual). */
+  accrualStatement(inputs: readonly AccrualInput[]) {
+    const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
     return {
       sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
-            select ?, ?, cv.id, ?, ?, ?, ?, ?, ?, 'PENDING', ? from cv returning id`,
-      params: [input.id, input.merchantId, input.enrollmentId, input.affiliateId, input.campaignId, input.currency, amount, amount, input.now],
+            select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING', a.created_at
+              from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[])
+                     as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
+             where a.conversion_id in (select id from cv) returning id`,
+      params: [
+        column((i) => i.id), column((i) => i.merchantId), column((i) => i.conversionId), column((i) => i.enrollmentId), column((i) => i.affiliateId),
+        column((i) => i.campaignId), column((i) => i.currency), column((i) => commissionFor(i.rule, i.orderAmountMinor)), column((i) => i.now.toISOString()),
+      ],
     };
   }
 

@@ -4,6 +4,7 @@ import { parseInput } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import { CommissionStatus } from './commission.entity.js';
 import { canTransition } from './commission-rules.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 const inputSchema = z.object({
   ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'give at least one id').max(100_000).nullish(),
@@ -12,7 +13,6 @@ const inputSchema = z.object({
 
 /** The statuses finalization may start from, read from the state machine. */
 const SOURCES = Object.values(CommissionStatus).filter((s) => canTransition(s, CommissionStatus.FINALIZED));
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /**
  * Locks commission amounts: FINALIZED commissions never change again (the database refuses it

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/commissions.service.js';
 import { PayoutBatchStatus, PayoutItemStatus, batchSourcesOf, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 /** An item a runner holds the lease on. */
 export interface ClaimedItem {
@@ -356,7 +357,6 @@ export class PayoutRunner {
   }
 }
 
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 const describe = (err: unknown) => {
   const f = classify(err);
   return f.kind === 'definite' ? `${f.code}: ${f.message}` : f.detail;

@@ -17,6 +17,7 @@ import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './pa
 import { PayoutRunner } from './payout-runner.js';
 import { PERIOD, PayoutBatchStatus, PayoutItemStatus, itemSourcesOf, periodEnd, previousPeriod, transitionBatch } from './payout-rules.js';
 import type { StripeConnection } from './stripe/stripe-client.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 const createSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id'),
@@ -29,7 +30,6 @@ export interface Progress {
   failed: number;
 }
 
-const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /**
  * Payout batches: set-based creation (one item per affiliate and currency over FINALIZED,

@@ -1,0 +1,52 @@
+/**
+ * Group commit: submissions that arrive while a batch is being written wait and go together in
+ * the next one. An idle system writes each at once (no timer, no added latency); a busy one
+ * pays one round trip and one statement per batch instead of per submission.
+ */
+export class Batcher<I, O> {
+  private queue: { item: I; resolve: (value: O) => void; reject: (reason: unknown) => void }[] = [];
+  private running = 0;
+
+  /**
+   * @param run writes a batch and settles each item in order; a rejection fails the whole batch.
+   * @param options.maxBatch items per batch; options.concurrency batches written at once.
+   */
+  constructor(
+    private readonly run: (items: I[]) => Promise<PromiseSettledResult<O>[]>,
+    private readonly options: { maxBatch: number; concurrency: number },
+  ) {}
+
+  /** Items waiting for a batch to start. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.concurrency && this.queue.length) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.running++;
+      this.run(batch.map((b) => b.item))
+        .then(
+          (results) => batch.forEach((b, i) => settle(b, results[i])),
+          (err: unknown) => batch.forEach((b) => b.reject(err)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+}
+
+function settle<O>(waiter: { resolve: (value: O) => void; reject: (reason: unknown) => void }, result: PromiseSettledResult<O> | undefined): void {
+  if (!result) waiter.reject(new Error('batch returned no result for this item'));
+  else if (result.status === 'fulfilled') waiter.resolve(result.value);
+  else waiter.reject(result.reason);
+}
