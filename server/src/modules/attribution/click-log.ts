@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Logger } from '../../logger.js';
 
@@ -166,6 +170,8 @@ export class ClickLog {
   }
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
     utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
   select c.id, c.merchant_id, c.enrollment_id, c.affiliate_id, c.campaign_id, 'AFFILIATE', c.occurred_at, c.referer,
@@ -176,20 +182,57 @@ const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id,
       utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
   on conflict (id) do nothing`;
 
+const COPY = `copy click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
+    utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot) from stdin`;
+
+/** A value in COPY's text format: NULL as \N; backslash, tab and line breaks escaped. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** The batch as COPY text: one line per click, columns as in COPY. */
+export function copyLines(batch: readonly ClickRecord[]): string {
+  let out = '';
+  for (const c of batch) {
+    out += `${c.id}\t${c.merchantId}\t${c.enrollmentId}\t${c.affiliateId}\t${c.campaignId}\tAFFILIATE\t${c.occurredAt.toISOString()}\t${copyText(c.referer)}\t`;
+    out += `${copyText(c.utmSource)}\t${copyText(c.utmMedium)}\t${copyText(c.utmCampaign)}\t${copyText(c.utmTerm)}\t${copyText(c.utmContent)}\t`;
+    out += `${copyText(c.userAgent)}\t${c.ipHash}\t${copyText(c.visitorId)}\t${c.isBot ? 't' : 'f'}\n`;
+  }
+  return out;
+}
+
 /**
- * The production writer: one INSERT … SELECT FROM unnest(arrays) per batch, whatever its size,
- * with the values bound as 16 array parameters (no per-row SQL, no ORM unit of work).
+ * The production writer: each batch by COPY, PostgreSQL's bulk-load path (about a third less
+ * database CPU per click than a multi-row INSERT, which matters on a machine the redirects
+ * share with it). COPY cannot skip rows already stored, so when a batch meets a duplicate id (a
+ * retry of a batch whose first write did commit), it is written again by an INSERT that ignores
+ * ids already there.
  */
 export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
+  const copy = async (batch: ClickRecord[]) => {
+    const conn = (await knex.client.acquireConnection()) as pg.ClientBase;
+    try {
+      await pipeline(Readable.from([copyLines(batch)]), conn.query(copyFrom(COPY)));
+    } finally {
+      await knex.client.releaseConnection(conn);
+    }
+  };
   return async (batch) => {
-    const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
-    const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
-    await knex.raw(INSERT, [
-      ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
-      pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
-      text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
-      ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
-    ]);
+    try {
+      await copy(batch);
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
+      const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
+      await knex.raw(INSERT, [
+        ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
+        pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
+        text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
+        ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+      ]);
+    }
   };
 }

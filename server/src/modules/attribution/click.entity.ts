@@ -16,9 +16,10 @@ registerEnumType(Channel, { name: 'Channel', description: 'AFFILIATE: share link
 @Entity()
 @tenantScoped
 @ObjectType()
+// Every index costs each click its insert: attribution's lookup by visitor, and an affiliate's
+// clicks newest first (keyset over the id), nothing else.
 @Index({ properties: ['merchantId', 'visitorId', 'occurredAt'] })
-@Index({ properties: ['enrollmentId', 'occurredAt'] })
-@Index({ properties: ['affiliateId', 'occurredAt'] })
+@Index({ properties: ['affiliateId', 'id'] })
 export class Click {
   /** UUIDv7, handed to the shopper as `sorae_click`: time-sortable. */
   @Field(() => ID)

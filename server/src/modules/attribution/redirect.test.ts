@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUuid } from '../../ids.js';
+import { isUuid, uuidv7 } from '../../ids.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { postgresClickWriter, type ClickRecord } from './click-log.js';
 import { MAX_URL_LENGTH } from './redirect.route.js';
 
 const CREATE_CAMPAIGN = `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`;
@@ -154,16 +155,17 @@ describe('a shopper follows a share link', () => {
     expect(byAgent(/Chrome/).utm_term).toBe('ab');
   });
 
-  it('stores text with quotes, backslashes, commas and braces as sent', async () => {
+  it('stores text with quotes, backslashes, commas, braces, tabs and line breaks as sent', async () => {
     const { merchantId, code } = await approvedLink(app);
     const referer = 'https://q.example/?a="x",{b}\\c NULL';
-    await follow(app, `/r/${code}?utm_campaign=${encodeURIComponent('say "hi", {you}\\')}`, { referer, 'user-agent': `${CHROME} "quoted"` });
+    const utm = { utm_campaign: 'say "hi", {you}\\', utm_term: 'a\tb\nc\r\nd', utm_source: '\\N', utm_medium: '\\.' };
+    await follow(app, `/r/${code}?${new URLSearchParams(utm)}`, { referer, 'user-agent': `${CHROME} "quoted"` });
     const [click] = await eventually(async () => {
       const rows = await clicksOf(app, merchantId);
       expect(rows).toHaveLength(1);
       return rows;
     });
-    expect(click).toMatchObject({ referer, utm_campaign: 'say "hi", {you}\\', user_agent: `${CHROME} "quoted"` });
+    expect(click).toMatchObject({ referer, ...utm, user_agent: `${CHROME} "quoted"` });
   });
 
   it('a destination without a query gets one', async () => {
@@ -317,6 +319,25 @@ describe('the click log under shutdown and failure', () => {
       expect(countAtOrmClose).toBe(N);
     } finally {
       if (!closed) await app.close();
+    }
+  });
+
+  it('a batch written again after its first write did commit (an answer lost on the way) stores each click once', async () => {
+    const app = await startTestApp();
+    try {
+      const link = await approvedLink(app);
+      const write = postgresClickWriter(app.orm);
+      const record = (): ClickRecord => ({
+        id: uuidv7(), merchantId: link.merchantId, enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(),
+        referer: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, userAgent: CHROME, ipHash: 'h', visitorId: uniq('v'), isBot: false,
+      });
+      const first = [record(), record()];
+      await write(first);
+      await write([...first, record()]);
+      const rows = await clicksOf(app, link.merchantId);
+      expect(rows).toHaveLength(3);
+    } finally {
+      await app.close();
     }
   });
 
