@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../ids.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { countQueries } from '../../db/query-counter.js';
 import { click, counts, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
@@ -140,6 +141,40 @@ describe('POST /webhooks/orders', () => {
       const sameRefundId = await postWebhook(app, p, { ...refund, id: uniq('evt_') });
       expect(sameRefundId.body.commission).toEqual(first.body.commission);
       expect(await counts(app, p.merchantId)).toEqual({ ...before, events: before.events + 1 });
+    });
+
+    it('a refund id already recorded for another order answers 409 and writes nothing', async () => {
+      const [a, b] = [orderBody({}), orderBody({})];
+      await postWebhook(app, p, a);
+      await postWebhook(app, p, b);
+      const refund = refundBody(a.order.id, {});
+      expect((await postWebhook(app, p, refund)).status).toBe(200);
+      const before = await counts(app, p.merchantId);
+      const other = await postWebhook(app, p, refundBody(b.order.id, { id: refund.refund.id }));
+      expect(other.status).toBe(409);
+      expect(other.body.fieldErrors['refund.id']).toMatch(/another order/);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
+    it("also when the other order's refund commits while this one waits on it", async () => {
+      const [a, b] = [orderBody({}), orderBody({})];
+      await postWebhook(app, p, a);
+      await postWebhook(app, p, b);
+      const refundId = uniq('re_');
+      let delivery: ReturnType<typeof postWebhook> | undefined;
+      // Another delivery's transaction holds refund `refundId` for order A, uncommitted, while B's arrives.
+      await app.orm.em.fork().transactional(async (tx) => {
+        await tx.execute(
+          `insert into refund (id, merchant_id, external_id, order_id, amount_minor, occurred_at, created_at)
+           select ?, ?, ?, o.id, 100, now(), now() from store_order o where o.merchant_id = ? and o.external_id = ?`,
+          [uuidv7(), p.merchantId, refundId, p.merchantId, a.order.id],
+        );
+        delivery = postWebhook(app, p, refundBody(b.order.id, { id: refundId }));
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      const r = await delivery!;
+      expect(r.status).toBe(409);
+      expect(r.body.fieldErrors['refund.id']).toMatch(/another order/);
     });
 
     it('a refund after finalization never changes the locked commission (clawbacks are the payouts module\'s)', async () => {

@@ -474,22 +474,25 @@ export class OrdersService {
         ? `ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at) values (?, ?, ?, ?, 'null'::jsonb, ?)
                    on conflict (merchant_id, event_id) do nothing returning id),`
         : '';
-      const [flags] = await tx.execute<{ event_claimed: boolean; refund_created: boolean; existing_order_id: string | null }[]>(
+      const [flags] = await tx.execute<{ event_claimed: boolean; refund_created: boolean }[]>(
         `with ${eventCte}
          r as (insert into refund (id, merchant_id, external_id, order_id, amount_minor, occurred_at, created_at)
                select ?, ?, ?, ?, ?, ?, ? ${event ? 'where exists (select 1 from ev)' : ''}
                on conflict (merchant_id, external_id) do nothing returning id)
-         select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from r) as refund_created,
-                (select order_id from refund where merchant_id = ? and external_id = ?) as existing_order_id`,
+         select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from r) as refund_created`,
         [
           ...(event ? [uuidv7(now.getTime()), merchantId, event.id, event.type, now] : []),
           refundRowId, merchantId, refund.id, order.id, refund.amountMinor, refund.occurredAt, now,
-          merchantId, refund.id,
         ],
       );
       if (!flags!.event_claimed) return { replayOf: event!.id } as const;
-      if (!flags!.refund_created && flags!.existing_order_id && flags!.existing_order_id !== order.id) {
-        throw conflict('This refund id was already recorded for another order', { [event ? 'refund.id' : 'id']: 'belongs to another order' });
+      if (!flags!.refund_created) {
+        // Read in a statement of its own: the refund that won may have been committed by another
+        // transaction while this one waited on it, after this statement's snapshot was taken.
+        const [existing] = await tx.execute<{ order_id: string }[]>(`select order_id from refund where merchant_id = ? and external_id = ?`, [merchantId, refund.id]);
+        if (existing?.order_id !== order.id) {
+          throw conflict('This refund id was already recorded for another order', { [event ? 'refund.id' : 'id']: 'belongs to another order' });
+        }
       }
       let commission: RefundOutcome['commission'];
       if (flags!.refund_created) {
