@@ -70,3 +70,15 @@ export function postgresCpuSeconds(database) {
   }
   return ticks / 100;
 }
+
+/** The whole machine's CPU time so far, busy and total, in seconds summed over cores (Linux /proc/stat; zeros elsewhere). */
+export function machineCpuSeconds() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const ticks = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}

@@ -208,10 +208,20 @@ export function copyLines(batch: readonly ClickRecord[]): string {
  * database CPU per click than a multi-row INSERT, which matters on a machine the redirects
  * share with it). COPY cannot skip rows already stored, so when a batch meets a duplicate id (a
  * retry of a batch whose first write did commit), it is written again by an INSERT that ignores
- * ids already there.
+ * ids already there. PGlite, `npm start`'s embedded database, serves the wire protocol one
+ * message at a time, which COPY's streaming does not survive: there, every batch is an INSERT.
  */
 export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
+  let copySupported: Promise<boolean> | undefined;
+  const canCopy = () =>
+    (copySupported ??= knex.raw('select version() as version').then(
+      (r: { rows: { version: string }[] }) => !/PGlite/i.test(r.rows[0]?.version ?? ''),
+      (err: unknown) => {
+        copySupported = undefined; // ask again next time
+        throw err;
+      },
+    ));
   const copy = async (batch: ClickRecord[]) => {
     const conn = (await knex.client.acquireConnection()) as pg.ClientBase;
     try {
@@ -220,19 +230,23 @@ export function postgresClickWriter(orm: MikroORM): ClickWriter {
       await knex.client.releaseConnection(conn);
     }
   };
+  const insert = async (batch: ClickRecord[]) => {
+    const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
+    const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
+    await knex.raw(INSERT, [
+      ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
+      pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
+      text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
+      ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+    ]);
+  };
   return async (batch) => {
+    if (!(await canCopy())) return insert(batch);
     try {
       await copy(batch);
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-      const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
-      const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
-      await knex.raw(INSERT, [
-        ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
-        pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
-        text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
-        ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
-      ]);
+      await insert(batch);
     }
   };
 }

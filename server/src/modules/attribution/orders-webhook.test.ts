@@ -91,6 +91,14 @@ describe('POST /webhooks/orders', () => {
       expect(await counts(app, p.merchantId)).toEqual(before);
     });
 
+    it('a date PostgreSQL cannot store (year 0) is a 400 that writes nothing', async () => {
+      const before = await counts(app, p.merchantId);
+      const r = await postWebhook(app, p, orderBody({ visitorId: uniq('v'), occurredAt: '0001-01-01T00:30:00+01:00' }));
+      expect(r.status).toBe(400);
+      expect(r.body.fieldErrors['order.occurredAt']).toMatch(/years 1 and 9999/);
+      expect(await counts(app, p.merchantId)).toEqual(before);
+    });
+
     it('an order dated more than a day ahead of the server clock is refused; a little ahead is fine', async () => {
       const ahead = await postWebhook(app, p, orderBody({ occurredAt: new Date(Date.now() + 2 * 86_400_000).toISOString() }));
       expect(ahead.status).toBe(400);
@@ -319,6 +327,30 @@ describe('POST /webhooks/orders', () => {
       const ids = new Set(bodies.map((b) => b.order.id));
       const rows = (await ledger(app, p.merchantId)).filter((l) => ids.has(l.order_id));
       expect(rows.map((r) => [r.status, r.amount])).toEqual([...Array(10)].map(() => ['PENDING', '1000']));
+    });
+
+    it("each request is charged the statements of the batch that served it", async () => {
+      const [a, b, c, d] = [0, 1, 2, 3].map(() => countQueries(() => deliver(orderBody({ visitorId: uniq('v') }))));
+      await Promise.all([a, b, c, d].map((x) => x!.result));
+      // a and b are written alone, c and d together: two statements each way.
+      expect([a, b, c, d].map((x) => x!.count.statements)).toEqual([2, 2, 2, 2]);
+    });
+
+    it('an order the database refuses fails alone: the others in its batch are written', async () => {
+      const sql = (q: string) => app.orm.em.getConnection().execute(q);
+      await sql(`create function refuse_poison() returns trigger language plpgsql as $$
+                 begin if new.external_id like 'poison%' then raise exception 'refused by the test'; end if; return new; end $$`);
+      await sql(`create trigger refuse_poison before insert on store_order for each row execute function refuse_poison()`);
+      try {
+        const before = await counts(app, p.merchantId);
+        const poison = orderBody({ id: uniq('poison') });
+        const results = await Promise.allSettled([orderBody({}), orderBody({}), orderBody({}), poison, orderBody({})].map(deliver));
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+        expect(await counts(app, p.merchantId)).toMatchObject({ orders: before.orders + 4, events: before.events + 4 });
+      } finally {
+        await sql('drop trigger refuse_poison on store_order');
+        await sql('drop function refuse_poison()');
+      }
     });
 
     it('each order in a batch is answered on its own: a replay, a known order and a refused one beside new ones', async () => {

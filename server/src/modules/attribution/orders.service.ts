@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Batcher } from '../../db/batcher.js';
+import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
@@ -31,7 +32,8 @@ const optionalId = z
 const timestamp = z
   .union([z.date(), z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })])
   .transform((v) => new Date(v))
-  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date-time');
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date-time')
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must fall between the years 1 and 9999');
 const amount = (min: number) =>
   z
     .number({ message: 'must be a number' })
@@ -220,6 +222,8 @@ const json = (v: unknown) => JSON.stringify(v);
 /** One order on its way in: validated, waiting for its batch. */
 interface OrderJob {
   em: EntityManager;
+  /** The statement counters of the request it came with: a batch is charged to all of its requests. */
+  queryCounts: readonly QueryCount[];
   merchantId: string;
   order: OrderInput;
   event: { id: string; type: string } | null;
@@ -279,15 +283,35 @@ export class OrdersService {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
-    return this.intake.submit({ em, merchantId, order, event, now });
+    return this.intake.submit({ em, queryCounts: currentQueryCounts(), merchantId, order, event, now });
   }
 
   /**
    * A batch of orders (one when traffic is light) in two statements whatever its size: the
    * candidate touches of all of them, then, after each order's attribution, one write. Each
-   * order is answered on its own: a refused one (currency) does not hold back the others.
+   * order is answered on its own: a refused one (currency) does not hold back the others, and
+   * when a statement fails (it wrote nothing: one statement is all or nothing) the orders are
+   * taken again one by one, so only the one at fault fails.
    */
-  private ingestBatch(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
+  private async ingestBatch(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
+    try {
+      return await chargeQueriesTo([...new Set(jobs.flatMap((j) => j.queryCounts))], () => this.ingestTogether(jobs));
+    } catch (err) {
+      if (jobs.length === 1) throw err;
+      const results: PromiseSettledResult<OrderOutcome>[] = [];
+      for (const job of jobs) {
+        results.push(
+          await chargeQueriesTo(job.queryCounts, () => this.ingestTogether([job])).then(
+            ([only]) => only!,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
+      }
+      return results;
+    }
+  }
+
+  private ingestTogether(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
     return withConnection(jobs[0]!.em, async (exec) => {
       const touches = await this.touches(exec, jobs);
       const results: PromiseSettledResult<OrderOutcome>[] = new Array(jobs.length);
@@ -299,22 +323,7 @@ export class OrdersService {
           results[i] = { status: 'rejected', reason };
         }
       });
-      let flags: Map<number, { event_claimed: boolean; order_created: boolean }> | undefined;
-      try {
-        flags = planned.length ? await this.write(exec, planned) : new Map();
-      } catch (err) {
-        if (planned.length === 1) throw err;
-        // Whatever failed is in one order: write them one by one so only that one fails.
-        for (const p of planned) {
-          try {
-            const [f] = (await this.write(exec, [p])).values();
-            results[p.i] = { status: 'fulfilled', value: await this.answer(exec, p.plan, f!) };
-          } catch (reason) {
-            results[p.i] = { status: 'rejected', reason };
-          }
-        }
-        return results;
-      }
+      const flags = planned.length ? await this.write(exec, planned) : new Map();
       for (const p of planned) {
         try {
           results[p.i] = { status: 'fulfilled', value: await this.answer(exec, p.plan, flags.get(p.i)!) };

@@ -29,7 +29,9 @@ registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
 @Entity()
 @tenantScoped
 @ObjectType()
-// No index carries `status`, so finalizing and paying are HOT updates (see Migration20261124020000).
+// No index carries `status`, so finalizing is a HOT update (see Migration20261124020000); paying
+// sets `paid_at`, which the unpaid-rows index's predicate reads, so it writes index entries.
+@Index({ properties: ['campaign', 'id'] })
 @Index({ properties: ['merchant', 'id'] })
 @Index({ properties: ['affiliate'] })
 @Index({
