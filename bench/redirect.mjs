@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { freshDatabase, gql, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
+import { freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -90,14 +90,19 @@ try {
     for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
       const cpu0 = process.cpuUsage();
       const pg0 = postgresCpuSeconds(DB_NAME);
+      const box0 = machineCpuSeconds();
       const r = await autocannon(url, DURATION);
       const cpu = process.cpuUsage(cpu0);
       const pgCpu = postgresCpuSeconds(DB_NAME) - pg0;
+      const box1 = machineCpuSeconds();
+      // What the rest of the machine (mostly the load generator) spent per request.
+      const restPerRequest = ((box1.busy - box0.busy) * 1e6 - (cpu.user + cpu.system) - pgCpu * 1e6) / r.requests.total;
+      const busy = (box1.busy - box0.busy) / Math.max(box1.total - box0.total, 1e-9);
       const non302 = r.non2xx - (r['3xx'] ?? 0);
       const cpuPerRequest = (cpu.user + cpu.system) / r.requests.total;
       results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });
       console.log(`round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
-        `server ${cpuPerRequest.toFixed(0)} µs CPU/request, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
+        `server ${cpuPerRequest.toFixed(0)} µs CPU/request, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
     }
   }
   // Headline: the median over rounds of real/bare measured back to back, which cancels most of
