@@ -264,10 +264,14 @@ export class PayoutRunner {
     }
   }
 
-  /** A transfer any attempt of this item made: listed by transfer_group, matched by metadata. */
+  /**
+   * A transfer any attempt of this item made: listed by transfer_group, matched by metadata
+   * (both are the item's id), to whichever account it went: a retry may point the item at the
+   * affiliate's new account, and an earlier attempt's transfer must still be found.
+   */
   private async findTransfer(item: ClaimedItem): Promise<Stripe.Transfer | null> {
     const page = await this.stripe.transfers.list({ transfer_group: item.id, limit: 100 });
-    return page.data.find((t) => t.metadata?.payout_item_id === item.id && t.destination === item.destination) ?? null;
+    return page.data.find((t) => t.metadata?.payout_item_id === item.id) ?? null;
   }
 
   /** Reconciled and nothing was paid: the next attempt, committed before its call. 0: the lease was lost. */

@@ -230,7 +230,10 @@ export class PayoutsService {
     return batch;
   }
 
-  /** Puts the FAILED items back to PENDING (each reconciles before its next attempt) and runs them. */
+  /**
+   * Puts the FAILED items back to PENDING (each reconciles before its next attempt), on the
+   * affiliate's current payout account, and runs them.
+   */
   async retryFailed(em: EntityManager, merchantId: string, id: string): Promise<PayoutBatch> {
     const batch = await em.transactional(async (tx) => {
       const b = await this.lockedBatch(tx, merchantId, id);
@@ -239,6 +242,18 @@ export class PayoutsService {
       if (Number(row!.n) === 0) throw conflict('Nothing to retry: this batch has no FAILED items', { batchId: 'has no FAILED items' });
       if (b.status !== PayoutBatchStatus.EXECUTING) transitionBatch(b, PayoutBatchStatus.EXECUTING);
       b.completedAt = null;
+      // An affiliate who reconnected Stripe (say, after a deauthorization) is paid on the account
+      // that can receive transfers now. Safe for exactly-once: reconciliation finds an earlier
+      // attempt's transfer by the item alone, whatever its destination.
+      await tx.execute(
+        `update payout_item i set destination = a.stripe_account_id
+           from payout_account a
+          where i.batch_id = ? and i.status = any(?::payout_item_status[])
+            and a.merchant_id = i.merchant_id and a.affiliate_id = i.affiliate_id and a.stripe_account_id <> i.destination
+            and a.status = ? and a.payouts_enabled and a.transfers_active and a.deauthorized_at is null`,
+        [b.id, pgArray(from), PayoutAccountStatus.ENABLED],
+        'run',
+      );
       await tx.execute(
         `update payout_item set status = ?, next_try_at = null, transient_failures = 0 where batch_id = ? and status = any(?::payout_item_status[])`,
         [PayoutItemStatus.PENDING, b.id, pgArray(from)],

@@ -191,6 +191,26 @@ describe('payouts', () => {
     });
   });
 
+  describe('an affiliate whose account was deauthorized reconnects', () => {
+    it('the retried item is paid once, on the new account', async () => {
+      const campaign = await f.campaign(owner.token);
+      const a = await f.affiliate(owner.token, campaign);
+      const oldAccount = await f.onboard(a);
+      await f.finalized(owner.merchantId, campaign.id, a, [1500]);
+      const batch = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token)).data!.createPayoutBatch;
+      await f.emulator(`/_emulator/accounts/${oldAccount}/deauthorize`, {});
+      await app.stripeEmulator!.webhooksIdle();
+      await app.gql(EXECUTE, { id: batch.id }, owner.token);
+      expect(await f.settle(owner.token, batch.id)).toMatchObject({ status: 'COMPLETED_WITH_FAILURES', progress: { failed: 1 } });
+
+      const newAccount = await f.onboard(a);
+      expect(newAccount).not.toBe(oldAccount);
+      await app.gql(RETRY, { id: batch.id }, owner.token);
+      expect(await f.settle(owner.token, batch.id)).toMatchObject({ status: 'COMPLETED', progress: { posted: 1, failed: 0 } });
+      expect((await transfersTo([oldAccount, newAccount])).map((t) => [t.destination, t.amount])).toEqual([[newAccount, 1500]]);
+    });
+  });
+
   describe('bad input gets a clear answer and sends nothing', () => {
     it('a campaign with nothing finalized, a bad period, an unknown campaign', async () => {
       const campaign = await f.campaign(owner.token);
