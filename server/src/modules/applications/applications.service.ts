@@ -22,6 +22,9 @@ import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 
+/** The unique constraint on an affiliate account's (merchant, email). */
+const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
+
 /** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
 export const SHARE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const SHARE_CODE_LENGTH = 8;
@@ -163,7 +166,7 @@ export class ApplicationsService {
   }
 
   /** The submission itself, without the per-address limit (the demo seed applies many at once). */
-  async apply(em: EntityManager, input: unknown) {
+  async apply(em: EntityManager, input: unknown, retried = false): Promise<{ application: Application; affiliate: Affiliate; token: string }> {
     const data = parseInput(submitSchema, input);
     const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
     if (!campaign) throw notFound('Campaign');
@@ -178,6 +181,7 @@ export class ApplicationsService {
       throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
     }
     let affiliate = await em.findOne(Affiliate, { email: data.email });
+    const newAccount = !affiliate;
     if (affiliate && !(await verifyPassword(data.password, affiliate.passwordHash))) {
       throw unauthenticated('An account with this email exists: enter its password to apply with it');
     }
@@ -200,8 +204,11 @@ export class ApplicationsService {
     try {
       await em.flush();
     } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
-      throw e;
+      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      // Another submission with this email (to another campaign) created the account a moment
+      // ago: apply again, now with that account and its password check.
+      if (newAccount && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) return this.apply(em.fork(), input, true);
+      throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
     }
     const token = await this.auth.openAffiliateSession(em, affiliate, new Date());
     return { application, affiliate, token };

@@ -105,6 +105,23 @@ describe('applications', () => {
       expect(after).toEqual({ applications: before.applications + 1, affiliates: before.affiliates });
     });
 
+    it('two first applications by one email to two campaigns at once share one account', async () => {
+      const email = `${uniq('dana')}@example.test`;
+      const other = await newCampaign();
+      const before = await rows();
+      let second: ReturnType<typeof apply> | undefined;
+      // The other submission's transaction has created the account, uncommitted, when this one looks for it.
+      await app.emFor(owner.merchantId).transactional(async (tx) => {
+        tx.create(Affiliate, { merchant: owner.merchantId, email, name: 'Dana', passwordHash: await app.services.auth.hashPassword('applicant-pw') });
+        await tx.flush();
+        second = apply(other.slug, { email });
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      const r = await second!;
+      expect(r.errors).toBeUndefined();
+      expect(await rows()).toEqual({ applications: before.applications + 1, affiliates: before.affiliates + 1 });
+    });
+
     it('keeps the form as it was answered when the campaign form changes later', async () => {
       const c = await newCampaign();
       const { id } = (await apply(c.slug)).data!.submitApplication;
