@@ -219,6 +219,9 @@ export const ORDER_BATCH_CONCURRENCY = 2;
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** The order's click id when it can name a click (ours are UUIDs); anything else matches none. */
+const clickIdOf = (order: OrderInput) => (order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null);
+
 /** One order on its way in: validated, waiting for its batch. */
 interface OrderJob {
   em: EntityManager;
@@ -340,7 +343,7 @@ export class OrdersService {
     const clicks: { i: number; merchantId: string; visitorId: string | null; clickId: string | null; placedAt: string }[] = [];
     const codes: { i: number; merchantId: string; code: string }[] = [];
     jobs.forEach(({ merchantId, order }, i) => {
-      const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
+      const clickId = clickIdOf(order);
       if (clickId || order.visitorId) clicks.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt.toISOString() });
       if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
     });
@@ -363,7 +366,7 @@ export class OrdersService {
   /** The decision for one order (pure), and the row that records it. */
   private attribute(job: OrderJob, rows: TouchRow[]): PlannedOrder {
     const { merchantId, order, event, now } = job;
-    const clickId = order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null;
+    const clickId = clickIdOf(order);
     const clicks: CandidateClick[] = [];
     const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
     const enrollments = new Map<string, string>();

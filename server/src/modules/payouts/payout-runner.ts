@@ -209,26 +209,14 @@ export class PayoutRunner {
     let attempt = item.attempts;
     if (item.keySpent) {
       // The last key got a definite answer: first see whether any attempt did pay.
-      let found: Stripe.Transfer | null;
-      try {
-        found = await this.findTransfer(item);
-      } catch (err) {
-        return this.noAnswer(item, `reconciliation: ${describe(err)}`);
-      }
-      if (found) return this.post(item, found.id, 'adopted by reconciliation');
+      if (await this.settledByReconciliation(item)) return;
       attempt = await this.nextAttempt(item);
       if (attempt === 0) return; // lost the lease
       await this.pacer.take(this.abort.signal);
     } else if (item.transientFailures > 0) {
       // Resending a key after no answer is safe only while Stripe remembers it (24 h): a
       // server down longer would create a second transfer. Look first, whatever the delay.
-      let found: Stripe.Transfer | null;
-      try {
-        found = await this.findTransfer(item);
-      } catch (err) {
-        return this.noAnswer(item, `reconciliation: ${describe(err)}`);
-      }
-      if (found) return this.post(item, found.id, 'adopted by reconciliation');
+      if (await this.settledByReconciliation(item)) return;
       await this.pacer.take(this.abort.signal);
     }
     await this.crashable(() => this.hooks.beforeTransfer?.(item, attempt));
@@ -262,6 +250,23 @@ export class PayoutRunner {
       this.opts.log.warn({ err }, 'payout runner: simulated crash');
       throw new SimulatedCrash(String(err));
     }
+  }
+
+  /**
+   * Looks for a transfer an earlier attempt made: true when that settled the item for now (the
+   * transfer adopted and the item POSTED, or Stripe not answering, recorded as such).
+   */
+  private async settledByReconciliation(item: ClaimedItem): Promise<boolean> {
+    let found: Stripe.Transfer | null;
+    try {
+      found = await this.findTransfer(item);
+    } catch (err) {
+      await this.noAnswer(item, `reconciliation: ${describe(err)}`);
+      return true;
+    }
+    if (!found) return false;
+    await this.post(item, found.id, 'adopted by reconciliation');
+    return true;
   }
 
   /**
