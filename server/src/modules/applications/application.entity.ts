@@ -1,12 +1,11 @@
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
 import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import type { IntakeField } from '../campaigns/intake-fields.js';
 import { tenantScoped } from '../tenancy.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 export enum ApplicationStatus {
   SUBMITTED = 'SUBMITTED',
@@ -38,16 +37,10 @@ export class Answer {
   name: 'application_search_text_trgm',
   expression: 'create index "application_search_text_trgm" on "application" using gin ("search_text" gin_trgm_ops)',
 })
-export class Application {
+export class Application extends TenantEntity {
   [OptionalProps]?: 'id' | 'status' | 'submittedAt';
 
   /** UUIDv7: also the submission order the queue pages by. */
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => Campaign, { ref: true })
   campaign!: Ref<Campaign>;

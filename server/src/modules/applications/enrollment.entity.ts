@@ -1,11 +1,10 @@
-import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { Application } from './application.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 export enum EnrollmentStatus {
   ACTIVE = 'ACTIVE',
@@ -18,15 +17,8 @@ registerEnumType(EnrollmentStatus, { name: 'EnrollmentStatus' });
 @tenantScoped
 @ObjectType()
 @Unique({ properties: ['campaign', 'affiliate'] })
-export class Enrollment {
+export class Enrollment extends TenantEntity {
   [OptionalProps]?: 'id' | 'status' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => Campaign, { ref: true })
   campaign!: Ref<Campaign>;

@@ -1,8 +1,6 @@
-import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
@@ -10,6 +8,7 @@ import type { AttributionExplanation } from './attribution.engine.js';
 import { Channel } from './click.entity.js';
 import { Order } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 /**
  * The attribution decision for one order: the winning channel and touch (or NONE), with the
@@ -20,15 +19,8 @@ import { ReferralCode } from './referral-code.entity.js';
 @ObjectType()
 @Index({ properties: ['merchant', 'channel', 'id'] })
 @Index({ properties: ['affiliate', 'id'] })
-export class Conversion {
+export class Conversion extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @OneToOne(() => Order, { ref: true, owner: true, unique: true })
   order!: Ref<Order>;

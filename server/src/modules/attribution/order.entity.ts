@@ -1,23 +1,15 @@
-import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 /** An order the store reported (webhook or `recordOrder`), unique per (merchant, store order id). */
 @Entity({ tableName: 'store_order' })
 @tenantScoped
 @ObjectType()
 @Unique({ properties: ['merchant', 'externalId'] })
-export class Order {
+export class Order extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   /** The store's order id. */
   @Field({ name: 'orderId' })
@@ -64,15 +56,8 @@ export class Order {
 @ObjectType()
 @Unique({ properties: ['merchant', 'externalId'] })
 @Index({ properties: ['order'] })
-export class Refund {
+export class Refund extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   /** The store's refund id. */
   @Field({ name: 'refundId' })

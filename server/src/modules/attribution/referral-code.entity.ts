@@ -1,23 +1,15 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 /** A customer-refers-customer code (channel REFERRAL): one per customer of a merchant. */
 @Entity()
 @tenantScoped
 @ObjectType()
 @Unique({ properties: ['merchant', 'customerId'] })
-export class ReferralCode {
+export class ReferralCode extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   /** Unique across merchants, like share codes, so a code alone names its owner. */
   @Field()

@@ -1,23 +1,15 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Entity, OptionalProps, Property, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
-import { Merchant } from './merchant.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 /** An affiliate's portal account with one merchant. */
 @Entity()
 @ObjectType()
 @tenantScoped
 @Unique({ properties: ['merchant', 'email'] })
-export class Affiliate {
+export class Affiliate extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @Field()
   @Property({ length: 320 })

@@ -1,22 +1,14 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Entity, ManyToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
-import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 @Entity()
 @ObjectType()
 @tenantScoped
-export class ApiKey {
+export class ApiKey extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @Field()
   @Property({ length: 100 })

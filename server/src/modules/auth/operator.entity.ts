@@ -1,8 +1,7 @@
-import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
-import { Merchant } from './merchant.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 export enum OperatorRole {
   OWNER = 'OWNER',
@@ -14,15 +13,8 @@ registerEnumType(OperatorRole, { name: 'OperatorRole' });
 @Entity()
 @ObjectType({ description: 'A person who runs the merchant\'s program in the admin app.' })
 @tenantScoped
-export class Operator {
+export class Operator extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   /** Sign-in takes only an email, so an operator's email is unique across merchants. */
   @Field()

@@ -1,24 +1,16 @@
-import { BigIntType, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { BigIntType, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
 import type { IntakeField } from './intake-fields.js';
 import { IntakeField as IntakeFieldType } from './campaign.types.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 @Entity()
 @tenantScoped
 @ObjectType()
-export class Campaign {
+export class Campaign extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @Field()
   @Property({ length: 200 })

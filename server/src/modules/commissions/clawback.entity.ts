@@ -1,10 +1,9 @@
-import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
 import { Refund } from '../attribution/order.entity.js';
 import { Commission } from './commission.entity.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 /**
  * A refund after finalization: the commission's locked amount stays, and this negative row is
@@ -19,15 +18,8 @@ import { Commission } from './commission.entity.js';
 @Index({ properties: ['payoutItemId'] })
 @Unique({ properties: ['commission', 'refund'] })
 @Check({ name: 'clawback_amount_negative', expression: 'amount_minor < 0' })
-export class Clawback {
+export class Clawback extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => Commission, { ref: true })
   commission!: Ref<Commission>;

@@ -1,13 +1,12 @@
-import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Conversion } from '../attribution/conversion.entity.js';
 import { Refund } from '../attribution/order.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 export enum CommissionStatus {
   PENDING = 'PENDING',
@@ -39,15 +38,8 @@ registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
   expression: 'create index "commission_unpaid_campaign_id_index" on "commission" ("campaign_id") where "paid_at" is null',
 })
 @Check({ name: 'commission_amount_within_original', expression: 'amount_minor >= 0 and amount_minor <= original_amount_minor' })
-export class Commission {
+export class Commission extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'status';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @OneToOne(() => Conversion, { ref: true, owner: true, unique: true })
   conversion!: Ref<Conversion>;
@@ -98,15 +90,8 @@ export class Commission {
 @Index({ properties: ['commission'] })
 @Unique({ properties: ['commission', 'refund'] })
 @Check({ name: 'commission_adjustment_refund_negative', expression: `kind <> 'REFUND' or amount_minor < 0` })
-export class CommissionAdjustment {
+export class CommissionAdjustment extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => Commission, { ref: true })
   commission!: Ref<Commission>;

@@ -1,12 +1,12 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Authorized, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { uuidv7 } from '../../ids.js';
+import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { Commission } from '../commissions/commission.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
+import { TenantEntity } from '../tenant-entity.js';
 
 export enum PayoutSkipReason {
   /** Net amount below the campaign's minPayoutMinor: carried forward. */
@@ -31,15 +31,8 @@ export interface SkippedRow {
 @ObjectType()
 @Index({ properties: ['merchant', 'id'] })
 @Index({ properties: ['status'] })
-export class PayoutBatch {
+export class PayoutBatch extends TenantEntity {
   [OptionalProps]?: 'id' | 'status' | 'createdAt' | 'skipped';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => Campaign, { ref: true })
   campaign!: Ref<Campaign>;
@@ -99,15 +92,8 @@ export class PayoutBatch {
 @Unique({ properties: ['batch', 'affiliate', 'currency'] })
 @Check({ name: 'payout_item_amount_positive', expression: 'amount_minor > 0 and amount_minor = gross_minor + clawback_minor' })
 @Check({ name: 'payout_item_posted_has_transfer', expression: `status <> 'POSTED' or stripe_transfer_id is not null` })
-export class PayoutItem {
+export class PayoutItem extends TenantEntity {
   [OptionalProps]?: 'id' | 'status' | 'attempts' | 'createdAt' | 'keySpent' | 'transientFailures' | 'transferReversed' | 'transferReversedMinor';
-
-  @Field(() => ID)
-  @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
-
-  @ManyToOne(() => Merchant, { ref: true })
-  merchant!: Ref<Merchant>;
 
   @ManyToOne(() => PayoutBatch, { ref: true })
   batch!: Ref<PayoutBatch>;

@@ -1,0 +1,19 @@
+import { ManyToOne, PrimaryKey, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { uuidv7 } from '../ids.js';
+import { Merchant } from './auth/merchant.entity.js';
+
+/**
+ * What every row a merchant owns starts with: a UUIDv7 id (time-sortable, so keyset pages follow
+ * creation order) and its merchant, the column the tenant filter (`tenantScoped`) reads.
+ */
+// Decorated so its fields reach the GraphQL types that extend it; not a type of its own (nothing returns it).
+@ObjectType()
+export abstract class TenantEntity {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Merchant, { ref: true })
+  merchant!: Ref<Merchant>;
+}
