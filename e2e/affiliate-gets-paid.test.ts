@@ -5,6 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { freePort } from './support/system.js';
+import { signInToPortal } from './support/portal.js';
 
 const CURRENCY = 'EUR';
 /** 10% commission: Ava's €200.00 order earns €20.00, Ben's €150.00 €15.00, Cal's €80.00 €8.00. */
@@ -12,20 +13,10 @@ const ava = { name: 'Ava Stone', email: 'ava@creators.example', password: 'ava-p
 const ben = { name: 'Ben Ortiz', email: 'ben@creators.example', password: 'ben-portal-password', orderMinor: 15_000, commissionMinor: 1_500 };
 /** Never connects Stripe: carried forward. */
 const cal = { name: 'Cal Reyes', email: 'cal@creators.example', password: 'cal-portal-password', orderMinor: 8_000, commissionMinor: 800 };
-type Person = typeof ava;
 
 /** What an amount looks like in the browser's locale (the apps format money with Intl). */
 const moneyInBrowser = (page: Page, minor: number) =>
   page.evaluate(([m, c]) => new Intl.NumberFormat(undefined, { style: 'currency', currency: c }).format(m / 100), [minor, CURRENCY] as const);
-
-async function signInToPortal(page: Page, who: Person) {
-  await page.goto('/portal/sign-in');
-  await page.getByTestId('sign-in-form').waitFor();
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('current-affiliate').waitFor();
-}
 
 describeScenario('affiliate connects Stripe in the portal; operator finalizes, previews and executes a batch; one transfer fails; the operator retries it; the affiliate sees the payout POSTED', () => {
   // The built-in Stripe emulator listens on a port this test chooses, so it can reach the

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { signInToPortal } from './support/portal.js';
 
 const HOSTILE_PITCH = `I review gadgets <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=1</script> every week.`;
 
@@ -295,11 +296,7 @@ describeScenario('applicant applies through the public page; operator bulk-appro
   it('the approved affiliate signs in to the portal and copies the share link', async () => {
     const page = await s.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.system.baseUrl });
-    await page.goto('/portal/');
-    await page.getByTestId('sign-in-form').waitFor();
-    await page.getByLabel('Email').fill(ava.email);
-    await page.getByLabel('Password').fill(ava.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToPortal(page, ava);
     // The portal opens on the dashboard; the applications are one click away.
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await page.getByTestId('nav-applications').click();
@@ -317,11 +314,7 @@ describeScenario('applicant applies through the public page; operator bulk-appro
 
   it('the rejected applicant signs in and sees the status, with the reason the campaign shares', async () => {
     const page = await s.newPage();
-    await page.goto('/portal/');
-    await page.getByTestId('sign-in-form').waitFor();
-    await page.getByLabel('Email').fill(cleo.email);
-    await page.getByLabel('Password').fill(cleo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToPortal(page, cleo);
     // The portal opens on the dashboard; the applications are one click away.
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await page.getByTestId('nav-applications').click();

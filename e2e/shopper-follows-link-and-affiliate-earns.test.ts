@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { chromiumPath } from './support/browser.js';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { signInToPortal } from './support/portal.js';
 
 /**
  * The campaign's destination is the merchant's store, a host that does not exist. Playwright's
@@ -174,11 +175,7 @@ describeScenario('a shopper follows an affiliate’s link, the store reports the
 
   it('the affiliate signs in to the portal and sees the pending commission', async () => {
     const page = await s.newPage();
-    await page.goto('/portal/');
-    await page.getByTestId('sign-in-form').waitFor();
-    await page.getByLabel('Email').fill(zoe.email);
-    await page.getByLabel('Password').fill(zoe.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToPortal(page, zoe);
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
 
     const commission = await moneyInBrowser(page, COMMISSION_MAJOR, 'EUR');
