@@ -1,14 +1,9 @@
 import type { Page } from 'playwright-core';
+import { signInThrough } from './sign-in.js';
 
 /** Signs in through the admin's sign-in page and waits for the app shell. */
-export async function signInToAdmin(page: Page, credentials: { email: string; password: string }): Promise<void> {
-  await page.goto('/admin/');
-  await page.getByTestId('sign-in-form').waitFor();
-  await page.getByLabel('Email').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
+export const signInToAdmin = (page: Page, credentials: { email: string; password: string }) =>
+  signInThrough(page, { path: '/admin/', shell: 'current-user' }, credentials);
 
 /** The inputs of one row of the campaign editor's intake-field builder (0-based). */
 export function intakeField(page: Page, index: number) {
