@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { freePort } from '../scripts/pg-cluster.mjs';
+import { freePort } from '../scripts/free-port.mjs';
 import { freshDatabase, gql, postgres } from './lib.mjs';
 
 const AFFILIATES = Number(process.env.AFFILIATES ?? 10_000);

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
-import { freePort } from './support/system.js';
+import { freePort } from '../scripts/free-port.mjs';
 import { signInToPortal } from './support/portal.js';
 
 const CURRENCY = 'EUR';

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from '../../server/src/test/databases.js';
+import { freePort } from '../../scripts/free-port.mjs';
 import { adminDist, artifactsDir, portalDist, repoRoot, serverEntry } from './paths.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -33,19 +33,6 @@ export interface StartOptions {
   /** Extra environment for the server (overrides the defaults below). */
   env?: Record<string, string>;
   startupTimeoutMs?: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export function slugOf(name: string): string {
