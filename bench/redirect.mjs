@@ -3,7 +3,10 @@
 // by the real server found as a click row after a graceful shutdown.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
+import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import { freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
@@ -12,6 +15,8 @@ const DURATION = Number(process.env.DURATION ?? 10);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DB_NAME = 'sorae_bench_redirect';
+/** A path prefix for CPU profiles of this process during round 1: <prefix>.bare.cpuprofile, <prefix>.real.cpuprofile. */
+const PROFILE = process.env.PROFILE;
 const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 /** autocannon in its own process, so the load generator does not share the server's event loop. */
@@ -37,6 +42,15 @@ function count302(server) {
   server.on('request', (_req, res) => res.on('close', () => res.headersSent && res.statusCode === 302 && counter.n++));
   return counter;
 }
+
+/** Garbage-collection pause time in this process (both servers), in ms. */
+const gc = { ms: 0, count: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.ms += e.duration;
+    gc.count++;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const cluster = await postgres();
 let app;
@@ -88,21 +102,33 @@ try {
   const results = { bare: [], real: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
+      const profiler = PROFILE && round === 1 ? new Session() : undefined;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      const gc0 = { ...gc };
       const cpu0 = process.cpuUsage();
       const pg0 = postgresCpuSeconds(DB_NAME);
       const box0 = machineCpuSeconds();
       const r = await autocannon(url, DURATION);
       const cpu = process.cpuUsage(cpu0);
+      if (profiler) {
+        writeFileSync(`${PROFILE}.${name}.cpuprofile`, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+        profiler.disconnect();
+      }
       const pgCpu = postgresCpuSeconds(DB_NAME) - pg0;
       const box1 = machineCpuSeconds();
       // What the rest of the machine (mostly the load generator) spent per request.
       const restPerRequest = ((box1.busy - box0.busy) * 1e6 - (cpu.user + cpu.system) - pgCpu * 1e6) / r.requests.total;
       const busy = (box1.busy - box0.busy) / Math.max(box1.total - box0.total, 1e-9);
+      const gcPerRequest = ((gc.ms - gc0.ms) * 1000) / r.requests.total;
       const non302 = r.non2xx - (r['3xx'] ?? 0);
       const cpuPerRequest = (cpu.user + cpu.system) / r.requests.total;
       results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });
       console.log(`round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
-        `server ${cpuPerRequest.toFixed(0)} µs CPU/request, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
+        `server ${cpuPerRequest.toFixed(0)} µs CPU/request (GC ${gcPerRequest.toFixed(1)} µs, ${gc.count - gc0.count} pauses), PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
     }
   }
   // Headline: the median over rounds of real/bare measured back to back, which cancels most of
