@@ -15,7 +15,7 @@ import { Loaders } from './graphql/loaders.js';
 import { getSchema } from './graphql/schema.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { graphqlHandler } from './http/graphql-handler.js';
-import { HttpError, Router, clientIp, sendJson } from './http/router.js';
+import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
 import { trafficRoutes } from './modules/attribution/redirect.route.js';
 import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
@@ -120,7 +120,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
-    .on(['GET', 'POST'], '/graphql', (req, res, _p, url) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, url))
+    .on(['GET', 'POST'], '/graphql', (req, res, _p, target) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, target))
     .on('GET', '/admin/*', spaHandler(webDist('admin-web'), '/admin'))
     .on('GET', '/portal/*', spaHandler(webDist('portal-web'), '/portal'))
     .on('GET', '/', (_req, res) => {
@@ -142,20 +142,18 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,
   // no microtask per request. A request target that is not a URL path gets 400, not a crash.
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
+    const target = RequestTarget.parse(req.url ?? '/');
+    if (!target) {
       sendJson(res, 400, { error: 'Malformed request target' });
       return;
     }
     try {
-      const route = router.match(req.method ?? 'GET', url.pathname);
+      const route = router.match(req.method ?? 'GET', target.pathname);
       if ('status' in route) throw new HttpError(route.status, route.status === 404 ? 'Not found' : 'Method not allowed');
-      const result = route.handler(req, res, route.params, url);
-      if (result instanceof Promise) result.catch((e: unknown) => fail(res, e, url.pathname));
+      const result = route.handler(req, res, route.params, target);
+      if (result instanceof Promise) result.catch((e: unknown) => fail(res, e, target.pathname));
     } catch (e) {
-      fail(res, e, url.pathname);
+      fail(res, e, target.pathname);
     }
   };
 

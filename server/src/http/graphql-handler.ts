@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { countQueries } from '../db/query-counter.js';
-import { containsNul, readBody, sendJson } from './router.js';
+import { containsNul, readBody, sendJson, type RequestTarget } from './router.js';
 
 export const GRAPHQL_BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -14,7 +14,7 @@ export function graphqlHandler<C extends BaseContext>(
   makeContext: (req: IncomingMessage, cookies: string[]) => Promise<C>,
   exposeCounts: boolean,
 ) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -31,14 +31,14 @@ export function graphqlHandler<C extends BaseContext>(
         }
       } else body = raw.toString('utf8');
     }
-    if (containsNul(body) || url.search.includes('%00')) {
+    if (containsNul(body) || target.search.includes('%00')) {
       sendJson(res, 400, { errors: [{ message: 'Text must not contain NUL characters', extensions: { code: 'BAD_USER_INPUT' } }] });
       return;
     }
     const cookies: string[] = [];
     const { count, result } = countQueries(() =>
       apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: target.search, body },
         context: () => makeContext(req, cookies),
       }),
     );

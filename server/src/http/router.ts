@@ -1,11 +1,50 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Params = Record<string, string>;
-export type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => unknown;
+export type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, target: RequestTarget) => unknown;
+
+// A path of these characters (no dot segments, escapes, backslashes or leading `//`) and a query
+// of these are left unchanged by WHATWG URL parsing, so they are split as they are.
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
+const PLAIN_QUERY = /^[A-Za-z0-9_\-.~%=&+]*$/;
+
+/**
+ * The request target a route needs: its path, its query string (`?…`, or empty) and the query's
+ * parameters on demand. Plain targets, such as share links, are split without building a `URL`,
+ * which the redirect's profile showed to be one of its largest costs; anything else goes
+ * through WHATWG URL parsing, so both give the same path and query.
+ */
+export class RequestTarget {
+  private params: URLSearchParams | undefined;
+
+  constructor(
+    readonly pathname: string,
+    readonly search: string,
+  ) {}
+
+  get searchParams(): URLSearchParams {
+    return (this.params ??= new URLSearchParams(this.search));
+  }
+
+  /** The target of a request line (`/path?query`), or null when it is not a URL path. */
+  static parse(raw: string): RequestTarget | null {
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    const query = q < 0 ? '' : raw.slice(q + 1);
+    if (PLAIN_PATH.test(path) && PLAIN_QUERY.test(query)) return new RequestTarget(path, query ? `?${query}` : '');
+    try {
+      const url = new URL(raw, 'http://localhost');
+      return new RequestTarget(url.pathname, url.search);
+    } catch {
+      return null;
+    }
+  }
+}
 
 interface Route {
   method: string;
-  segments: string[];
+  /** Per path segment: the literal it must equal, or the parameter it names (`:code` → `code`). */
+  segments: ({ literal: string; param: null } | { literal: null; param: string })[];
   prefix: boolean;
   handler: Handler;
 }
@@ -16,7 +55,10 @@ export class Router {
 
   on(method: string | string[], pattern: string, handler: Handler): this {
     const prefix = pattern.endsWith('/*');
-    const segments = (prefix ? pattern.slice(0, -2) : pattern).split('/').filter(Boolean);
+    const segments = (prefix ? pattern.slice(0, -2) : pattern)
+      .split('/')
+      .filter(Boolean)
+      .map((seg): Route['segments'][number] => (seg.startsWith(':') ? { literal: null, param: seg.slice(1) } : { literal: seg, param: null }));
     for (const m of [method].flat()) this.routes.push({ method: m, segments, prefix, handler });
     return this;
   }
@@ -36,20 +78,23 @@ export class Router {
 }
 
 function matchSegments(route: Route, parts: string[]): Params | null {
-  if (route.prefix ? parts.length < route.segments.length : parts.length !== route.segments.length) return null;
-  const params: Params = {};
-  for (let i = 0; i < route.segments.length; i++) {
-    const seg = route.segments[i]!;
+  const { segments } = route;
+  if (route.prefix ? parts.length < segments.length : parts.length !== segments.length) return null;
+  let params: Params | null = null;
+  for (let i = 0; i < segments.length; i++) {
+    const { literal, param } = segments[i]!;
     const part = parts[i]!;
-    if (seg.startsWith(':')) {
-      try {
-        params[seg.slice(1)] = decodeURIComponent(part);
-      } catch {
-        return null;
-      }
-    } else if (seg !== part) return null;
+    if (param === null) {
+      if (literal !== part) return null;
+      continue;
+    }
+    try {
+      (params ??= {})[param] = part.includes('%') ? decodeURIComponent(part) : part;
+    } catch {
+      return null;
+    }
   }
-  return params;
+  return params ?? {};
 }
 
 export class HttpError extends Error {

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../errors.js';
-import { containsNul, HttpError, readBody, type Router, sendJson } from '../../http/router.js';
+import { containsNul, HttpError, readBody, type RequestTarget, type Router, sendJson } from '../../http/router.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { TENANT } from '../tenancy.js';
@@ -50,9 +50,9 @@ export function signPayload(secret: string, rawBody: string | Buffer, t = Math.f
  * merchant, or one without a secret, is answered like a bad signature (401).
  */
 export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; clock: () => Date; log: Logger }) {
-  const handler = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const named = req.headers['sorae-merchant'];
-    const merchantId = (Array.isArray(named) ? named[0] : named) ?? url.searchParams.get('merchant') ?? '';
+    const merchantId = (Array.isArray(named) ? named[0] : named) ?? target.searchParams.get('merchant') ?? '';
     const raw = await readBody(req, ORDER_WEBHOOK_BODY_LIMIT);
     const now = deps.clock();
     const em = deps.fork();
@@ -84,5 +84,5 @@ export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityMan
       throw e;
     }
   };
-  router.on('POST', '/webhooks/orders', (req, res, _params, url) => handler(req, res, url));
+  router.on('POST', '/webhooks/orders', (req, res, _params, target) => handler(req, res, target));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
-import { clientIp, type Handler, type Router } from '../../http/router.js';
+import { clientIp, type Handler, type RequestTarget, type Router } from '../../http/router.js';
 import { uuidv7 } from '../../ids.js';
 import { isBot } from './bots.js';
 import { locationFor, normalizeShareCode, type ShareLink } from './share-codes.js';
@@ -93,13 +93,13 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
     });
   };
 
-  return (req, res, params, url) => {
+  return (req, res, params, target) => {
     if ((req.url?.length ?? 0) > MAX_URL_LENGTH) return page(res, 414, 'Link too long', 'This link is longer than any share link can be.');
     const code = normalizeShareCode(params.code ?? '');
     if (!code) return page(res, 404, 'Link not found', 'Check the link you followed: no share link has this code.');
     let utm: Utm | null = null;
-    if (url.search.length > 1) {
-      const query = readQuery(url);
+    if (target.search.length > 1) {
+      const query = readQuery(target);
       if (query === 'bad') return page(res, 400, 'Malformed link', 'The query string of this link cannot be read.');
       utm = query;
     }
@@ -116,8 +116,8 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
 }
 
 /** The incoming utm_* parameters (first value of each, all kept for the destination), or 'bad'. */
-function readQuery(url: URL): Utm | null | 'bad' {
-  const search = url.search;
+function readQuery(target: RequestTarget): Utm | null | 'bad' {
+  const search = target.search;
   if (BAD_ESCAPE.test(search)) return 'bad';
   try {
     decodeURIComponent(search.replaceAll('+', ' '));
@@ -126,7 +126,7 @@ function readQuery(url: URL): Utm | null | 'bad' {
   }
   let count = 0;
   let utm: Utm | null = null;
-  for (const [key, value] of url.searchParams) {
+  for (const [key, value] of target.searchParams) {
     if (++count > MAX_QUERY_PARAMS) return 'bad';
     if (!key.startsWith('utm_') || key.length > 64) continue;
     utm ??= [];
