@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
 import { clientIp, type Handler, type RequestTarget, type Router } from '../../http/router.js';
@@ -54,7 +53,8 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
     const now = clock();
     const clickId = uuidv7(now.getTime());
     const cookie = req.headers.cookie;
-    const visitorId = (cookie && VISITOR_COOKIE.exec(cookie)?.[1]) || randomUUID();
+    // A new visitor is known by the id of their first click: unique, and no second random id.
+    const visitorId = (cookie && VISITOR_COOKIE.exec(cookie)?.[1]) || clickId;
     const ua = req.headers['user-agent'];
     const referer = req.headers.referer;
     const pending = traffic.recordClick({

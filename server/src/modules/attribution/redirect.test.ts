@@ -86,6 +86,7 @@ describe('a shopper follows a share link', () => {
     const clickId = q.get('sorae_click')!;
     const visitorId = q.get('sorae_vid')!;
     expect(isUuid(clickId) && clickId[14]).toBe('7');
+    expect(visitorId).toBe(clickId); // a first visit: the visitor is known by their first click
     const cookie = res.headers.getSetCookie()[0]!;
     expect(cookie).toMatch(new RegExp(`^sorae_vid=${visitorId}; Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly$`));
 

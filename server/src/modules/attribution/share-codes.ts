@@ -190,7 +190,8 @@ export function parseTarget(destinationUrl: string): Target {
  */
 export function locationFor(target: Target, utm: [string, string][] | null, clickId: string, visitorId: string): string {
   if (!utm) {
-    return `${target.base}${target.hasQuery ? '&' : '?'}sorae_click=${clickId}&sorae_vid=${encodeURIComponent(visitorId)}${target.hash}`;
+    // Both ids are URL-safe: a UUID, or a visitor id that matched the cookie's [A-Za-z0-9_-] pattern.
+    return `${target.base}${target.hasQuery ? '&' : '?'}sorae_click=${clickId}&sorae_vid=${visitorId}${target.hash}`;
   }
   const overridden = new Set(utm.map(([k]) => k));
   const params = new URLSearchParams(target.params.filter(([k]) => !overridden.has(k)));
