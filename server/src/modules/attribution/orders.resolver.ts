@@ -67,7 +67,7 @@ export class RecordRefundResult {
 
 @ObjectType({ description: 'One touch attribution considered.' })
 export class AttributionTouch {
-  @Field(() => ID, { nullable: true, description: 'AFFILIATE touches: the click.' })
+  @Field(() => ID, { nullable: true, description: "AFFILIATE touches: the click. Null in an affiliate's view of another affiliate's click." })
   clickId!: string | null;
 
   @Field(() => Channel)
@@ -158,7 +158,7 @@ export class OrdersResolver {
     const show = (t: ExplainedTouch): AttributionTouch => {
       const hidden = ctx.caller.kind === 'affiliate' && t.affiliateId !== self;
       return {
-        clickId: t.clickId,
+        clickId: hidden ? null : t.clickId,
         channel: t.channel,
         occurredAt: new Date(t.occurredAt),
         affiliateId: hidden ? null : t.affiliateId,

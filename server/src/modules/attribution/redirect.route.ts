@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
 import { clientIp, type Handler, type RequestTarget, type Router } from '../../http/router.js';
@@ -27,6 +28,7 @@ export const MAX_QUERY_PARAMS = 50;
 const UTM_MAX = 200;
 const UA_MAX = 512;
 const REFERER_MAX = 2048;
+// Only URL-safe characters: `locationFor` appends the visitor id to the Location unescaped.
 const VISITOR_COOKIE = /(?:^|;)\s*sorae_vid=([A-Za-z0-9_-]{16,64})\s*(?:;|$)/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 const YEAR_SECONDS = 365 * 24 * 3600;
@@ -53,8 +55,9 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
     const now = clock();
     const clickId = uuidv7(now.getTime());
     const cookie = req.headers.cookie;
-    // A new visitor is known by the id of their first click: unique, and no second random id.
-    const visitorId = (cookie && VISITOR_COOKIE.exec(cookie)?.[1]) || clickId;
+    // Random, not derived from the click id: a time-ordered id would tell whoever sees the
+    // cookie or the landing URL when the shopper first clicked.
+    const visitorId = (cookie && VISITOR_COOKIE.exec(cookie)?.[1]) || randomUUID();
     const ua = req.headers['user-agent'];
     const referer = req.headers.referer;
     const pending = traffic.recordClick({

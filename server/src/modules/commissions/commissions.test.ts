@@ -114,6 +114,8 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     const mine = me.data!.me.commissions.edges.map((e: any) => e.node).find((n: any) => n.conversion.orderId === orderId);
     expect(mine.amountMinor).toBe(1500);
     expect(mine.conversion.attribution.touches.map((t: any) => t.affiliateId)).toEqual([p.affiliates[1]!.id, null]);
+    // Another affiliate's click id is hidden too: it could be a shopper's visitor id.
+    expect(mine.conversion.attribution.touches.map((t: any) => t.clickId === null)).toEqual([false, true]);
     expect(me.data!.me.stats).toMatchObject({ clicks: 3, conversions: 3, finalizedMinor: 0, paidMinor: 0 });
     expect(me.data!.me.stats.pendingMinor).toBe(1500 + 2 * 1000);
     // Affiliate 0 sees none of affiliate 1's commissions.
