@@ -5,7 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
 import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
 import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
-import { OrdersResolver } from '../modules/attribution/orders.resolver.js';
+import { ClickResolver, OrdersResolver } from '../modules/attribution/orders.resolver.js';
 import {
   AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
@@ -27,6 +27,7 @@ export const resolvers = [
   AffiliateEnrollmentsResolver,
   MerchantIntegrationResolver,
   OrdersResolver,
+  ClickResolver,
   CommissionsResolver,
   ConversionCommissionResolver,
   MeCommissionsResolver,

@@ -80,7 +80,7 @@ export class Click {
   @Property({ length: 64 })
   ipHash!: string;
 
-  @Field()
+  @Field({ description: "The shopper's visitor id (sorae_vid). An affiliate sees a stable pseudonym instead: repeat visitors still show as one, but the id cannot be replayed." })
   @Property({ length: 64 })
   visitorId!: string;
 

@@ -113,6 +113,14 @@ export class Attribution {
 export const ConversionConnection = connectionType('Conversion', Conversion);
 export const ClickConnection = connectionType('Click', Click);
 
+@Resolver(() => Click)
+export class ClickResolver {
+  @FieldResolver(() => String)
+  visitorId(@Root() c: Click, @Ctx() ctx: Context): string {
+    return ctx.caller.kind === 'affiliate' ? ctx.services.traffic.visitorPseudonym(c.visitorId) : c.visitorId;
+  }
+}
+
 @Resolver(() => Conversion)
 export class OrdersResolver {
   @Authorized('FINANCE')

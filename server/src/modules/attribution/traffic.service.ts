@@ -25,6 +25,8 @@ export class TrafficService {
   readonly shareCodes: ShareCodeCache;
   readonly clicks: ClickLog;
   private readonly ipHashes = new Map<string, string>();
+  /** Derived from the IP secret, so one configured secret serves both and neither key is reused. */
+  private readonly pseudonymKey: Buffer;
 
   constructor(
     private readonly config: Config,
@@ -32,6 +34,7 @@ export class TrafficService {
     log: Logger,
     options: TrafficOptions = {},
   ) {
+    this.pseudonymKey = createHmac('sha256', config.clicks.ipSecret).update('visitor-pseudonym').digest();
     this.shareCodes = new ShareCodeCache(shareLinksFrom(orm), options.cache);
     this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm), {
       flushMs: config.clicks.flushMs,
@@ -68,6 +71,15 @@ export class TrafficService {
       this.ipHashes.set(ip, hash);
     }
     return hash;
+  }
+
+  /**
+   * What an affiliate sees instead of a shopper's visitor id: stable, so repeat visitors still
+   * show as one, but useless as a `sorae_vid` cookie. With the real id an affiliate could replay
+   * a shopper's id through their own link and take the last click from whoever came after.
+   */
+  visitorPseudonym(visitorId: string): string {
+    return `p_${createHmac('sha256', this.pseudonymKey).update(visitorId).digest('base64url').slice(0, 22)}`;
   }
 
   invalidate(code: string): void {

@@ -123,6 +123,21 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     expect(other.data!.me.commissions.edges.map((e: any) => e.node.conversion.orderId)).not.toContain(orderId);
   });
 
+  it("an affiliate sees a stable pseudonym for each shopper's visitor id, never the id itself", async () => {
+    const CLICKS = `query($id: ID!) { affiliate(id: $id) { clicks(first: 10) { edges { node { id visitorId } } } } }`;
+    const ids = (r: any) => new Map<string, string>(r.data!.affiliate.clicks.edges.map((e: any) => [e.node.id, e.node.visitorId]));
+    const operatorView = ids(await app.gql(CLICKS, { id: p.affiliates[1]!.id }, p.token));
+    const mine = await app.gql(`{ me { affiliate { clicks(first: 10) { edges { node { id visitorId } } } } } }`, {}, p.affiliates[1]!.token);
+    expect(mine.errors).toBeUndefined();
+    const affiliateView = new Map<string, string>(mine.data!.me.affiliate.clicks.edges.map((e: any) => [e.node.id, e.node.visitorId]));
+    const sharedClick = [...operatorView].find(([, v]) => v === visitor)![0];
+    expect(affiliateView.get(sharedClick)).toMatch(/^p_[A-Za-z0-9_-]{22}$/);
+    for (const [clickId, real] of operatorView) expect(affiliateView.get(clickId)).not.toBe(real);
+    // Stable: the same shopper shows as the same pseudonym to the other affiliate they clicked.
+    const other = await app.gql(`{ me { affiliate { clicks(first: 10) { edges { node { visitorId } } } } } }`, {}, p.affiliates[0]!.token);
+    expect(other.data!.me.affiliate.clicks.edges.map((e: any) => e.node.visitorId)).toContain(affiliateView.get(sharedClick));
+  });
+
   it('admin affiliates list: clicks, conversions and pending commission per affiliate, set-based', async () => {
     const LIST = `query($first: Int) { affiliates(first: $first) { totalCount edges { node { id email stats { clicks conversions pendingMinor } } } } }`;
     const one = await app.gql(LIST, { first: 1 }, p.token);
