@@ -18,6 +18,7 @@ export {
 export { Modal } from './components/Modal';
 export { PayoutAccountStatusBadge, type PayoutAccountStatus, PayoutItemStatusBadge, type PayoutItemStatus } from './components/payouts';
 export { Stats, type Stat } from './components/Stats';
+export { type Connection, type ConnectionTableOptions, useConnectionTable } from './hooks/useConnectionTable';
 export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
 export { useSignOut } from './hooks/useSignOut';

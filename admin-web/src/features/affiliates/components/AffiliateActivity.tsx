@@ -1,7 +1,5 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { Badge, type Column, CommissionStatusBadge, DataTable, errorCode, formatDateTime, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import { Badge, type Column, CommissionStatusBadge, DataTable, errorCode, formatDateTime, formatMoney, useConnectionTable } from '@sorae/web-shared';
 import type { AffiliateClicksQuery, AffiliateCommissionsQuery, AffiliateConversionsQuery } from '../../../gql/graphql';
 import { AffiliateClicksDocument, AffiliateCommissionsDocument, AffiliateConversionsDocument } from '../api/affiliates';
 
@@ -9,17 +7,9 @@ type Click = NonNullable<AffiliateClicksQuery['affiliate']>['clicks']['edges'][n
 type Conversion = NonNullable<AffiliateConversionsQuery['affiliate']>['conversions']['edges'][number]['node'];
 type Commission = NonNullable<AffiliateCommissionsQuery['affiliate']>['commissions']['edges'][number]['node'];
 
-const PAGE_SIZE = 20;
-
 /** The affiliate's clicks, newest first: when, on which campaign, from where, UTM tags, bots flagged. */
 export function AffiliateClicks({ affiliateId, campaignName }: { affiliateId: string; campaignName: (id: string) => string }) {
-  const page = useCursorPagination(PAGE_SIZE);
-  const { data, previousData, loading, error, refetch } = useQuery(AffiliateClicksDocument, {
-    variables: { id: affiliateId, ...page.variables },
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.affiliate?.clicks;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { table } = useConnectionTable(AffiliateClicksDocument, { variables: { id: affiliateId }, connection: (d) => d.affiliate?.clicks });
   const columns: Column<Click>[] = [
     { id: 'occurredAt', header: 'Time', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'campaign', header: 'Campaign', cell: (c) => campaignName(c.campaignId), sortValue: (c) => campaignName(c.campaignId) },
@@ -33,13 +23,9 @@ export function AffiliateClicks({ affiliateId, campaignName }: { affiliateId: st
       label="Clicks"
       testId="affiliate-clicks"
       columns={columns}
-      rows={rows}
       getRowId={(c) => c.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No clicks on this affiliate's links yet."
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }
@@ -64,13 +50,7 @@ function Utm({ click: c }: { click: Click }) {
 
 /** Orders this affiliate won, newest first. */
 export function AffiliateConversions({ affiliateId }: { affiliateId: string }) {
-  const page = useCursorPagination(PAGE_SIZE);
-  const { data, previousData, loading, error, refetch } = useQuery(AffiliateConversionsDocument, {
-    variables: { id: affiliateId, ...page.variables },
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.affiliate?.conversions;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { table } = useConnectionTable(AffiliateConversionsDocument, { variables: { id: affiliateId }, connection: (d) => d.affiliate?.conversions });
   const columns: Column<Conversion>[] = [
     { id: 'occurredAt', header: 'Ordered', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'order', header: 'Order', cell: (c) => <code>{c.orderId}</code>, sortValue: (c) => c.orderId },
@@ -82,28 +62,19 @@ export function AffiliateConversions({ affiliateId }: { affiliateId: string }) {
       label="Conversions"
       testId="affiliate-conversions"
       columns={columns}
-      rows={rows}
       getRowId={(c) => c.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No orders attributed to this affiliate yet."
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }
 
 /** The affiliate's commissions (FINANCE and OWNER operators); each links to its explanation. */
 export function AffiliateCommissions({ affiliateId }: { affiliateId: string }) {
-  const page = useCursorPagination(PAGE_SIZE);
-  const { data, previousData, loading, error, refetch } = useQuery(AffiliateCommissionsDocument, {
-    variables: { id: affiliateId, ...page.variables },
-    notifyOnNetworkStatusChange: true,
-  });
-  if (error && errorCode(error) === 'FORBIDDEN') {
+  const { table } = useConnectionTable(AffiliateCommissionsDocument, { variables: { id: affiliateId }, connection: (d) => d.affiliate?.commissions });
+  if (table.error && errorCode(table.error) === 'FORBIDDEN') {
     return <p className="muted" data-testid="affiliate-commissions-forbidden">Commissions are visible to finance and owner operators.</p>;
   }
-  const connection = (data ?? previousData)?.affiliate?.commissions;
   const columns: Column<Commission>[] = [
     { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
     { id: 'campaign', header: 'Campaign', cell: (c) => c.campaign.name, sortValue: (c) => c.campaign.name },
@@ -118,13 +89,9 @@ export function AffiliateCommissions({ affiliateId }: { affiliateId: string }) {
         label="Commissions"
         testId="affiliate-commissions"
         columns={columns}
-        rows={connection?.edges.map((e) => e.node)}
         getRowId={(c) => c.id}
-        loading={loading}
-        error={error}
-        onRetry={() => void refetch()}
         empty="No commissions for this affiliate yet."
-        pagination={page.pagination(connection)}
+        {...table}
       />
       <p>
         <Link to={`/commissions?affiliate=${encodeURIComponent(affiliateId)}`} data-testid="affiliate-commissions-explained">

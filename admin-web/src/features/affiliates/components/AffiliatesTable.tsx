@@ -1,7 +1,6 @@
-import { useQuery } from '@apollo/client/react';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { type Column, DataTable, formatTotalMinor, useCursorPagination } from '@sorae/web-shared';
+import { type Column, DataTable, formatTotalMinor, useConnectionTable } from '@sorae/web-shared';
 import type { AffiliatesQuery } from '../../../gql/graphql';
 import { AffiliatesDocument } from '../api/affiliates';
 import { PayoutReadiness } from './PayoutReadiness';
@@ -10,12 +9,8 @@ type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
 
 /** Every affiliate of the merchant, newest first, with traffic and pending commission. */
 export function AffiliatesTable() {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(AffiliatesDocument, { variables: page.variables, notifyOnNetworkStatusChange: true });
-  const shown = data ?? previousData;
-  const connection = shown?.affiliates;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
-  const currencies = useMemo(() => shown?.campaigns.edges.map((e) => e.node.currency) ?? [], [shown]);
+  const { data, table } = useConnectionTable(AffiliatesDocument, { connection: (d) => d.affiliates });
+  const currencies = useMemo(() => data?.campaigns.edges.map((e) => e.node.currency) ?? [], [data]);
 
   const columns: Column<Row>[] = [
     {
@@ -47,13 +42,9 @@ export function AffiliatesTable() {
     <DataTable
       label="Affiliates"
       columns={columns}
-      rows={rows}
       getRowId={(a) => a.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No affiliates yet. Approving an application makes the applicant an affiliate."
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

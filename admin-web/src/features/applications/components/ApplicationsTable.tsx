@@ -1,6 +1,5 @@
-import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { type Column, DataTable, formatDateTime, type SortState, useCursorPagination } from '@sorae/web-shared';
+import { type Column, DataTable, formatDateTime, type SortState, useConnectionTable } from '@sorae/web-shared';
 import type { ApplicationFilter, ApplicationOrder, ApplicationRowFragment } from '../../../gql/graphql';
 import { ApplicationsDocument } from '../api/applications';
 import { AnswerValue, keyAnswerColumns } from './answers';
@@ -19,17 +18,12 @@ interface Props {
   onReview: (request: ReviewRequest) => void;
 }
 
-const PAGE_SIZE = 20;
-
 /** One page of the queue at a time, with selection and bulk review for the Submitted tab. */
 export function ApplicationsTable({ filter, order, onOrderChange, canReview, onOpen, onReview }: Props) {
-  const page = useCursorPagination(PAGE_SIZE);
-  const { data, previousData, loading, error, refetch } = useQuery(ApplicationsDocument, {
-    variables: { filter, orderBy: order, ...page.variables },
-    notifyOnNetworkStatusChange: true,
+  const { connection, rows, table } = useConnectionTable(ApplicationsDocument, {
+    variables: { filter, orderBy: order },
+    connection: (d) => d.applications,
   });
-  const connection = (data ?? previousData)?.applications;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
 
@@ -136,12 +130,8 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
       <DataTable
         label="Applications"
         columns={columns}
-        rows={rows}
         getRowId={(r) => r.id}
         getRowLabel={(r) => r.name}
-        loading={loading}
-        error={error}
-        onRetry={() => void refetch()}
         onRowClick={(r) => onOpen(r.id)}
         empty={filter.search || filter.campaignId ? 'No applications match this filter.' : 'No applications here yet.'}
         sort={sort}
@@ -168,7 +158,7 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
               }
             : undefined
         }
-        pagination={page.pagination(connection)}
+        {...table}
       />
     </div>
   );

@@ -1,6 +1,5 @@
-import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
-import { Badge, type Column, DataTable, formatBps, formatDate, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import { Badge, type Column, DataTable, formatBps, formatDate, formatMoney, useConnectionTable } from '@sorae/web-shared';
 import { graphql } from '../../../gql';
 import type { CampaignsQuery } from '../../../gql/graphql';
 import { StatusBadge } from './StatusBadge';
@@ -68,25 +67,19 @@ const columns: Column<Row>[] = [
 ];
 
 export function CampaignsTable() {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(CampaignsDocument, { variables: page.variables });
-  const connection = (data ?? previousData)?.campaigns;
+  const { table } = useConnectionTable(CampaignsDocument, { connection: (d) => d.campaigns });
   return (
     <DataTable
       label="Campaigns"
       columns={columns}
-      rows={connection?.edges.map((e) => e.node)}
       getRowId={(c) => c.id}
       getRowLabel={(c) => c.name}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty={
         <>
           No campaigns yet. <Link to="/campaigns/new">Create your first campaign</Link> to start recruiting affiliates.
         </>
       }
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

@@ -1,6 +1,5 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
-import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import { useState } from 'react';
+import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, useConnectionTable } from '@sorae/web-shared';
 import type { CommissionFilter, CommissionRowFragment } from '../../../gql/graphql';
 import { CommissionsDocument } from '../api/commissions';
 import { CommissionDetails } from './CommissionDetails';
@@ -17,13 +16,7 @@ interface Props {
 
 /** Commissions, newest first; each row opens its attribution and adjustment history. */
 export function CommissionsTable({ filter, canFinalize, affiliateName, onFinalizeSelected }: Props) {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(CommissionsDocument, {
-    variables: { filter, ...page.variables },
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.commissions;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { rows, table } = useConnectionTable(CommissionsDocument, { variables: { filter }, connection: (d) => d.commissions });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
@@ -87,12 +80,8 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
     <DataTable
       label="Commissions"
       columns={columns}
-      rows={rows}
       getRowId={(c) => c.id}
       getRowLabel={(c) => `order ${c.conversion.orderId}`}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No commissions match these filters."
       expandedRow={(c) => (open.has(c.id) ? <CommissionDetails commission={c} affiliateName={affiliateName} /> : null)}
       selection={
@@ -115,7 +104,7 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
             }
           : undefined
       }
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

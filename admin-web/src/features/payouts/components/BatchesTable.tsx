@@ -1,7 +1,5 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { type Column, DataTable, formatDateTime, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import { type Column, DataTable, formatDateTime, formatMoney, useConnectionTable } from '@sorae/web-shared';
 import type { PayoutBatchesQuery } from '../../../gql/graphql';
 import { PayoutBatchesDocument } from '../api/payouts';
 import { BatchStatusBadge } from './BatchStatusBadge';
@@ -10,14 +8,7 @@ type Row = PayoutBatchesQuery['payoutBatches']['edges'][number]['node'];
 
 /** Every payout batch, newest first. */
 export function BatchesTable() {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(PayoutBatchesDocument, {
-    variables: page.variables,
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.payoutBatches;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { table } = useConnectionTable(PayoutBatchesDocument, { connection: (d) => d.payoutBatches, fetchPolicy: 'cache-and-network' });
 
   const columns: Column<Row>[] = [
     {
@@ -54,13 +45,9 @@ export function BatchesTable() {
     <DataTable
       label="Payout batches"
       columns={columns}
-      rows={rows}
       getRowId={(b) => b.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No payout batches yet. Batches are created monthly on each campaign's payout day, or now with “New batch”."
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

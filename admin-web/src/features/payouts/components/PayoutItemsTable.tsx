@@ -1,7 +1,6 @@
-import { useQuery } from '@apollo/client/react';
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
-import { type Column, DataTable, formatDateTime, formatMoney, PayoutAccountStatusBadge, PayoutItemStatusBadge, useCursorPagination } from '@sorae/web-shared';
+import { type Column, DataTable, formatDateTime, formatMoney, PayoutAccountStatusBadge, PayoutItemStatusBadge, useConnectionTable } from '@sorae/web-shared';
 import type { PayoutItemRowFragment, PayoutItemStatus } from '../../../gql/graphql';
 import { PayoutItemsDocument } from '../api/payouts';
 
@@ -17,16 +16,14 @@ interface Props {
 
 /** A batch's items in creation order: who is paid what, and how each transfer went. */
 export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
-  const page = useCursorPagination(50);
-  const { data, previousData, loading, error, refetch } = useQuery(PayoutItemsDocument, {
-    variables: { batchId, status, ...page.variables },
-    notifyOnNetworkStatusChange: true,
+  const { refetch, table } = useConnectionTable(PayoutItemsDocument, {
+    variables: { batchId, status },
+    connection: (d) => d.payoutBatch?.items,
+    pageSize: 50,
   });
   useEffect(() => {
     void refetch();
   }, [refreshKey, refetch]);
-  const connection = (data ?? previousData)?.payoutBatch?.items;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
 
   const columns: Column<Row>[] = [
     {
@@ -106,13 +103,9 @@ export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
     <DataTable
       label="Payout items"
       columns={columns}
-      rows={rows}
       getRowId={(i) => i.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty={status ? `No ${status.toLowerCase()} items in this batch.` : 'This batch has no items: everyone was carried forward.'}
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

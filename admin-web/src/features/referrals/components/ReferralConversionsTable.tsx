@@ -1,22 +1,12 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo } from 'react';
-import { Badge, type Column, DataTable, formatDateTime, formatMoney, useCursorPagination } from '@sorae/web-shared';
+import { Badge, type Column, DataTable, formatDateTime, formatMoney, useConnectionTable } from '@sorae/web-shared';
 import type { ReferralConversionsQuery } from '../../../gql/graphql';
 import { ReferralConversionsDocument } from '../api/referrals';
 
 type Referral = ReferralConversionsQuery['referralConversions']['edges'][number]['node'];
 
-const PAGE_SIZE = 20;
-
 /** Orders won by a referral code, newest first, a page at a time. */
 export function ReferralConversionsTable() {
-  const page = useCursorPagination(PAGE_SIZE);
-  const { data, previousData, loading, error, refetch } = useQuery(ReferralConversionsDocument, {
-    variables: page.variables,
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.referralConversions;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { table } = useConnectionTable(ReferralConversionsDocument, { connection: (d) => d.referralConversions });
   const columns: Column<Referral>[] = [
     { id: 'occurredAt', header: 'Ordered', cell: (r) => formatDateTime(r.occurredAt), sortValue: (r) => r.occurredAt },
     { id: 'order', header: 'Order', cell: (r) => <code data-testid="referral-order">{r.orderId}</code>, sortValue: (r) => r.orderId },
@@ -48,13 +38,9 @@ export function ReferralConversionsTable() {
       label="Referral conversions"
       testId="referral-conversions"
       columns={columns}
-      rows={rows}
       getRowId={(r) => r.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No order has been won by a referral code yet."
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

@@ -1,6 +1,5 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
-import { AttributionExplanation, type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, type TouchView, useCursorPagination } from '@sorae/web-shared';
+import { useState } from 'react';
+import { AttributionExplanation, type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, type TouchView, useConnectionTable } from '@sorae/web-shared';
 import type { MyCommissionsQuery } from '../../../gql/graphql';
 import { MyCommissionsDocument } from '../api/dashboard';
 
@@ -15,17 +14,9 @@ const STATUS_HELP: Record<Row['status'], string> = {
 
 /** The affiliate's commissions, newest first, each with why the order was theirs. */
 export function MyCommissions() {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(MyCommissionsDocument, {
-    variables: page.variables,
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const me = (data ?? previousData)?.me;
-  const connection = me?.commissions;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { data, table } = useConnectionTable(MyCommissionsDocument, { connection: (d) => d.me.commissions, fetchPolicy: 'cache-and-network' });
   const [open, setOpen] = useState<string | null>(null);
-  const name = (t: TouchView) => (t.channel !== 'AFFILIATE' ? undefined : t.affiliateId === me?.affiliate.id ? 'your link' : "another affiliate's link");
+  const name = (t: TouchView) => (t.channel !== 'AFFILIATE' ? undefined : t.affiliateId === data?.me.affiliate.id ? 'your link' : "another affiliate's link");
 
   const columns: Column<Row>[] = [
     { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
@@ -70,14 +61,10 @@ export function MyCommissions() {
       label="My commissions"
       testId="my-commissions"
       columns={columns}
-      rows={rows}
       getRowId={(c) => c.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No commissions yet. They appear here when an order comes through one of your links."
       expandedRow={(c) => (open === c.id ? <AttributionExplanation attribution={c.conversion.attribution} name={name} /> : null)}
-      pagination={page.pagination(connection)}
+      {...table}
     />
   );
 }

@@ -1,7 +1,6 @@
-import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { type Column, DataTable, formatDate, formatDateTime, formatMoney, PayoutItemStatusBadge, useCursorPagination } from '@sorae/web-shared';
+import { type Column, DataTable, formatDate, formatDateTime, formatMoney, PayoutItemStatusBadge, useConnectionTable } from '@sorae/web-shared';
 import type { MyPayoutsQuery } from '../../../gql/graphql';
 import { MyPayoutsDocument } from '../api/payouts';
 
@@ -15,14 +14,7 @@ const STATUS_HELP: Record<Row['status'], string> = {
 
 /** The affiliate's payouts, newest first; a row opens the commissions it paid. */
 export function MyPayoutsTable() {
-  const page = useCursorPagination(20);
-  const { data, previousData, loading, error, refetch } = useQuery(MyPayoutsDocument, {
-    variables: page.variables,
-    fetchPolicy: 'cache-and-network',
-    notifyOnNetworkStatusChange: true,
-  });
-  const connection = (data ?? previousData)?.me.payouts;
-  const rows = useMemo(() => connection?.edges.map((e) => e.node), [connection]);
+  const { data, table } = useConnectionTable(MyPayoutsDocument, { connection: (d) => d.me.payouts, fetchPolicy: 'cache-and-network' });
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((o) => {
@@ -89,7 +81,7 @@ export function MyPayoutsTable() {
     { id: 'postedAt', header: 'Paid on', cell: (p) => <span data-testid="my-payout-posted-at">{formatDate(p.postedAt)}</span>, sortValue: (p) => p.postedAt },
   ];
 
-  const accountStatus = (data ?? previousData)?.me.payoutAccount.status;
+  const accountStatus = data?.me.payoutAccount.status;
   return (
     <div className="stack">
       {accountStatus && accountStatus !== 'ENABLED' ? (
@@ -104,14 +96,10 @@ export function MyPayoutsTable() {
       label="My payouts"
       testId="my-payouts"
       columns={columns}
-      rows={rows}
       getRowId={(p) => p.id}
-      loading={loading}
-      error={error}
-      onRetry={() => void refetch()}
       empty="No payouts yet. Finalized commissions are paid in each program's monthly payout, once your Stripe account is connected."
       expandedRow={(p) => (open.has(p.id) ? <PaidCommissions payout={p} /> : null)}
-      pagination={page.pagination(connection)}
+      {...table}
       />
     </div>
   );
