@@ -50,17 +50,21 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux /proc; throws when it is gone). */
+export function processCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** CPU seconds used so far by the PostgreSQL backends serving `database` (Linux /proc; 0 elsewhere). */
 export function postgresCpuSeconds(database) {
-  let ticks = 0;
+  let seconds = 0;
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) seconds += processCpuSeconds(pid);
       } catch {
         /* the process ended */
       }
@@ -68,7 +72,7 @@ export function postgresCpuSeconds(database) {
   } catch {
     return 0;
   }
-  return ticks / 100;
+  return seconds;
 }
 
 /** The whole machine's CPU time so far, busy and total, in seconds summed over cores (Linux /proc/stat; zeros elsewhere). */

@@ -1,21 +1,20 @@
-// The share-link redirect against a bare Node http server answering the same 302, both driven by
-// autocannon (50 connections) in the same run: throughput ratio, p99 ratio, and every 302 served
-// by the real server found as a click row after a graceful shutdown.
+// The share-link redirect against a bare Node http server (a process of its own) answering the
+// same 302, both driven by autocannon (50 connections) in the same run: throughput ratio, p99
+// ratio, and every 302 served by the real server found as a click row after a graceful shutdown.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
-import { freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
+import { freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, processCpuSeconds, startServer } from './lib.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 10);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DB_NAME = 'sorae_bench_redirect';
-/** A path prefix for CPU profiles of this process during round 1: <prefix>.bare.cpuprofile, <prefix>.real.cpuprofile. */
+/** A path prefix for a CPU profile of the real server during round 1: <prefix>.real.cpuprofile. */
 const PROFILE = process.env.PROFILE;
 const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
@@ -43,7 +42,7 @@ function count302(server) {
   return counter;
 }
 
-/** Garbage-collection pause time in this process (both servers), in ms. */
+/** Garbage-collection pause time in this process (the real server), in ms. */
 const gc = { ms: 0, count: 0 };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
@@ -51,6 +50,18 @@ new PerformanceObserver((list) => {
     gc.count++;
   }
 }).observe({ entryTypes: ['gc'] });
+
+/** A bare Node http server answering the headers in $HEADERS with a 302; prints its port. */
+const BARE_SERVER = `
+import { createServer } from 'node:http';
+const headers = JSON.parse(process.env.HEADERS);
+const server = createServer((_req, res) => {
+  res.writeHead(302, headers);
+  res.end();
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
 
 const cluster = await postgres();
 let app;
@@ -82,38 +93,39 @@ try {
     'set-cookie': sample.headers.get('set-cookie'),
     'content-length': '0',
   };
-  bare = createServer((_req, res) => {
-    res.writeHead(302, headers);
-    res.end();
+  // The bare server runs in a process of its own: in this one it would pay for the app's async
+  // hooks (AsyncLocalStorage) on every request, which a bare Node server does not have.
+  bare = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], { env: { ...process.env, HEADERS: JSON.stringify(headers) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const barePort = await new Promise((resolve, reject) => {
+    bare.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+    bare.stdout.once('data', (d) => resolve(Number(String(d).trim())));
   });
-  bare.keepAliveTimeout = 65_000;
-  await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareUrl = `http://127.0.0.1:${bare.address().port}/r/${code}`;
+  const bareUrl = `http://127.0.0.1:${barePort}/r/${code}`;
   const realUrl = `${app.url}/r/${code}`;
-  count302(bare);
 
   console.log(`warming up both for ${WARMUP} s…`);
   await autocannon(bareUrl, WARMUP);
   await autocannon(realUrl, WARMUP);
 
   // Alternate the two, ROUNDS times each. The VM is shared, so each one's best round is kept,
-  // and the server CPU time per request (both servers live in this process) is shown as well:
-  // it is what the ratio would be on a machine doing nothing else.
+  // and each server's CPU time per request is shown as well: it is what the ratio would be on a
+  // machine doing nothing else.
+  const serverCpuSeconds = (name) => (name === 'bare' ? processCpuSeconds(bare.pid) : (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()));
   const results = { bare: [], real: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
-      const profiler = PROFILE && round === 1 ? new Session() : undefined;
+      const profiler = PROFILE && round === 1 && name === 'real' ? new Session() : undefined;
       if (profiler) {
         profiler.connect();
         await profiler.post('Profiler.enable');
         await profiler.post('Profiler.start');
       }
       const gc0 = { ...gc };
-      const cpu0 = process.cpuUsage();
+      const cpu0 = serverCpuSeconds(name);
       const pg0 = postgresCpuSeconds(DB_NAME);
       const box0 = machineCpuSeconds();
       const r = await autocannon(url, DURATION);
-      const cpu = process.cpuUsage(cpu0);
+      const cpu = (serverCpuSeconds(name) - cpu0) * 1e6;
       if (profiler) {
         writeFileSync(`${PROFILE}.${name}.cpuprofile`, JSON.stringify((await profiler.post('Profiler.stop')).profile));
         profiler.disconnect();
@@ -121,14 +133,14 @@ try {
       const pgCpu = postgresCpuSeconds(DB_NAME) - pg0;
       const box1 = machineCpuSeconds();
       // What the rest of the machine (mostly the load generator) spent per request.
-      const restPerRequest = ((box1.busy - box0.busy) * 1e6 - (cpu.user + cpu.system) - pgCpu * 1e6) / r.requests.total;
+      const restPerRequest = ((box1.busy - box0.busy) * 1e6 - cpu - pgCpu * 1e6) / r.requests.total;
       const busy = (box1.busy - box0.busy) / Math.max(box1.total - box0.total, 1e-9);
-      const gcPerRequest = ((gc.ms - gc0.ms) * 1000) / r.requests.total;
+      const gcShown = name === 'real' ? ` (GC ${(((gc.ms - gc0.ms) * 1000) / r.requests.total).toFixed(1)} µs, ${gc.count - gc0.count} pauses)` : '';
       const non302 = r.non2xx - (r['3xx'] ?? 0);
-      const cpuPerRequest = (cpu.user + cpu.system) / r.requests.total;
+      const cpuPerRequest = cpu / r.requests.total;
       results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });
       console.log(`round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
-        `server ${cpuPerRequest.toFixed(0)} µs CPU/request (GC ${gcPerRequest.toFixed(1)} µs, ${gc.count - gc0.count} pauses), PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
+        `server ${cpuPerRequest.toFixed(0)} µs CPU/request${gcShown}, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
     }
   }
   // Headline: the median over rounds of real/bare measured back to back, which cancels most of
@@ -157,7 +169,7 @@ try {
   console.log(`302s served ${served.n} (warm-up included), click rows after shutdown ${n} (${pendingAtClose} were buffered at close) ${n === served.n ? 'OK' : 'MISMATCH'}`);
   if (results.real.some((x) => x.errors) || n !== served.n) process.exitCode = 1;
 } finally {
-  bare?.close();
+  bare?.kill();
   await app?.close();
   cluster.stop();
 }
