@@ -324,6 +324,28 @@ describe('the click log under shutdown and failure', () => {
     }
   });
 
+  it('one COPY stores every click of a batch as it was: its own time, and text with tabs, line breaks, backslashes and non-ASCII', async () => {
+    const app = await startTestApp();
+    try {
+      const link = await approvedLink(app);
+      const base = Date.now();
+      // Several clicks to one millisecond, then later ones: each keeps its own time.
+      const times = [base, base, base, base + 1, base + 1_000, base + 86_400_000];
+      const batch: ClickRecord[] = times.map((t, i) => ({
+        id: uuidv7(t), merchantId: link.merchantId, enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(t),
+        referer: i === 0 ? 'https://blog.example/a\tb\\c\nd\re' : null, utmSource: i === 1 ? 'naïve — ünïcode ✓' : null, utmMedium: null, utmCampaign: '\\N', utmTerm: null, utmContent: null,
+        userAgent: CHROME, ipHash: 'h', visitorId: uniq('v'), isBot: i === 2,
+      }));
+      await postgresClickWriter(app.orm)(batch);
+      const rows = new Map((await clicksOf(app, link.merchantId)).map((r) => [r.id as string, r]));
+      expect(batch.map((c) => [new Date(rows.get(c.id)!.occurred_at).getTime(), rows.get(c.id)!.is_bot])).toEqual(batch.map((c) => [c.occurredAt.getTime(), c.isBot]));
+      expect(rows.get(batch[0]!.id)).toMatchObject({ referer: 'https://blog.example/a\tb\\c\nd\re', utm_campaign: '\\N' });
+      expect(rows.get(batch[1]!.id)).toMatchObject({ utm_source: 'naïve — ünïcode ✓', referer: null });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a batch written again after its first write did commit (an answer lost on the way) stores each click once', async () => {
     const app = await startTestApp();
     try {
