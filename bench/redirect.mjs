@@ -110,7 +110,11 @@ try {
   // Alternate the two, ROUNDS times each. The VM is shared, so each one's best round is kept,
   // and each server's CPU time per request is shown as well: it is what the ratio would be on a
   // machine doing nothing else.
-  const serverCpuSeconds = (name) => (name === 'bare' ? processCpuSeconds(bare.pid) : (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()));
+  const serverCpuSeconds = (name) => {
+    if (name === 'bare') return processCpuSeconds(bare.pid);
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
   const results = { bare: [], real: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {

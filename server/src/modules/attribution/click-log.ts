@@ -199,8 +199,9 @@ export function copyLines(batch: readonly ClickRecord[]): string {
   let lastMs = Number.NaN;
   let occurredAt = '';
   for (const c of batch) {
-    if (c.occurredAt.getTime() !== lastMs) {
-      lastMs = c.occurredAt.getTime();
+    const ms = c.occurredAt.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
       occurredAt = c.occurredAt.toISOString();
     }
     out += `${c.id}\t${c.merchantId}\t${c.enrollmentId}\t${c.affiliateId}\t${c.campaignId}\tAFFILIATE\t${occurredAt}\t${copyText(c.referer)}\t`;
