@@ -1,8 +1,11 @@
 // The share-link redirect against a bare Node http server (a process of its own) answering the
 // same 302, both driven by autocannon (50 connections) in the same run: throughput ratio, p99
 // ratio, and every 302 served by the real server found as a click row after a graceful shutdown.
+// A third server, the floor, answers the bare 302 and stores a preformatted click row per request:
+// the ratio no implementation that keeps its clicks in PostgreSQL on this machine can beat.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -51,21 +54,19 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
-/** A bare Node http server answering the headers in $HEADERS with a 302; prints its port. */
-const BARE_SERVER = `
-import { createServer } from 'node:http';
-const headers = JSON.parse(process.env.HEADERS);
-const server = createServer((_req, res) => {
-  res.writeHead(302, headers);
-  res.end();
-});
-server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
+/** Starts one of the baseline servers (a script beside this one) in a process of its own; resolves with it and its port. */
+function startBaseline(script, env) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
+  });
+}
 
 const cluster = await postgres();
 let app;
 let bare;
+let floor;
 try {
   const dbUrl = await freshDatabase(cluster.url, DB_NAME);
   // Port 0: another server on this machine may hold the Stripe emulator's default port.
@@ -93,31 +94,40 @@ try {
     'set-cookie': sample.headers.get('set-cookie'),
     'content-length': '0',
   };
-  // The bare server runs in a process of its own: in this one it would pay for the app's async
+  // Both baselines run in processes of their own: in this one they would pay for the app's async
   // hooks (AsyncLocalStorage) on every request, which a bare Node server does not have.
-  bare = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], { env: { ...process.env, HEADERS: JSON.stringify(headers) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const barePort = await new Promise((resolve, reject) => {
-    bare.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
-    bare.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-  });
-  const bareUrl = `http://127.0.0.1:${barePort}/r/${code}`;
+  const env = { HEADERS: JSON.stringify(headers) };
+  const bareServer = await startBaseline('./bare-server.mjs', env);
+  bare = bareServer.child;
+  // The floor copies a real click row into a table of its own shaped and indexed like `click`.
+  await app.services.traffic.flushClicks();
+  const admin = new pg.Client({ connectionString: dbUrl });
+  await admin.connect();
+  await admin.query('create table click_floor (like click including all)');
+  await admin.end();
+  const floorServer = await startBaseline('./floor-server.mjs', { ...env, DATABASE_URL: dbUrl, TABLE: 'click_floor' });
+  floor = floorServer.child;
+  const bareUrl = `http://127.0.0.1:${bareServer.port}/r/${code}`;
+  const floorUrl = `http://127.0.0.1:${floorServer.port}/r/${code}`;
   const realUrl = `${app.url}/r/${code}`;
 
-  console.log(`warming up both for ${WARMUP} s…`);
+  console.log(`warming up the three for ${WARMUP} s…`);
   await autocannon(bareUrl, WARMUP);
   await autocannon(realUrl, WARMUP);
+  await autocannon(floorUrl, WARMUP);
 
-  // Alternate the two, ROUNDS times each. The VM is shared, so each one's best round is kept,
+  // Take turns, ROUNDS times each. The VM is shared, so each one's best round is kept,
   // and each server's CPU time per request is shown as well: it is what the ratio would be on a
   // machine doing nothing else.
   const serverCpuSeconds = (name) => {
     if (name === 'bare') return processCpuSeconds(bare.pid);
+    if (name === 'floor') return processCpuSeconds(floor.pid);
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
   };
-  const results = { bare: [], real: [] };
+  const results = { bare: [], real: [], floor: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, url] of [['bare', bareUrl], ['real', realUrl]]) {
+    for (const [name, url] of [['bare', bareUrl], ['real', realUrl], ['floor', floorUrl]]) {
       const profiler = PROFILE && round === 1 && name === 'real' ? new Session() : undefined;
       if (profiler) {
         profiler.connect();
@@ -156,6 +166,8 @@ try {
   const b = best(results.bare);
   const r = best(results.real);
   const cpuRatio = median(results.bare.map((x) => x.cpuPerRequest)) / median(results.real.map((x) => x.cpuPerRequest));
+  const floorRatio = median(results.floor.map((x, i) => x.rps / results.bare[i].rps));
+  const floorP99Ratio = median(results.floor.map((x, i) => x.p99 / Math.max(results.bare[i].p99, 1)));
 
   // Graceful shutdown (what SIGTERM does) flushes the click log; then count.
   const pendingAtClose = app.services.traffic.clicks.pending;
@@ -170,10 +182,12 @@ try {
   console.log(`throughput ratio ${throughputRatio.toFixed(2)} (median of rounds; target ≥ 0.70) ${throughputRatio >= 0.7 ? 'OK' : 'MISSED'}`);
   console.log(`p99 ratio        ${p99Ratio.toFixed(2)} (median of rounds; target ≤ 2.00) ${p99Ratio <= 2 ? 'OK' : 'MISSED'}`);
   console.log(`CPU-time ratio   ${cpuRatio.toFixed(2)} (bare µs / real µs per request, medians)`);
+  console.log(`floor            throughput ratio ${floorRatio.toFixed(2)}, p99 ratio ${floorP99Ratio.toFixed(2)} (the bare 302 plus one preformatted COPY row per click: what storing clicks alone costs here)`);
   console.log(`302s served ${served.n} (warm-up included), click rows after shutdown ${n} (${pendingAtClose} were buffered at close) ${n === served.n ? 'OK' : 'MISMATCH'}`);
   if (results.real.some((x) => x.errors) || n !== served.n) process.exitCode = 1;
 } finally {
   bare?.kill();
+  floor?.kill();
   await app?.close();
   cluster.stop();
 }
