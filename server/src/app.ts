@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './db/embedded.js';
-import { migrate, openOrm } from './db/orm.js';
+import { isPglite, migrate, openOrm } from './db/orm.js';
 import type { Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
 import { Loaders } from './graphql/loaders.js';
@@ -82,6 +82,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   closers.unshift(() => services.payouts.close());
   // Runs before the ORM closes: buffered clicks are written on shutdown.
   closers.unshift(() => services.traffic.close());
+  // Other processes' suspensions reach this one's share-link cache (PGlite is one process's database).
+  if (!(await isPglite(orm))) await services.traffic.listenForChanges(databaseUrl);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   closers.unshift(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());

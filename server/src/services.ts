@@ -19,9 +19,9 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns);
   const traffic = new TrafficService(config, orm, log);
-  // A paused campaign or suspended enrollment stops its links at once in this process.
-  campaigns.onChange((id) => traffic.invalidateCampaign(id));
-  applications.onEnrollmentChange((id) => traffic.invalidateEnrollment(id));
+  // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
+  campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
+  applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   return {
     auth,
     campaigns,

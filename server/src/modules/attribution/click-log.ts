@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isPglite } from '../../db/orm.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Logger } from '../../logger.js';
 
@@ -223,8 +224,8 @@ export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
   let copySupported: Promise<boolean> | undefined;
   const canCopy = () =>
-    (copySupported ??= knex.raw('select version() as version').then(
-      (r: { rows: { version: string }[] }) => !/PGlite/i.test(r.rows[0]?.version ?? ''),
+    (copySupported ??= isPglite(orm).then(
+      (pglite) => !pglite,
       (err: unknown) => {
         copySupported = undefined; // ask again next time
         throw err;

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp, type App } from '../../app.js';
 import { isUuid, uuidv7 } from '../../ids.js';
+import { createLogger } from '../../logger.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { postgresClickWriter, type ClickRecord } from './click-log.js';
 import { MAX_URL_LENGTH } from './redirect.route.js';
@@ -399,5 +401,65 @@ describe('the click log under shutdown and failure', () => {
         if (!restored) await sql('alter table click_away rename to click');
       }
     });
+  });
+});
+
+// PGlite (the tests' fallback without a PostgreSQL server) is one process's database.
+describe.skipIf(!inject('templateDatabase'))('several server processes on one database', () => {
+  let app: TestApp;
+  let other: App;
+  const SET = `mutation($id: ID!, $status: EnrollmentStatus!) { setEnrollmentStatus(id: $id, status: $status) { status } }`;
+  const followOn = (server: App, code: string) => fetch(`${server.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': CHROME } }).then((r) => r.status);
+  const enrollmentOf = async (code: string) =>
+    (await app.orm.em.getConnection().execute<{ id: string }[]>(`select id from enrollment where share_code = ?`, [code]))[0]!.id;
+  // Well under the share-link cache's 30 s TTL: what is seen within it came by notification.
+  const soon = <T>(check: () => Promise<T>) => eventually(check, 3000);
+  const listeners = () =>
+    app.orm.em.getConnection().execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and query = 'LISTEN sorae_share_links'`);
+
+  beforeAll(async () => {
+    app = await startTestApp({ CLICK_IP_SECRET: IP_SECRET, CLICK_FLUSH_MS: '20' });
+    other = await createApp({ config: { ...app.config, port: 0 }, log: createLogger('silent') });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await app?.close();
+  });
+
+  it("an operator's suspension in one process stops the link in the other at once; reactivating brings it back", async () => {
+    const l = await approvedLink(app);
+    expect(await followOn(other, l.code)).toBe(302); // now cached there
+    const id = await enrollmentOf(l.code);
+    expect((await app.gql(SET, { id, status: 'SUSPENDED' }, l.token)).data!.setEnrollmentStatus.status).toBe('SUSPENDED');
+    await soon(async () => expect(await followOn(other, l.code)).toBe(404));
+    await app.gql(SET, { id, status: 'ACTIVE' }, l.token);
+    await soon(async () => expect(await followOn(other, l.code)).toBe(302));
+  });
+
+  it('a campaign paused in one process stops its links in the other', async () => {
+    const l = await approvedLink(app);
+    expect(await followOn(other, l.code)).toBe(302);
+    const r = await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { status } }`, {
+      id: l.campaignId, input: { status: 'PAUSED' },
+    }, l.token);
+    expect(r.data!.updateCampaign.status).toBe('PAUSED');
+    await soon(async () => expect(await followOn(other, l.code)).toBe(404));
+  });
+
+  it('a listener that loses its connection listens again and forgets the links it may have missed changes to', async () => {
+    const l = await approvedLink(app);
+    expect(await followOn(other, l.code)).toBe(302);
+    expect(await listeners()).toHaveLength(2);
+    await app.orm.em.getConnection().execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'LISTEN sorae_share_links'`);
+    // A change nobody announces, made while the listeners are away: only forgetting the cache on
+    // their return can show it before the TTL.
+    await app.orm.em.getConnection().execute(`update enrollment set status = 'SUSPENDED' where share_code = ?`, [l.code]);
+    await soon(async () => expect(await followOn(other, l.code)).toBe(404));
+    await soon(async () => expect(await listeners()).toHaveLength(2));
+    // And notifications flow again.
+    const l2 = await approvedLink(app);
+    expect(await followOn(other, l2.code)).toBe(302);
+    await app.gql(SET, { id: await enrollmentOf(l2.code), status: 'SUSPENDED' }, l2.token);
+    await soon(async () => expect(await followOn(other, l2.code)).toBe(404));
   });
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { EnrollmentStatus } from '../applications/enrollment.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
+import { SHARE_LINK_CHANNEL, ShareLinkListener, encodeShareLinkChange, type ShareLinkChange } from './share-link-changes.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -17,9 +18,10 @@ export interface TrafficOptions {
 
 /**
  * Share links and the click log: what `GET /r/:code` needs. Lookups by code go through an
- * in-process cache; code that suspends an enrollment or pauses a campaign calls
- * `invalidateEnrollment` / `invalidateCampaign` so the link stops redirecting at once here
- * (other processes follow within the cache's TTL, 30 s).
+ * in-process cache; code that suspends an enrollment or pauses a campaign calls `linksChanged`,
+ * so the link stops redirecting at once here and, through PostgreSQL notifications
+ * (`listenForChanges`), in every other server process. The cache's TTL (30 s) bounds staleness
+ * when a notification cannot be sent or heard.
  */
 export class TrafficService {
   readonly shareCodes: ShareCodeCache;
@@ -27,11 +29,12 @@ export class TrafficService {
   private readonly ipHashes = new Map<string, string>();
   /** Derived from the IP secret, so one configured secret serves both and neither key is reused. */
   private readonly pseudonymKey: Buffer;
+  private listener: ShareLinkListener | undefined;
 
   constructor(
     private readonly config: Config,
-    orm: MikroORM,
-    log: Logger,
+    private readonly orm: MikroORM,
+    private readonly log: Logger,
     options: TrafficOptions = {},
   ) {
     this.pseudonymKey = createHmac('sha256', config.clicks.ipSecret).update('visitor-pseudonym').digest();
@@ -82,21 +85,40 @@ export class TrafficService {
     return `p_${createHmac('sha256', this.pseudonymKey).update(visitorId).digest('base64url').slice(0, 22)}`;
   }
 
-  invalidate(code: string): void {
-    this.shareCodes.invalidate(code);
+  /**
+   * An enrollment's or a campaign's links changed (after the change is committed): forgotten
+   * here at once, and announced to the other processes. A failed announcement is logged, not
+   * thrown: the change itself is saved, and other processes catch up within the cache's TTL.
+   */
+  async linksChanged(change: ShareLinkChange): Promise<void> {
+    this.forget(change);
+    try {
+      await this.orm.em.getConnection().execute('select pg_notify(?, ?)', [SHARE_LINK_CHANNEL, encodeShareLinkChange(change)]);
+    } catch (err) {
+      this.log.error({ err, change }, 'could not announce a share-link change to other processes');
+    }
   }
 
-  invalidateEnrollment(enrollmentId: string): void {
-    this.shareCodes.invalidateEnrollment(enrollmentId);
+  /** Hears other processes' `linksChanged` (a connection of its own to `databaseUrl`). */
+  async listenForChanges(databaseUrl: string): Promise<ShareLinkListener> {
+    this.listener = new ShareLinkListener(databaseUrl, {
+      onChange: (change) => this.forget(change),
+      onGap: () => this.shareCodes.clear(),
+      log: this.log,
+    });
+    await this.listener.start();
+    return this.listener;
   }
 
-  invalidateCampaign(campaignId: string): void {
-    this.shareCodes.invalidateCampaign(campaignId);
+  /** Stops listening and writes every buffered click: called on shutdown before the database closes. */
+  async close(): Promise<void> {
+    await this.listener?.close();
+    await this.clicks.close();
   }
 
-  /** Writes every buffered click: called on shutdown before the database closes. */
-  close(): Promise<void> {
-    return this.clicks.close();
+  private forget(change: ShareLinkChange) {
+    if (change.kind === 'enrollment') this.shareCodes.invalidateEnrollment(change.id);
+    else this.shareCodes.invalidateCampaign(change.id);
   }
 }
 
