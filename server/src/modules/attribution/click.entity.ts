@@ -81,6 +81,7 @@ export class Click {
   ipHash!: string;
 
   @Field({ description: "The shopper's visitor id (sorae_vid). An affiliate sees a stable pseudonym instead: repeat visitors still show as one, but the id cannot be replayed." })
+  /** Collated "C" (byte order) by a migration: an opaque token, never sorted for people. */
   @Property({ length: 64 })
   visitorId!: string;
 
