@@ -13,6 +13,7 @@ import { Migration20261124020000 } from './Migration20261124020000.js';
 import { Migration20261124030000 } from './Migration20261124030000.js';
 import { Migration20261124040000 } from './Migration20261124040000.js';
 import { Migration20261124050000 } from './Migration20261124050000.js';
+import { Migration20261124060000 } from './Migration20261124060000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -29,4 +30,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124030000', class: Migration20261124030000 },
   { name: 'Migration20261124040000', class: Migration20261124040000 },
   { name: 'Migration20261124050000', class: Migration20261124050000 },
+  { name: 'Migration20261124060000', class: Migration20261124060000 },
 ];

@@ -126,7 +126,7 @@ function applicationView(row: Record<string, unknown>): Application {
 
 export class ApplicationsService {
   private readonly perIp: RateLimiter;
-  private readonly listeners: ((enrollmentId: string) => void | Promise<void>)[] = [];
+  private readonly listeners: ((enrollmentId: string) => void)[] = [];
 
   constructor(
     private readonly config: Config,
@@ -136,8 +136,8 @@ export class ApplicationsService {
     this.perIp = new RateLimiter(config.applyLimitPerIp, 3600_000);
   }
 
-  /** Called, and awaited, after an enrollment is suspended or reactivated: the share-link cache listens. */
-  onEnrollmentChange(listener: (enrollmentId: string) => void | Promise<void>): void {
+  /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
+  onEnrollmentChange(listener: (enrollmentId: string) => void): void {
     this.listeners.push(listener);
   }
 
@@ -147,7 +147,7 @@ export class ApplicationsService {
     if (!enrollment) throw notFound('Enrollment');
     enrollment.status = parseInput(z.enum(EnrollmentStatus), status);
     await em.flush();
-    for (const listener of this.listeners) await listener(enrollment.id);
+    for (const listener of this.listeners) listener(enrollment.id);
     return enrollment;
   }
 

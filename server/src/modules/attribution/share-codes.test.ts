@@ -75,6 +75,25 @@ describe('share codes', () => {
     expect(cache.peek('AAAA2222')).toBeUndefined();
   });
 
+  it('a request after an invalidation does not join a lookup that began before it', async () => {
+    // The database answers by hand: first the row as it was, then the suspended one.
+    const answers: ((value: ReturnType<typeof row>) => void)[] = [];
+    const cache = new ShareCodeCache(() => new Promise((resolve) => answers.push(resolve)));
+    const before = cache.get('AAAA2222');
+    cache.invalidateEnrollment('e-AAAA2222');
+    const after = cache.get('AAAA2222');
+    expect(answers).toHaveLength(2);
+    answers[0]!(row('AAAA2222'));
+    expect((await before)?.active).toBe(true);
+    // The older lookup ending first leaves the newer one to be joined.
+    const joining = cache.get('AAAA2222');
+    expect(answers).toHaveLength(2);
+    answers[1]!(row('AAAA2222', { active: false }));
+    expect((await after)?.active).toBe(false);
+    expect((await joining)?.active).toBe(false);
+    expect(cache.peek('AAAA2222')?.active).toBe(false);
+  });
+
   it('a destination that does not parse leads nowhere', async () => {
     const cache = new ShareCodeCache(source({ AAAA2222: row('AAAA2222', { destinationUrl: 'not a url' }) }).fn);
     expect((await cache.get('AAAA2222'))!.active).toBe(false);

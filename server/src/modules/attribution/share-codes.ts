@@ -55,7 +55,7 @@ interface Entry<T> {
 export class ShareCodeCache {
   private readonly hits = new Map<string, Entry<ShareLink>>();
   private readonly misses = new Map<string, number>();
-  private readonly pending = new Map<string, Promise<ShareLink | null>>();
+  private readonly pending = new Map<string, { generation: number; lookup: Promise<ShareLink | null> }>();
   /** Bumped by every invalidation: a lookup that started before one does not store its answer. */
   private generation = 0;
   private readonly maxEntries: number;
@@ -95,19 +95,21 @@ export class ShareCodeCache {
   get(code: string): ShareLink | null | Promise<ShareLink | null> {
     const cached = this.peek(code);
     if (cached !== undefined) return cached;
-    let lookup = this.pending.get(code);
-    if (!lookup) {
-      const generation = this.generation;
-      lookup = this.source(code)
-        .then((row) => {
-          const link = row && toLink(row);
-          if (generation === this.generation) this.store(code, link);
-          return link;
-        })
-        .finally(() => this.pending.delete(code));
-      this.pending.set(code, lookup);
-    }
-    return lookup;
+    // A lookup that began before an invalidation may have read the old row: later callers ask again.
+    const joined = this.pending.get(code);
+    if (joined?.generation === this.generation) return joined.lookup;
+    const entry = { generation: this.generation, lookup: Promise.resolve<ShareLink | null>(null) };
+    entry.lookup = this.source(code)
+      .then((row) => {
+        const link = row && toLink(row);
+        if (entry.generation === this.generation) this.store(code, link);
+        return link;
+      })
+      .finally(() => {
+        if (this.pending.get(code) === entry) this.pending.delete(code);
+      });
+    this.pending.set(code, entry);
+    return entry.lookup;
   }
 
   invalidate(code: string): void {

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { EnrollmentStatus } from '../applications/enrollment.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
-import { SHARE_LINK_CHANNEL, ShareLinkListener, encodeShareLinkChange, type ShareLinkChange } from './share-link-changes.js';
+import { ShareLinkListener, type ShareLinkChange } from './share-link-changes.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -19,9 +19,9 @@ export interface TrafficOptions {
 /**
  * Share links and the click log: what `GET /r/:code` needs. Lookups by code go through an
  * in-process cache; code that suspends an enrollment or pauses a campaign calls `linksChanged`,
- * so the link stops redirecting at once here and, through PostgreSQL notifications
- * (`listenForChanges`), in every other server process. The cache's TTL (30 s) bounds staleness
- * when a notification cannot be sent or heard.
+ * so the link stops redirecting at once here, and the database announces the change to every
+ * other server process (`listenForChanges`). The cache's TTL (30 s) bounds staleness while a
+ * process cannot hear the announcements.
  */
 export class TrafficService {
   readonly shareCodes: ShareCodeCache;
@@ -33,7 +33,7 @@ export class TrafficService {
 
   constructor(
     private readonly config: Config,
-    private readonly orm: MikroORM,
+    orm: MikroORM,
     private readonly log: Logger,
     options: TrafficOptions = {},
   ) {
@@ -85,18 +85,9 @@ export class TrafficService {
     return `p_${createHmac('sha256', this.pseudonymKey).update(visitorId).digest('base64url').slice(0, 22)}`;
   }
 
-  /**
-   * An enrollment's or a campaign's links changed (after the change is committed): forgotten
-   * here at once, and announced to the other processes. A failed announcement is logged, not
-   * thrown: the change itself is saved, and other processes catch up within the cache's TTL.
-   */
-  async linksChanged(change: ShareLinkChange): Promise<void> {
+  /** An enrollment's or a campaign's links changed (once the change is saved): forgotten here at once. */
+  linksChanged(change: ShareLinkChange): void {
     this.forget(change);
-    try {
-      await this.orm.em.getConnection().execute('select pg_notify(?, ?)', [SHARE_LINK_CHANNEL, encodeShareLinkChange(change)]);
-    } catch (err) {
-      this.log.error({ err, change }, 'could not announce a share-link change to other processes');
-    }
   }
 
   /** Hears other processes' `linksChanged` (a connection of its own to `databaseUrl`). */
@@ -112,8 +103,7 @@ export class TrafficService {
 
   /** Stops listening and writes every buffered click: called on shutdown before the database closes. */
   async close(): Promise<void> {
-    await this.listener?.close();
-    await this.clicks.close();
+    await Promise.all([this.listener?.close(), this.clicks.close()]);
   }
 
   private forget(change: ShareLinkChange) {

@@ -84,12 +84,12 @@ function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
 
 export class CampaignsService {
-  private readonly listeners: ((campaignId: string) => void | Promise<void>)[] = [];
+  private readonly listeners: ((campaignId: string) => void)[] = [];
 
   constructor(private readonly publicUrl: string) {}
 
-  /** Called, and awaited, after a campaign changes (status, destination…): the share-link cache listens. */
-  onChange(listener: (campaignId: string) => void | Promise<void>): void {
+  /** Called after a campaign changes (status, destination…): the share-link cache listens. */
+  onChange(listener: (campaignId: string) => void): void {
     this.listeners.push(listener);
   }
 
@@ -117,7 +117,7 @@ export class CampaignsService {
     if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
     applySettings(campaign, s);
     await this.save(em, campaign);
-    for (const listener of this.listeners) await listener(campaign.id);
+    for (const listener of this.listeners) listener(campaign.id);
     return campaign;
   }
 
