@@ -98,18 +98,18 @@ export class ShareCodeCache {
     // A lookup that began before an invalidation may have read the old row: later callers ask again.
     const joined = this.pending.get(code);
     if (joined?.generation === this.generation) return joined.lookup;
-    const entry = { generation: this.generation, lookup: Promise.resolve<ShareLink | null>(null) };
-    entry.lookup = this.source(code)
+    const generation = this.generation;
+    const lookup: Promise<ShareLink | null> = this.source(code)
       .then((row) => {
         const link = row && toLink(row);
-        if (entry.generation === this.generation) this.store(code, link);
+        if (generation === this.generation) this.store(code, link);
         return link;
       })
       .finally(() => {
-        if (this.pending.get(code) === entry) this.pending.delete(code);
+        if (this.pending.get(code)?.lookup === lookup) this.pending.delete(code);
       });
-    this.pending.set(code, entry);
-    return entry.lookup;
+    this.pending.set(code, { generation, lookup });
+    return lookup;
   }
 
   invalidate(code: string): void {

@@ -87,28 +87,23 @@ export class TrafficService {
 
   /** An enrollment's or a campaign's links changed (once the change is saved): forgotten here at once. */
   linksChanged(change: ShareLinkChange): void {
-    this.forget(change);
+    if (change.kind === 'enrollment') this.shareCodes.invalidateEnrollment(change.id);
+    else this.shareCodes.invalidateCampaign(change.id);
   }
 
-  /** Hears other processes' `linksChanged` (a connection of its own to `databaseUrl`). */
-  async listenForChanges(databaseUrl: string): Promise<ShareLinkListener> {
+  /** Hears the changes the database announces for every process (a connection of its own to `databaseUrl`). */
+  async listenForChanges(databaseUrl: string): Promise<void> {
     this.listener = new ShareLinkListener(databaseUrl, {
-      onChange: (change) => this.forget(change),
+      onChange: (change) => this.linksChanged(change),
       onGap: () => this.shareCodes.clear(),
       log: this.log,
     });
     await this.listener.start();
-    return this.listener;
   }
 
   /** Stops listening and writes every buffered click: called on shutdown before the database closes. */
   async close(): Promise<void> {
     await Promise.all([this.listener?.close(), this.clicks.close()]);
-  }
-
-  private forget(change: ShareLinkChange) {
-    if (change.kind === 'enrollment') this.shareCodes.invalidateEnrollment(change.id);
-    else this.shareCodes.invalidateCampaign(change.id);
   }
 }
 
