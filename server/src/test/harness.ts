@@ -25,6 +25,23 @@ export interface TestApp extends App {
   emFor(merchantId: string): App['orm']['em'];
 }
 
+/**
+ * Resolves once some connection to the test's database waits on a lock, so a test holding a
+ * transaction open knows the concurrent request has reached the wait (a fixed sleep does not, on
+ * a busy machine). PGlite serves one connection at a time: there the request queues behind the
+ * transaction and cannot be observed, so this only gives it time to get there.
+ */
+export async function untilWaitingOnLock(app: App): Promise<void> {
+  if (!inject('templateDatabase')) return new Promise((resolve) => setTimeout(resolve, 300));
+  const waiting = async () =>
+    (await app.orm.em.getConnection().execute<{ n: number }[]>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    ))[0]!.n > 0;
+  for (const deadline = Date.now() + 10_000; !(await waiting()); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > deadline) throw new Error('no connection began waiting on a lock within 10 s');
+  }
+}
+
 let counter = 0;
 export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 

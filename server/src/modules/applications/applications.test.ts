@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test/harness.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { OperatorRole } from '../auth/operator.entity.js';
 import { Application, ApplicationStatus } from './application.entity.js';
@@ -115,7 +115,7 @@ describe('applications', () => {
         tx.create(Affiliate, { merchant: owner.merchantId, email, name: 'Dana', passwordHash: await app.services.auth.hashPassword('applicant-pw') });
         await tx.flush();
         second = apply(other.slug, { email });
-        await new Promise((r) => setTimeout(r, 300));
+        await untilWaitingOnLock(app);
       });
       const r = await second!;
       expect(r.errors).toBeUndefined();

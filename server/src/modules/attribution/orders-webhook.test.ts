@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../ids.js';
-import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test/harness.js';
 import { countQueries } from '../../db/query-counter.js';
 import { click, counts, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
 import { signPayload } from './orders-webhook.route.js';
@@ -178,7 +178,7 @@ describe('POST /webhooks/orders', () => {
           [uuidv7(), p.merchantId, refundId, p.merchantId, a.order.id],
         );
         delivery = postWebhook(app, p, refundBody(b.order.id, { id: refundId }));
-        await new Promise((r) => setTimeout(r, 300));
+        await untilWaitingOnLock(app);
       });
       const r = await delivery!;
       expect(r.status).toBe(409);

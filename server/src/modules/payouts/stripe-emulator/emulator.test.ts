@@ -271,10 +271,12 @@ describe('Stripe emulator through the stripe SDK', () => {
 
   it('answers 409 to the same key while the first request is still executing', async () => {
     const destination = await readyAccount();
-    await control('/_emulator/faults', { op: 'transfers.create', mode: 'delay', delayMs: 300 });
+    await control('/_emulator/faults', { op: 'transfers.create', mode: 'delay', delayMs: 2000 });
     const params = { amount: 10, currency: 'usd', destination };
     const first = stripe.transfers.create(params, { idempotencyKey: 'k-inflight' });
-    await new Promise((r) => setTimeout(r, 50)); // let the first one reach the emulator
+    // The emulator reserves the key before it takes the fault: once the fault is gone, the first
+    // request is executing (a fixed sleep lost this race on a busy machine).
+    await expect.poll(async () => (await control('/_emulator/faults')).data, { interval: 10, timeout: 5000 }).toEqual([]);
     const second = await caught(stripe.transfers.create(params, { idempotencyKey: 'k-inflight' }));
     expect(second.statusCode).toBe(409);
     expect(second.code).toBe('idempotency_key_in_use');
