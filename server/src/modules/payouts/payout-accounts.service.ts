@@ -80,9 +80,11 @@ export class PayoutAccountsService {
 
   /**
    * `account.updated`: the account as Stripe has it now (retrieved, so events arriving late or
-   * out of order can never move the status backwards).
+   * out of order can never move the status backwards). The row is locked before the retrieval:
+   * of two events handled at once, the one that reads Stripe later also writes later.
    */
   async refresh(tx: EntityManager, accountId: string, now: Date): Promise<void> {
+    await tx.execute(`select 1 from payout_account where stripe_account_id = ? for update`, [accountId]);
     let account: Stripe.Account;
     try {
       account = await this.stripe.accounts.retrieve(accountId);

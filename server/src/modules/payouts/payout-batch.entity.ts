@@ -167,6 +167,7 @@ export class PayoutItem extends TenantEntity {
   failureMessage?: string | null;
 
   /** The last call without a definite answer (timeout, 409, 429, 5xx), for operators. */
+  @Authorized('FINANCE')
   @Field(() => String, { nullable: true, description: 'The last transient problem (timeout, rate limit, Stripe 5xx); the item is retried.' })
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;

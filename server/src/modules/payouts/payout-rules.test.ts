@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PayoutBatchStatus as B, PayoutItemStatus as I, PayoutTransitionError, batchSourcesOf, canTransitionBatch, canTransitionItem,
-  finishedStatus, idempotencyKey, itemSourcesOf, periodEnd, previousPeriod, transitionBatch, transitionItem,
+  PayoutBatchStatus as B, PayoutItemStatus as I, PayoutTransitionError, assertBatchCan, batchSourcesOf, canBatch, canTransitionBatch,
+  canTransitionItem, finishedStatus, idempotencyKey, itemSourcesOf, periodEnd, previousPeriod, transitionBatch, transitionItem, type BatchAction,
 } from './payout-rules.js';
 
 describe('payout state machines', () => {
@@ -17,18 +17,32 @@ describe('payout state machines', () => {
     expect(batchSourcesOf(B.EXECUTING).sort()).toEqual([B.COMPLETED_WITH_FAILURES, B.DRAFT].sort());
   });
 
-  it('a COMPLETED batch cannot be executed again, with a CONFLICT that says why', () => {
-    const err = (() => {
-      try {
-        transitionBatch({ status: B.COMPLETED }, B.EXECUTING);
-      } catch (e) {
-        return e;
+  it('each action starts from its own states: execute a DRAFT, retry a batch with failures, discard a DRAFT', () => {
+    const legal: [BatchAction, B][] = [['execute', B.DRAFT], ['retryFailed', B.COMPLETED_WITH_FAILURES], ['finish', B.EXECUTING], ['discard', B.DRAFT]];
+    for (const action of ['execute', 'retryFailed', 'finish', 'discard'] as const) {
+      for (const from of Object.values(B)) {
+        expect(canBatch(action, from), `${action} from ${from}`).toBe(legal.some(([a, f]) => a === action && f === from));
       }
-    })();
-    expect(err).toBeInstanceOf(PayoutTransitionError);
-    expect((err as PayoutTransitionError).code).toBe('CONFLICT');
-    expect((err as Error).message).toMatch(/nothing is left to send/);
-    expect(transitionBatch({ status: B.DRAFT }, B.EXECUTING).status).toBe(B.EXECUTING);
+    }
+    expect(transitionBatch({ status: B.DRAFT }, 'execute').status).toBe(B.EXECUTING);
+    expect(transitionBatch({ status: B.COMPLETED_WITH_FAILURES }, 'retryFailed').status).toBe(B.EXECUTING);
+  });
+
+  it('a refused action is a CONFLICT that says why', () => {
+    const refusal = (status: B, action: BatchAction) => {
+      try {
+        assertBatchCan({ status }, action);
+      } catch (e) {
+        expect(e).toBeInstanceOf(PayoutTransitionError);
+        expect((e as PayoutTransitionError).code).toBe('CONFLICT');
+        return (e as Error).message;
+      }
+      throw new Error(`${action} from ${status} was allowed`);
+    };
+    expect(refusal(B.COMPLETED, 'execute')).toMatch(/COMPLETED payout batch cannot be executed: every item was posted; nothing is left to send/);
+    expect(refusal(B.COMPLETED_WITH_FAILURES, 'execute')).toMatch(/use retryFailedPayoutItems/);
+    expect(refusal(B.EXECUTING, 'discard')).toMatch(/cannot be discarded: its transfers are being sent/);
+    expect(refusal(B.DRAFT, 'retryFailed')).toMatch(/only a batch that completed with failures/);
   });
 
   it('items: PENDING → POSTED | FAILED, FAILED → PENDING (retry); POSTED is final', () => {

@@ -16,18 +16,25 @@ export enum PayoutItemStatus {
 }
 registerEnumType(PayoutItemStatus, { name: 'PayoutItemStatus' });
 
+/** What moves a batch. */
+export type BatchAction = 'execute' | 'retryFailed' | 'finish' | 'discard';
+
 /**
- * The batch state machine, in one place:
- *   DRAFT → EXECUTING (executePayoutBatch) → COMPLETED | COMPLETED_WITH_FAILURES (no PENDING item left)
- *   COMPLETED_WITH_FAILURES → EXECUTING (retryFailedPayoutItems)
+ * The batch state machine, in one place: each action, the states it may start from and where it
+ * leads.
+ *   execute:     DRAFT → EXECUTING
+ *   retryFailed: COMPLETED_WITH_FAILURES → EXECUTING (its FAILED items back to PENDING)
+ *   finish:      EXECUTING → COMPLETED | COMPLETED_WITH_FAILURES (no PENDING item left)
+ *   discard:     DRAFT → gone (nothing was sent; its commissions and clawbacks are free again)
  * COMPLETED is final: nothing in it can be sent again.
  */
-const BATCH: Record<PayoutBatchStatus, readonly PayoutBatchStatus[]> = {
-  [PayoutBatchStatus.DRAFT]: [PayoutBatchStatus.EXECUTING],
-  [PayoutBatchStatus.EXECUTING]: [PayoutBatchStatus.COMPLETED, PayoutBatchStatus.COMPLETED_WITH_FAILURES],
-  [PayoutBatchStatus.COMPLETED_WITH_FAILURES]: [PayoutBatchStatus.EXECUTING],
-  [PayoutBatchStatus.COMPLETED]: [],
+const BATCH: Record<BatchAction, { from: readonly PayoutBatchStatus[]; to: readonly PayoutBatchStatus[] }> = {
+  execute: { from: [PayoutBatchStatus.DRAFT], to: [PayoutBatchStatus.EXECUTING] },
+  retryFailed: { from: [PayoutBatchStatus.COMPLETED_WITH_FAILURES], to: [PayoutBatchStatus.EXECUTING] },
+  finish: { from: [PayoutBatchStatus.EXECUTING], to: [PayoutBatchStatus.COMPLETED, PayoutBatchStatus.COMPLETED_WITH_FAILURES] },
+  discard: { from: [PayoutBatchStatus.DRAFT], to: [] },
 };
+const ACTIONS = Object.keys(BATCH) as BatchAction[];
 
 /**
  * The item state machine, in one place:
@@ -43,37 +50,48 @@ const ITEM: Record<PayoutItemStatus, readonly PayoutItemStatus[]> = {
 };
 
 export class PayoutTransitionError extends DomainError {
-  constructor(kind: 'batch' | 'item', from: string, to: string, hint?: string) {
-    super('CONFLICT', `A ${from} payout ${kind} cannot become ${to}${hint ? `: ${hint}` : ''}`);
+  constructor(message: string) {
+    super('CONFLICT', message);
     this.name = 'PayoutTransitionError';
   }
 }
 
-export const canTransitionBatch = (from: PayoutBatchStatus, to: PayoutBatchStatus) => BATCH[from].includes(to);
+export const canTransitionBatch = (from: PayoutBatchStatus, to: PayoutBatchStatus) =>
+  ACTIONS.some((a) => BATCH[a].from.includes(from) && BATCH[a].to.includes(to));
 export const canTransitionItem = (from: PayoutItemStatus, to: PayoutItemStatus) => ITEM[from].includes(to);
+export const canBatch = (action: BatchAction, from: PayoutBatchStatus) => BATCH[action].from.includes(from);
 
 /** The states a batch may reach `to` from: the guard set-based SQL updates use. */
 export const batchSourcesOf = (to: PayoutBatchStatus) =>
-  (Object.keys(BATCH) as PayoutBatchStatus[]).filter((from) => BATCH[from].includes(to));
+  [...new Set(ACTIONS.filter((a) => BATCH[a].to.includes(to)).flatMap((a) => BATCH[a].from))];
 /** The states an item may reach `to` from: the guard set-based SQL updates use. */
 export const itemSourcesOf = (to: PayoutItemStatus) =>
   (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => ITEM[from].includes(to));
 
+const VERB: Record<BatchAction, string> = { execute: 'executed', retryFailed: 'retried', finish: 'finished', discard: 'discarded' };
 const HINTS: Partial<Record<PayoutBatchStatus, string>> = {
   [PayoutBatchStatus.COMPLETED]: 'every item was posted; nothing is left to send',
   [PayoutBatchStatus.COMPLETED_WITH_FAILURES]: 'use retryFailedPayoutItems to retry its FAILED items',
+  [PayoutBatchStatus.EXECUTING]: 'its transfers are being sent',
 };
 
-/** Moves a batch to `to`, or throws PayoutTransitionError (CONFLICT). */
-export function transitionBatch<B extends { status: PayoutBatchStatus }>(batch: B, to: PayoutBatchStatus): B {
-  if (!canTransitionBatch(batch.status, to)) throw new PayoutTransitionError('batch', batch.status, to, HINTS[batch.status]);
-  batch.status = to;
+/** Throws PayoutTransitionError (CONFLICT), saying why, unless `action` may start from the batch's status. */
+export function assertBatchCan(batch: { status: PayoutBatchStatus }, action: BatchAction): void {
+  if (canBatch(action, batch.status)) return;
+  const hint = action === 'retryFailed' ? 'only a batch that completed with failures can be retried' : HINTS[batch.status];
+  throw new PayoutTransitionError(`A ${batch.status} payout batch cannot be ${VERB[action]}${hint ? `: ${hint}` : ''}`);
+}
+
+/** Applies `action` (execute or retryFailed: one destination each), or throws PayoutTransitionError. */
+export function transitionBatch<B extends { status: PayoutBatchStatus }>(batch: B, action: 'execute' | 'retryFailed'): B {
+  assertBatchCan(batch, action);
+  batch.status = BATCH[action].to[0]!;
   return batch;
 }
 
 /** Moves an item to `to`, or throws PayoutTransitionError (CONFLICT). */
 export function transitionItem<I extends { status: PayoutItemStatus }>(item: I, to: PayoutItemStatus): I {
-  if (!canTransitionItem(item.status, to)) throw new PayoutTransitionError('item', item.status, to);
+  if (!canTransitionItem(item.status, to)) throw new PayoutTransitionError(`A ${item.status} payout item cannot become ${to}`);
   item.status = to;
   return item;
 }

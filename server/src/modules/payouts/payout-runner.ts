@@ -20,6 +20,8 @@ export interface ClaimedItem {
   attempts: number;
   keySpent: boolean;
   transientFailures: number;
+  /** An earlier claim of this attempt ended without recording any answer (its runner died). */
+  abandoned: boolean;
 }
 
 /**
@@ -71,7 +73,8 @@ const PENDING = PayoutItemStatus.PENDING;
  * - attempt n sends key `payout-item:<id>:<n>`, `transfer_group` = the item id and
  *   `metadata.payout_item_id`; n is committed before the call;
  * - no answer (timeout, reset, crash), 409 or 429: the item stays PENDING on the same attempt
- *   and is retried with the same key after a backoff;
+ *   and is retried with the same key after a backoff, once reconciliation found no transfer
+ *   (Stripe forgets keys after 24 h);
  * - 5xx: the key is spent. Next time: reconcile (list transfers by transfer_group), adopt a
  *   match as POSTED, else attempt + 1;
  * - a definite 4xx: FAILED with Stripe's code and message (key spent: a retry reconciles first);
@@ -183,7 +186,7 @@ export class PayoutRunner {
   private async claim(): Promise<ClaimedItem | null> {
     const rows = await this.orm.em.fork().execute<Record<string, string | number | boolean>[]>(
       `with next as (
-         select i.id from payout_item i join payout_batch b on b.id = i.batch_id
+         select i.id, i.lease_owner as abandoned_by from payout_item i join payout_batch b on b.id = i.batch_id
           where i.status = ? and b.status = ?
             and (i.lease_until is null or i.lease_until < clock_timestamp())
             and (i.next_try_at is null or i.next_try_at <= clock_timestamp())
@@ -193,7 +196,8 @@ export class PayoutRunner {
           set lease_owner = ?, lease_until = clock_timestamp() + ? * interval '1 millisecond',
               attempts = case when i.attempts = 0 then 1 else i.attempts end
          from next where i.id = next.id
-       returning i.id, i.merchant_id, i.batch_id, i.destination, i.currency, i.amount_minor, i.attempts, i.key_spent, i.transient_failures`,
+       returning i.id, i.merchant_id, i.batch_id, i.destination, i.currency, i.amount_minor, i.attempts, i.key_spent, i.transient_failures,
+                 next.abandoned_by is not null as abandoned`,
       [PENDING, PayoutBatchStatus.EXECUTING, this.id, this.leaseMs],
     );
     const r = rows[0];
@@ -201,7 +205,7 @@ export class PayoutRunner {
     return {
       id: String(r.id), merchantId: String(r.merchant_id), batchId: String(r.batch_id), destination: String(r.destination),
       currency: String(r.currency), amountMinor: Number(r.amount_minor), attempts: Number(r.attempts),
-      keySpent: Boolean(r.key_spent), transientFailures: Number(r.transient_failures),
+      keySpent: Boolean(r.key_spent), transientFailures: Number(r.transient_failures), abandoned: Boolean(r.abandoned),
     };
   }
 
@@ -213,9 +217,10 @@ export class PayoutRunner {
       attempt = await this.nextAttempt(item);
       if (attempt === 0) return; // lost the lease
       await this.pacer.take(this.abort.signal);
-    } else if (item.transientFailures > 0) {
-      // Resending a key after no answer is safe only while Stripe remembers it (24 h): a
-      // server down longer would create a second transfer. Look first, whatever the delay.
+    } else if (item.transientFailures > 0 || item.abandoned) {
+      // Resending a key after no answer (or after a runner died holding the item) is safe only
+      // while Stripe remembers it (24 h): a server down longer would create a second transfer.
+      // Look first, whatever the delay.
       if (await this.settledByReconciliation(item)) return;
       await this.pacer.take(this.abort.signal);
     }

@@ -1,7 +1,8 @@
 // Exactly-once payouts under faults, against real PostgreSQL and the Stripe emulator: ≥ 200
 // randomized runs (4 lanes in parallel, each with its own campaign and affiliates) with a
 // definite error, http_500, timeout_after_commit, a runner "crashing" before the call or between
-// Stripe's success and the database commit, a second runner racing the first, and webhooks held,
+// Stripe's success and the database commit (sometimes down long enough for Stripe to forget the
+// key), a second runner racing the first, and webhooks held,
 // reordered and redelivered. Every run must end with each item POSTED exactly once, for its
 // amount; at the end Σ transfers = Σ PAID commissions − applied clawbacks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,11 +27,18 @@ function rng(seed: number) {
   return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 
-type Scenario = 'none' | 'error' | 'http_500' | 'http_500_twice' | 'timeout_after_commit' | 'crash_after_success' | 'crash_before_call' | 'http_500_then_timeout';
-const SCENARIOS: Scenario[] = ['none', 'error', 'http_500', 'http_500_twice', 'timeout_after_commit', 'crash_after_success', 'crash_before_call', 'http_500_then_timeout'];
+type Scenario =
+  | 'none' | 'error' | 'http_500' | 'http_500_twice' | 'timeout_after_commit' | 'crash_after_success' | 'crash_before_call' | 'http_500_then_timeout'
+  | 'crash_after_success_key_expired';
+const SCENARIOS: Scenario[] = [
+  'none', 'error', 'http_500', 'http_500_twice', 'timeout_after_commit', 'crash_after_success', 'crash_before_call', 'http_500_then_timeout',
+  'crash_after_success_key_expired',
+];
 /** The attempt an item must end on: a new attempt only after a definite answer and a reconciliation that found nothing. */
 const EXPECTED_ATTEMPTS: Record<Scenario, number> = {
   none: 1, error: 2, http_500: 2, http_500_twice: 3, timeout_after_commit: 1, crash_after_success: 1, crash_before_call: 1,
+  // The resumed runner must find the transfer: resending the forgotten key would pay twice.
+  crash_after_success_key_expired: 1,
   // Attempt 1 gets a 500 (spent); attempt 2 commits but times out, and its key's replay posts it.
   http_500_then_timeout: 2,
 };
@@ -44,6 +52,7 @@ describe('exactly-once payouts under faults', () => {
   let rival: PayoutRunner;
   let rivalTimer: NodeJS.Timeout;
   const crashAfter = new Set<string>();
+  const crashAfterAndExpire = new Set<string>();
   const crashBefore = new Set<string>();
 
   beforeAll(async () => {
@@ -59,7 +68,12 @@ describe('exactly-once payouts under faults', () => {
       beforeTransfer: (item: { destination: string }) => {
         if (crashBefore.delete(item.destination)) throw new Error('simulated crash before the call');
       },
-      afterTransfer: (item: { destination: string }) => {
+      afterTransfer: async (item: { destination: string }) => {
+        if (crashAfterAndExpire.delete(item.destination)) {
+          // Down for over 24 h: Stripe no longer remembers any key it answered (every lane's).
+          await f.emulator('/_emulator/idempotency/expire', {});
+          throw new Error('simulated crash after Stripe succeeded, then a long outage');
+        }
         if (crashAfter.delete(item.destination)) throw new Error('simulated crash after Stripe succeeded, before the commit');
       },
     };
@@ -125,6 +139,7 @@ describe('exactly-once payouts under faults', () => {
           if (scenario === 'http_500_then_timeout') await f.fault({ destination: a.account, mode: 'http_500' });
           if (scenario === 'timeout_after_commit' || scenario === 'http_500_then_timeout') await f.fault({ destination: a.account, mode: 'timeout_after_commit' });
           if (scenario === 'crash_after_success') crashAfter.add(a.account);
+          if (scenario === 'crash_after_success_key_expired') crashAfterAndExpire.add(a.account);
           if (scenario === 'crash_before_call') crashBefore.add(a.account);
         }
         const created = await app.gql(`mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) { id items { totalCount } } }`,

@@ -105,6 +105,12 @@ export class PayoutBatchesResolver {
   }
 
   @Authorized('FINANCE')
+  @Mutation(() => ID, { description: 'Deletes a DRAFT batch (nothing was sent); its commissions and clawbacks go to the next batch. Returns its id.' })
+  discardPayoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.payouts.discard(ctx.em, merchantCaller(ctx).merchantId, id);
+  }
+
+  @Authorized('FINANCE')
   @Query(() => PayoutBatch, { nullable: true })
   payoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.byId(PayoutBatch).load(id);

@@ -15,7 +15,7 @@ import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';
 import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
 import { PayoutRunner } from './payout-runner.js';
-import { PERIOD, PayoutBatchStatus, PayoutItemStatus, itemSourcesOf, periodEnd, previousPeriod, transitionBatch } from './payout-rules.js';
+import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSourcesOf, periodEnd, previousPeriod, transitionBatch } from './payout-rules.js';
 import type { StripeConnection } from './stripe/stripe-client.js';
 import { pgArray } from '../../db/pg-arrays.js';
 
@@ -220,7 +220,7 @@ export class PayoutsService {
     const batch = await em.transactional(async (tx) => {
       const b = await this.lockedBatch(tx, merchantId, id);
       if (b.status === PayoutBatchStatus.EXECUTING) return b; // already running: nothing more to do
-      transitionBatch(b, PayoutBatchStatus.EXECUTING);
+      transitionBatch(b, 'execute');
       b.executedAt ??= now;
       return b;
     });
@@ -228,6 +228,26 @@ export class PayoutsService {
     await this.runner.finishBatch(batch.id); // a batch with no item completes at once
     await em.refresh(batch);
     return batch;
+  }
+
+  /**
+   * Deletes a DRAFT batch (an abandoned preview, or a scheduled batch the operator does not
+   * want): nothing was sent, so its commissions and clawbacks go back to the pool, and the next
+   * batch takes them. A scheduled run stays recorded, so the schedule does not rebuild it.
+   */
+  async discard(em: EntityManager, merchantId: string, id: string): Promise<string> {
+    return em.transactional(async (tx) => {
+      const b = await this.lockedBatch(tx, merchantId, id);
+      assertBatchCan(b, 'discard');
+      const items = `select id from payout_item where batch_id = ?`;
+      await tx.execute(`update clawback set payout_item_id = null where payout_item_id in (${items})`, [b.id], 'run');
+      await tx.execute(`delete from payout_item_commission where payout_item_id in (${items})`, [b.id], 'run');
+      await tx.execute(`update payout_schedule_run set batch_id = null where batch_id = ?`, [b.id], 'run');
+      await tx.execute(`delete from payout_item where batch_id = ?`, [b.id], 'run');
+      await tx.execute(`delete from payout_batch where id = ?`, [b.id], 'run');
+      this.log.info({ batchId: b.id, merchantId }, 'payouts: draft batch discarded');
+      return b.id;
+    });
   }
 
   /**
@@ -240,7 +260,7 @@ export class PayoutsService {
       const from = itemSourcesOf(PayoutItemStatus.PENDING);
       const [row] = await tx.execute<{ n: string }[]>(`select count(*) as n from payout_item where batch_id = ? and status = any(?::payout_item_status[])`, [b.id, pgArray(from)]);
       if (Number(row!.n) === 0) throw conflict('Nothing to retry: this batch has no FAILED items', { batchId: 'has no FAILED items' });
-      if (b.status !== PayoutBatchStatus.EXECUTING) transitionBatch(b, PayoutBatchStatus.EXECUTING);
+      if (b.status !== PayoutBatchStatus.EXECUTING) transitionBatch(b, 'retryFailed');
       b.completedAt = null;
       // An affiliate who reconnected Stripe (say, after a deauthorization) is paid on the account
       // that can receive transfers now. Safe for exactly-once: reconciliation finds an earlier

@@ -136,6 +136,9 @@ describe('payouts', () => {
       expect(me.data!.me.payouts.edges).toHaveLength(1);
       expect(me.data!.me.payouts.edges[0].node).toMatchObject({ amountMinor: 1500, status: 'POSTED', batch: { period: '2026-10' } });
       expect(me.data!.me.payouts.edges[0].node.commissions).toHaveLength(2);
+      // Transport details of the platform's calls are for operators.
+      const internal = await app.gql(`{ me { payouts { edges { node { lastError } } } } }`, {}, paid.token);
+      expect(internal.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     });
 
     it('executing a COMPLETED batch is refused and sends nothing', async () => {
@@ -179,6 +182,11 @@ describe('payouts', () => {
       expect(failed).toMatchObject({ failureCode: 'account_invalid', attempts: 1, stripeTransferId: null });
       expect(failed.failureMessage).toMatch(/account/i);
       expect(failed.commissions.every((c: any) => c.status === 'FINALIZED' && c.paidAt === null)).toBe(true);
+      // Executing it again is not how failures are retried: refused, nothing sent.
+      const again = await app.gql(EXECUTE, { id: batch.id }, owner.token);
+      expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
+      expect(again.errors![0]!.message).toMatch(/COMPLETED_WITH_FAILURES payout batch cannot be executed: use retryFailedPayoutItems/);
+      expect(await transfersTo([okAcct, badAcct])).toHaveLength(1);
 
       const r = await app.gql(RETRY, { id: batch.id }, owner.token);
       expect(r.data!.retryFailedPayoutItems.status).toBe('EXECUTING');
@@ -188,6 +196,43 @@ describe('payouts', () => {
       const transfers = await transfersTo([okAcct, badAcct]);
       expect(transfers).toHaveLength(2);
       expect(transfers.find((t) => t.destination === badAcct)!.idempotency_key).toBe(`payout-item:${failed.id}:2`);
+    });
+  });
+
+  describe('an operator discards a preview', () => {
+    const DISCARD = `mutation($id: ID!) { discardPayoutBatch(id: $id) }`;
+
+    it('nothing was sent, and the next batch takes its commissions and clawbacks', async () => {
+      const campaign = await f.campaign(owner.token);
+      const a = await f.affiliate(owner.token, campaign);
+      const acct = await f.onboard(a);
+      const [c] = await f.finalized(owner.merchantId, campaign.id, a, [1000, 500]);
+      await f.clawback(owner.merchantId, c!, -200);
+      const preview = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token)).data!.createPayoutBatch;
+      expect(preview.items.edges[0].node).toMatchObject({ amountMinor: 1300, grossMinor: 1500, clawbackMinor: -200 });
+
+      const reviewer = await app.newOperator(owner.merchantId, OperatorRole.REVIEWER);
+      expect((await app.gql(DISCARD, { id: preview.id }, reviewer.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+      const other = await app.newMerchant();
+      expect((await app.gql(DISCARD, { id: preview.id }, other.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+      expect((await app.gql(DISCARD, { id: 'not-an-id' }, owner.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+
+      const r = await app.gql(DISCARD, { id: preview.id }, owner.token);
+      expect(r.data!.discardPayoutBatch).toBe(preview.id);
+      expect((await app.gql(BATCH, { id: preview.id }, owner.token)).data!.payoutBatch).toBeNull();
+      expect((await app.gql(DISCARD, { id: preview.id }, owner.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
+
+      const next = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token)).data!.createPayoutBatch;
+      expect(next.items.edges[0].node).toMatchObject({ amountMinor: 1300, grossMinor: 1500, clawbackMinor: -200 });
+      await app.gql(EXECUTE, { id: next.id }, owner.token);
+      expect((await f.settle(owner.token, next.id)).status).toBe('COMPLETED');
+      expect((await transfersTo([acct])).map((t) => t.amount)).toEqual([1300]);
+
+      // A batch that has sent money is history: it cannot be discarded.
+      const refused = await app.gql(DISCARD, { id: next.id }, owner.token);
+      expect(refused.errors![0]!.extensions!.code).toBe('CONFLICT');
+      expect(refused.errors![0]!.message).toMatch(/COMPLETED payout batch cannot be discarded/);
+      expect((await app.gql(BATCH, { id: next.id }, owner.token)).data!.payoutBatch.status).toBe('COMPLETED');
     });
   });
 
@@ -335,5 +380,15 @@ describe('the monthly schedule', () => {
     expect(autoBatch).toMatchObject({ period: '2026-10', totalMinor: 1000 });
     expect(manualBatch).toMatchObject({ period: '2026-10', totalMinor: 3000, status: 'DRAFT' });
     expect((await new PayoutFixtures(app).settle(owner.token, autoBatch.id)).status).toBe('COMPLETED');
+
+    // The operator does not want the manual campaign's batch: discarded, the schedule does not
+    // build it again, and its commission waits for the next month's batch.
+    expect((await app.gql(`mutation($id: ID!) { discardPayoutBatch(id: $id) }`, { id: manualBatch.id }, owner.token)).errors).toBeUndefined();
+    await app.services.payouts.tick();
+    expect((await batches()).data!.payoutBatches.edges.map((e: any) => e.node.id)).toEqual([autoBatch.id]);
+    now = new Date('2026-12-05T06:00:00Z'); // (the owner's session has expired by then: read the table)
+    await app.services.payouts.tick();
+    const december = await app.emFor(owner.merchantId).execute(`select period, total_minor::int as total, status from payout_batch where campaign_id = ?`, [manual.id]);
+    expect(december).toEqual([{ period: '2026-11', total: 3000, status: 'DRAFT' }]);
   });
 });

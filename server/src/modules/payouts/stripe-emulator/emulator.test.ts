@@ -285,6 +285,26 @@ describe('Stripe emulator through the stripe SDK', () => {
     expect((await stripe.transfers.create(params, { idempotencyKey: 'k-inflight' })).id).toBe(done.id);
   });
 
+  it('forgets saved keys after 24 hours: the same key then makes a second transfer, as Stripe would', async () => {
+    let t = Date.now();
+    await emulator.close();
+    await receiver.close();
+    await boot({ now: () => t });
+    const destination = await readyAccount();
+    const params = { amount: 10, currency: 'usd', destination, transfer_group: 'item-24h' };
+    const first = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
+    t += 23 * 3600_000;
+    expect((await stripe.transfers.create(params, { idempotencyKey: 'k-24h' })).id).toBe(first.id);
+    t += 3600_000;
+    const later = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
+    expect(later.id).not.toBe(first.id);
+    // The control surface forgets them at once (tests of what a long outage does).
+    await control('/_emulator/idempotency/expire', {});
+    const third = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
+    expect(third.id).not.toBe(later.id);
+    expect((await stripe.transfers.list({ transfer_group: 'item-24h' })).data).toHaveLength(3);
+  });
+
   it('does not save a validation failure under the key (execution never began)', async () => {
     const destination = await readyAccount();
     const bad = await caught(stripe.transfers.create({ amount: 'ten' as unknown as number, currency: 'usd', destination }, { idempotencyKey: 'k-v' }));

@@ -8,6 +8,7 @@
  *   GET  /_emulator/transfers                 every transfer created, with its idempotency key
  *   GET|POST|DELETE /_emulator/faults         { op, destination?, mode, code?, message?, times?, delayMs? }
  *   POST /_emulator/reset                     clears all state
+ *   POST /_emulator/idempotency/expire        forgets every saved idempotency key, as 24 h would
  *   POST /_emulator/accounts/:id/enable|restrict|deauthorize   (each sends its webhook)
  *   POST /_emulator/balance                   { currency, amount } adds to the platform balance
  *   GET  /_emulator/events                    events, delivery attempts, held count
@@ -340,6 +341,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       webhooks.reset();
       events.length = 0;
       faults = [];
+      return ok({ ok: true });
+    }
+    if (method === 'POST' && p === '/_emulator/idempotency/expire') {
+      idempotency.expireAll();
       return ok({ ok: true });
     }
     const accountOp = /^\/_emulator\/accounts\/([^/]+)\/(restrict|enable|deauthorize)$/.exec(p);

@@ -66,6 +66,11 @@ export class IdempotencyStore {
     for (const [id, e] of this.entries) if (e.response && t - e.createdAt >= IDEMPOTENCY_TTL_MS) this.entries.delete(id);
   }
 
+  /** Forgets every saved answer, as 24 h passing would; a request still executing keeps its key. */
+  expireAll(): void {
+    for (const [id, e] of this.entries) if (e.response) this.entries.delete(id);
+  }
+
   clear(): void {
     this.entries.clear();
   }
