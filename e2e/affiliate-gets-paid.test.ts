@@ -155,7 +155,7 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     await page.getByTestId('finalize-done').click();
   });
 
-  it('the operator builds a batch, previews it, injects a fault for Ava, executes it and watches one transfer fail; retrying posts it; the export adds up', async () => {
+  it('the operator builds a batch, previews it, discards the preview and builds it again, injects a fault for Ava, executes it and watches one transfer fail; retrying posts it; the export adds up', async () => {
     const page = await s.newPage();
     await signInToAdmin(page, s.system.admin);
     await page.getByTestId('nav-payouts').click();
@@ -200,6 +200,23 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     expect(await skipped.getByTestId('payout-account-status').getAttribute('data-status')).toBe('NOT_CONNECTED');
     await s.shot(page, 'batch preview');
 
+    // Not yet: the operator discards the preview (nothing is sent; the commissions are released)
+    // and builds the same batch again.
+    const sentBeforeDiscard = (await emulatorTransfers()).length;
+    await page.getByTestId('discard-batch').click();
+    await page.getByTestId('discard-dialog').waitFor();
+    await page.getByTestId('discard-dialog-confirm').click();
+    expect(await page.getByTestId('batch-discarded').textContent()).toContain(period);
+    await page.getByTestId('payout-batches-empty').waitFor();
+    expect((await emulatorTransfers()).length).toBe(sentBeforeDiscard);
+    await page.getByTestId('new-batch').click();
+    await page.getByTestId('new-batch-dialog').waitFor();
+    await page.getByTestId('new-batch-campaign').selectOption(campaignId);
+    await page.getByTestId('new-batch-submit').click();
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain(`2 transfers totalling ${total}`);
+    await items.nth(1).waitFor();
+
     // Stripe will refuse the first transfer to Ava's account, once.
     transfersBefore = (await emulatorTransfers()).length;
     const fault = await fetch(`${emulator()}/_emulator/faults`, {
@@ -214,7 +231,7 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
     await page.getByTestId('execute-dialog').waitFor();
     expect(await page.getByTestId('execute-count').textContent()).toBe('2');
     expect(await page.getByTestId('execute-total').textContent()).toBe(total);
-    await page.getByTestId('execute-confirm').click();
+    await page.getByTestId('execute-dialog-confirm').click();
     await page.getByTestId('execute-dialog').waitFor({ state: 'detached' });
 
     // The progress bar follows the run until it completes, with one failure.

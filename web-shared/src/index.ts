@@ -1,5 +1,6 @@
 // The UI both apps share. Import the stylesheet once per app: `import '@sorae/web-shared/styles.css'`.
 export { AppShell, type NavItem } from './components/AppShell';
+export { ConfirmDialog } from './components/ConfirmDialog';
 export { CopyButton, copyText } from './components/CopyButton';
 export { CopyField } from './components/CopyField';
 export { CredentialsForm } from './components/CredentialsForm';

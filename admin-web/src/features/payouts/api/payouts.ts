@@ -181,6 +181,12 @@ export const ExecutePayoutBatchDocument = graphql(`
   }
 `);
 
+export const DiscardPayoutBatchDocument = graphql(`
+  mutation DiscardPayoutBatch($id: ID!) {
+    discardPayoutBatch(id: $id)
+  }
+`);
+
 export const RetryFailedPayoutItemsDocument = graphql(`
   mutation RetryFailedPayoutItems($batchId: ID!) {
     retryFailedPayoutItems(batchId: $batchId) {

@@ -1,6 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { useState } from 'react';
-import { describeError, FormError, formatMoney, Modal } from '@sorae/web-shared';
+import { ConfirmDialog, formatMoney } from '@sorae/web-shared';
 import { ExecutePayoutBatchDocument } from '../api/payouts';
 
 interface Props {
@@ -17,34 +16,22 @@ export function ExecuteDialog({ batch, itemCount, onClose }: Props) {
       cache.gc();
     },
   });
-  const [problem, setProblem] = useState<string | null>(null);
-  const run = async () => {
-    setProblem(null);
-    try {
-      await execute({ variables: { id: batch.id } });
-      onClose();
-    } catch (err) {
-      setProblem(describeError(err).message);
-    }
-  };
+  const transfers = `${itemCount} transfer${itemCount === 1 ? '' : 's'}`;
   return (
-    <Modal title="Execute this payout batch?" onClose={onClose} testId="execute-dialog" busy={loading}>
-      <div className="stack">
-        <p>
-          Sends <strong data-testid="execute-count">{itemCount}</strong> Stripe transfer{itemCount === 1 ? '' : 's'} totalling{' '}
-          <strong data-testid="execute-total">{formatMoney(batch.totalMinor, batch.currency)}</strong> to the affiliates of {batch.campaign.name} for {batch.period}.
-        </p>
-        <p className="muted">Each transfer is sent once, whatever happens; a transfer Stripe refuses is marked failed and can be retried from this page.</p>
-        <FormError message={problem} />
-        <div className="modal__actions">
-          <button type="button" className="btn btn--ghost" onClick={onClose} disabled={loading}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn--primary" onClick={() => void run()} disabled={loading} data-testid="execute-confirm">
-            {loading ? 'Starting…' : `Send ${itemCount} transfer${itemCount === 1 ? '' : 's'}`}
-          </button>
-        </div>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title="Execute this payout batch?"
+      testId="execute-dialog"
+      confirmLabel={`Send ${transfers}`}
+      busyLabel="Starting…"
+      busy={loading}
+      onConfirm={() => execute({ variables: { id: batch.id } })}
+      onClose={onClose}
+    >
+      <p>
+        Sends <strong data-testid="execute-count">{itemCount}</strong> Stripe transfer{itemCount === 1 ? '' : 's'} totalling{' '}
+        <strong data-testid="execute-total">{formatMoney(batch.totalMinor, batch.currency)}</strong> to the affiliates of {batch.campaign.name} for {batch.period}.
+      </p>
+      <p className="muted">Each transfer is sent once, whatever happens; a transfer Stripe refuses is marked failed and can be retried from this page.</p>
+    </ConfirmDialog>
   );
 }

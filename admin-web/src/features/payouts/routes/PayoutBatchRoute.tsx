@@ -6,6 +6,7 @@ import type { PayoutItemStatus } from '../../../gql/graphql';
 import { PayoutBatchDocument, PayoutBatchProgressDocument, RetryFailedPayoutItemsDocument } from '../api/payouts';
 import { BatchProgress } from '../components/BatchProgress';
 import { BatchStatusBadge } from '../components/BatchStatusBadge';
+import { DiscardDialog } from '../components/DiscardDialog';
 import { ExecuteDialog } from '../components/ExecuteDialog';
 import { ExportCsvButton } from '../components/ExportCsvButton';
 import { PayoutItemsTable } from '../components/PayoutItemsTable';
@@ -43,7 +44,7 @@ export function PayoutBatchRoute() {
   }, [executing, startPolling, stopPolling]);
 
   const [itemStatus, setItemStatus] = useState<PayoutItemStatus | ''>('');
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'execute' | 'discard' | null>(null);
   const [retry, retryState] = useMutation(RetryFailedPayoutItemsDocument);
   const [retryProblem, setRetryProblem] = useState<string | null>(null);
 
@@ -97,9 +98,14 @@ export function PayoutBatchRoute() {
               </button>
             ) : null}
             {draft ? (
-              <button type="button" className="btn btn--primary" onClick={() => setConfirming(true)} data-testid="execute-batch">
-                Execute…
-              </button>
+              <>
+                <button type="button" className="btn btn--ghost" onClick={() => setConfirming('discard')} data-testid="discard-batch">
+                  Discard…
+                </button>
+                <button type="button" className="btn btn--primary" onClick={() => setConfirming('execute')} data-testid="execute-batch">
+                  Execute…
+                </button>
+              </>
             ) : null}
           </>
         }
@@ -109,7 +115,7 @@ export function PayoutBatchRoute() {
           <div className="banner banner--info" role="status" data-testid="batch-preview">
             Preview: nothing has been sent. Executing sends {itemCount} transfer{itemCount === 1 ? '' : 's'} totalling {money(batch.totalMinor)}
             {batch.skipped.length ? `; ${batch.skipped.length} affiliate${batch.skipped.length === 1 ? ' is' : 's are'} carried forward (below)` : ''}. Until then
-            its commissions are reserved for this batch.
+            its commissions are reserved for this batch; discard the preview to release them.
           </div>
         ) : null}
         <FormError message={retryProblem} />
@@ -147,7 +153,8 @@ export function PayoutBatchRoute() {
           <SkippedTable skipped={batch.skipped} />
         </section>
       </div>
-      {confirming ? <ExecuteDialog batch={batch} itemCount={itemCount} onClose={() => setConfirming(false)} /> : null}
+      {confirming === 'execute' ? <ExecuteDialog batch={batch} itemCount={itemCount} onClose={() => setConfirming(null)} /> : null}
+      {confirming === 'discard' ? <DiscardDialog batch={batch} onClose={() => setConfirming(null)} /> : null}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
+import { useLocation } from 'react-router';
 import { errorCode, PageHeader } from '@sorae/web-shared';
 import { PayoutChoicesDocument } from '../api/payouts';
 import { BatchesTable } from '../components/BatchesTable';
@@ -14,6 +15,8 @@ export function PayoutsRoute() {
   const forbidden = role === 'REVIEWER' || errorCode(choices.error) === 'FORBIDDEN';
   const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
   const [creating, setCreating] = useState(false);
+  // Set by the batch page after a preview was discarded.
+  const discarded = (useLocation().state as { discarded?: string } | null)?.discarded;
 
   return (
     <>
@@ -28,6 +31,11 @@ export function PayoutsRoute() {
           ) : null
         }
       />
+      {discarded ? (
+        <div className="banner banner--success" role="status" data-testid="batch-discarded">
+          The preview for {discarded} was discarded. Its commissions go into the next batch.
+        </div>
+      ) : null}
       {forbidden ? (
         <p className="muted" data-testid="payouts-forbidden">
           Payouts are run by finance and owner operators.

@@ -1,0 +1,39 @@
+import { useMutation } from '@apollo/client/react';
+import { useNavigate } from 'react-router';
+import { ConfirmDialog } from '@sorae/web-shared';
+import { DiscardPayoutBatchDocument } from '../api/payouts';
+
+interface Props {
+  batch: { id: string; period: string; campaign: { name: string } };
+  onClose: () => void;
+}
+
+/** Discarding a preview: nothing was sent; its commissions wait for the next batch. */
+export function DiscardDialog({ batch, onClose }: Props) {
+  const navigate = useNavigate();
+  const [discard, { loading }] = useMutation(DiscardPayoutBatchDocument, {
+    update: (cache) => {
+      cache.evict({ id: cache.identify({ __typename: 'PayoutBatch', id: batch.id }) });
+      cache.evict({ id: 'ROOT_QUERY', fieldName: 'payoutBatches' });
+      cache.gc();
+    },
+  });
+  return (
+    <ConfirmDialog
+      title="Discard this preview?"
+      testId="discard-dialog"
+      confirmLabel="Discard preview"
+      busyLabel="Discarding…"
+      danger
+      busy={loading}
+      onConfirm={() => discard({ variables: { id: batch.id } })}
+      onDone={() => void navigate('/payouts', { state: { discarded: `${batch.campaign.name}, ${batch.period}` } })}
+      onClose={onClose}
+    >
+      <p>
+        Nothing has been sent for {batch.campaign.name}, {batch.period}. Its commissions and clawbacks are released, and the next batch for this
+        campaign includes them.
+      </p>
+    </ConfirmDialog>
+  );
+}
