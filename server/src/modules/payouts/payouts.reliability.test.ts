@@ -4,7 +4,9 @@
 // Stripe's success and the database commit (sometimes down long enough for Stripe to forget the
 // key), a second runner racing the first, and webhooks held,
 // reordered and redelivered. Every run must end with each item POSTED exactly once, for its
-// amount; at the end Σ transfers = Σ PAID commissions − applied clawbacks.
+// amount; at the end Σ transfers = Σ PAID commissions − applied clawbacks. The emulator keeps a
+// rate limit (20/s, below the runners' pace: 429s), and a slow Stripe keeps keys in flight past
+// the client's timeout (409s), so both are met along the way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import type { PayoutRunner } from './payout-runner.js';
@@ -29,16 +31,18 @@ function rng(seed: number) {
 
 type Scenario =
   | 'none' | 'error' | 'http_500' | 'http_500_twice' | 'timeout_after_commit' | 'crash_after_success' | 'crash_before_call' | 'http_500_then_timeout'
-  | 'crash_after_success_key_expired';
+  | 'crash_after_success_key_expired' | 'slow_stripe';
 const SCENARIOS: Scenario[] = [
   'none', 'error', 'http_500', 'http_500_twice', 'timeout_after_commit', 'crash_after_success', 'crash_before_call', 'http_500_then_timeout',
-  'crash_after_success_key_expired',
+  'crash_after_success_key_expired', 'slow_stripe',
 ];
 /** The attempt an item must end on: a new attempt only after a definite answer and a reconciliation that found nothing. */
 const EXPECTED_ATTEMPTS: Record<Scenario, number> = {
   none: 1, error: 2, http_500: 2, http_500_twice: 3, timeout_after_commit: 1, crash_after_success: 1, crash_before_call: 1,
   // The resumed runner must find the transfer: resending the forgotten key would pay twice.
   crash_after_success_key_expired: 1,
+  // Stripe still executing when the client gives up: the same key answers 409 until it is done, then replays.
+  slow_stripe: 1,
   // Attempt 1 gets a 500 (spent); attempt 2 commits but times out, and its key's replay posts it.
   http_500_then_timeout: 2,
 };
@@ -103,6 +107,8 @@ describe('exactly-once payouts under faults', () => {
       }),
     );
 
+    // Stripe's rate limit, lower than the runners' pace (set up went unlimited).
+    app.stripeEmulator!.setRate(20);
     // Webhook chaos for the whole run: deliveries held and released reversed or shuffled.
     let chaos = true;
     const chaosLoop = (async () => {
@@ -140,6 +146,7 @@ describe('exactly-once payouts under faults', () => {
           if (scenario === 'timeout_after_commit' || scenario === 'http_500_then_timeout') await f.fault({ destination: a.account, mode: 'timeout_after_commit' });
           if (scenario === 'crash_after_success') crashAfter.add(a.account);
           if (scenario === 'crash_after_success_key_expired') crashAfterAndExpire.add(a.account);
+          if (scenario === 'slow_stripe') await f.fault({ destination: a.account, mode: 'delay', delayMs: 1200 });
           if (scenario === 'crash_before_call') crashBefore.add(a.account);
         }
         const created = await app.gql(`mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) { id items { totalCount } } }`,
@@ -190,7 +197,11 @@ describe('exactly-once payouts under faults', () => {
     // Every event delivered twice more, reversed: handled once each.
     await f.emulator('/_emulator/webhooks/redeliver', { times: 2, order: 'reverse' });
     await app.stripeEmulator!.webhooksIdle();
-    console.log(`payout fuzz seed ${SEED}: ${perLane * LANES} runs, scenarios ${JSON.stringify(stats)}, ${reversed.size} reversed`);
+    const { answered } = await f.emulator<{ answered: Record<string, number> }>('/_emulator/stats');
+    console.log(`payout fuzz seed ${SEED}: ${perLane * LANES} runs, scenarios ${JSON.stringify(stats)}, ${reversed.size} reversed, Stripe answered ${JSON.stringify(answered)}`);
+    // The runner met Stripe's rate limit and keys still in flight, and retried both on the same key.
+    expect(answered[429]).toBeGreaterThan(0);
+    expect(answered[409]).toBeGreaterThan(0);
 
     // Σ posted transfers = Σ PAID commissions − applied clawbacks (clawbacks are negative).
     const em = app.orm.em.fork();

@@ -117,7 +117,7 @@ export class PayoutFixtures {
     return (await this.emulator<{ data: any[] }>('/_emulator/transfers')).data;
   }
 
-  async fault(f: { destination?: string; mode: string; code?: string; times?: number }) {
+  async fault(f: { destination?: string; mode: string; code?: string; times?: number; delayMs?: number }) {
     return this.emulator('/_emulator/faults', { op: 'transfers.create', ...f });
   }
 

@@ -447,6 +447,7 @@ describe('Stripe emulator rate limit', () => {
     expect((await stripe.transfers.list()).object).toBe('list'); // other endpoints have their own budget
     t += 1000;
     expect((await stripe.balance.retrieve()).object).toBe('balance');
+    expect(await control('/_emulator/stats')).toEqual({ answered: { 200: 5, 429: 1 } });
   });
 
   it('does not save a 429 under the idempotency key', async () => {

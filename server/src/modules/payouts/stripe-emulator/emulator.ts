@@ -6,6 +6,7 @@
  *
  * Control surface (no auth), for tests and demos:
  *   GET  /_emulator/transfers                 every transfer created, with its idempotency key
+ *   GET  /_emulator/stats                     API answers sent, counted by HTTP status
  *   GET|POST|DELETE /_emulator/faults         { op, destination?, mode, code?, message?, times?, delayMs? }
  *   POST /_emulator/reset                     clears all state
  *   POST /_emulator/idempotency/expire        forgets every saved idempotency key, as 24 h would
@@ -107,6 +108,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   const webhooks = new WebhookDispatcher({ url: opts.webhookUrl, secret: opts.webhookSecret, now, log, retryDelaysMs: opts.webhookRetryDelaysMs });
   const events: StripeEvent[] = [];
   let faults: Fault[] = [];
+  let answered: Record<string, number> = {};
   const shutdown = new AbortController();
   let baseUrl = '';
 
@@ -177,7 +179,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const idempotencyKey = header(req, 'idempotency-key') ?? null;
     const base: Record<string, string> = { 'request-id': requestId, 'stripe-version': version };
     if (idempotencyKey) base['idempotency-key'] = idempotencyKey;
-    const send = (r: SavedResponse, extra: Record<string, string> = {}) => sendJson(res, r.status, r.body, { ...r.headers, ...base, ...extra });
+    const send = (r: SavedResponse, extra: Record<string, string> = {}) => {
+      answered[r.status] = (answered[r.status] ?? 0) + 1;
+      sendJson(res, r.status, r.body, { ...r.headers, ...base, ...extra });
+    };
     const fail = (err: StripeHttpError) => send(errorResponse(err, requestId));
 
     const apiKey = authenticate(req);
@@ -301,6 +306,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     if (method === 'GET' && p === '/_emulator/transfers') {
       return ok({ data: state.transfers.map((t) => ({ ...t, idempotency_key: state.transferKeys.get(t.id) ?? null })) });
     }
+    if (method === 'GET' && p === '/_emulator/stats') return ok({ answered });
     if (p === '/_emulator/faults') {
       if (method === 'GET') return ok({ data: faults });
       if (method === 'DELETE') {
@@ -341,6 +347,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       webhooks.reset();
       events.length = 0;
       faults = [];
+      answered = {};
       return ok({ ok: true });
     }
     if (method === 'POST' && p === '/_emulator/idempotency/expire') {
