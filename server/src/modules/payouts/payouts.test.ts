@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { OperatorRole } from '../auth/operator.entity.js';
+import { click, ledger, orderBody, postWebhook, program, refundBody } from '../../test/orders-fixtures.js';
 import { PayoutFixtures, type Seeded } from './test-fixtures.js';
 
 const CREATE = `mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) {
@@ -196,6 +197,47 @@ describe('payouts', () => {
       const transfers = await transfersTo([okAcct, badAcct]);
       expect(transfers).toHaveLength(2);
       expect(transfers.find((t) => t.destination === badAcct)!.idempotency_key).toBe(`payout-item:${failed.id}:2`);
+    });
+  });
+
+  describe('a refund after the payout', () => {
+    it('becomes a clawback that the next payout nets: Σ transfers = Σ PAID − applied clawbacks', async () => {
+      const p = await program(app, { affiliates: 1 });
+      const a = p.affiliates[0]!;
+      const acct = await f.onboard({ affiliateId: a.id, enrollmentId: a.enrollmentId, email: a.email, token: a.token });
+      const order = async (amountMinor: number) => {
+        const body = orderBody({ clickId: await click(app, p, a), amountMinor });
+        const r = await postWebhook(app, p, body);
+        expect(r.status).toBe(200);
+        const id = r.body.conversion.commissionId as string;
+        expect((await app.gql(`mutation($input: FinalizeCommissionsInput!) { finalizeCommissions(input: $input) { finalizedCount } }`, { input: { ids: [id] } }, p.token)).data!.finalizeCommissions.finalizedCount).toBe(1);
+        return { orderId: body.order.id as string, commissionId: id };
+      };
+      const pay = async () => {
+        const batch = (await app.gql(CREATE, { input: { campaignId: p.campaign.id, period: '2026-11' } }, p.token)).data!.createPayoutBatch;
+        await app.gql(EXECUTE, { id: batch.id }, p.token);
+        expect((await f.settle(p.token, batch.id)).status).toBe('COMPLETED');
+        return batch.items.edges[0].node;
+      };
+
+      const first = await order(10_000); // 10%: 1,000
+      expect(await pay()).toMatchObject({ amountMinor: 1000, clawbackMinor: 0 });
+      // Refunded after it was paid: the paid commission stays as it was, and 30% of it is clawed back.
+      expect((await postWebhook(app, p, refundBody(first.orderId, { amountMinor: 3000 }))).status).toBe(200);
+      const [paid] = await ledger(app, p.merchantId);
+      expect(paid).toMatchObject({ status: 'PAID', amount: '1000' });
+      const claws = await app.gql(`{ clawbacks { edges { node { amountMinor appliedAt commission { id status } } } } }`, {}, p.token);
+      expect(claws.data!.clawbacks.edges.map((e: any) => e.node)).toEqual([{ amountMinor: -300, appliedAt: null, commission: { id: first.commissionId, status: 'PAID' } }]);
+
+      await order(20_000); // 2,000, less the 300 clawed back
+      expect(await pay()).toMatchObject({ amountMinor: 1700, grossMinor: 2000, clawbackMinor: -300 });
+      expect((await transfersTo([acct])).map((t) => t.amount).sort()).toEqual([1000, 1700]);
+      const [sums] = await app.orm.em.fork().execute<{ paid: number; applied: number }[]>(
+        `select (select sum(amount_minor)::int from commission where merchant_id = ? and status = 'PAID') as paid,
+                (select sum(amount_minor)::int from clawback where merchant_id = ? and applied_at is not null) as applied`,
+        [p.merchantId, p.merchantId],
+      );
+      expect(sums).toEqual({ paid: 3000, applied: -300 });
     });
   });
 
