@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/commissions.service.js';
 import { PayoutBatchStatus, PayoutItemStatus, batchSourcesOf, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';
+import { StripePacer } from './stripe-pacer.js';
 import { pgArray } from '../../db/pg-arrays.js';
 
 /** An item a runner holds the lease on. */
@@ -50,19 +51,6 @@ export interface RunnerOptions {
 
 class SimulatedCrash extends Error {}
 
-/** Spaces calls `1000 / rate` ms apart, across every worker of one runner. */
-class Pacer {
-  private next = 0;
-  constructor(private readonly intervalMs: number) {}
-
-  async take(signal: AbortSignal): Promise<void> {
-    const now = performance.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.intervalMs;
-    if (at > now) await sleep(at - now, undefined, { signal });
-  }
-}
-
 const BACKOFF_CAP_MS = 30_000;
 const PENDING = PayoutItemStatus.PENDING;
 
@@ -85,7 +73,7 @@ const PENDING = PayoutItemStatus.PENDING;
 export class PayoutRunner {
   readonly id = `runner-${randomUUID()}`;
   hooks: RunnerHooks = {};
-  private readonly pacer: Pacer;
+  private readonly pacer: StripePacer;
   private readonly abort = new AbortController();
   private readonly workers = new Set<Promise<void>>();
   private kicks = 0;
@@ -98,7 +86,7 @@ export class PayoutRunner {
     private readonly commissions: CommissionsService,
     private readonly opts: RunnerOptions,
   ) {
-    this.pacer = new Pacer(1000 / opts.ratePerSecond);
+    this.pacer = new StripePacer(orm, 1000 / opts.ratePerSecond);
   }
 
   private get leaseMs() {
@@ -137,8 +125,11 @@ export class PayoutRunner {
       const seen = this.kicks;
       try {
         await this.pacer.take(this.abort.signal);
-      } catch {
-        return; // closing
+      } catch (err) {
+        if (this.closed) return;
+        this.opts.log.error({ err }, 'payout runner: could not take a pacing slot');
+        await sleep(this.opts.retryBaseMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        continue;
       }
       let item: ClaimedItem | null;
       try {
