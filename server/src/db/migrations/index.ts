@@ -15,6 +15,7 @@ import { Migration20261124040000 } from './Migration20261124040000.js';
 import { Migration20261124050000 } from './Migration20261124050000.js';
 import { Migration20261124060000 } from './Migration20261124060000.js';
 import { Migration20261124070000 } from './Migration20261124070000.js';
+import { Migration20261124080000 } from './Migration20261124080000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -33,4 +34,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124050000', class: Migration20261124050000 },
   { name: 'Migration20261124060000', class: Migration20261124060000 },
   { name: 'Migration20261124070000', class: Migration20261124070000 },
+  { name: 'Migration20261124080000', class: Migration20261124080000 },
 ];

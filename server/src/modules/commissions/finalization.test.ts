@@ -73,6 +73,11 @@ describe('commission finalization', () => {
     await expect(
       app.orm.em.fork().getConnection().execute(`update commission set amount_minor = amount_minor - 1 where id = ?`, [id]),
     ).rejects.toThrow(/amount is locked/);
+    // Nor can it step back to PENDING to have its amount changed there.
+    await expect(
+      app.orm.em.fork().getConnection().execute(`update commission set status = 'PENDING', finalized_at = null where id = ?`, [id]),
+    ).rejects.toThrow(/is FINALIZED: it cannot become PENDING/);
+    expect(await statusOf(p, id)).toMatchObject({ status: 'FINALIZED' });
   });
 
   it('the scheduled sweep finalizes across merchants', async () => {
