@@ -61,6 +61,13 @@ export class PayoutAccount {
   @Property({ type: 'timestamptz', nullable: true })
   deauthorizedAt?: Date | null;
 
+  /**
+   * When the Stripe read behind the stored status began (database clock): of two account.updated
+   * handled at once, the read that began later wins, whichever commits first.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  stripeReadAt?: Date | null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

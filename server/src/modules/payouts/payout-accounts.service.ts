@@ -80,11 +80,13 @@ export class PayoutAccountsService {
 
   /**
    * `account.updated`: the account as Stripe has it now (retrieved, so events arriving late or
-   * out of order can never move the status backwards). The row is locked before the retrieval:
-   * of two events handled at once, the one that reads Stripe later also writes later.
+   * out of order can never move the status backwards). Of two events handled at once, the one
+   * whose read of Stripe began later is kept, whichever commits first; no lock is held while
+   * Stripe answers.
    */
   async refresh(tx: EntityManager, accountId: string, now: Date): Promise<void> {
-    await tx.execute(`select 1 from payout_account where stripe_account_id = ? for update`, [accountId]);
+    const [read] = await tx.execute<{ began: Date }[]>(`select clock_timestamp() as began`);
+    const began = read!.began;
     let account: Stripe.Account;
     try {
       account = await this.stripe.accounts.retrieve(accountId);
@@ -95,9 +97,9 @@ export class PayoutAccountsService {
       throw err;
     }
     await tx.execute(
-      `update payout_account set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?
-        where stripe_account_id = ? and deauthorized_at is null`,
-      [accountStatus(account), !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, accountId],
+      `update payout_account set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?, stripe_read_at = ?
+        where stripe_account_id = ? and deauthorized_at is null and (stripe_read_at is null or stripe_read_at < ?)`,
+      [accountStatus(account), !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, began, accountId, began],
       'run',
     );
   }

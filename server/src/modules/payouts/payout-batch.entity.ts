@@ -162,6 +162,8 @@ export class PayoutItem extends TenantEntity {
   @Property({ length: 100, nullable: true })
   failureCode?: string | null;
 
+  /** Stripe's words, which can name the platform's key and accounts: for operators. */
+  @Authorized('FINANCE')
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   failureMessage?: string | null;

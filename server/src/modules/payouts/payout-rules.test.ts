@@ -41,7 +41,7 @@ describe('payout state machines', () => {
     };
     expect(refusal(B.COMPLETED, 'execute')).toMatch(/COMPLETED payout batch cannot be executed: every item was posted; nothing is left to send/);
     expect(refusal(B.COMPLETED_WITH_FAILURES, 'execute')).toMatch(/use retryFailedPayoutItems/);
-    expect(refusal(B.EXECUTING, 'discard')).toMatch(/cannot be discarded: its transfers are being sent/);
+    expect(refusal(B.EXECUTING, 'discard')).toMatch(/^An EXECUTING payout batch cannot be discarded: its transfers are being sent/);
     expect(refusal(B.DRAFT, 'retryFailed')).toMatch(/only a batch that completed with failures/);
   });
 

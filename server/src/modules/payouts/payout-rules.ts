@@ -68,6 +68,7 @@ export const batchSourcesOf = (to: PayoutBatchStatus) =>
 export const itemSourcesOf = (to: PayoutItemStatus) =>
   (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => ITEM[from].includes(to));
 
+const article = (status: string) => (/^[AEIOU]/.test(status) ? 'An' : 'A');
 const VERB: Record<BatchAction, string> = { execute: 'executed', retryFailed: 'retried', finish: 'finished', discard: 'discarded' };
 const HINTS: Partial<Record<PayoutBatchStatus, string>> = {
   [PayoutBatchStatus.COMPLETED]: 'every item was posted; nothing is left to send',
@@ -79,7 +80,7 @@ const HINTS: Partial<Record<PayoutBatchStatus, string>> = {
 export function assertBatchCan(batch: { status: PayoutBatchStatus }, action: BatchAction): void {
   if (canBatch(action, batch.status)) return;
   const hint = action === 'retryFailed' ? 'only a batch that completed with failures can be retried' : HINTS[batch.status];
-  throw new PayoutTransitionError(`A ${batch.status} payout batch cannot be ${VERB[action]}${hint ? `: ${hint}` : ''}`);
+  throw new PayoutTransitionError(`${article(batch.status)} ${batch.status} payout batch cannot be ${VERB[action]}${hint ? `: ${hint}` : ''}`);
 }
 
 /** Applies `action` (execute or retryFailed: one destination each), or throws PayoutTransitionError. */
@@ -91,7 +92,7 @@ export function transitionBatch<B extends { status: PayoutBatchStatus }>(batch: 
 
 /** Moves an item to `to`, or throws PayoutTransitionError (CONFLICT). */
 export function transitionItem<I extends { status: PayoutItemStatus }>(item: I, to: PayoutItemStatus): I {
-  if (!canTransitionItem(item.status, to)) throw new PayoutTransitionError(`A ${item.status} payout item cannot become ${to}`);
+  if (!canTransitionItem(item.status, to)) throw new PayoutTransitionError(`${article(item.status)} ${item.status} payout item cannot become ${to}`);
   item.status = to;
   return item;
 }

@@ -21,7 +21,7 @@ export interface ClaimedItem {
   attempts: number;
   keySpent: boolean;
   transientFailures: number;
-  /** An earlier claim of this attempt ended without recording any answer (its runner died). */
+  /** An earlier claim of this attempt ended without recording any answer (its runner died, or its lease ran out). */
   abandoned: boolean;
 }
 

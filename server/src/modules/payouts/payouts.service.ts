@@ -239,6 +239,8 @@ export class PayoutsService {
     return em.transactional(async (tx) => {
       const b = await this.lockedBatch(tx, merchantId, id);
       assertBatchCan(b, 'discard');
+      // A builder holds its campaign for its whole transaction: it must not see these released midway.
+      await tx.execute(`select 1 from campaign where id = ? and merchant_id = ? for update`, [b.campaign.id, merchantId]);
       const items = `select id from payout_item where batch_id = ?`;
       await tx.execute(`update clawback set payout_item_id = null where payout_item_id in (${items})`, [b.id], 'run');
       await tx.execute(`delete from payout_item_commission where payout_item_id in (${items})`, [b.id], 'run');

@@ -12,8 +12,9 @@ interface Props {
 export function DiscardDialog({ batch, onClose }: Props) {
   const navigate = useNavigate();
   const [discard, { loading }] = useMutation(DiscardPayoutBatchDocument, {
+    // Only the list: evicting the batch itself would make this page, still mounted until the
+    // navigation below, fetch a batch that no longer exists. Opened again, it refetches anyway.
     update: (cache) => {
-      cache.evict({ id: cache.identify({ __typename: 'PayoutBatch', id: batch.id }) });
       cache.evict({ id: 'ROOT_QUERY', fieldName: 'payoutBatches' });
       cache.gc();
     },

@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
-import { useLocation } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import { errorCode, PageHeader } from '@sorae/web-shared';
 import { PayoutChoicesDocument } from '../api/payouts';
 import { BatchesTable } from '../components/BatchesTable';
@@ -15,8 +15,14 @@ export function PayoutsRoute() {
   const forbidden = role === 'REVIEWER' || errorCode(choices.error) === 'FORBIDDEN';
   const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
   const [creating, setCreating] = useState(false);
-  // Set by the batch page after a preview was discarded.
-  const discarded = (useLocation().state as { discarded?: string } | null)?.discarded;
+  // Set by the batch page after a preview was discarded: shown once, then dropped from history
+  // so a reload or Back does not show it again.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [discarded] = useState((location.state as { discarded?: string } | null)?.discarded);
+  useEffect(() => {
+    if (location.state) void navigate('.', { replace: true, state: null });
+  }, [location.state, navigate]);
 
   return (
     <>

@@ -298,11 +298,23 @@ describe('Stripe emulator through the stripe SDK', () => {
     t += 3600_000;
     const later = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
     expect(later.id).not.toBe(first.id);
-    // The control surface forgets them at once (tests of what a long outage does).
-    await control('/_emulator/idempotency/expire', {});
+    // The control surface forgets them at once (tests of what a long outage does), by key prefix.
+    const other = await stripe.transfers.create(params, { idempotencyKey: 'other-key' });
+    expect(await control('/_emulator/idempotency/expire', { prefix: 'k-' })).toEqual({ expired: 1 });
     const third = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
     expect(third.id).not.toBe(later.id);
-    expect((await stripe.transfers.list({ transfer_group: 'item-24h' })).data).toHaveLength(3);
+    expect((await stripe.transfers.create(params, { idempotencyKey: 'other-key' })).id).toBe(other.id);
+    expect((await stripe.transfers.list({ transfer_group: 'item-24h' })).data).toHaveLength(4);
+  });
+
+  it('fault rate_limit: answers 429 without executing or saving the key', async () => {
+    const destination = await readyAccount();
+    await control('/_emulator/faults', { op: 'transfers.create', destination, mode: 'rate_limit' });
+    const limited = await caught(stripe.transfers.create({ amount: 5, currency: 'usd', destination }, { idempotencyKey: 'k-rl' }));
+    expect(limited).toMatchObject({ statusCode: 429, code: 'rate_limit' });
+    expect((await control('/_emulator/transfers')).data).toHaveLength(0);
+    const ok = await stripe.transfers.create({ amount: 5, currency: 'usd', destination }, { idempotencyKey: 'k-rl' });
+    expect(ok.lastResponse.headers['idempotent-replayed']).toBeUndefined();
   });
 
   it('does not save a validation failure under the key (execution never began)', async () => {
@@ -447,7 +459,7 @@ describe('Stripe emulator rate limit', () => {
     expect((await stripe.transfers.list()).object).toBe('list'); // other endpoints have their own budget
     t += 1000;
     expect((await stripe.balance.retrieve()).object).toBe('balance');
-    expect(await control('/_emulator/stats')).toEqual({ answered: { 200: 5, 429: 1 } });
+    expect(await control('/_emulator/stats')).toEqual({ answered: { 'balance.retrieve': { 200: 4, 429: 1 }, 'transfers.list': { 200: 1 } } });
   });
 
   it('does not save a 429 under the idempotency key', async () => {

@@ -6,10 +6,11 @@
  *
  * Control surface (no auth), for tests and demos:
  *   GET  /_emulator/transfers                 every transfer created, with its idempotency key
- *   GET  /_emulator/stats                     API answers sent, counted by HTTP status
+ *   GET  /_emulator/stats                     API answers sent, counted per operation and HTTP status
  *   GET|POST|DELETE /_emulator/faults         { op, destination?, mode, code?, message?, times?, delayMs? }
  *   POST /_emulator/reset                     clears all state
- *   POST /_emulator/idempotency/expire        forgets every saved idempotency key, as 24 h would
+ *   POST /_emulator/idempotency/expire        { prefix? } forgets saved idempotency keys (those
+ *                                             starting with prefix), as 24 h would
  *   POST /_emulator/accounts/:id/enable|restrict|deauthorize   (each sends its webhook)
  *   POST /_emulator/balance                   { currency, amount } adds to the platform balance
  *   GET  /_emulator/events                    events, delivery attempts, held count
@@ -23,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import { apiError, executionError, keyHint, messageForCode, StripeHttpError, type StripeErrorBody } from './errors.js';
+import { apiError, executionError, keyHint, messageForCode, rateLimited, StripeHttpError, type StripeErrorBody } from './errors.js';
 import { canonicalParams, decodeForm, type FormParams } from './form.js';
 import { errorResponse, IdempotencyStore, type SavedResponse } from './idempotency.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -61,7 +62,7 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
-export type FaultMode = 'error' | 'http_500' | 'timeout_after_commit' | 'delay';
+export type FaultMode = 'error' | 'http_500' | 'timeout_after_commit' | 'delay' | 'rate_limit';
 export interface Fault {
   id: string;
   op: string;
@@ -75,7 +76,7 @@ export interface Fault {
   delayMs?: number;
 }
 
-const FAULT_MODES: FaultMode[] = ['error', 'http_500', 'timeout_after_commit', 'delay'];
+const FAULT_MODES: FaultMode[] = ['error', 'http_500', 'timeout_after_commit', 'delay', 'rate_limit'];
 const DEFAULT_SECRET_KEY = 'sk_test_sorae_emulator';
 const MAX_BODY = 1024 * 1024;
 
@@ -108,7 +109,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   const webhooks = new WebhookDispatcher({ url: opts.webhookUrl, secret: opts.webhookSecret, now, log, retryDelaysMs: opts.webhookRetryDelaysMs });
   const events: StripeEvent[] = [];
   let faults: Fault[] = [];
-  let answered: Record<string, number> = {};
+  let answered: Record<string, Record<number, number>> = {};
   const shutdown = new AbortController();
   let baseUrl = '';
 
@@ -179,8 +180,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const idempotencyKey = header(req, 'idempotency-key') ?? null;
     const base: Record<string, string> = { 'request-id': requestId, 'stripe-version': version };
     if (idempotencyKey) base['idempotency-key'] = idempotencyKey;
+    let op = '(unrouted)';
     const send = (r: SavedResponse, extra: Record<string, string> = {}) => {
-      answered[r.status] = (answered[r.status] ?? 0) + 1;
+      const counts = (answered[op] ??= {});
+      counts[r.status] = (counts[r.status] ?? 0) + 1;
       sendJson(res, r.status, r.body, { ...r.headers, ...base, ...extra });
     };
     const fail = (err: StripeHttpError) => send(errorResponse(err, requestId));
@@ -200,15 +203,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       );
     }
     const { route: r, path } = match;
-    if (!limiter.tryAcquire(r.op)) {
-      return fail(
-        new StripeHttpError(
-          429,
-          { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.', doc_url: 'https://stripe.com/docs/error-codes/rate-limit' },
-          false,
-        ),
-      );
-    }
+    op = r.op;
+    if (!limiter.tryAcquire(r.op)) return fail(rateLimited());
     let params: FormParams;
     try {
       params = method === 'GET' ? decodeForm(url.search.slice(1)) : decodeForm(await readBody(req));
@@ -259,6 +255,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         throw executionError(fault.code ?? 'account_invalid', fault.message ?? known.message, known.param, fault.type ?? 'invalid_request_error');
       }
       if (fault?.mode === 'http_500') throw apiError();
+      if (fault?.mode === 'rate_limit') throw rateLimited();
       const result = r.handler(ctx);
       response = { status: 200, body: result.body, headers: { 'request-id': requestId } };
       emit(result.emitted, requestId, idempotencyKey);
@@ -351,8 +348,14 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       return ok({ ok: true });
     }
     if (method === 'POST' && p === '/_emulator/idempotency/expire') {
-      idempotency.expireAll();
-      return ok({ ok: true });
+      let body: Record<string, unknown>;
+      try {
+        body = await json();
+      } catch (err) {
+        return bad(String(err));
+      }
+      if (body.prefix !== undefined && typeof body.prefix !== 'string') return bad('prefix must be a string');
+      return ok({ expired: idempotency.expire(body.prefix ?? '') });
     }
     const accountOp = /^\/_emulator\/accounts\/([^/]+)\/(restrict|enable|deauthorize)$/.exec(p);
     if (method === 'POST' && accountOp) {

@@ -92,3 +92,11 @@ export function messageForCode(code: string, context: { destination?: string; ke
 
 /** Hides the middle of a key like Stripe does in its messages. */
 export const keyHint = (key: string) => (key.length > 12 ? `${key.slice(0, 8)}****${key.slice(-4)}` : 'sk_test_****');
+
+/** Stripe's 429: never saved under an idempotency key (the request did not execute). */
+export const rateLimited = () =>
+  new StripeHttpError(
+    429,
+    { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.', doc_url: 'https://stripe.com/docs/error-codes/rate-limit' },
+    false,
+  );

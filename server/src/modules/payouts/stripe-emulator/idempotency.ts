@@ -66,9 +66,19 @@ export class IdempotencyStore {
     for (const [id, e] of this.entries) if (e.response && t - e.createdAt >= IDEMPOTENCY_TTL_MS) this.entries.delete(id);
   }
 
-  /** Forgets every saved answer, as 24 h passing would; a request still executing keeps its key. */
-  expireAll(): void {
-    for (const [id, e] of this.entries) if (e.response) this.entries.delete(id);
+  /**
+   * Forgets the saved answers of keys starting with `prefix`, as 24 h passing would; a request
+   * still executing keeps its key. Returns how many were forgotten.
+   */
+  expire(prefix: string): number {
+    let n = 0;
+    for (const [id, e] of this.entries) {
+      if (e.response && id.slice(id.indexOf('\u0000') + 1).startsWith(prefix)) {
+        this.entries.delete(id);
+        n++;
+      }
+    }
+    return n;
   }
 
   clear(): void {
