@@ -207,13 +207,13 @@ export class PayoutRunner {
       if (await this.settledByReconciliation(item)) return;
       attempt = await this.nextAttempt(item);
       if (attempt === 0) return; // lost the lease
-      await this.pacer.take(this.abort.signal);
+      if (!(await this.paceHolding(item))) return;
     } else if (item.transientFailures > 0 || item.abandoned) {
       // Resending a key after no answer (or after a runner died holding the item) is safe only
       // while Stripe remembers it (24 h): a server down longer would create a second transfer.
       // Look first, whatever the delay.
       if (await this.settledByReconciliation(item)) return;
-      await this.pacer.take(this.abort.signal);
+      if (!(await this.paceHolding(item))) return;
     }
     await this.crashable(() => this.hooks.beforeTransfer?.(item, attempt));
     let transfer: Stripe.Transfer;
@@ -237,6 +237,21 @@ export class PayoutRunner {
     }
     await this.crashable(() => this.hooks.afterTransfer?.(item, transfer.id));
     await this.post(item, transfer.id, attempt > 1 ? `attempt ${attempt}` : null);
+  }
+
+  /**
+   * Waits for the next pacing slot while holding the item, then renews the lease for the call
+   * (the wait grows with every runner sharing the rate). False: the lease ran out meanwhile and
+   * another runner has the item.
+   */
+  private async paceHolding(item: ClaimedItem): Promise<boolean> {
+    await this.pacer.take(this.abort.signal);
+    const res = await this.orm.em.fork().execute<QueryResult>(
+      `update payout_item set lease_until = clock_timestamp() + ? * interval '1 millisecond' where id = ? and status = ? and lease_owner = ?`,
+      [this.leaseMs, item.id, PENDING, this.id],
+      'run',
+    );
+    return res.affectedRows === 1;
   }
 
   private async crashable(hook: () => void | Promise<void> | undefined): Promise<void> {
