@@ -104,7 +104,7 @@ describeScenario('a shopper follows an affiliate’s link, the store reports the
 
     await page.getByTestId('rotate-webhook-secret').click();
     await page.getByTestId('rotate-dialog').waitFor();
-    await page.getByTestId('rotate-confirm').click();
+    await page.getByTestId('rotate-dialog-confirm').click();
     const shown = page.getByTestId('webhook-secret');
     await shown.waitFor();
     expect(await shown.textContent()).toContain('will not be shown again');

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { CopyField, describeError, ErrorState, FormError, Modal, type Problem, Spinner } from '@sorae/web-shared';
+import { ConfirmDialog, CopyField, ErrorState, Spinner } from '@sorae/web-shared';
 import { IntegrationsDocument, RotateOrderWebhookSecretDocument } from '../api/integrations';
 
 /**
@@ -99,33 +99,24 @@ export function OrderWebhook() {
 
 function RotateDialog({ onClose, onRotated }: { onClose: () => void; onRotated: (secret: string) => void }) {
   const [rotate, { loading }] = useMutation(RotateOrderWebhookSecretDocument);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const confirm = async () => {
-    setProblem(null);
-    try {
-      const { data } = await rotate();
-      if (data) onRotated(data.rotateOrderWebhookSecret);
-    } catch (err) {
-      setProblem(describeError(err));
-    }
-  };
   return (
-    <Modal title="Rotate the order-webhook secret?" onClose={onClose} testId="rotate-dialog" busy={loading}>
-      <div className="stack">
-        <p>
-          A new secret replaces the current one <strong>at once</strong>: orders your store signs with the old secret are refused until it uses the new one. The
-          new secret is shown only once.
-        </p>
-        <FormError message={problem?.message} />
-        <div className="modal__actions">
-          <button type="button" className="btn btn--ghost" onClick={onClose} disabled={loading}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn--danger" onClick={() => void confirm()} disabled={loading} data-testid="rotate-confirm">
-            {loading ? 'Rotating…' : 'Rotate secret'}
-          </button>
-        </div>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title="Rotate the order-webhook secret?"
+      testId="rotate-dialog"
+      confirmLabel="Rotate secret"
+      busyLabel="Rotating…"
+      danger
+      busy={loading}
+      onConfirm={async () => {
+        const { data } = await rotate();
+        if (data) onRotated(data.rotateOrderWebhookSecret);
+      }}
+      onClose={onClose}
+    >
+      <p>
+        A new secret replaces the current one <strong>at once</strong>: orders your store signs with the old secret are refused until it uses the new one. The
+        new secret is shown only once.
+      </p>
+    </ConfirmDialog>
   );
 }
