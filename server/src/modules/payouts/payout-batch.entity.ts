@@ -147,7 +147,7 @@ export class PayoutItem extends TenantEntity {
   @Property({ type: 'timestamptz', nullable: true })
   nextTryAt?: Date | null;
 
-  /** The runner holding the item, until leaseUntil: no other runner sends it meanwhile. */
+  /** The claim holding the item (runner id / claim number), until leaseUntil: nothing else sends it meanwhile. */
   @Property({ length: 64, nullable: true })
   leaseOwner?: string | null;
 

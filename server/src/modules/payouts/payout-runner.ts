@@ -23,6 +23,11 @@ export interface ClaimedItem {
   transientFailures: number;
   /** An earlier claim of this attempt ended without recording any answer (its runner died, or its lease ran out). */
   abandoned: boolean;
+  /**
+   * This claim's own lease token: every write checks it, so a worker whose lease ran out can no
+   * longer touch the item, even when a worker of the same runner has claimed it since.
+   */
+  lease: string;
 }
 
 /**
@@ -77,6 +82,7 @@ export class PayoutRunner {
   private readonly abort = new AbortController();
   private readonly workers = new Set<Promise<void>>();
   private kicks = 0;
+  private claims = 0;
   private wake: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -148,6 +154,7 @@ export class PayoutRunner {
         await this.process(item);
       } catch (err) {
         if (err instanceof SimulatedCrash) continue;
+        if (this.closed) return; // a wait cut short by close(); the lease hands the item on
         // The database or something unexpected: leave the lease to expire; the item is retried.
         this.opts.log.error({ err, item: item.id }, 'payout runner: item processing failed');
       }
@@ -175,6 +182,7 @@ export class PayoutRunner {
 
   /** Leases one PENDING item of an EXECUTING batch; attempt 0 becomes 1 (committed before any call). */
   private async claim(): Promise<ClaimedItem | null> {
+    const lease = `${this.id}/${++this.claims}`;
     const rows = await this.orm.em.fork().execute<Record<string, string | number | boolean>[]>(
       `with next as (
          select i.id, i.lease_owner as abandoned_by from payout_item i join payout_batch b on b.id = i.batch_id
@@ -189,14 +197,14 @@ export class PayoutRunner {
          from next where i.id = next.id
        returning i.id, i.merchant_id, i.batch_id, i.destination, i.currency, i.amount_minor, i.attempts, i.key_spent, i.transient_failures,
                  next.abandoned_by is not null as abandoned`,
-      [PENDING, PayoutBatchStatus.EXECUTING, this.id, this.leaseMs],
+      [PENDING, PayoutBatchStatus.EXECUTING, lease, this.leaseMs],
     );
     const r = rows[0];
     if (!r) return null;
     return {
       id: String(r.id), merchantId: String(r.merchant_id), batchId: String(r.batch_id), destination: String(r.destination),
       currency: String(r.currency), amountMinor: Number(r.amount_minor), attempts: Number(r.attempts),
-      keySpent: Boolean(r.key_spent), transientFailures: Number(r.transient_failures), abandoned: Boolean(r.abandoned),
+      keySpent: Boolean(r.key_spent), transientFailures: Number(r.transient_failures), abandoned: Boolean(r.abandoned), lease,
     };
   }
 
@@ -248,7 +256,7 @@ export class PayoutRunner {
     await this.pacer.take(this.abort.signal);
     const res = await this.orm.em.fork().execute<QueryResult>(
       `update payout_item set lease_until = clock_timestamp() + ? * interval '1 millisecond' where id = ? and status = ? and lease_owner = ?`,
-      [this.leaseMs, item.id, PENDING, this.id],
+      [this.leaseMs, item.id, PENDING, item.lease],
       'run',
     );
     return res.affectedRows === 1;
@@ -296,7 +304,7 @@ export class PayoutRunner {
       `update payout_item set attempts = attempts + 1, key_spent = false, lease_until = clock_timestamp() + ? * interval '1 millisecond'
         where id = ? and status = ? and lease_owner = ? and attempts = ? and key_spent
        returning attempts`,
-      [this.leaseMs, item.id, PENDING, this.id, item.attempts],
+      [this.leaseMs, item.id, PENDING, item.lease, item.attempts],
     );
     return rows[0] ? Number(rows[0].attempts) : 0;
   }
@@ -308,7 +316,7 @@ export class PayoutRunner {
         `update payout_item set status = ?, stripe_transfer_id = ?, posted_at = ?, lease_owner = null, lease_until = null,
                 next_try_at = null, failure_code = null, failure_message = null, last_error = ?
           where id = ? and status = any(?::payout_item_status[]) and lease_owner = ?`,
-        [PayoutItemStatus.POSTED, transferId, now, note, item.id, pgArray(itemSourcesOf(PayoutItemStatus.POSTED)), this.id],
+        [PayoutItemStatus.POSTED, transferId, now, note, item.id, pgArray(itemSourcesOf(PayoutItemStatus.POSTED)), item.lease],
         'run',
       );
       if (res.affectedRows !== 1) return false;
@@ -326,7 +334,7 @@ export class PayoutRunner {
     const res = await this.orm.em.fork().execute<QueryResult>(
       `update payout_item set status = ?, failure_code = ?, failure_message = ?, key_spent = true, lease_owner = null, lease_until = null, next_try_at = null
         where id = ? and status = any(?::payout_item_status[]) and lease_owner = ?`,
-      [PayoutItemStatus.FAILED, code.slice(0, 100), message, item.id, pgArray(itemSourcesOf(PayoutItemStatus.FAILED)), this.id],
+      [PayoutItemStatus.FAILED, code.slice(0, 100), message, item.id, pgArray(itemSourcesOf(PayoutItemStatus.FAILED)), item.lease],
       'run',
     );
     if (res.affectedRows === 1) await this.finishBatch(item.batchId);
@@ -340,7 +348,7 @@ export class PayoutRunner {
       `update payout_item set transient_failures = transient_failures + 1, last_error = ?, key_spent = key_spent or ?,
               next_try_at = clock_timestamp() + ? * interval '1 millisecond', lease_owner = null, lease_until = null
         where id = ? and status = ? and lease_owner = ?`,
-      [detail.slice(0, 1000), spent, backoff, item.id, PENDING, this.id],
+      [detail.slice(0, 1000), spent, backoff, item.id, PENDING, item.lease],
       'run',
     );
   }

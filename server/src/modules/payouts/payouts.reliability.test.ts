@@ -203,8 +203,9 @@ describe('exactly-once payouts under faults', () => {
     await app.stripeEmulator!.webhooksIdle();
     const transfersAnswered = (await f.emulator<{ answered: Record<string, Record<number, number>> }>('/_emulator/stats')).answered['transfers.create']!;
     console.log(`payout fuzz seed ${SEED}: ${perLane * LANES} runs, scenarios ${JSON.stringify(stats)}, ${reversed.size} reversed, transfers answered ${JSON.stringify(transfersAnswered)}`);
-    // The runner did meet 429s and keys still in flight (409s) on transfers, and got past both.
-    if (stats.rate_limited) expect(transfersAnswered[429]).toBeGreaterThanOrEqual(2 * stats.rate_limited);
+    // Every injected fault was met (rate_limit's 429s, slow Stripe's delays…), and keys still in
+    // flight answered 409 (a slow Stripe is their only cause here): the runner got past all of them.
+    expect((await f.emulator<{ data: unknown[] }>('/_emulator/faults')).data).toEqual([]);
     if (stats.slow_stripe) expect(transfersAnswered[409]).toBeGreaterThanOrEqual(stats.slow_stripe);
 
     // Σ posted transfers = Σ PAID commissions − applied clawbacks (clawbacks are negative).

@@ -114,7 +114,8 @@ export class PayoutsService {
    */
   private async buildBatch(tx: EntityManager, merchantId: string, campaignId: string, period: string, now: Date, cutoff: Date | null): Promise<string | null> {
     const [campaign] = await tx.execute<{ currency: string; min_payout_minor: string }[]>(
-      `select currency, min_payout_minor from campaign where id = ? and merchant_id = ? for update`,
+      // NO KEY: builders (and discards) exclude each other without blocking orders' foreign keys.
+      `select currency, min_payout_minor from campaign where id = ? and merchant_id = ? for no key update`,
       [campaignId, merchantId],
     );
     if (!campaign) throw new DomainError('NOT_FOUND', 'Campaign not found', { campaignId: 'no such campaign' });
@@ -240,7 +241,7 @@ export class PayoutsService {
       const b = await this.lockedBatch(tx, merchantId, id);
       assertBatchCan(b, 'discard');
       // A builder holds its campaign for its whole transaction: it must not see these released midway.
-      await tx.execute(`select 1 from campaign where id = ? and merchant_id = ? for update`, [b.campaign.id, merchantId]);
+      await tx.execute(`select 1 from campaign where id = ? and merchant_id = ? for no key update`, [b.campaign.id, merchantId]);
       const items = `select id from payout_item where batch_id = ?`;
       await tx.execute(`update clawback set payout_item_id = null where payout_item_id in (${items})`, [b.id], 'run');
       await tx.execute(`delete from payout_item_commission where payout_item_id in (${items})`, [b.id], 'run');

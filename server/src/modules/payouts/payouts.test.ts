@@ -400,6 +400,48 @@ describe('payouts', () => {
   });
 });
 
+describe('payout item leases', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // No tick: only the runner under test touches the item.
+    app = await startTestApp({ STRIPE_EMULATOR_RATE: '0', PAYOUT_TICK_MS: '3600000' });
+  });
+  afterAll(() => app?.close());
+
+  it('a worker whose lease ran out cannot write the item, even after its own runner claimed it again', async () => {
+    const f = new PayoutFixtures(app);
+    const owner = await app.newMerchant();
+    const campaign = await f.campaign(owner.token);
+    const a = await f.affiliate(owner.token, campaign);
+    await f.onboard(a);
+    await f.finalized(owner.merchantId, campaign.id, a, [1000]);
+    const batch = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token)).data!.createPayoutBatch;
+    const em = app.orm.em.fork();
+    await em.execute(`update payout_batch set status = 'EXECUTING', executed_at = now() where id = ?`, [batch.id]);
+    // The claim and its writes are private: this drives them one step at a time, as two workers
+    // of one runner would interleave when the first waits past its lease.
+    const runner = app.services.payouts.newRunner() as unknown as {
+      claim(): Promise<{ id: string; lease: string; abandoned: boolean } | null>;
+      noAnswer(item: object, detail: string, spent: boolean): Promise<void>;
+      fail(item: object, code: string, message: string): Promise<void>;
+      close(): Promise<void>;
+    };
+    try {
+      const first = (await runner.claim())!;
+      await em.execute(`update payout_item set lease_until = clock_timestamp() - interval '1 second' where id = ?`, [first.id]);
+      const second = (await runner.claim())!;
+      expect(second).toMatchObject({ id: first.id, abandoned: true });
+      expect(second.lease).not.toBe(first.lease);
+      await runner.noAnswer(first, 'the stale worker heard nothing', true);
+      await runner.fail(first, 'account_invalid', 'the stale worker was refused');
+      const [row] = await em.execute(`select status, lease_owner, key_spent, transient_failures from payout_item where id = ?`, [first.id]);
+      expect(row).toEqual({ status: 'PENDING', lease_owner: second.lease, key_spent: false, transient_failures: 0 });
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
 describe('the monthly schedule', () => {
   let app: TestApp;
   let now = new Date('2026-11-03T08:00:00Z');

@@ -13,7 +13,8 @@ export function DiscardDialog({ batch, onClose }: Props) {
   const navigate = useNavigate();
   const [discard, { loading }] = useMutation(DiscardPayoutBatchDocument, {
     // Only the list: evicting the batch itself would make this page, still mounted until the
-    // navigation below, fetch a batch that no longer exists. Opened again, it refetches anyway.
+    // navigation below, fetch a batch that no longer exists. The navigation replaces this page
+    // in the history, so Back does not show the discarded preview.
     update: (cache) => {
       cache.evict({ id: 'ROOT_QUERY', fieldName: 'payoutBatches' });
       cache.gc();
@@ -28,7 +29,7 @@ export function DiscardDialog({ batch, onClose }: Props) {
       danger
       busy={loading}
       onConfirm={() => discard({ variables: { id: batch.id } })}
-      onDone={() => void navigate('/payouts', { state: { discarded: `${batch.campaign.name}, ${batch.period}` } })}
+      onDone={() => void navigate('/payouts', { replace: true, state: { discarded: `${batch.campaign.name}, ${batch.period}` } })}
       onClose={onClose}
     >
       <p>
