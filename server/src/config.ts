@@ -42,6 +42,7 @@ const schema = z
     PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     PAYOUT_TICK_MS: z.coerce.number().int().min(10).max(3_600_000).default(15_000),
     PAYOUT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+    PAYOUT_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
     PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -130,14 +131,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emulatorRate: e.STRIPE_EMULATOR_RATE,
     },
     payouts: {
-      /** Transfers (and reconciliation lists) per second, per server process. */
+      /** Transfers (and reconciliation lists) per second, all server processes together. */
       ratePerSecond: e.PAYOUT_RATE_PER_SECOND,
       /** Stripe calls in flight at once, per server process. */
       concurrency: e.PAYOUT_CONCURRENCY,
       /** How often the runner resumes EXECUTING batches and the monthly schedule is checked. */
       tickMs: e.PAYOUT_TICK_MS,
-      /** First wait before retrying a call that got no definite answer; doubles, capped at 30 s. */
+      /** First wait before retrying a call that got no definite answer; doubles up to retryMaxMs. */
       retryBaseMs: e.PAYOUT_RETRY_BASE_MS,
+      retryMaxMs: e.PAYOUT_RETRY_MAX_MS,
       /** A claimed item stays leased for STRIPE_TIMEOUT_MS plus this, so no other runner sends it meanwhile. */
       leaseMarginMs: e.PAYOUT_LEASE_MARGIN_MS,
     },

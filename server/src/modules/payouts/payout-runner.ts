@@ -49,6 +49,8 @@ export interface RunnerOptions {
   timeoutMs: number;
   leaseMarginMs: number;
   retryBaseMs: number;
+  /** The longest wait between retries of one item (the backoff's cap). */
+  retryMaxMs: number;
   /** Business timestamps (postedAt, completedAt); leases and backoff use PostgreSQL's clock. */
   clock: () => Date;
   log: Logger;
@@ -56,7 +58,6 @@ export interface RunnerOptions {
 
 class SimulatedCrash extends Error {}
 
-const BACKOFF_CAP_MS = 30_000;
 const PENDING = PayoutItemStatus.PENDING;
 
 /**
@@ -342,7 +343,7 @@ export class PayoutRunner {
 
   /** No definite answer: same attempt (or, with `spent`, reconcile first) after a backoff. */
   private async noAnswer(item: ClaimedItem, detail: string, spent = false): Promise<void> {
-    const backoff = Math.min(BACKOFF_CAP_MS, this.opts.retryBaseMs * 2 ** Math.min(item.transientFailures, 16));
+    const backoff = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** Math.min(item.transientFailures, 16));
     this.opts.log.warn({ item: item.id, attempt: item.attempts, detail, spent, backoff }, 'payout runner: no definite answer; will retry');
     await this.orm.em.fork().execute(
       `update payout_item set transient_failures = transient_failures + 1, last_error = ?, key_spent = key_spent or ?,

@@ -65,7 +65,8 @@ describe('exactly-once payouts under faults', () => {
   beforeAll(async () => {
     app = await startTestApp({
       STRIPE_EMULATOR_RATE: '0', PAYOUT_RATE_PER_SECOND: '1000', PAYOUT_CONCURRENCY: '6', STRIPE_TIMEOUT_MS: '300',
-      PAYOUT_LEASE_MARGIN_MS: '150', PAYOUT_RETRY_BASE_MS: '10', PAYOUT_TICK_MS: '250',
+      // A short backoff cap: an item can meet a dozen 429s and 409s in a run on a busy machine.
+      PAYOUT_LEASE_MARGIN_MS: '150', PAYOUT_RETRY_BASE_MS: '10', PAYOUT_RETRY_MAX_MS: '500', PAYOUT_TICK_MS: '250',
     });
     f = new PayoutFixtures(app);
     owner = await app.newMerchant();

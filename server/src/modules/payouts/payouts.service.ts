@@ -63,6 +63,7 @@ export class PayoutsService {
       timeoutMs: this.config.stripe.timeoutMs,
       leaseMarginMs: p.leaseMarginMs,
       retryBaseMs: p.retryBaseMs,
+      retryMaxMs: p.retryMaxMs,
       clock: () => this.clock(),
       log: this.log,
     });

@@ -128,7 +128,14 @@ export class PayoutFixtures {
       const r = await this.app.gql(`query($id: ID!) { payoutBatch(id: $id) { id status progress { pending posted failed } } }`, { id: batchId }, token);
       const b = r.data?.payoutBatch;
       if (b && b.status !== 'EXECUTING' && b.status !== 'DRAFT') return b;
-      if (Date.now() > deadline) throw new Error(`batch ${batchId} did not settle: ${JSON.stringify(r)}`);
+      if (Date.now() > deadline) {
+        const open = await this.app.orm.em.fork().execute(
+          `select id, attempts, key_spent, transient_failures, lease_owner, lease_until, next_try_at, last_error, clock_timestamp() as now
+             from payout_item where batch_id = ? and status = 'PENDING'`,
+          [batchId],
+        );
+        throw new Error(`batch ${batchId} did not settle: ${JSON.stringify(r.data)}; pending items: ${JSON.stringify(open)}`);
+      }
       await new Promise((res) => setTimeout(res, 25));
     }
   }
