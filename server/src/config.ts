@@ -56,6 +56,9 @@ const schema = z
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
     }
+    if (env.PAYOUT_RETRY_MAX_MS < env.PAYOUT_RETRY_BASE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYOUT_RETRY_MAX_MS'], message: 'must be at least PAYOUT_RETRY_BASE_MS' });
+    }
     if (env.NODE_ENV === 'production' && !env.CLICK_IP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
     }

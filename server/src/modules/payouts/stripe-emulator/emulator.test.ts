@@ -300,6 +300,9 @@ describe('Stripe emulator through the stripe SDK', () => {
     expect(later.id).not.toBe(first.id);
     // The control surface forgets them at once (tests of what a long outage does), by key prefix.
     const other = await stripe.transfers.create(params, { idempotencyKey: 'other-key' });
+    const bad = await fetch(`${emulator.url}/_emulator/idempotency/expire`, { method: 'POST', body: JSON.stringify({ prefix: 7 }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { message: 'prefix must be a string' } });
     expect(await control('/_emulator/idempotency/expire', { prefix: 'k-' })).toEqual({ expired: 1 });
     const third = await stripe.transfers.create(params, { idempotencyKey: 'k-24h' });
     expect(third.id).not.toBe(later.id);

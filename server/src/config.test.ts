@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+const refusal = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+};
+
+describe('configuration', () => {
+  it('has working defaults for npm start, payouts included', () => {
+    const c = loadConfig({});
+    expect(c.payouts).toMatchObject({ ratePerSecond: 25, concurrency: 8, retryBaseMs: 500, retryMaxMs: 30_000 });
+    expect(c.production).toBe(false);
+  });
+
+  it('refuses bad values with every problem named at once', () => {
+    const message = refusal({ PAYOUT_RATE_PER_SECOND: '0', PAYOUT_RETRY_MAX_MS: 'soon', PORT: '70000' });
+    expect(message).toMatch(/^Invalid configuration:/);
+    expect(message).toMatch(/PAYOUT_RATE_PER_SECOND: /);
+    expect(message).toMatch(/PAYOUT_RETRY_MAX_MS: /);
+    expect(message).toMatch(/PORT: /);
+  });
+
+  it('refuses a backoff cap below its first wait', () => {
+    expect(refusal({ PAYOUT_RETRY_BASE_MS: '1000', PAYOUT_RETRY_MAX_MS: '500' })).toMatch(/PAYOUT_RETRY_MAX_MS: must be at least PAYOUT_RETRY_BASE_MS/);
+    expect(loadConfig({ PAYOUT_RETRY_BASE_MS: '1000', PAYOUT_RETRY_MAX_MS: '1000' }).payouts.retryMaxMs).toBe(1000);
+  });
+
+  it('in production, asks for what has no safe default', () => {
+    const message = refusal({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_x' });
+    expect(message).toMatch(/DATABASE_URL: is required in production/);
+    expect(message).toMatch(/CLICK_IP_SECRET: is required in production/);
+    expect(message).toMatch(/STRIPE_WEBHOOK_SECRET: is required with STRIPE_SECRET_KEY/);
+  });
+});
