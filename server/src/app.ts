@@ -9,9 +9,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './db/embedded.js';
 import { isPglite, migrate, openOrm } from './db/orm.js';
-import type { Context } from './graphql/context.js';
+import { requestContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
-import { Loaders } from './graphql/loaders.js';
 import { getSchema } from './graphql/schema.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { graphqlHandler } from './http/graphql-handler.js';
@@ -24,7 +23,6 @@ import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
 import type { StripeEmulator } from './modules/payouts/stripe-emulator/index.js';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
-import { TENANT } from './modules/tenancy.js';
 import { seedDemo } from './seed/demo.js';
 import { createServices, type Services } from './services.js';
 
@@ -105,15 +103,13 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   });
   await apollo.start();
 
+  // The caller fixes the request's tenant for the whole request (see requestContext).
   const makeContext = async (req: IncomingMessage, cookies: string[]): Promise<Context> => {
-    const em = orm.em.fork();
-    const caller = await services.auth.resolveCaller(em, bearerOrCookie(req), clock());
-    if (caller.kind !== 'anonymous') em.setFilterParams(TENANT, { merchantId: caller.merchantId });
-    return {
-      em, caller, services, config, log, ip: clientIp(req, config.trustProxy), now: clock,
-      loaders: new Loaders(em),
+    const caller = await services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req), clock());
+    return requestContext(orm.em, caller, {
+      services, config, log, ip: clientIp(req, config.trustProxy), now: clock,
       setCookie: (c) => cookies.push(c),
-    };
+    });
   };
 
   const router = new Router();

@@ -1,4 +1,4 @@
-import { Filter } from '@mikro-orm/core';
+import { Filter, type EntityManager } from '@mikro-orm/core';
 
 /**
  * Every tenant-owned entity carries this filter. It is on by default, so a query that
@@ -21,3 +21,19 @@ export const merchantScoped = Filter({
   cond: (args: { merchantId?: string }) => ({ id: args.merchantId }),
   default: true,
 });
+
+/**
+ * A unit of work whose tenant is set once, here, and never changes: its `setFilterParams`
+ * throws. A GraphQL request runs all its operations on one EntityManager, so an operation that
+ * switched the tenant (a sign-in, an application) would hand that merchant to every later
+ * operation of the request. `merchantId` null (anonymous callers): tenant-scoped reads fail
+ * loudly; only `UNSCOPED` ones work. `ormEm` is the ORM's global EntityManager (no tenant).
+ */
+export function lockedToTenant<E extends EntityManager>(ormEm: E, merchantId: string | null): E {
+  const em = ormEm.fork({ clear: true }) as E;
+  if (merchantId) em.setFilterParams(TENANT, { merchantId });
+  em.setFilterParams = () => {
+    throw new Error("this EntityManager's tenant is fixed; run work for another merchant on a fork of its own");
+  };
+  return em;
+}

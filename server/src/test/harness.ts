@@ -9,7 +9,7 @@ import { adminUrl, createDatabase, dropDatabase, withDatabase } from './database
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string; fieldErrors?: Record<string, string> } }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string> } }[];
   status: number;
   statements: number;
   headers: Headers;

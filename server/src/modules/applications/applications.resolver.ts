@@ -1,13 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
-import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
-import { TENANT } from '../tenancy.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import type { ApplicationNode } from './applications.service.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
@@ -138,14 +137,10 @@ export const ApplicationConnection = connectionType('Application', Application);
 export class ApplicationsResolver {
   @Mutation(() => Application, { description: 'Public: apply to a campaign. Also signs the applicant in to the portal (cookie).' })
   async submitApplication(@Arg('input', () => SubmitApplicationInput) input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<Application> {
-    return (await this.submit(input, ctx)).application;
-  }
-
-  private async submit(input: SubmitApplicationInput, ctx: Context) {
-    const result = await ctx.services.applications.submit(ctx.em, input, ctx.ip);
-    sessionCookie(ctx, 'affiliate', result.token);
-    ctx.em.setFilterParams(TENANT, { merchantId: result.affiliate.merchant.id });
-    return result;
+    const { application, token, caller } = await ctx.services.applications.submit(ctx.fork(), input, ctx.ip);
+    sessionCookie(ctx, 'affiliate', token);
+    // Read back as the applicant, whose portal session this is: never through the caller's scope.
+    return (await ctx.enter(caller).loaders.byId(Application).load(application.id))!;
   }
 
   @Authorized('OPERATOR')

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DomainError, badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
-import type { MerchantCaller } from '../../graphql/context.js';
+import type { AffiliateCaller, MerchantCaller } from '../../graphql/context.js';
 import { isUuid, randomCode, uuidv7 } from '../../ids.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { emailSchema, passwordSchema, type AuthService } from '../auth/auth.service.js';
@@ -166,7 +166,7 @@ export class ApplicationsService {
   }
 
   /** The submission itself, without the per-address limit (the demo seed applies many at once). */
-  async apply(em: EntityManager, input: unknown, retried = false): Promise<{ application: Application; affiliate: Affiliate; token: string }> {
+  async apply(em: EntityManager, input: unknown, retried = false): Promise<{ application: Application; affiliate: Affiliate; token: string; caller: AffiliateCaller }> {
     const data = parseInput(submitSchema, input);
     const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
     if (!campaign) throw notFound('Campaign');
@@ -210,8 +210,8 @@ export class ApplicationsService {
       if (newAccount && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) return this.apply(em.fork(), input, true);
       throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
     }
-    const token = await this.auth.openAffiliateSession(em, affiliate, new Date());
-    return { application, affiliate, token };
+    const session = await this.auth.openAffiliateSession(em, affiliate, new Date());
+    return { application, affiliate, ...session };
   }
 
   private checkAnswers(fields: IntakeField[], given: { key: string; value: string }[]): Answer[] {

@@ -1,5 +1,5 @@
-import { Ctx, FieldResolver, Resolver } from 'type-graphql';
-import type { Context } from '../../graphql/context.js';
+import { FieldResolver, Resolver } from 'type-graphql';
+import { Ctx, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
 
 /** Where a merchant's store sends orders and loads the script from (PUBLIC_URL based). */

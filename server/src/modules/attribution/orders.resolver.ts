@@ -1,6 +1,6 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
-import { merchantCaller, type Context } from '../../graphql/context.js';
+import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { notFound } from '../../errors.js';
 import type { ExplainedTouch } from './attribution.engine.js';
 import { Channel, Click } from './click.entity.js';

@@ -564,7 +564,6 @@ export class OrdersService {
   // ---- Reads ----
 
   conversions(em: EntityManager, merchantId: string, filter: { channel?: Channel; affiliateId?: string }, args: PageArgs) {
-    em.setFilterParams(TENANT, { merchantId });
     return paginateQuery(() => {
       const qb = em.createQueryBuilder(Conversion, 'cv').where({ merchant: merchantId });
       if (filter.channel) qb.andWhere({ channel: filter.channel });

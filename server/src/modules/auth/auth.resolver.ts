@@ -1,8 +1,7 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '../../errors.js';
-import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
-import { TENANT } from '../tenancy.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Me } from './me.types.js';
@@ -49,11 +48,11 @@ export function sessionCookie(ctx: Context, kind: keyof typeof SESSION_COOKIES, 
 export class AuthResolver {
   @Mutation(() => AdminAuth, { description: 'Operator sign-in.' })
   async signIn(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: Context): Promise<AdminAuth> {
-    const result = await ctx.services.auth.signIn(ctx.em, { email, password, ip: ctx.ip }, ctx.now());
-    sessionCookie(ctx, 'operator', result.token);
-    // The rest of this request (the selection on `user`) reads as the newly signed-in merchant.
-    ctx.em.setFilterParams(TENANT, { merchantId: result.user.merchant.id });
-    return result;
+    const { token, caller } = await ctx.services.auth.signIn(ctx.fork(), { email, password, ip: ctx.ip }, ctx.now());
+    sessionCookie(ctx, 'operator', token);
+    // The selection on `user` reads as the operator who just signed in; the request stays the caller's.
+    const user = await ctx.enter(caller).loaders.byId(Operator).load(caller.operatorId);
+    return { token, user: user! };
   }
 
   @Mutation(() => AffiliateAuth, { description: 'Affiliate (portal) sign-in.' })
@@ -63,10 +62,10 @@ export class AuthResolver {
     @Arg('merchantId', () => ID, { nullable: true }) merchantId: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<AffiliateAuth> {
-    const result = await ctx.services.auth.affiliateSignIn(ctx.em, { email, password, ip: ctx.ip, merchantId }, ctx.now());
-    sessionCookie(ctx, 'affiliate', result.token);
-    ctx.em.setFilterParams(TENANT, { merchantId: result.affiliate.merchant.id });
-    return result;
+    const { token, caller } = await ctx.services.auth.affiliateSignIn(ctx.fork(), { email, password, ip: ctx.ip, merchantId }, ctx.now());
+    sessionCookie(ctx, 'affiliate', token);
+    const affiliate = await ctx.enter(caller).loaders.byId(Affiliate).load(caller.affiliateId);
+    return { token, affiliate: affiliate! };
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session (operator or affiliate).' })

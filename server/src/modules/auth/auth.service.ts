@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DomainError, badInput, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { isUuid } from '../../ids.js';
-import type { Caller, MerchantCaller } from '../../graphql/context.js';
+import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from '../../graphql/context.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey } from './api-key.entity.js';
@@ -87,8 +87,10 @@ export class AuthService {
     this.throttle(input.ip, email);
     const operator = await em.findOne(Operator, { email }, { populate: ['merchant'], ...UNSCOPED });
     if (!(await this.check(password, operator))) throw unauthenticated(WRONG_CREDENTIALS);
-    const token = await this.openSession(em, SessionKind.OPERATOR, operator!.merchant.id, { operator: operator! }, now);
-    return { token, user: operator! };
+    const merchantId = operator!.merchant.id;
+    const { token, sessionId } = await this.openSession(em, SessionKind.OPERATOR, merchantId, { operator: operator! }, now);
+    const caller: OperatorCaller = { kind: 'operator', merchantId, operatorId: operator!.id, role: operator!.role, sessionId };
+    return { token, caller, user: operator! };
   }
 
   /**
@@ -108,13 +110,14 @@ export class AuthService {
     for (const account of accounts) if (!match && (await this.check(password, account))) match = account;
     if (accounts.length === 0) await this.check(password, null);
     if (!match) throw unauthenticated(WRONG_CREDENTIALS);
-    const token = await this.openSession(em, SessionKind.AFFILIATE, match.merchant.id, { affiliate: match }, now);
-    return { token, affiliate: match };
+    return { ...(await this.openAffiliateSession(em, match, now)), affiliate: match };
   }
 
   /** Opens a session for an affiliate who has just proven who they are (e.g. by applying). */
-  async openAffiliateSession(em: EntityManager, affiliate: Affiliate, now: Date): Promise<string> {
-    return this.openSession(em, SessionKind.AFFILIATE, affiliate.merchant.id, { affiliate }, now);
+  async openAffiliateSession(em: EntityManager, affiliate: Affiliate, now: Date): Promise<{ token: string; caller: AffiliateCaller }> {
+    const merchantId = affiliate.merchant.id;
+    const { token, sessionId } = await this.openSession(em, SessionKind.AFFILIATE, merchantId, { affiliate }, now);
+    return { token, caller: { kind: 'affiliate', merchantId, affiliateId: affiliate.id, sessionId } };
   }
 
   private async openSession(
@@ -123,9 +126,9 @@ export class AuthService {
     merchantId: string,
     who: { operator?: Operator; affiliate?: Affiliate },
     now: Date,
-  ): Promise<string> {
+  ): Promise<{ token: string; sessionId: string }> {
     const token = newToken(SESSION_PREFIX);
-    em.create(Session, {
+    const session = em.create(Session, {
       tokenHash: sha256(token),
       kind,
       merchant: em.getReference(Merchant, merchantId),
@@ -134,7 +137,7 @@ export class AuthService {
       expiresAt: new Date(now.getTime() + this.config.sessionTtlMs),
     });
     await em.flush();
-    return token;
+    return { token, sessionId: session.id };
   }
 
   async signOut(em: EntityManager, caller: Caller): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
-import { merchantCaller, type Context } from '../../graphql/context.js';
+import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign, CampaignStatus } from './campaign.entity.js';
 import { CampaignInput, CampaignUpdateInput, CommissionRule, PublicCampaign } from './campaign.types.js';
@@ -40,7 +40,8 @@ export class CampaignsResolver {
 
   @Query(() => PublicCampaign, { nullable: true, description: 'A campaign\'s application form, readable without signing in.' })
   async publicCampaign(@Arg('slug') slug: string, @Ctx() ctx: Context): Promise<PublicCampaign | null> {
-    const c = await ctx.services.campaigns.findPublic(ctx.em, slug);
+    // Another merchant's campaign: read on a unit of work of its own, never into the caller's.
+    const c = await ctx.services.campaigns.findPublic(ctx.fork(), slug);
     if (!c) return null;
     return { ...c, acceptingApplications: c.status === CampaignStatus.ACTIVE };
   }

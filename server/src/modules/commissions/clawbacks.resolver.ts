@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Query, Resolver, Root } from 'type-graphql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
 import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
-import type { Context } from '../../graphql/context.js';
+import { Ctx, type Context } from '../../graphql/context.js';
 import { isUuid } from '../../ids.js';
 import { Clawback } from './clawback.entity.js';
 import { Commission } from './commission.entity.js';

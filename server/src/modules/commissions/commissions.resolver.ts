@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../../errors.js';
 import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
-import { affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { Conversion } from '../attribution/conversion.entity.js';

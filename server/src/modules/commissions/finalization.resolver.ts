@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { merchantCaller, type Context } from '../../graphql/context.js';
+import { Arg, Authorized, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 
 @InputType()
 class FinalizeCommissionsInput {
