@@ -12,6 +12,7 @@ import { isPglite, migrate, openOrm } from './db/orm.js';
 import { requestContext, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
+import { QUERY_LIMITS, limitRules, nodeLimitPlugin } from './graphql/limits.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { graphqlHandler } from './http/graphql-handler.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
@@ -93,9 +94,15 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     formatError: formatError(log, config.production),
-    introspection: true,
+    introspection: config.graphql.introspection,
+    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
+    persistedQueries: config.graphql.persistedQueries ? undefined : false,
     csrfPrevention: true,
+    // Refused before anything runs: too many tokens, too deep, too many aliases or rows (graphql/limits.ts).
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
+    validationRules: limitRules,
     plugins: [
+      nodeLimitPlugin,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       // No cache hints are used; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),

@@ -44,6 +44,8 @@ const schema = z
     PAYOUT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
     PAYOUT_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
     PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+    GRAPHQL_INTROSPECTION: bool.optional(),
+    GRAPHQL_PERSISTED_QUERIES: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -122,6 +124,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
     sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
+    graphql: {
+      /** Schema introspection, and "Did you mean…" suggestions in errors (they reveal the schema too). */
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      /** Apollo's automatic persisted queries: anyone may register a query under its hash. */
+      persistedQueries: e.GRAPHQL_PERSISTED_QUERIES ?? e.NODE_ENV !== 'production',
+    },
     stripe: {
       /** Unset: the built-in Stripe emulator starts on loopback and the SDK talks to it. */
       secretKey: e.STRIPE_SECRET_KEY,

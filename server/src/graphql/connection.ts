@@ -56,9 +56,10 @@ async function withCount<T extends { id: string }>(
 }
 
 export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 20;
 
 export function pageSize(first: number | undefined | null): number {
-  const n = first ?? 20;
+  const n = first ?? DEFAULT_PAGE;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, { first: `must be between 1 and ${MAX_PAGE}` });
   return n;
 }

@@ -3,7 +3,7 @@ import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { createLogger } from '../logger.js';
-import { TENANT } from '../modules/tenancy.js';
+import { lockedToTenant } from '../modules/tenancy.js';
 import { OperatorRole } from '../modules/auth/operator.entity.js';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from './databases.js';
 
@@ -107,9 +107,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
       return { email, token: await signIn(email, 'operator-password') };
     },
     emFor(merchantId) {
-      const em = app.orm.em.fork();
-      em.setFilterParams(TENANT, { merchantId });
-      return em;
+      return lockedToTenant(app.orm.em, merchantId);
     },
     async close() {
       await app.close();
