@@ -4,7 +4,7 @@
 // of the server mid-batch and a restart that resumes it; then 0 duplicate transfers.
 // The server runs as a child process (so it can be killed); the emulator runs here, in the
 // bench process, so Stripe's state (transfers, idempotency keys) survives the kill like Stripe's would.
-// Amounts are small (10–399 minor units) so the batch total fits GraphQL's 32-bit Int.
+// Amounts are 10–399 minor units; the batch total is a SafeInt, so it may pass 2^31.
 // Quick run: AFFILIATES=500 COMMISSIONS=50000 npm run payouts -w @sorae/bench
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -13,7 +13,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         // ISO 8601 strings on the wire; formatted by @sorae/web-shared's format helpers.
-        scalars: { DateTime: 'string' },
+        // SafeInt (money sums past 2^31) arrives as a JSON number, exact up to 2^53.
+        scalars: { DateTime: 'string', SafeInt: 'number' },
         skipTypename: false,
       },
     },

@@ -4,6 +4,7 @@ export { ConfirmDialog } from './components/ConfirmDialog';
 export { CopyButton, copyText } from './components/CopyButton';
 export { CopyField } from './components/CopyField';
 export { CredentialsForm } from './components/CredentialsForm';
+export { amountsOf, CurrencyAmounts, type CurrencyAmount } from './components/CurrencyAmounts';
 export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
 export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
 export { CheckboxField, Field, FieldMessages, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
@@ -31,7 +32,6 @@ export {
   formatDate,
   formatDateTime,
   formatMoney,
-  formatTotalMinor,
   inputToBps,
   inputToMinor,
   minorToInput,

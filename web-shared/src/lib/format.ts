@@ -34,17 +34,6 @@ export function formatMoney(amountMinor: number, currency: string): string {
   }
 }
 
-/**
- * A total the server sums over several campaigns (affiliate stats): money when the campaigns
- * share one currency; the bare number of minor units, marked as such, when they do not.
- */
-export function formatTotalMinor(amountMinor: number, currencies: readonly string[]): string {
-  const distinct = [...new Set(currencies.map((c) => c.toUpperCase()))];
-  if (distinct.length === 1) return formatMoney(amountMinor, distinct[0]!);
-  if (amountMinor === 0) return '0';
-  return `${amountMinor} (minor units, mixed currencies)`;
-}
-
 /** Minor units as the plain decimal text an input shows: 1250 USD → "12.50". */
 export function minorToInput(amountMinor: number, currency: string): string {
   const digits = currencyDigits(currency);

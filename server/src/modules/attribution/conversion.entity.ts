@@ -1,5 +1,6 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
@@ -39,7 +40,7 @@ export class Conversion extends TenantEntity {
   @Property({ type: 'timestamptz' })
   occurredAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: "The order's amount, as the store sent it." })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;
 

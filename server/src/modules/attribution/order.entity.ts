@@ -1,5 +1,6 @@
 import { BigIntType, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
 
@@ -16,7 +17,7 @@ export class Order extends TenantEntity {
   @Property({ length: 200 })
   externalId!: string;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: 'As the store sent it.' })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;
 

@@ -1,3 +1,4 @@
+import { SafeIntResolver } from 'graphql-scalars';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../../errors.js';
 import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
@@ -8,7 +9,7 @@ import { Conversion } from '../attribution/conversion.entity.js';
 import { ClickConnection, ConversionConnection } from '../attribution/orders.resolver.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { Commission, CommissionAdjustment, CommissionStatus } from './commission.entity.js';
-import type { AffiliateTotals } from './commissions.service.js';
+import type { AffiliateTotals, CurrencyTotals } from './commissions.service.js';
 
 @InputType()
 class CommissionFilter {
@@ -22,7 +23,28 @@ class CommissionFilter {
   campaignId?: string;
 }
 
-@ObjectType({ description: 'AFFILIATE traffic and commission totals (REFERRAL never counts). Sums are in minor units of the campaigns\' currencies.' })
+@ObjectType({ description: "An affiliate's commission sums in one currency (minor units of it)." })
+export class CurrencyStats implements CurrencyTotals {
+  @Field({ description: 'ISO 4217 code.' })
+  currency!: string;
+
+  @Field(() => SafeIntResolver)
+  pendingMinor!: number;
+
+  @Field(() => SafeIntResolver)
+  finalizedMinor!: number;
+
+  @Field(() => SafeIntResolver)
+  paidMinor!: number;
+}
+
+@ObjectType({
+  description:
+    'AFFILIATE traffic and commission totals (REFERRAL never counts). Money is never added across currencies: ' +
+    '`byCurrency` has one entry per currency, and pendingMinor, finalizedMinor and paidMinor are the entry of `currency`, ' +
+    "the currency of the campaign the affiliate joined first. That choice does not change as they earn, so the fields keep " +
+    'one meaning for an integration that reads them, and in a program with one currency (most) they are its whole totals.',
+})
 export class AffiliateStats implements AffiliateTotals {
   @Field(() => Int)
   clicks!: number;
@@ -30,14 +52,25 @@ export class AffiliateStats implements AffiliateTotals {
   @Field(() => Int, { description: 'AFFILIATE conversions.' })
   conversions!: number;
 
-  @Field(() => Int)
+  @Field(() => String, {
+    nullable: true,
+    description: 'The currency of pendingMinor, finalizedMinor and paidMinor: byCurrency[0]. Null (and the sums 0) before the affiliate has an enrollment or a commission.',
+  })
+  currency!: string | null;
+
+  @Field(() => SafeIntResolver, { description: 'PENDING commissions, in `currency`.' })
   pendingMinor!: number;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: 'FINALIZED commissions not yet paid, in `currency`.' })
   finalizedMinor!: number;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: 'PAID commissions, in `currency`.' })
   paidMinor!: number;
+
+  @Field(() => [CurrencyStats], {
+    description: "Every currency of the affiliate's campaigns (at zero until earned) and commissions, in the order they joined the campaigns; never summed together.",
+  })
+  byCurrency!: CurrencyStats[];
 }
 
 export const CommissionConnection = connectionType('Commission', Commission);

@@ -10,6 +10,7 @@ import type { Exec } from '../attribution/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
+import { minorFromDb } from '../../money.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
@@ -23,12 +24,24 @@ const filterSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
 });
 
-export interface AffiliateTotals {
-  clicks: number;
-  conversions: number;
+/** Commission sums of one affiliate in one currency. */
+export interface CurrencyTotals {
+  currency: string;
   pendingMinor: number;
   finalizedMinor: number;
   paidMinor: number;
+}
+
+/**
+ * An affiliate's traffic and commission sums. Money is never added across currencies: the
+ * flat money fields are `byCurrency[0]` (the currency of the campaign they joined first), and
+ * zero with a null currency when they have no enrollment and no commission.
+ */
+export interface AffiliateTotals extends Omit<CurrencyTotals, 'currency'> {
+  clicks: number;
+  conversions: number;
+  currency: string | null;
+  byCurrency: CurrencyTotals[];
 }
 
 
@@ -140,8 +153,10 @@ export class CommissionsService implements CommissionAccrual {
   }
 
   /**
-   * Clicks, AFFILIATE conversions and commission totals for a set of affiliates: three
-   * set-based aggregates, whatever the number of affiliates. REFERRAL is never counted.
+   * Clicks, AFFILIATE conversions and commission totals per currency for a set of affiliates:
+   * three set-based aggregates, whatever the number of affiliates. REFERRAL is never counted.
+   * Currencies come in the order the affiliate joined their campaigns (each enrolled campaign's
+   * currency appears, at zero before anything is earned), then any only their commissions name.
    */
   async totals(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<AffiliateTotals[]> {
     const ids = pgArray(affiliateIds.filter(isUuid));
@@ -154,20 +169,42 @@ export class CommissionsService implements CommissionAccrual {
         `select affiliate_id, count(*) as n from conversion where merchant_id = ? and channel = 'AFFILIATE' and affiliate_id = any(?::uuid[]) group by affiliate_id`,
         [merchantId, ids],
       ),
-      em.execute<{ affiliate_id: string; status: CommissionStatus; total: string }[]>(
-        `select affiliate_id, status, sum(amount_minor) as total from commission where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id, status`,
-        [merchantId, ids],
+      // UUIDv7 ids as text sort by creation: the first enrollment (or commission) per currency.
+      em.execute<{ affiliate_id: string; currency: string; pending: string; finalized: string; paid: string }[]>(
+        `with e as (select e.affiliate_id, k.currency, min(e.id::text) as first
+                      from enrollment e join campaign k on k.id = e.campaign_id
+                     where e.merchant_id = ? and e.affiliate_id = any(?::uuid[]) group by e.affiliate_id, k.currency),
+              m as (select affiliate_id, currency, min(id::text) as first,
+                           sum(amount_minor) filter (where status = 'PENDING') as pending,
+                           sum(amount_minor) filter (where status = 'FINALIZED') as finalized,
+                           sum(amount_minor) filter (where status = 'PAID') as paid
+                      from commission where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id, currency)
+         select affiliate_id, currency, m.pending, m.finalized, m.paid
+           from e full join m using (affiliate_id, currency)
+          order by affiliate_id, e.first nulls last, m.first`,
+        [merchantId, ids, merchantId, ids],
       ),
     ]);
     const count = (rows: { affiliate_id: string; n: string }[], id: string) => Number(rows.find((r) => r.affiliate_id === id)?.n ?? 0);
-    const sum = (id: string, status: CommissionStatus) => Number(money.find((r) => r.affiliate_id === id && r.status === status)?.total ?? 0);
-    return affiliateIds.map((id) => ({
-      clicks: count(clicks, id),
-      conversions: count(conversions, id),
-      pendingMinor: sum(id, CommissionStatus.PENDING),
-      finalizedMinor: sum(id, CommissionStatus.FINALIZED),
-      paidMinor: sum(id, CommissionStatus.PAID),
-    }));
+    const byAffiliate = new Map<string, CurrencyTotals[]>();
+    for (const r of money) {
+      const list = byAffiliate.get(r.affiliate_id) ?? [];
+      list.push({ currency: r.currency, pendingMinor: minorFromDb(r.pending), finalizedMinor: minorFromDb(r.finalized), paidMinor: minorFromDb(r.paid) });
+      byAffiliate.set(r.affiliate_id, list);
+    }
+    return affiliateIds.map((id) => {
+      const byCurrency = byAffiliate.get(id) ?? [];
+      const primary = byCurrency[0];
+      return {
+        clicks: count(clicks, id),
+        conversions: count(conversions, id),
+        currency: primary?.currency ?? null,
+        pendingMinor: primary?.pendingMinor ?? 0,
+        finalizedMinor: primary?.finalizedMinor ?? 0,
+        paidMinor: primary?.paidMinor ?? 0,
+        byCurrency,
+      };
+    });
   }
 
   // ---- Payouts: what is payable and the PAID transition, as SQL the payouts module composes set-based ----
@@ -193,7 +230,7 @@ export class CommissionsService implements CommissionAccrual {
         group by c.affiliate_id, c.currency`,
       cutoff ? [merchantId, campaignId, cutoff] : [merchantId, campaignId],
     );
-    return rows.map((r) => ({ affiliateId: r.affiliate_id, currency: r.currency, totalMinor: Number(r.total) }));
+    return rows.map((r) => ({ affiliateId: r.affiliate_id, currency: r.currency, totalMinor: minorFromDb(r.total) }));
   }
 
   /**
@@ -213,7 +250,7 @@ export class CommissionsService implements CommissionAccrual {
        select payout_item_id, sum(amount_minor) as total from netted group by payout_item_id`,
       [pgArray(items.map((i) => i.itemId)), pgArray(items.map((i) => i.affiliateId)), pgArray(items.map((i) => i.currency)), merchantId, campaignId, ...(cutoff ? [cutoff] : [])],
     );
-    return new Map(rows.map((r) => [r.payout_item_id, Number(r.total)]));
+    return new Map(rows.map((r) => [r.payout_item_id, minorFromDb(r.total)]));
   }
 
   /**

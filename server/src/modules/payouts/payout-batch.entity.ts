@@ -1,5 +1,6 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
@@ -51,7 +52,7 @@ export class PayoutBatch extends TenantEntity {
 
   /** Σ items' net amounts: finance data, not for the affiliates in the batch. */
   @Authorized('FINANCE')
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: "Σ the items' net amounts, in the batch's currency." })
   @Property({ type: new BigIntType('number') })
   totalMinor!: number;
 
@@ -110,16 +111,16 @@ export class PayoutItem extends TenantEntity {
   currency!: string;
 
   /** Net: grossMinor + clawbackMinor. */
-  @Field(() => Int, { description: 'Net: grossMinor − the clawbacks netted in.' })
+  @Field(() => SafeIntResolver, { description: 'Net: grossMinor − the clawbacks netted in.' })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver, { description: 'Σ the commissions this item pays.' })
   @Property({ type: new BigIntType('number') })
   grossMinor!: number;
 
   /** Σ clawbacks netted in: zero or negative. */
-  @Field(() => Int, { description: 'The clawbacks netted in (zero or negative).' })
+  @Field(() => SafeIntResolver, { description: 'The clawbacks netted in (zero or negative).' })
   @Property({ type: new BigIntType('number') })
   clawbackMinor!: number;
 
@@ -183,7 +184,7 @@ export class PayoutItem extends TenantEntity {
   @Property()
   transferReversed: boolean = false;
 
-  @Field(() => Int)
+  @Field(() => SafeIntResolver)
   @Property({ type: new BigIntType('number') })
   transferReversedMinor: number = 0;
 

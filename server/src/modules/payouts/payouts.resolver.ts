@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { forbidden } from '../../errors.js';
@@ -47,7 +48,7 @@ class PayoutSkip {
   @Field(() => Affiliate)
   affiliate!: Affiliate;
 
-  @Field(() => Int, { description: 'The net amount that was not paid.' })
+  @Field(() => SafeIntResolver, { description: 'The net amount that was not paid.' })
   amountMinor!: number;
 
   @Field()

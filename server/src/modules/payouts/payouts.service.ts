@@ -18,6 +18,7 @@ import { PayoutRunner } from './payout-runner.js';
 import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSourcesOf, periodEnd, previousPeriod, transitionBatch } from './payout-rules.js';
 import type { StripeConnection } from './stripe/stripe-client.js';
 import { pgArray } from '../../db/pg-arrays.js';
+import { minorFromDb } from '../../money.js';
 
 const createSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id'),
@@ -136,7 +137,7 @@ export class PayoutsService {
       if (!e) sums.set(key, (e = { affiliateId, currency, gross: 0, clawback: 0 }));
       return e;
     };
-    for (const g of gross) entry(g.affiliate_id, g.currency).gross += Number(g.total);
+    for (const g of gross) entry(g.affiliate_id, g.currency).gross += minorFromDb(g.total);
     for (const c of claws) entry(c.affiliateId, c.currency).clawback += c.totalMinor;
     if (sums.size === 0) return null;
 
@@ -190,7 +191,7 @@ export class PayoutsService {
         [col('id'), col('affiliateId'), col('currency'), ...payable.params, merchantId],
       );
       const netted = await this.commissions.netClawbacks(tx, merchantId, campaignId, cutoff, items.map((i) => ({ itemId: i.id, affiliateId: i.affiliateId, currency: i.currency })));
-      const actualGross = new Map(attached.map((a) => [a.item_id, Number(a.total)]));
+      const actualGross = new Map(attached.map((a) => [a.item_id, minorFromDb(a.total)]));
       const changed = items.filter((i) => (actualGross.get(i.id) ?? 0) !== i.gross || (netted.get(i.id) ?? 0) !== i.clawback);
       for (const i of changed) {
         i.gross = actualGross.get(i.id) ?? 0;

@@ -31,7 +31,11 @@ export class PayoutFixtures {
 
   /** An applicant approved by the owner: an affiliate with an enrollment and a portal session. */
   async affiliate(ownerToken: string, campaign: { id: string; slug: string }): Promise<Seeded> {
-    const email = `${uniq('aff')}@example.test`;
+    return this.join(ownerToken, campaign, `${uniq('aff')}@example.test`);
+  }
+
+  /** The same applicant (by email and password) approved into a campaign: another enrollment of one affiliate. */
+  async join(ownerToken: string, campaign: { id: string; slug: string }, email: string): Promise<Seeded> {
     const sub = await this.app.gql(
       `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
       { input: { campaignSlug: campaign.slug, email, name: 'Affiliate', password: 'affiliate-pw', answers: [] } },
@@ -70,7 +74,7 @@ export class PayoutFixtures {
     return account.stripeAccountId as string;
   }
 
-  /** FINALIZED commissions (with the order and conversion they come from), straight in SQL. */
+  /** FINALIZED commissions (with the order and conversion they come from) in the campaign's currency, straight in SQL. */
   async finalized(merchantId: string, campaignId: string, a: Seeded, amounts: number[], finalizedAt = new Date()): Promise<string[]> {
     const em = this.app.orm.em.fork();
     const ids: string[] = [];
@@ -79,12 +83,14 @@ export class PayoutFixtures {
       const conversionId = uuidv7();
       const id = uuidv7();
       await em.execute(
-        `with o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, created_at) values (?, ?, ?, ?, 'USD', ?, ?)),
+        `with k as (select currency from campaign where id = ?),
+              o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, created_at) select ?, ?, ?, ?, k.currency, ?, ? from k),
               cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency, enrollment_id, affiliate_id, campaign_id, explanation, created_at)
-                     values (?, ?, ?, ?, 'AFFILIATE', ?, ?, 'USD', ?, ?, ?, '{}'::jsonb, ?))
+                     select ?, ?, ?, ?, 'AFFILIATE', ?, ?, k.currency, ?, ?, ?, '{}'::jsonb, ? from k)
          insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, finalized_at, created_at)
-         values (?, ?, ?, ?, ?, ?, 'USD', ?, ?, 'FINALIZED', ?, ?)`,
+         select ?, ?, ?, ?, ?, ?, k.currency, ?, ?, 'FINALIZED', ?, ? from k`,
         [
+          campaignId,
           orderId, merchantId, `ord-${randomUUID()}`, amount * 10, finalizedAt, finalizedAt,
           conversionId, merchantId, orderId, `ord-${id}`, finalizedAt, amount * 10, a.enrollmentId, a.affiliateId, campaignId, finalizedAt,
           id, merchantId, conversionId, a.enrollmentId, a.affiliateId, campaignId, amount, amount, finalizedAt, finalizedAt,

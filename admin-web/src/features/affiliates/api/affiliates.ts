@@ -1,10 +1,9 @@
 import { graphql } from '../../../gql';
 
 /**
- * A page of affiliates with their totals. The totals are summed over campaigns, so the
- * campaigns' currencies come along to format them.
+ * An affiliate as a row of the list: the detail query spreads it and adds the rest. Money
+ * comes per currency (stats.byCurrency), never added across currencies.
  */
-/** An affiliate as a row of the list: the detail query spreads it and adds the rest. */
 export const AffiliateSummaryFragment = graphql(`
   fragment AffiliateSummary on Affiliate {
     id
@@ -14,7 +13,10 @@ export const AffiliateSummaryFragment = graphql(`
     stats {
       clicks
       conversions
-      pendingMinor
+      byCurrency {
+        currency
+        pendingMinor
+      }
     }
     payoutAccount {
       status
@@ -36,14 +38,6 @@ export const AffiliatesDocument = graphql(`
         }
       }
     }
-    campaigns(first: 100) {
-      edges {
-        node {
-          id
-          currency
-        }
-      }
-    }
   }
 `);
 
@@ -52,8 +46,11 @@ export const AffiliateDocument = graphql(`
     affiliate(id: $id) {
       ...AffiliateSummary
       stats {
-        finalizedMinor
-        paidMinor
+        byCurrency {
+          currency
+          finalizedMinor
+          paidMinor
+        }
       }
       payoutAccount {
         stripeAccountId
@@ -67,7 +64,6 @@ export const AffiliateDocument = graphql(`
         node {
           id
           name
-          currency
         }
       }
     }

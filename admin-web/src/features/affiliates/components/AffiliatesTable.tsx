@@ -1,16 +1,14 @@
-import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { type Column, DataTable, formatTotalMinor, useConnectionTable } from '@sorae/web-shared';
+import { amountsOf, type Column, CurrencyAmounts, DataTable, useConnectionTable } from '@sorae/web-shared';
 import type { AffiliatesQuery } from '../../../gql/graphql';
 import { AffiliatesDocument } from '../api/affiliates';
 import { PayoutReadiness } from './PayoutReadiness';
 
 type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
 
-/** Every affiliate of the merchant, newest first, with traffic and pending commission. */
+/** Every affiliate of the merchant, newest first, with traffic and pending commission per currency. */
 export function AffiliatesTable() {
-  const { data, table } = useConnectionTable(AffiliatesDocument, { connection: (d) => d.affiliates });
-  const currencies = useMemo(() => data?.campaigns.edges.map((e) => e.node.currency) ?? [], [data]);
+  const { table } = useConnectionTable(AffiliatesDocument, { connection: (d) => d.affiliates });
 
   const columns: Column<Row>[] = [
     {
@@ -28,12 +26,16 @@ export function AffiliatesTable() {
     },
     { id: 'clicks', header: 'Clicks', align: 'end', cell: (a) => a.stats.clicks, sortValue: (a) => a.stats.clicks },
     { id: 'conversions', header: 'Conversions', align: 'end', cell: (a) => a.stats.conversions, sortValue: (a) => a.stats.conversions },
+    // One line per currency; not sortable, as amounts in different currencies do not compare.
     {
       id: 'pending',
       header: 'Pending commission',
       align: 'end',
-      cell: (a) => <span data-testid="affiliate-pending">{formatTotalMinor(a.stats.pendingMinor, currencies)}</span>,
-      sortValue: (a) => a.stats.pendingMinor,
+      cell: (a) => (
+        <span data-testid="affiliate-pending">
+          <CurrencyAmounts amounts={amountsOf(a.stats.byCurrency, 'pendingMinor')} testId="affiliate-pending" />
+        </span>
+      ),
     },
     { id: 'payouts', header: 'Payouts', cell: (a) => <PayoutReadiness status={a.payoutAccount.status} />, sortValue: (a) => a.payoutAccount.status },
   ];

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
-import { EmptyState, ErrorState, formatDate, formatTotalMinor, PageHeader, Spinner, Stats } from '@sorae/web-shared';
+import { amountsOf, CurrencyAmounts, EmptyState, ErrorState, formatDate, PageHeader, Spinner, Stats } from '@sorae/web-shared';
 import { AffiliateDocument } from '../api/affiliates';
 import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
 import { AffiliateEnrollments } from '../components/AffiliateEnrollments';
@@ -25,8 +25,9 @@ export function AffiliateRoute() {
       </EmptyState>
     );
   }
-  const currencies = campaigns.map((c) => c.currency);
-  const money = (minor: number) => formatTotalMinor(minor, currencies);
+  const money = (field: 'pendingMinor' | 'finalizedMinor' | 'paidMinor', testId: string) => (
+    <CurrencyAmounts amounts={amountsOf(affiliate.stats.byCurrency, field)} testId={testId} />
+  );
 
   return (
     <>
@@ -47,9 +48,9 @@ export function AffiliateRoute() {
           items={[
             { label: 'Clicks', value: affiliate.stats.clicks, testId: 'stat-clicks' },
             { label: 'Conversions', value: affiliate.stats.conversions, testId: 'stat-conversions' },
-            { label: 'Pending', value: money(affiliate.stats.pendingMinor), testId: 'stat-pending' },
-            { label: 'Finalized', value: money(affiliate.stats.finalizedMinor), testId: 'stat-finalized' },
-            { label: 'Paid', value: money(affiliate.stats.paidMinor), testId: 'stat-paid' },
+            { label: 'Pending', value: money('pendingMinor', 'stat-pending'), testId: 'stat-pending' },
+            { label: 'Finalized', value: money('finalizedMinor', 'stat-finalized'), testId: 'stat-finalized' },
+            { label: 'Paid', value: money('paidMinor', 'stat-paid'), testId: 'stat-paid' },
           ]}
         />
         <section className="stack stack--tight" aria-labelledby="enrollments-heading">

@@ -1,6 +1,6 @@
 import { graphql } from '../../../gql';
 
-/** The affiliate's links and totals (summed over campaigns: their currencies come along). */
+/** The affiliate's links and totals, per currency (never added across currencies). */
 export const DashboardDocument = graphql(`
   query Dashboard {
     me {
@@ -16,15 +16,17 @@ export const DashboardDocument = graphql(`
         campaign {
           id
           name
-          currency
         }
       }
       stats {
         clicks
         conversions
-        pendingMinor
-        finalizedMinor
-        paidMinor
+        byCurrency {
+          currency
+          pendingMinor
+          finalizedMinor
+          paidMinor
+        }
       }
     }
   }

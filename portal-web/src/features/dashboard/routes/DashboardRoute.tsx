@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { ErrorState, formatTotalMinor, PageHeader, Spinner, Stats } from '@sorae/web-shared';
+import { amountsOf, CurrencyAmounts, ErrorState, PageHeader, Spinner, Stats } from '@sorae/web-shared';
 import { DashboardDocument } from '../api/dashboard';
 import { MyCommissions } from '../components/MyCommissions';
 import { ShareLinks } from '../components/ShareLinks';
@@ -12,8 +12,9 @@ export function DashboardRoute() {
     if (error) return <ErrorState error={error} onRetry={() => void refetch()} title="Could not load your dashboard" />;
     return loading ? <Spinner /> : null;
   }
-  const currencies = me.enrollments.map((e) => e.campaign.currency);
-  const money = (minor: number) => formatTotalMinor(minor, currencies);
+  const money = (field: 'pendingMinor' | 'finalizedMinor' | 'paidMinor', testId: string) => (
+    <CurrencyAmounts amounts={amountsOf(me.stats.byCurrency, field)} testId={testId} />
+  );
   return (
     <>
       <PageHeader title="Dashboard" description={`Welcome back, ${me.affiliate.name}. Share your links; orders they bring earn you commission.`} />
@@ -27,9 +28,9 @@ export function DashboardRoute() {
           items={[
             { label: 'Clicks', value: me.stats.clicks, testId: 'stat-clicks' },
             { label: 'Conversions', value: me.stats.conversions, testId: 'stat-conversions' },
-            { label: 'Pending', value: money(me.stats.pendingMinor), testId: 'stat-pending', hint: 'Can still change with refunds' },
-            { label: 'Finalized', value: money(me.stats.finalizedMinor), testId: 'stat-finalized', hint: 'Locked, to be paid' },
-            { label: 'Paid', value: money(me.stats.paidMinor), testId: 'stat-paid' },
+            { label: 'Pending', value: money('pendingMinor', 'stat-pending'), testId: 'stat-pending', hint: 'Can still change with refunds' },
+            { label: 'Finalized', value: money('finalizedMinor', 'stat-finalized'), testId: 'stat-finalized', hint: 'Locked, to be paid' },
+            { label: 'Paid', value: money('paidMinor', 'stat-paid'), testId: 'stat-paid' },
           ]}
         />
         <section className="stack stack--tight" aria-labelledby="commissions-heading">
