@@ -10,11 +10,12 @@ import type { Config } from './config.js';
 import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './db/embedded.js';
 import { isPglite, migrate, openOrm } from './db/orm.js';
 import { requestContext, type Context } from './graphql/context.js';
-import { formatError } from './graphql/errors.js';
+import { formatError, refuseNulInStrings } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { QUERY_LIMITS, limitRules, nodeLimitPlugin } from './graphql/limits.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { graphqlHandler } from './http/graphql-handler.js';
+import { INTERNAL_ERROR_MESSAGE, logInternalError } from './http/internal-error.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
 import { trafficRoutes } from './modules/attribution/redirect.route.js';
 import { spaHandler } from './http/static.js';
@@ -93,14 +94,16 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
 
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
-    formatError: formatError(log, config.production),
+    formatError: formatError(log),
+    // Internal errors are masked in every mode; callers' errors need no stack either.
+    includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
     hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
     persistedQueries: config.graphql.persistedQueries ? undefined : false,
     csrfPrevention: true,
     // Refused before anything runs: too many tokens, too deep, too many aliases or rows (graphql/limits.ts).
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },
-    validationRules: limitRules,
+    validationRules: [refuseNulInStrings, ...limitRules],
     plugins: [
       nodeLimitPlugin,
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -134,14 +137,13 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     });
 
   const fail = (res: ServerResponse, e: unknown, path: string) => {
-    if (res.headersSent) {
-      log.error({ err: e, path }, 'error after the response started');
-      res.destroy();
-    } else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message, ...e.details });
-    else {
-      log.error({ err: e, path }, 'unhandled error');
-      sendJson(res, 500, { error: 'Internal server error' });
+    if (e instanceof HttpError && !res.headersSent) {
+      sendJson(res, e.status, { error: e.message, ...e.details });
+      return;
     }
+    const requestId = logInternalError(log, e, { path, responseStarted: res.headersSent });
+    if (res.headersSent) res.destroy();
+    else sendJson(res, 500, { error: INTERNAL_ERROR_MESSAGE, requestId });
   };
 
   // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,

@@ -1,16 +1,23 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { DomainError } from '../errors.js';
+import { GraphQLError, type ASTVisitor, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import { badInput, DomainError } from '../errors.js';
+import { INTERNAL_ERROR_MESSAGE, logInternalError, sqlState } from '../http/internal-error.js';
 import type { Logger } from '../logger.js';
 
+/** The error behind Apollo's wrappers (a resolver's, a validation rule's, a failed context's). */
+function originalOf(error: unknown): unknown {
+  let e = error;
+  while (e instanceof GraphQLError && e.originalError) e = e.originalError;
+  return e;
+}
+
 /**
- * Domain errors become `extensions.code` (+ `fieldErrors`); anything unexpected is logged and,
- * in production, masked, so a bug never leaks SQL or stack traces to callers.
+ * Domain errors become `extensions.code` (+ `fieldErrors`); anything unexpected is logged once,
+ * without values, and masked in every mode (the demo and development too), so a bug never shows
+ * callers SQL, stack traces or database text: they get the request id the log line carries.
  */
-export function formatError(log: Logger, production: boolean) {
+export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = originalOf(error);
     if (original instanceof DomainError) {
       return {
         message: original.message,
@@ -19,18 +26,33 @@ export function formatError(log: Logger, production: boolean) {
         extensions: { code: original.code, ...(original.fieldErrors ? { fieldErrors: original.fieldErrors } : {}) },
       };
     }
+    const state = sqlState(original);
     // Text PostgreSQL cannot take (a malformed uuid, a NUL byte) is the caller's input, never a 500.
-    if (original instanceof DriverException && ['22P02', '22021', '22P05'].includes(String((original as { code?: string }).code))) {
+    if (state === '22P02' || state === '22021' || state === '22P05') {
       return { message: 'A value has the wrong format (malformed id or text)', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
-    if (original instanceof UniqueConstraintViolationException) {
+    if (state === '23505') {
       return { message: 'That conflicts with an existing record', path: formatted.path, extensions: { code: 'CONFLICT' } };
     }
-    const code = formatted.extensions?.code;
-    if (code === 'INTERNAL_SERVER_ERROR' || original instanceof DriverException) {
-      log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
-      if (production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' || state) {
+      const requestId = logInternalError(log, original, { path: formatted.path });
+      return { message: INTERNAL_ERROR_MESSAGE, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
     }
     return formatted;
+  };
+}
+
+/**
+ * A validation rule: a NUL character in a string literal of the document (`"a\u0000b"`) is
+ * refused before execution (PostgreSQL text cannot hold it). Variables are checked with the
+ * request body, before parsing.
+ */
+export function refuseNulInStrings(context: ValidationContext): ASTVisitor {
+  return {
+    StringValue(node) {
+      if (!node.value.includes('\u0000')) return;
+      const refused = badInput('Text must not contain NUL characters');
+      context.reportError(new GraphQLError(refused.message, { nodes: node, originalError: refused }));
+    },
   };
 }

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { countQueries } from '../db/query-counter.js';
-import { containsNul, readBody, sendJson, type RequestTarget } from './router.js';
+import { withRequestId } from './internal-error.js';
+import { jsonProblem, readBody, sendJson, type RequestTarget } from './router.js';
 
 export const GRAPHQL_BODY_LIMIT = 2 * 1024 * 1024;
 
 /**
  * Serves Apollo over plain node:http (Apollo's documented integration API). Each request's
- * SQL statements are counted and, outside production, reported in `x-sql-statements`.
+ * SQL statements are counted and, outside production, reported in `x-sql-statements`; an
+ * internal error is logged and answered with the request's id.
  */
 export function graphqlHandler<C extends BaseContext>(
   apollo: ApolloServer<C>,
@@ -31,16 +33,19 @@ export function graphqlHandler<C extends BaseContext>(
         }
       } else body = raw.toString('utf8');
     }
-    if (containsNul(body) || target.search.includes('%00')) {
-      sendJson(res, 400, { errors: [{ message: 'Text must not contain NUL characters', extensions: { code: 'BAD_USER_INPUT' } }] });
+    const problem = target.search.includes('%00') ? 'Text must not contain NUL characters' : jsonProblem(body);
+    if (problem) {
+      sendJson(res, 400, { errors: [{ message: problem, extensions: { code: 'BAD_USER_INPUT' } }] });
       return;
     }
     const cookies: string[] = [];
     const { count, result } = countQueries(() =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: target.search, body },
-        context: () => makeContext(req, cookies),
-      }),
+      withRequestId(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: target.search, body },
+          context: () => makeContext(req, cookies),
+        }),
+      ),
     );
     const response = await result;
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -121,12 +121,30 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** PostgreSQL text cannot hold NUL: input carrying one is refused at the edge, never half-written. */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsNul);
-  return false;
+/** Deeper than any body we accept (a webhook is 3 levels, GraphQL variables a few more). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Why a parsed JSON body is refused before anything reads it, or null: text PostgreSQL cannot
+ * hold (NUL), or nesting deeper than MAX_JSON_DEPTH. Walked with a stack of its own, not by
+ * recursion: a body nested thousands of levels deep would overflow the call stack (a 500).
+ */
+export function jsonProblem(body: unknown): string | null {
+  const pending: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, depth } = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return 'Text must not contain NUL characters';
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return `JSON must not be nested deeper than ${MAX_JSON_DEPTH} levels`;
+      // Keys are text too (GraphQL variable names, unknown fields).
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\u0000')) return 'Text must not contain NUL characters';
+        pending.push({ value: child, depth: depth + 1 });
+      }
+    }
+  }
+  return null;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

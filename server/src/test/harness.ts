@@ -2,14 +2,14 @@ import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { lockedToTenant } from '../modules/tenancy.js';
 import { OperatorRole } from '../modules/auth/operator.entity.js';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from './databases.js';
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string> } }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string>; requestId?: string } }[];
   status: number;
   statements: number;
   headers: Headers;
@@ -45,8 +45,8 @@ export async function untilWaitingOnLock(app: App): Promise<void> {
 let counter = 0;
 export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** The whole server on its own database, on a free port. */
-export async function startTestApp(env: Record<string, string> = {}, clock?: () => Date): Promise<TestApp> {
+/** The whole server on its own database, on a free port (logging to `log` when given). */
+export async function startTestApp(env: Record<string, string> = {}, clock?: () => Date, log?: Logger): Promise<TestApp> {
   let databaseUrl: string;
   let dropDb: () => Promise<void>;
   const template = inject('templateDatabase');
@@ -75,7 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     APPLY_LIMIT_PER_IP: '1000000',
     ...env,
   });
-  const app = await createApp({ config, log: createLogger(config.logLevel), clock });
+  const app = await createApp({ config, log: log ?? createLogger(config.logLevel), clock });
 
   const gql: TestApp['gql'] = async (query, variables, token) => {
     const res = await fetch(`${app.url}/graphql`, {

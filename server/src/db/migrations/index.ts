@@ -17,6 +17,7 @@ import { Migration20261124060000 } from './Migration20261124060000.js';
 import { Migration20261124070000 } from './Migration20261124070000.js';
 import { Migration20261124080000 } from './Migration20261124080000.js';
 import { Migration20261124090000 } from './Migration20261124090000.js';
+import { Migration20261206204000 } from './Migration20261206204000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -37,4 +38,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124070000', class: Migration20261124070000 },
   { name: 'Migration20261124080000', class: Migration20261124080000 },
   { name: 'Migration20261124090000', class: Migration20261124090000 },
+  { name: 'Migration20261206204000', class: Migration20261206204000 },
 ];

@@ -6,7 +6,7 @@ import { click, postWebhook, program, type Program } from '../../test/orders-fix
 /**
  * Whatever order the store's deliveries arrive in, and however often each is repeated, the
  * ledger ends the same: refunds that arrive before their order get 409 and are retried later,
- * as a store would.
+ * as a store would; a refund beyond its order gets 400 whenever it arrives, and is dropped.
  */
 describe('replayed and reordered deliveries (property)', () => {
   let app: TestApp;
@@ -24,9 +24,9 @@ describe('replayed and reordered deliveries (property)', () => {
   });
   afterAll(() => app?.close());
 
-  type Delivery = { key: string; body: Record<string, unknown> };
+  type Delivery = { key: string; body: Record<string, unknown>; refused?: true };
 
-  /** Three orders (two attributed, one not) and their refunds: partial, cumulative, full and beyond. */
+  /** Three orders (two attributed, one not) and their refunds: partial, cumulative, full, and one beyond the order (refused). */
   const scenario = (run: string): Delivery[] => {
     const at = new Date(Date.now() - 60_000).toISOString();
     const orders = [
@@ -36,7 +36,7 @@ describe('replayed and reordered deliveries (property)', () => {
     ];
     const refunds = [
       [`${run}-o1`, 3_333], [`${run}-o1`, 3_333], [`${run}-o1`, 3_333], // 9,999 in three: full
-      [`${run}-o2`, 1], [`${run}-o2`, 2_000], // beyond the order amount
+      [`${run}-o2`, 1], [`${run}-o2`, 2_000], // 2,000 exceeds the order whether or not the 1 came first
       [`${run}-o3`, 100],
     ] as const;
     return [
@@ -44,11 +44,12 @@ describe('replayed and reordered deliveries (property)', () => {
       ...refunds.map(([orderId, amountMinor], i) => ({
         key: `${run}-r${i}`,
         body: { id: `${run}-evt-r${i}`, type: 'order.refunded', order: { id: orderId }, refund: { id: `${run}-r${i}`, amountMinor, occurredAt: at } },
+        ...(amountMinor === 2_000 ? { refused: true as const } : {}),
       })),
     ];
   };
 
-  /** Delivers in order, re-queueing 409s (refund before its order) at the back. */
+  /** Delivers in order, re-queueing 409s (refund before its order) at the back; a refused refund is dropped. */
   const deliver = async (deliveries: Delivery[]) => {
     const queue = [...deliveries];
     for (let guard = 0; queue.length; guard++) {
@@ -56,7 +57,7 @@ describe('replayed and reordered deliveries (property)', () => {
       const d = queue.shift()!;
       const r = await postWebhook(app, p, d.body);
       if (r.status === 409) queue.push(d);
-      else expect(r.status).toBe(200);
+      else expect(r.status).toBe(d.refused ? 400 : 200);
     }
   };
 

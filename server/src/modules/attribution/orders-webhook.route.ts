@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../errors.js';
-import { containsNul, HttpError, readBody, type RequestTarget, type Router, sendJson } from '../../http/router.js';
+import { HttpError, jsonProblem, readBody, type RequestTarget, type Router, sendJson } from '../../http/router.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { TENANT } from '../tenancy.js';
@@ -73,7 +73,8 @@ export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityMan
     } catch {
       throw new HttpError(400, 'Body is not valid JSON', { code: 'BAD_USER_INPUT' });
     }
-    if (containsNul(body)) throw new HttpError(400, 'Text must not contain NUL characters', { code: 'BAD_USER_INPUT' });
+    const problem = jsonProblem(body);
+    if (problem) throw new HttpError(400, problem, { code: 'BAD_USER_INPUT' });
     em.setFilterParams(TENANT, { merchantId });
     try {
       sendJson(res, 200, await deps.orders.handleWebhook(em, merchantId, body, now));

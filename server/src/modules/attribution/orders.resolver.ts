@@ -10,7 +10,7 @@ import { ReferralCode } from './referral-code.entity.js';
 
 @InputType({ description: 'The fields of an order.created webhook body\'s `order`.' })
 class RecordOrderInput {
-  @Field({ description: "The store's order id: recording it again changes nothing." })
+  @Field({ description: "The store's order id: recording it again changes nothing; with other content it is a CONFLICT." })
   id!: string;
 
   @Field(() => Int)
@@ -40,10 +40,10 @@ class RecordRefundInput {
   @Field({ description: "The store's order id." })
   orderId!: string;
 
-  @Field({ description: "The store's refund id: recording it again changes nothing." })
+  @Field({ description: "The store's refund id: recording it again changes nothing; with other content it is a CONFLICT." })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "At most what is left of the order (BAD_USER_INPUT beyond it); 0 only for an order of 0, whose full refund it is." })
   amountMinor!: number;
 
   @Field()

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Batcher } from '../../db/batcher.js';
@@ -63,7 +64,8 @@ export const orderSchema = z.object({
 export const refundSchema = z.object({
   orderId: storeId,
   id: storeId,
-  amountMinor: amount(1),
+  // 0 only for an order of 0 (its full refund): checked against the order.
+  amountMinor: amount(0),
   occurredAt: timestamp,
 });
 
@@ -182,7 +184,7 @@ const TOUCHES_SQL = `
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
-  ['i', 'int'], ['merchant_id', 'uuid'], ['event_id', 'text'], ['event_type', 'text'], ['response', 'text'], ['event_row_id', 'uuid'],
+  ['i', 'int'], ['merchant_id', 'uuid'], ['event_id', 'text'], ['event_type', 'text'], ['body_hash', 'text'], ['response', 'text'], ['event_row_id', 'uuid'],
   ['order_row_id', 'uuid'], ['external_id', 'text'], ['amount_minor', 'bigint'], ['currency', 'text'], ['occurred_at', 'timestamptz'],
   ['click_id', 'text'], ['visitor_id', 'text'], ['referral_code', 'text'], ['customer_id', 'text'], ['conversion_id', 'uuid'],
   ['channel', 'channel'], ['enrollment_id', 'uuid'], ['affiliate_id', 'uuid'], ['campaign_id', 'uuid'], ['winning_click_id', 'uuid'],
@@ -198,8 +200,8 @@ type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
  */
 const writeStatement = (commissions: string) => `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
-  ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at)
-         select event_row_id, merchant_id, event_id, event_type, response::jsonb, created_at from x where event_id is not null
+  ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
+         select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
          on conflict (merchant_id, event_id) do nothing returning id),
   o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
         select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at
@@ -219,6 +221,25 @@ export const ORDER_BATCH_CONCURRENCY = 2;
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** A delivered webhook event: its id, its type and the hash of its body (see eventHash). */
+interface EventRef {
+  id: string;
+  type: string;
+  hash: string;
+}
+
+/**
+ * The hash an event id is bound to: SHA-256 of the validated event serialized again (fields in
+ * the schema's order, values normalized: trimmed ids, upper-case currency, UTC times, unknown
+ * fields dropped), not of the raw bytes. A byte-identical retry matches, and so does a store
+ * that serializes the same event again with other spacing or key order; anything that changes
+ * what is recorded (type, amount, ids, times) does not.
+ */
+const eventHash = (event: z.output<typeof webhookSchema>) => createHash('sha256').update(JSON.stringify(event)).digest('hex');
+
+/** The store's order fields a recorded order is compared with when its id comes again. */
+const ORDER_FIELDS = ['amountMinor', 'currency', 'occurredAt', 'clickId', 'visitorId', 'referralCode', 'customerId'] as const;
+
 /** The order's click id when it can name a click (ours are UUIDs); anything else matches none. */
 const clickIdOf = (order: OrderInput) => (order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null);
 
@@ -229,7 +250,7 @@ interface OrderJob {
   queryCounts: readonly QueryCount[];
   merchantId: string;
   order: OrderInput;
-  event: { id: string; type: string } | null;
+  event: EventRef | null;
   now: Date;
 }
 
@@ -271,18 +292,30 @@ export class OrdersService {
   /** A verified webhook body: dispatched by type, idempotent by event id as well. */
   async handleWebhook(em: EntityManager, merchantId: string, body: unknown, now: Date): Promise<OrderOutcome | RefundOutcome> {
     const event = parseInput(webhookSchema, body);
-    const ev = { id: event.id, type: event.type };
+    const ev = { id: event.id, type: event.type, hash: eventHash(event) };
     if (event.type === 'order.created') return this.ingestOrder(em, merchantId, event.order, ev, now);
     return this.ingestRefund(em, merchantId, { ...event.refund, orderId: event.order.id }, ev, now);
   }
 
-  private async storedResponse<T>(exec: Exec, merchantId: string, eventId: string): Promise<T> {
-    const [row] = await exec<{ response: T }>(`select response from webhook_event where merchant_id = ? and event_id = ?`, [merchantId, eventId]);
+  /**
+   * The answer an event id already delivered got; CONFLICT when it came with another body (events
+   * stored before their hashes were kept match any body).
+   */
+  private async storedResponse<T>(exec: Exec, merchantId: string, event: EventRef): Promise<T> {
+    const [row] = await exec<{ response: T; body_hash: string | null }>(
+      `select response, body_hash from webhook_event where merchant_id = ? and event_id = ?`,
+      [merchantId, event.id],
+    );
     if (!row) throw conflict('This event is being processed; retry later');
+    if (row.body_hash !== null && row.body_hash !== event.hash) {
+      throw conflict(`Event ${event.id} was already delivered with a different body; a new event needs a new id`, {
+        id: 'was already used by an event with another body',
+      });
+    }
     return row.response;
   }
 
-  private async ingestOrder(em: EntityManager, merchantId: string, order: OrderInput, event: { id: string; type: string } | null, now: Date): Promise<OrderOutcome> {
+  private async ingestOrder(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
@@ -406,7 +439,7 @@ export class OrdersService {
       job,
       outcome,
       columns: {
-        merchant_id: merchantId, event_id: event?.id ?? null, event_type: event?.type ?? null, response: json(outcome),
+        merchant_id: merchantId, event_id: event?.id ?? null, event_type: event?.type ?? null, body_hash: event?.hash ?? null, response: json(outcome),
         event_row_id: uuidv7(now.getTime()), order_row_id: uuidv7(now.getTime()), external_id: order.id, amount_minor: order.amountMinor,
         currency: order.currency, occurred_at: order.occurredAt.toISOString(), click_id: order.clickId, visitor_id: order.visitorId,
         referral_code: order.referralCode, customer_id: order.customerId, conversion_id: conversionId, channel: winner.channel,
@@ -436,54 +469,118 @@ export class OrdersService {
   }
 
   /** The answer for an order once the batch is written: its new conversion, or the one recorded before. */
-  private async answer(exec: Exec, { job, outcome }: PlannedOrder, flags: { event_claimed: boolean; order_created: boolean }): Promise<OrderOutcome> {
+  private async answer(exec: Exec, { job, outcome, columns }: PlannedOrder, flags: { event_claimed: boolean; order_created: boolean }): Promise<OrderOutcome> {
     const { merchantId, order, event } = job;
     if (!flags.event_claimed) {
       // A replay. The first delivery stored the answer it computed before writing; if that
       // delivery found the order already recorded, it is replacing that answer with the
       // existing conversion's right now: answer that conversion, as it will.
-      const stored = await this.storedResponse<OrderOutcome>(exec, merchantId, event!.id);
+      const stored = await this.storedResponse<OrderOutcome>(exec, merchantId, event!);
       const [known] = await exec(`select 1 from conversion where id = ?::uuid`, [stored.conversion.id]);
-      return known ? stored : this.conversionSummary(exec, merchantId, order.id);
+      return known ? stored : this.recordedOrder(exec, merchantId, order, event);
     }
     if (flags.order_created) return outcome;
     // The order was recorded before (another event id, or recordOrder): answer its conversion.
-    const existing = await this.conversionSummary(exec, merchantId, order.id);
-    if (event) await exec(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id]);
-    return existing;
+    try {
+      const existing = await this.recordedOrder(exec, merchantId, order, event);
+      if (event) await exec(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(existing), merchantId, event.id]);
+      return existing;
+    } catch (err) {
+      // Refused (other content): the event this batch claimed for it is given back, so nothing stays written.
+      if (event) await exec(`delete from webhook_event where id = ?::uuid`, [columns.event_row_id]);
+      throw err;
+    }
   }
 
-  private async conversionSummary(exec: Exec, merchantId: string, orderExternalId: string): Promise<OrderOutcome> {
-    const [row] = await exec<{ id: string; channel: Channel }>(
-      `select id, channel from conversion where merchant_id = ? and order_external_id = ?`,
-      [merchantId, orderExternalId],
+  /** The answer for an order id recorded before, or CONFLICT when that order had other content. */
+  private async recordedOrder(exec: Exec, merchantId: string, order: OrderInput, event: EventRef | null): Promise<OrderOutcome> {
+    const [row] = await exec<{ id: string; channel: Channel; amount_minor: string; currency: string; occurred_at: Date } & Record<string, string | null>>(
+      `select cv.id, cv.channel, o.amount_minor, o.currency, o.occurred_at, o.click_id, o.visitor_id, o.referral_code, o.customer_id
+         from store_order o join conversion cv on cv.order_id = o.id where o.merchant_id = ? and o.external_id = ?`,
+      [merchantId, order.id],
     );
     if (!row) throw notFound('Order');
+    const recorded: Record<(typeof ORDER_FIELDS)[number], unknown> = {
+      amountMinor: Number(row.amount_minor), currency: row.currency, occurredAt: new Date(row.occurred_at).getTime(), clickId: row.click_id,
+      visitorId: row.visitor_id, referralCode: row.referral_code, customerId: row.customer_id,
+    };
+    const differ = ORDER_FIELDS.filter((f) => recorded[f] !== (f === 'occurredAt' ? order.occurredAt.getTime() : order[f]));
+    if (differ.length) {
+      throw conflict(`Order ${order.id} was already recorded with other content (${differ.join(', ')}); a different order needs its own id`, {
+        [event ? 'order.id' : 'id']: `was already recorded with other content (${differ.join(', ')})`,
+      });
+    }
     const commission = await this.accrual.commissionOf(exec, row.id);
     return { conversion: { id: row.id, channel: row.channel, commissionId: commission?.id ?? null } };
   }
 
-  private async ingestRefund(em: EntityManager, merchantId: string, refund: RefundInput, event: { id: string; type: string } | null, now: Date): Promise<RefundOutcome> {
+  /**
+   * A refund, in one transaction holding its order's row lock, so refunds of one order apply one
+   * at a time and together never exceed it. A refund id recorded before answers as it did (with
+   * other content: CONFLICT); a new one must fit in what is left of the order.
+   */
+  private async ingestRefund(em: EntityManager, merchantId: string, refund: RefundInput, event: EventRef | null, now: Date): Promise<RefundOutcome> {
+    const field = (name: 'id' | 'amountMinor') => (event ? `refund.${name}` : name);
     const result = await em.transactional(async (tx) => {
-      // The order row is locked: refunds of one order apply one at a time.
       const [order] = await tx.execute<{ id: string; amount_minor: string; conversion_id: string; channel: Channel }[]>(
         `select o.id, o.amount_minor, cv.id as conversion_id, cv.channel
            from store_order o join conversion cv on cv.order_id = o.id
           where o.merchant_id = ? and o.external_id = ? for update of o`,
         [merchantId, refund.orderId],
       );
+      if (event) {
+        // Before anything is checked against the order: a replay answers as the first delivery did.
+        const [seen] = await tx.execute(`select 1 from webhook_event where merchant_id = ? and event_id = ?`, [merchantId, event.id]);
+        if (seen) return { replayOf: event } as const;
+      }
       if (!order) {
-        if (event) {
-          const [seen] = await tx.execute(`select 1 from webhook_event where merchant_id = ? and event_id = ?`, [merchantId, event.id]);
-          if (seen) return { replayOf: event.id } as const;
-        }
         throw conflict('The order of this refund has not been recorded yet; deliver the order first, then retry the refund', {
           [event ? 'order.id' : 'orderId']: 'is not a recorded order (yet)',
         });
       }
+      // Read in statements of their own, after the lock: a refund committed by another transaction
+      // while this one waited on it is after this transaction's first snapshot.
+      const recordedBefore = async () => {
+        const [existing] = await tx.execute<{ order_id: string; amount_minor: string; occurred_at: Date }[]>(
+          `select order_id, amount_minor, occurred_at from refund where merchant_id = ? and external_id = ?`,
+          [merchantId, refund.id],
+        );
+        if (!existing) return false;
+        if (existing.order_id !== order.id) {
+          throw conflict('This refund id was already recorded for another order', { [field('id')]: 'belongs to another order' });
+        }
+        const differ = [
+          ...(Number(existing.amount_minor) !== refund.amountMinor ? ['amountMinor'] : []),
+          ...(new Date(existing.occurred_at).getTime() !== refund.occurredAt.getTime() ? ['occurredAt'] : []),
+        ].join(', ');
+        if (differ) {
+          throw conflict(`Refund ${refund.id} was already recorded with other content (${differ}); a different refund needs its own id`, {
+            [field('id')]: `was already recorded with other content (${differ})`,
+          });
+        }
+        return true;
+      };
+      const orderAmount = Number(order.amount_minor);
+      let refundedTotal = 0;
+      const known = await recordedBefore();
+      if (!known) {
+        const [sum] = await tx.execute<{ total: string }[]>(`select coalesce(sum(amount_minor), 0) as total from refund where order_id = ?`, [order.id]);
+        const left = orderAmount - Number(sum!.total);
+        if (refund.amountMinor === 0 && orderAmount > 0) {
+          throw badInput('A refund of 0 refunds nothing: only an order of 0 is refunded with 0', {
+            [field('amountMinor')]: 'must be at least 1 (only an order of 0 is refunded with 0)',
+          });
+        }
+        if (refund.amountMinor > left) {
+          throw badInput(`Refund ${refund.id} of ${refund.amountMinor} exceeds what is left of order ${refund.orderId}: ${left} of ${orderAmount}`, {
+            [field('amountMinor')]: `must be at most ${left}, what is left of the order's ${orderAmount}`,
+          });
+        }
+        refundedTotal = Number(sum!.total) + refund.amountMinor;
+      }
       const refundRowId = uuidv7(now.getTime());
       const eventCte = event
-        ? `ev as (insert into webhook_event (id, merchant_id, event_id, type, response, created_at) values (?, ?, ?, ?, 'null'::jsonb, ?)
+        ? `ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at) values (?, ?, ?, ?, ?, 'null'::jsonb, ?)
                    on conflict (merchant_id, event_id) do nothing returning id),`
         : '';
       const [flags] = await tx.execute<{ event_claimed: boolean; refund_created: boolean }[]>(
@@ -493,27 +590,20 @@ export class OrdersService {
                on conflict (merchant_id, external_id) do nothing returning id)
          select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from r) as refund_created`,
         [
-          ...(event ? [uuidv7(now.getTime()), merchantId, event.id, event.type, now] : []),
+          ...(event ? [uuidv7(now.getTime()), merchantId, event.id, event.type, event.hash, now] : []),
           refundRowId, merchantId, refund.id, order.id, refund.amountMinor, refund.occurredAt, now,
         ],
       );
-      if (!flags!.event_claimed) return { replayOf: event!.id } as const;
-      if (!flags!.refund_created) {
-        // Read in a statement of its own: the refund that won may have been committed by another
-        // transaction while this one waited on it, after this statement's snapshot was taken.
-        const [existing] = await tx.execute<{ order_id: string }[]>(`select order_id from refund where merchant_id = ? and external_id = ?`, [merchantId, refund.id]);
-        if (existing?.order_id !== order.id) {
-          throw conflict('This refund id was already recorded for another order', { [event ? 'refund.id' : 'id']: 'belongs to another order' });
-        }
-      }
-      let commission: RefundOutcome['commission'];
-      if (flags!.refund_created) {
-        const [sum] = await tx.execute<{ total: string }[]>(`select coalesce(sum(amount_minor), 0) as total from refund where order_id = ?`, [order.id]);
-        commission = await this.accrual.applyRefund(emExec(tx), {
-          merchantId, conversionId: order.conversion_id, orderAmountMinor: Number(order.amount_minor), refundedTotalMinor: Number(sum!.total),
-          refundRowId, reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`, now,
-        });
-      } else commission = await this.accrual.commissionOf(emExec(tx), order.conversion_id);
+      // Delivered meanwhile under another order's lock.
+      if (!flags!.event_claimed) return { replayOf: event! } as const;
+      // Recorded meanwhile for another order (this order's refunds wait on its lock): refused.
+      if (!flags!.refund_created && !known) await recordedBefore();
+      const commission = flags!.refund_created
+        ? await this.accrual.applyRefund(emExec(tx), {
+            merchantId, conversionId: order.conversion_id, orderAmountMinor: orderAmount, refundedTotalMinor: refundedTotal,
+            refundRowId, reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`, now,
+          })
+        : await this.accrual.commissionOf(emExec(tx), order.conversion_id);
       const outcome: RefundOutcome = {
         conversion: { id: order.conversion_id, channel: order.channel, commissionId: commission?.id ?? null },
         refund: { id: refund.id },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
+import { logInternalError } from '../../http/internal-error.js';
 import { clientIp, type Handler, type RequestTarget, type Router } from '../../http/router.js';
 import { uuidv7 } from '../../ids.js';
 import { isBot } from './bots.js';
@@ -111,7 +112,7 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
     return link.then(
       (found) => follow(req, res, found, utm),
       (err: unknown) => {
-        log.error({ err, code }, 'share code lookup failed');
+        logInternalError(log, err, { path: '/r/:code' });
         page(res, 503, 'Try again in a moment', 'This link cannot be followed right now.', { 'retry-after': '5' });
       },
     );

@@ -5,8 +5,9 @@ import { tenantScoped } from '../tenancy.js';
 
 /**
  * One order-webhook delivery, unique per (merchant, event id), with the answer it got: a
- * replay answers the same body and changes nothing. Only successful deliveries are stored
- * (a refused one rolls back with everything else), so a store retrying after a 4xx is heard.
+ * replay answers the same body and changes nothing; the same id with another body is refused.
+ * Only successful deliveries are stored (a refused one rolls back with everything else), so a
+ * store retrying after a 4xx is heard.
  */
 @Entity()
 @tenantScoped
@@ -25,6 +26,10 @@ export class WebhookEvent {
 
   @Property({ length: 40 })
   type!: string;
+
+  /** SHA-256 (hex) of the validated event (see OrdersService's eventHash); null for events stored before it was kept. */
+  @Property({ length: 64, nullable: true })
+  bodyHash?: string | null;
 
   @Property({ type: 'jsonb' })
   response!: unknown;

@@ -60,6 +60,11 @@ describe('refund adjustments', () => {
     expect(refundAdjustment({ originalAmountMinor: 333, orderAmountMinor: 1000, refundedTotalMinor: 5000, alreadyReducedMinor: 333 })).toBe(0);
   });
 
+  it('an order of 0: its refund (of 0) is full and takes the whole FLAT commission', () => {
+    expect(refundAdjustment({ originalAmountMinor: 500, orderAmountMinor: 0, refundedTotalMinor: 0, alreadyReducedMinor: 0 })).toBe(-500);
+    expect(refundAdjustment({ originalAmountMinor: 500, orderAmountMinor: 0, refundedTotalMinor: 0, alreadyReducedMinor: 500 })).toBe(0);
+  });
+
   it('cumulative: any split and order of refunds ends where one refund of the total would', () => {
     fc.assert(
       fc.property(

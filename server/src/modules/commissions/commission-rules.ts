@@ -52,7 +52,9 @@ export function commissionFor(rule: { type: CommissionType; rateBps?: number | n
  * depend on the order refunds arrive in: the commission's total refund reduction is its
  * original amount × (refunded so far, capped at the order amount) / order amount, rounded
  * half-up; the new adjustment is what that total adds to the reductions already made. A full
- * refund therefore reduces it by exactly the original (leaving 0), and never below 0.
+ * refund (refunded so far ≥ the order amount) reduces it by exactly the original, leaving 0,
+ * and never below 0. An order of 0 has nothing to share out: any refund of it (of 0: more
+ * would exceed the order) is full, so it reverses a FLAT commission on that order.
  */
 export function refundAdjustment(args: {
   originalAmountMinor: number;
@@ -60,11 +62,9 @@ export function refundAdjustment(args: {
   refundedTotalMinor: number;
   alreadyReducedMinor: number;
 }): number {
-  const { originalAmountMinor: original, orderAmountMinor: order } = args;
-  if (order <= 0) return 0;
-  const share = Math.min(args.refundedTotalMinor, order);
-  // Integer half-up of original × share / order, exact for amounts up to 2^31 each.
-  const target = Number((2n * BigInt(original) * BigInt(share) + BigInt(order)) / (2n * BigInt(order)));
-  const reduction = Math.min(original, target) - args.alreadyReducedMinor;
+  const { originalAmountMinor: original, orderAmountMinor: order, refundedTotalMinor: refunded } = args;
+  // Integer half-up of original × refunded / order, exact for amounts up to 2^31 each.
+  const target = refunded >= order ? original : Number((2n * BigInt(original) * BigInt(refunded) + BigInt(order)) / (2n * BigInt(order)));
+  const reduction = target - args.alreadyReducedMinor;
   return reduction > 0 ? -reduction : 0;
 }

@@ -23,6 +23,7 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
   let apiKey: string;
   const visitor = uniq('shared-visitor');
   let orderId: string;
+  const orderedAt = new Date().toISOString();
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -32,7 +33,7 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     await click(app, p, p.affiliates[0]!, { visitorId: visitor, occurredAt: new Date(Date.now() - 2 * 86_400_000) });
     await click(app, p, p.affiliates[1]!, { visitorId: visitor, occurredAt: new Date(Date.now() - 86_400_000) });
     orderId = uniq('ord_');
-    const r = await app.gql(RECORD_ORDER, { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId: visitor } }, apiKey);
+    const r = await app.gql(RECORD_ORDER, { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: orderedAt, visitorId: visitor } }, apiKey);
     expect(r.errors).toBeUndefined();
     await app.gql(RECORD_REFUND, { input: { orderId, id: uniq('re_'), amountMinor: 5_000, occurredAt: new Date().toISOString() } }, apiKey);
     // More commissions for pagination: one order per affiliate visit.
@@ -45,7 +46,8 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
   afterAll(() => app?.close());
 
   it('recordOrder is idempotent by order id; recordRefund by refund id', async () => {
-    const again = await app.gql(RECORD_ORDER, { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId: visitor } }, apiKey);
+    // The same order again (a different one under this id is a CONFLICT: orders-graphql.test.ts).
+    const again = await app.gql(RECORD_ORDER, { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: orderedAt, visitorId: visitor } }, apiKey);
     expect(again.data!.recordOrder.conversion).toMatchObject({ orderId, channel: 'AFFILIATE' });
     const bad = await app.gql(RECORD_ORDER, { input: { id: uniq('o'), amountMinor: -5, currency: 'usd', occurredAt: new Date().toISOString() } }, apiKey);
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { amountMinor: expect.any(String) } });
