@@ -22,14 +22,14 @@ export async function freshDatabase(adminUrl, name) {
   return u.toString();
 }
 
-/** The server as production runs it (graphql-js and others skip development checks). */
+/** The server as production runs it (graphql-js and others skip development checks), paying through the built-in Stripe emulator. */
 export async function startServer(databaseUrl, env = {}) {
   process.env.NODE_ENV = 'production';
   const { createApp } = await import('../server/dist/app.js');
   const { loadConfig } = await import('../server/dist/config.js');
   const config = loadConfig({
     NODE_ENV: 'production', SQL_STATEMENT_HEADER: 'true', CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl,
-    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10',
+    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10', STRIPE_EMULATOR: 'true',
     LOG_LEVEL: 'error', DB_POOL_MAX: '20', SIGNIN_LIMIT_PER_IP: '1000000', APPLY_LIMIT_PER_IP: '1000000', ...env,
   });
   return createApp({ config });

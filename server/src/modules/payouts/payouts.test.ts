@@ -400,6 +400,29 @@ describe('payouts', () => {
   });
 });
 
+describe('the Stripe emulator and its control routes exist only in emulator mode', () => {
+  it('with STRIPE_SECRET_KEY nothing answers on the emulator port, and the server has no /_emulator routes', async () => {
+    const emulated = await startTestApp();
+    const port = emulated.stripeEmulator!.port;
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/_emulator/stats`)).status).toBe(200);
+    } finally {
+      await emulated.close();
+    }
+    // The discard port: no Stripe call is expected, and none could reach anything.
+    const real = await startTestApp({ STRIPE_SECRET_KEY: 'sk_test_real', STRIPE_WEBHOOK_SECRET: 'whsec_real', STRIPE_API_URL: 'http://127.0.0.1:9', STRIPE_EMULATOR_PORT: String(port) });
+    try {
+      expect(real.stripeEmulator).toBeNull();
+      await expect(fetch(`http://127.0.0.1:${port}/_emulator/stats`)).rejects.toThrow();
+      for (const path of ['/_emulator/stats', '/_emulator/transfers', '/_emulator/reset']) {
+        expect((await fetch(`${real.url}${path}`, { method: path.endsWith('reset') ? 'POST' : 'GET' })).status, path).toBe(404);
+      }
+    } finally {
+      await real.close();
+    }
+  });
+});
+
 describe('payout item leases', () => {
   let app: TestApp;
   beforeAll(async () => {
