@@ -24,6 +24,11 @@ export interface System {
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Last lines the server printed (for failure messages). */
   logTail(): string;
+  /** Sends the server process a signal, as an orchestrator stopping it does. */
+  signal(signal: NodeJS.Signals): void;
+  /** The server process's exit code, once it has exited (null: ended by a signal). */
+  exited: Promise<number | null>;
+  /** Ends the server (SIGTERM, then SIGKILL) if it still runs, and drops the database. */
   stop(): Promise<void>;
 }
 
@@ -123,6 +128,8 @@ export async function startSystem(options: StartOptions): Promise<System> {
     databaseName,
     artifacts,
     logTail,
+    signal: (signal) => void child.kill(signal),
+    exited,
     stop,
     async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
       const res = await fetch(`${baseUrl}/graphql`, {

@@ -47,6 +47,7 @@ const schema = z
     PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     GRAPHQL_INTROSPECTION: bool.optional(),
     GRAPHQL_PERSISTED_QUERIES: bool.optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(8_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -142,6 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Apollo's automatic persisted queries: anyone may register a query under its hash. */
       persistedQueries: e.GRAPHQL_PERSISTED_QUERIES ?? e.NODE_ENV !== 'production',
     },
+    /**
+     * SIGTERM/SIGINT to exit: requests in progress get half of it before their connections are
+     * closed; the process exits with 1 if buffered work is still being written at the end.
+     */
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       /**
