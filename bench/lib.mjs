@@ -1,6 +1,8 @@
 // Shared benchmark plumbing: a PostgreSQL server (DATABASE_URL or a disposable cluster), a
 // fresh database, and the real server started in-process from server/dist.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBin, startCluster } from '../scripts/pg-cluster.mjs';
 
@@ -22,17 +24,29 @@ export async function freshDatabase(adminUrl, name) {
   return u.toString();
 }
 
-/** The server as production runs it (graphql-js and others skip development checks). */
+/**
+ * The server as production runs it (graphql-js and others skip development checks), with the
+ * built-in Stripe emulator (no money moves in a benchmark) keeping its state in a directory of
+ * this run's own.
+ */
 export async function startServer(databaseUrl, env = {}) {
   process.env.NODE_ENV = 'production';
   const { createApp } = await import('../server/dist/app.js');
   const { loadConfig } = await import('../server/dist/config.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'sorae-bench-'));
   const config = loadConfig({
     NODE_ENV: 'production', SQL_STATEMENT_HEADER: 'true', CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl,
-    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10',
+    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10', STRIPE_EMULATOR: 'true', DATA_DIR: dataDir,
     LOG_LEVEL: 'error', DB_POOL_MAX: '20', SIGNIN_LIMIT_PER_IP: '1000000', APPLY_LIMIT_PER_IP: '1000000', ...env,
   });
-  return createApp({ config });
+  const app = await createApp({ config });
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function gql(url, query, variables, token) {

@@ -3,10 +3,14 @@
 // configured pace (PAYOUT_RATE_PER_SECOND, default 25/s → 400 s) within 10%, with one kill -9
 // of the server mid-batch and a restart that resumes it; then 0 duplicate transfers.
 // The server runs as a child process (so it can be killed); the emulator runs here, in the
-// bench process, so Stripe's state (transfers, idempotency keys) survives the kill like Stripe's would.
+// bench process, so Stripe's state (transfers, idempotency keys) survives the kill like Stripe's would;
+// it keeps that state on disk as the demo's does (journal, one fdatasync per group of answers).
 // Amounts are 10–399 minor units; the batch total is a SafeInt, so it may pass 2^31.
 // Quick run: AFFILIATES=500 COMMISSIONS=50000 npm run payouts -w @sorae/bench
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -23,7 +27,8 @@ const WHSEC = 'whsec_bench_payouts_secret';
 const { startStripeEmulator } = await import('../server/dist/modules/payouts/stripe-emulator/index.js');
 const server = await postgres();
 const url = await freshDatabase(server.url, 'sorae_bench_payouts');
-const emulator = await startStripeEmulator({ webhookSecret: WHSEC, rate: 0, initialBalance: { usd: 1e14 } });
+const emulatorDir = mkdtempSync(join(tmpdir(), 'sorae-bench-emulator-'));
+const emulator = await startStripeEmulator({ webhookSecret: WHSEC, rate: 0, initialBalance: { usd: 1e14 }, dataDir: emulatorDir });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const mainJs = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
@@ -176,5 +181,6 @@ try {
   child?.kill('SIGTERM');
   await db.end().catch(() => {});
   await emulator.close();
+  rmSync(emulatorDir, { recursive: true, force: true });
   server.stop();
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from '../../server/src/test/databases.js';
 import { freePort } from '../../scripts/free-port.mjs';
@@ -24,6 +25,11 @@ export interface System {
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Last lines the server printed (for failure messages). */
   logTail(): string;
+  /** Sends the server process a signal, as an orchestrator stopping it does. */
+  signal(signal: NodeJS.Signals): void;
+  /** The server process's exit code, once it has exited (null: ended by a signal). */
+  exited: Promise<number | null>;
+  /** Ends the server (SIGTERM, then SIGKILL) if it still runs, and drops the database. */
   stop(): Promise<void>;
 }
 
@@ -60,6 +66,8 @@ export async function startSystem(options: StartOptions): Promise<System> {
   const [port, stripePort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const admin = { email: 'owner@e2e.sorae.test', password: 'e2e-owner-password' };
+  // The Stripe emulator's state: this system's own, never the demo's .data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sorae-e2e-'));
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -76,6 +84,7 @@ export async function startSystem(options: StartOptions): Promise<System> {
     PASSWORD_HASH_COST: '10',
     SEED_DEMO: 'false',
     STRIPE_EMULATOR_PORT: String(stripePort),
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     ...options.env,
   };
@@ -106,6 +115,7 @@ export async function startSystem(options: StartOptions): Promise<System> {
     }
     await new Promise<void>((resolve) => log.end(resolve));
     await dropDatabase(databaseName);
+    rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
@@ -123,6 +133,8 @@ export async function startSystem(options: StartOptions): Promise<System> {
     databaseName,
     artifacts,
     logTail,
+    signal: (signal) => void child.kill(signal),
+    exited,
     stop,
     async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
       const res = await fetch(`${baseUrl}/graphql`, {

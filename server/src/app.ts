@@ -14,6 +14,7 @@ import { formatError, refuseNulInStrings } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { QUERY_LIMITS, limitRules, nodeLimitPlugin } from './graphql/limits.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
+import { drainHttp } from './http/drain.js';
 import { graphqlHandler } from './http/graphql-handler.js';
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from './http/internal-error.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
@@ -43,7 +44,11 @@ export interface App {
   config: Config;
   /** The built-in Stripe emulator when no STRIPE_SECRET_KEY is set (tests read /_emulator/* from it). */
   stripeEmulator: StripeEmulator | null;
-  /** Stops taking requests, lets in-flight work finish, flushes, and closes the database. */
+  /**
+   * Stops taking connections, answers the requests in flight (those still running after half of
+   * SHUTDOWN_TIMEOUT_MS lose their connection), stops the background jobs, writes the buffered
+   * clicks and closes the database. Rejects when the click log or a job did not stop cleanly.
+   */
   close(): Promise<void>;
 }
 
@@ -61,31 +66,33 @@ function bearerOrCookie(req: IncomingMessage): string | undefined {
 }
 
 export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date() }: AppOptions): Promise<App> {
-  const closers: (() => Promise<void>)[] = [];
+  // Stopped as soon as a shutdown begins, while requests drain: their work is transactional or
+  // leased, so none is left half done.
+  const jobs: (() => Promise<void>)[] = [];
+  // Closed last, newest first, once nothing uses them.
+  const resources: (() => Promise<void>)[] = [];
   let databaseUrl = config.databaseUrl;
   let poolMax = config.dbPoolMax;
   if (!databaseUrl) {
     const embedded = await startEmbeddedPostgres(config.dataDir);
-    closers.push(() => embedded.stop());
+    resources.push(() => embedded.stop());
     databaseUrl = embedded.url;
     poolMax = Math.min(poolMax, EMBEDDED_MAX_CONNECTIONS);
     log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL (PGlite); set DATABASE_URL for production');
   }
   const orm = await openOrm(databaseUrl, poolMax, log);
-  closers.unshift(() => orm.close());
+  resources.unshift(() => orm.close());
   await migrate(orm);
 
   // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
   const stripe = await connectStripe(config, log);
-  closers.unshift(() => stripe.close());
+  resources.unshift(() => stripe.close());
   const services = createServices(config, orm, log, stripe);
-  closers.unshift(() => services.payouts.close());
-  // Runs before the ORM closes: buffered clicks are written on shutdown.
-  closers.unshift(() => services.traffic.close());
+  jobs.push(() => services.payouts.close());
   // Other processes' suspensions reach this one's share-link cache (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.listenForChanges(databaseUrl);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
-  closers.unshift(() => finalizing.stop());
+  jobs.push(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');
@@ -94,6 +101,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
 
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
+    // main.ts owns the signals: Apollo's own handler stopped it under our close() (which then
+    // waited forever on a stop in progress) and re-sent the signal.
+    stopOnTerminationSignals: false,
     formatError: formatError(log),
     // Internal errors are masked in every mode; callers' errors need no stack either.
     includeStacktraceInErrorResponses: false,
@@ -146,9 +156,12 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     else sendJson(res, 500, { error: INTERNAL_ERROR_MESSAGE, requestId });
   };
 
+  let draining = false;
   // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,
   // no microtask per request. A request target that is not a URL path gets 400, not a crash.
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // A request on a kept-alive connection during shutdown: answered, then the connection closes.
+    if (draining) res.shouldKeepAlive = false;
     const target = RequestTarget.parse(req.url ?? '/');
     if (!target) {
       sendJson(res, 400, { error: 'Malformed request target' });
@@ -181,11 +194,15 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     stripeEmulator: stripe.emulator,
     close: () =>
       (closing ??= (async () => {
-        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await drained;
+        const jobsStopped = Promise.allSettled(jobs.map((stop) => stop()));
+        draining = true;
+        await drainHttp(server, config.shutdownTimeoutMs / 2);
         await apollo.stop();
-        for (const close of closers) await close();
+        // Every request has been answered: the clicks they buffered are written now.
+        const outcomes = [...(await Promise.allSettled([services.traffic.close()])), ...(await jobsStopped)];
+        for (const release of resources) await release();
+        const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+        if (failures.length) throw new AggregateError(failures, 'shutdown: a job or the click log did not stop cleanly');
       })()),
   };
 }

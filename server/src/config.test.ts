@@ -36,4 +36,19 @@ describe('configuration', () => {
     expect(message).toMatch(/CLICK_IP_SECRET: is required in production/);
     expect(message).toMatch(/STRIPE_WEBHOOK_SECRET: is required with STRIPE_SECRET_KEY/);
   });
+
+  it('in production, refuses to pay through the emulator unless STRIPE_EMULATOR=true says so', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sorae', CLICK_IP_SECRET: 'x'.repeat(32) };
+    const message = refusal(production);
+    expect(message).toMatch(/STRIPE_SECRET_KEY: is required in production; STRIPE_EMULATOR=true runs the built-in Stripe emulator/);
+    expect(refusal({ ...production, STRIPE_EMULATOR: 'false' })).toMatch(/STRIPE_SECRET_KEY: is required in production/);
+    expect(loadConfig({ ...production, STRIPE_EMULATOR: 'true' }).stripe.emulator).toBe(true);
+    expect(loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripe.emulator).toBe(false);
+    expect(refusal({ ...production, STRIPE_EMULATOR: 'true', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toMatch(
+      /STRIPE_EMULATOR: cannot be true with STRIPE_SECRET_KEY/,
+    );
+    // Outside production the emulator is the default; STRIPE_EMULATOR=false asks for the real Stripe.
+    expect(loadConfig({}).stripe.emulator).toBe(true);
+    expect(refusal({ STRIPE_EMULATOR: 'false' })).toMatch(/STRIPE_SECRET_KEY: is required with STRIPE_EMULATOR=false/);
+  });
 });

@@ -36,6 +36,7 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook endpoint secret (whsec_…)').optional(),
     STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     STRIPE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+    STRIPE_EMULATOR: bool.optional(),
     STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     STRIPE_EMULATOR_RATE: z.coerce.number().min(0).default(25),
     PAYOUT_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(25),
@@ -46,6 +47,7 @@ const schema = z
     PAYOUT_LEASE_MARGIN_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
     GRAPHQL_INTROSPECTION: bool.optional(),
     GRAPHQL_PERSISTED_QUERIES: bool.optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(8_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -54,6 +56,17 @@ const schema = z
     }
     if (env.NODE_ENV === 'production' && env.ADMIN_PASSWORD === undefined && env.ADMIN_EMAIL) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required with ADMIN_EMAIL in production' });
+    }
+    // The emulator moves no money: production runs it only when told to (staging, benchmarks).
+    if (env.STRIPE_SECRET_KEY && env.STRIPE_EMULATOR) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_EMULATOR'], message: 'cannot be true with STRIPE_SECRET_KEY set: choose Stripe or the emulator' });
+    }
+    if (!env.STRIPE_SECRET_KEY && !(env.STRIPE_EMULATOR ?? env.NODE_ENV !== 'production')) {
+      const message =
+        env.NODE_ENV === 'production'
+          ? 'is required in production; STRIPE_EMULATOR=true runs the built-in Stripe emulator instead, which moves no money (staging, benchmarks)'
+          : 'is required with STRIPE_EMULATOR=false';
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message });
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
@@ -130,9 +143,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Apollo's automatic persisted queries: anyone may register a query under its hash. */
       persistedQueries: e.GRAPHQL_PERSISTED_QUERIES ?? e.NODE_ENV !== 'production',
     },
+    /**
+     * SIGTERM/SIGINT to exit: requests in progress get half of it before their connections are
+     * closed; the process exits with 1 if buffered work is still being written at the end.
+     */
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     stripe: {
-      /** Unset: the built-in Stripe emulator starts on loopback and the SDK talks to it. */
       secretKey: e.STRIPE_SECRET_KEY,
+      /**
+       * No key: the built-in Stripe emulator starts on loopback and the SDK talks to it (outside
+       * production by default, in production only with STRIPE_EMULATOR=true).
+       */
+      emulator: !e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
       /** Another Stripe-compatible endpoint (an emulator in its own process, stripe-mock). */
       apiUrl: e.STRIPE_API_URL,

@@ -20,20 +20,28 @@ if (config.seedDemo) {
 }
 console.log(lines.join('\n') + '\n');
 
+// A second signal (an impatient Ctrl-C, an orchestrator repeating itself) does not cut the
+// shutdown short: SHUTDOWN_TIMEOUT_MS bounds it, after which the process exits with 1.
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 30_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) {
+    log.warn({ signal }, 'already shutting down: buffered work is being written');
+    return;
+  }
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  const bound = setTimeout(() => {
+    log.fatal({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  bound.unref();
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

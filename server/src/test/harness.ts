@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -23,6 +26,8 @@ export interface TestApp extends App {
   newOperator(merchantId: string, role: OperatorRole): Promise<{ token: string; email: string }>;
   /** An EntityManager scoped to one merchant, for arranging and asserting directly. */
   emFor(merchantId: string): App['orm']['em'];
+  /** Stops the server gracefully and starts it again on the same database and DATA_DIR. */
+  restart(): Promise<TestApp>;
 }
 
 /**
@@ -45,7 +50,10 @@ export async function untilWaitingOnLock(app: App): Promise<void> {
 let counter = 0;
 export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** The whole server on its own database, on a free port (logging to `log` when given). */
+/**
+ * The whole server on its own database and its own DATA_DIR (a temporary directory, so the
+ * Stripe emulators of parallel tests never share their state), on a free port (logging to `log` when given).
+ */
 export async function startTestApp(env: Record<string, string> = {}, clock?: () => Date, log?: Logger): Promise<TestApp> {
   let databaseUrl: string;
   let dropDb: () => Promise<void>;
@@ -59,8 +67,10 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     databaseUrl = embedded.url;
     dropDb = () => embedded.stop();
   }
+  const dataDir = mkdtempSync(join(tmpdir(), 'sorae-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
+    DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
@@ -75,8 +85,13 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     APPLY_LIMIT_PER_IP: '1000000',
     ...env,
   });
-  const app = await createApp({ config, log: log ?? createLogger(config.logLevel), clock });
+  return wrap(await createApp({ config, log: log ?? createLogger(config.logLevel), clock }), clock, async () => {
+    await dropDb();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+}
 
+function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<void>): TestApp {
   const gql: TestApp['gql'] = async (query, variables, token) => {
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
@@ -109,9 +124,13 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     emFor(merchantId) {
       return lockedToTenant(app.orm.em, merchantId);
     },
+    async restart() {
+      await app.close();
+      return wrap(await createApp({ config: app.config, log: createLogger(app.config.logLevel), clock }), clock, cleanUp);
+    },
     async close() {
       await app.close();
-      await dropDb();
+      await cleanUp();
     },
   };
 }

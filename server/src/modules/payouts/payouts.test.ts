@@ -400,6 +400,54 @@ describe('payouts', () => {
   });
 });
 
+describe('the built-in Stripe emulator across a restart', () => {
+  it('a payout to an account onboarded before the restart posts', async () => {
+    const before = await startTestApp({ STRIPE_EMULATOR_RATE: '0', PAYOUT_RATE_PER_SECOND: '200', PAYOUT_RETRY_BASE_MS: '20', PAYOUT_TICK_MS: '200' });
+    let app = before;
+    try {
+      const owner = await app.newMerchant();
+      const campaign = await new PayoutFixtures(app).campaign(owner.token);
+      const a = await new PayoutFixtures(app).affiliate(owner.token, campaign);
+      const account = await new PayoutFixtures(app).onboard(a);
+
+      app = await before.restart();
+      const f = new PayoutFixtures(app);
+      await f.finalized(owner.merchantId, campaign.id, a, [1_200]);
+      const batch = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-10' } }, owner.token)).data!.createPayoutBatch;
+      await app.gql(EXECUTE, { id: batch.id }, owner.token);
+      const done = await f.settle(owner.token, batch.id);
+      const item = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges[0].node;
+      expect({ status: done.status, failureCode: item.failureCode, failureMessage: item.failureMessage }).toEqual({ status: 'COMPLETED', failureCode: null, failureMessage: null });
+      expect((await f.transfers()).map((t) => [t.destination, t.amount, t.id])).toEqual([[account, 1_200, item.stripeTransferId]]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the Stripe emulator and its control routes exist only in emulator mode', () => {
+  it('with STRIPE_SECRET_KEY nothing answers on the emulator port, and the server has no /_emulator routes', async () => {
+    const emulated = await startTestApp();
+    const port = emulated.stripeEmulator!.port;
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/_emulator/stats`)).status).toBe(200);
+    } finally {
+      await emulated.close();
+    }
+    // The discard port: no Stripe call is expected, and none could reach anything.
+    const real = await startTestApp({ STRIPE_SECRET_KEY: 'sk_test_real', STRIPE_WEBHOOK_SECRET: 'whsec_real', STRIPE_API_URL: 'http://127.0.0.1:9', STRIPE_EMULATOR_PORT: String(port) });
+    try {
+      expect(real.stripeEmulator).toBeNull();
+      await expect(fetch(`http://127.0.0.1:${port}/_emulator/stats`)).rejects.toThrow();
+      for (const path of ['/_emulator/stats', '/_emulator/transfers', '/_emulator/reset']) {
+        expect((await fetch(`${real.url}${path}`, { method: path.endsWith('reset') ? 'POST' : 'GET' })).status, path).toBe(404);
+      }
+    } finally {
+      await real.close();
+    }
+  });
+});
+
 describe('payout item leases', () => {
   let app: TestApp;
   beforeAll(async () => {

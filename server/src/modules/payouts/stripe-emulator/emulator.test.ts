@@ -1,5 +1,8 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from './emulator.js';
@@ -43,10 +46,10 @@ let emulator: StripeEmulator;
 let receiver: WebhookReceiver;
 let stripe: Stripe;
 
-function sdk(opts: { timeout?: number; key?: string } = {}): Stripe {
+function sdk(opts: { timeout?: number; key?: string; port?: number } = {}): Stripe {
   return new Stripe(opts.key ?? 'sk_test_123456789abcdef', {
     host: '127.0.0.1',
-    port: emulator.port,
+    port: opts.port ?? emulator.port,
     protocol: 'http',
     timeout: opts.timeout ?? 5000,
     maxNetworkRetries: 0,
@@ -491,5 +494,89 @@ describe('Stripe emulator shutdown', () => {
     const network = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
     for (let i = 0; i < 100 && network() > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'))).toEqual([]);
+  });
+});
+
+describe('Stripe emulator state under a data directory', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sorae-emulator-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Closes the emulator and starts it again on the same directory. */
+  async function restart(extra: Partial<StripeEmulatorOptions> = {}) {
+    await emulator.close();
+    await receiver.close();
+    await boot({ dataDir, ...extra });
+  }
+
+  it('a restarted emulator pays the account it onboarded, replays the keys it answered, and keeps balance, reversals and events', async () => {
+    await boot({ dataDir });
+    const account = await stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
+    const link = await stripe.accountLinks.create({ account: account.id, type: 'account_onboarding', refresh_url: 'https://x.test/r', return_url: 'https://x.test/ok' });
+    expect((await fetch(link.url, { redirect: 'manual' })).status).toBe(302);
+    const first = await stripe.transfers.create({ amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' }, { idempotencyKey: 'payout-item:1:1' });
+    await stripe.transfers.createReversal(first.id, { amount: 300 });
+
+    await restart();
+    expect((await stripe.accounts.retrieve(account.id)).payouts_enabled).toBe(true);
+    const second = await stripe.transfers.create({ amount: 2_000, currency: 'usd', destination: account.id }, { idempotencyKey: 'payout-item:2:1' });
+    expect(second.destination).toBe(account.id);
+    const replayed = await stripe.transfers.create({ amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' }, { idempotencyKey: 'payout-item:1:1' });
+    expect(replayed.id).toBe(first.id);
+    expect(replayed.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect((await stripe.transfers.list({ destination: account.id })).data.map((t) => [t.id, t.amount_reversed])).toEqual([[second.id, 0], [first.id, 300]]);
+    expect((await stripe.balance.retrieve()).available.find((b) => b.currency === 'usd')!.amount).toBe(1_000_000 - 1_000 + 300 - 2_000);
+    expect((await stripe.events.list({ type: 'transfer.created' })).data.map((e) => (e.data.object as Stripe.Transfer).id)).toEqual([second.id, first.id]);
+    // Used links stay used (the restarted emulator listens on another port).
+    expect((await fetch(`${emulator.url}${new URL(link.url).pathname}`, { redirect: 'manual' })).headers.get('location')).toBe('https://x.test/r');
+  });
+
+  it('an answer is on disk before it is sent: an emulator started on the directory without the first one closing (as after a crash) replays its key', async () => {
+    await boot({ dataDir });
+    const destination = await readyAccount();
+    const sent = await stripe.transfers.create({ amount: 500, currency: 'usd', destination }, { idempotencyKey: 'payout-item:9:1' });
+    const survivor = await startStripeEmulator({ webhookSecret: WHSEC, rate: 0, initialBalance: { usd: 1_000_000 }, dataDir });
+    try {
+      const again = await sdk({ port: survivor.port }).transfers.create({ amount: 500, currency: 'usd', destination }, { idempotencyKey: 'payout-item:9:1' });
+      expect(again.id).toBe(sent.id);
+      expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
+      const transfers = (await (await fetch(`${survivor.url}/_emulator/transfers`)).json()) as { data: { id: string }[] };
+      expect(transfers.data.map((t) => t.id)).toEqual([sent.id]);
+    } finally {
+      await survivor.close();
+    }
+  });
+
+  it('a last line cut short by a crash is dropped, and the journal goes on after it', async () => {
+    await boot({ dataDir });
+    const destination = await readyAccount();
+    await emulator.close();
+    appendFileSync(join(dataDir, readdirSync(dataDir)[0]!), '[{"kind":"transfer","transfer":{"id":"tr_torn"');
+    await restart();
+    const t = await stripe.transfers.create({ amount: 100, currency: 'usd', destination });
+    await restart();
+    expect((await stripe.transfers.list({ destination })).data.map((x) => x.id)).toEqual([t.id]);
+  });
+
+  it('past its size limit the journal is rewritten as a snapshot, and a restart still has everything', async () => {
+    await boot({ dataDir, compactAtBytes: 4_000 });
+    const destination = await readyAccount();
+    const sent = [];
+    for (let i = 0; i < 12; i++) sent.push((await stripe.transfers.create({ amount: 10 + i, currency: 'usd', destination }, { idempotencyKey: `k-${i}` })).id);
+    await restart();
+    expect(readdirSync(dataDir)).toEqual([expect.stringMatching(/^journal\.([2-9]|\d\d+)\.ndjson$/)]);
+    expect((await stripe.transfers.list({ destination, limit: 100 })).data.map((t) => t.id)).toEqual([...sent].reverse());
+    const replayed = await stripe.transfers.create({ amount: 10, currency: 'usd', destination }, { idempotencyKey: 'k-0' });
+    expect(replayed.id).toBe(sent[0]);
+  });
+
+  it('a reset is kept too', async () => {
+    await boot({ dataDir });
+    const account = await readyAccount();
+    await control('/_emulator/reset', {});
+    await restart();
+    expect((await caught(stripe.accounts.retrieve(account))).statusCode).toBe(404);
   });
 });

@@ -2,7 +2,10 @@
  * The built-in Stripe emulator: a stateful stand-in for api.stripe.com that the server reaches
  * only through the official SDK (`host`/`port`/`protocol: 'http'`). It speaks Stripe's wire
  * format for accounts, account links, transfers (+ reversals), balance and events, with
- * Stripe's idempotency, per-endpoint rate limit and signed webhooks.
+ * Stripe's idempotency, per-endpoint rate limit and signed webhooks. With `dataDir` it keeps
+ * its state there (accounts, links, transfers, balance, events, saved idempotency answers: see
+ * journal.ts), so a restarted server still pays the accounts it onboarded; no answer is sent
+ * before the state it reflects is on disk.
  *
  * Control surface (no auth), for tests and demos:
  *   GET  /_emulator/transfers                 every transfer created, with its idempotency key
@@ -27,6 +30,7 @@ import Stripe from 'stripe';
 import { apiError, executionError, keyHint, messageForCode, rateLimited, StripeHttpError, type StripeErrorBody } from './errors.js';
 import { canonicalParams, decodeForm, type FormParams } from './form.js';
 import { errorResponse, IdempotencyStore, type SavedResponse } from './idempotency.js';
+import { EmulatorJournal, type Change } from './journal.js';
 import { RateLimiter } from './rate-limiter.js';
 import { LIST_PARAMS, StripeState, allowOnly, paginate, str, stripeId, type Emitted } from './store.js';
 import { WebhookDispatcher, type FlushOrder, type StripeEvent } from './webhooks.js';
@@ -48,6 +52,10 @@ export interface StripeEmulatorOptions {
   now?: () => number;
   /** Delays before each webhook retry; its length is the number of retries. */
   webhookRetryDelaysMs?: number[];
+  /** Where the state is kept across restarts; none: in memory only. */
+  dataDir?: string;
+  /** Journal size that triggers a snapshot (tests make it small). */
+  compactAtBytes?: number;
 }
 
 export interface StripeEmulator {
@@ -103,18 +111,48 @@ interface Route {
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
   const now = opts.now ?? Date.now;
   const log = opts.log;
-  const state = new StripeState(opts.initialBalance ?? { usd: 100_000_000_000, eur: 100_000_000_000 }, now);
-  const idempotency = new IdempotencyStore(now);
+  let journal: EmulatorJournal | null = null;
+  const record = (change: Change) => journal?.record(change);
+  const state = new StripeState(opts.initialBalance ?? { usd: 100_000_000_000, eur: 100_000_000_000 }, now, record);
+  const idempotency = new IdempotencyStore(now, record);
   const limiter = new RateLimiter(opts.rate ?? 25, now);
   const webhooks = new WebhookDispatcher({ url: opts.webhookUrl, secret: opts.webhookSecret, now, log, retryDelaysMs: opts.webhookRetryDelaysMs });
-  const events: StripeEvent[] = [];
+  const events = new Map<string, StripeEvent>();
+  const reset = () => {
+    state.reset();
+    idempotency.clear();
+    events.clear();
+  };
+  if (opts.dataDir) {
+    const snapshot = (): Change[] => [...state.snapshot(), ...idempotency.snapshot(), ...[...events.values()].map((event): Change => ({ kind: 'event', event }))];
+    const opened = await EmulatorJournal.open(opts.dataDir, snapshot, { compactAtBytes: opts.compactAtBytes, log });
+    for (const c of opened.changes) {
+      if (c.kind === 'reset') reset();
+      else if (c.kind === 'event') events.set(c.event.id, c.event);
+      else {
+        state.restore(c);
+        idempotency.restore(c);
+      }
+    }
+    idempotency.prune();
+    journal = opened.journal;
+    log?.info({ dataDir: opts.dataDir, accounts: state.accounts.size, transfers: state.transfers.length }, 'stripe emulator: state restored');
+  }
+  /** Resolves once everything answered so far is on disk. */
+  const persisted = () => journal?.durable() ?? Promise.resolve();
+  /** Once the state they reflect is on disk: webhooks never announce what a restart would forget. */
+  const publish = async (created: StripeEvent[]) => {
+    await persisted();
+    for (const e of created) webhooks.send(e);
+  };
   let faults: Fault[] = [];
   let answered: Record<string, Record<number, number>> = {};
   const shutdown = new AbortController();
   let baseUrl = '';
 
-  const emit = (emitted: Emitted[] | undefined, requestId: string | null, idempotencyKey: string | null) => {
-    for (const e of emitted ?? []) {
+  /** Records the events of a change; `publish` sends them. */
+  const emit = (emitted: Emitted[] | undefined, requestId: string | null, idempotencyKey: string | null): StripeEvent[] =>
+    (emitted ?? []).map((e) => {
       const event: StripeEvent = {
         id: stripeId('evt'),
         object: 'event',
@@ -127,10 +165,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         request: { id: requestId, idempotency_key: idempotencyKey },
         type: e.type,
       };
-      events.push(event);
-      webhooks.send(event);
-    }
-  };
+      events.set(event.id, event);
+      record({ kind: 'event', event });
+      return event;
+    });
 
   const routes: Route[] = [
     route('POST', '/v1/accounts', 'accounts.create', ({ params }) => ({ body: state.createAccount(params) })),
@@ -156,11 +194,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     route('GET', '/v1/events', 'events.list', ({ params }) => {
       allowOnly(params, ['type', ...LIST_PARAMS]);
       const type = str(params, 'type');
-      const matching = [...events].reverse().filter((e) => !type || e.type === type);
+      const matching = [...events.values()].reverse().filter((e) => !type || e.type === type);
       return { body: paginate(matching, params, '/v1/events') };
     }),
     route('GET', '/v1/events/:id', 'events.retrieve', ({ path }) => {
-      const e = events.find((x) => x.id === path.id);
+      const e = events.get(path.id!);
       if (!e) throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such event: '${path.id}'`, param: 'id' }, false);
       return { body: e };
     }),
@@ -247,6 +285,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const fault = takeFault(r.op, params, path);
     let hold = false;
     let response: SavedResponse;
+    let created: StripeEvent[] = [];
     try {
       if (fault?.mode === 'delay') await sleep(fault.delayMs ?? 1000, undefined, { signal: shutdown.signal });
       if (fault?.mode === 'error') {
@@ -258,7 +297,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       if (fault?.mode === 'rate_limit') throw rateLimited();
       const result = r.handler(ctx);
       response = { status: 200, body: result.body, headers: { 'request-id': requestId } };
-      emit(result.emitted, requestId, idempotencyKey);
+      created = emit(result.emitted, requestId, idempotencyKey);
       hold = fault?.mode === 'timeout_after_commit';
     } catch (err) {
       if (!(err instanceof StripeHttpError)) {
@@ -273,6 +312,12 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       }
     }
     if (keyed) idempotency.complete(apiKey, idempotencyKey, response);
+    try {
+      await publish(created);
+    } catch (err) {
+      log?.error({ err }, 'stripe emulator: could not write its journal');
+      return fail(apiError());
+    }
     log?.debug({ op: r.op, status: response.status, idempotencyKey, fault: fault?.mode }, 'stripe emulator: request');
     // The request committed but the client never hears back; close() destroys the socket.
     if (hold) return;
@@ -296,7 +341,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     if (method === 'GET' && onboard) {
       const opened = state.openLink(decodeURIComponent(onboard[1]!));
       if (!opened) return sendJson(res, 404, { error: { message: 'Unknown or expired account link' } });
-      emit(opened.emitted, null, null);
+      await publish(emit(opened.emitted, null, null));
       res.writeHead(302, { location: opened.redirect, 'content-length': '0' });
       return void res.end();
     }
@@ -338,11 +383,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       }
     }
     if (method === 'POST' && p === '/_emulator/reset') {
-      state.reset();
-      idempotency.clear();
+      reset();
+      record({ kind: 'reset' });
+      await persisted();
       limiter.reset();
       webhooks.reset();
-      events.length = 0;
       faults = [];
       answered = {};
       return ok({ ok: true });
@@ -355,14 +400,16 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         return bad(String(err));
       }
       if (body.prefix !== undefined && typeof body.prefix !== 'string') return bad('prefix must be a string');
-      return ok({ expired: idempotency.expire(body.prefix ?? '') });
+      const expired = idempotency.expire(body.prefix ?? '');
+      await persisted();
+      return ok({ expired });
     }
     const accountOp = /^\/_emulator\/accounts\/([^/]+)\/(restrict|enable|deauthorize)$/.exec(p);
     if (method === 'POST' && accountOp) {
       const id = accountOp[1]!;
       try {
         const emitted = accountOp[2] === 'restrict' ? state.restrict(id) : accountOp[2] === 'enable' ? state.enable(id) : state.deauthorize(id);
-        emit(emitted, null, null);
+        await publish(emit(emitted, null, null));
         return ok({ ok: true, events: emitted.map((e) => e.type) });
       } catch (err) {
         if (err instanceof StripeHttpError) return sendJson(res, err.status, err.body());
@@ -373,10 +420,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       const body = await json().catch(() => null);
       if (!body || typeof body.currency !== 'string' || typeof body.amount !== 'number') return bad('{ currency, amount } required');
       state.adjustBalance(body.currency, body.amount);
+      await persisted();
       return ok(state.getBalance());
     }
     if (method === 'GET' && p === '/_emulator/events') {
-      return ok({ data: events, deliveries: webhooks.deliveries, held: webhooks.heldCount });
+      return ok({ data: [...events.values()], deliveries: webhooks.deliveries, held: webhooks.heldCount });
     }
     if (method === 'POST' && p === '/_emulator/webhooks/redeliver') {
       const body = await json().catch(() => null);
@@ -384,7 +432,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       const ids = Array.isArray(body.ids) ? body.ids.filter((x): x is string => typeof x === 'string') : null;
       const type = typeof body.type === 'string' ? body.type : null;
       const times = typeof body.times === 'number' && body.times > 0 ? Math.floor(body.times) : 1;
-      const chosen = events.filter((e) => (!ids || ids.includes(e.id)) && (!type || e.type === type));
+      const chosen = [...events.values()].filter((e) => (!ids || ids.includes(e.id)) && (!type || e.type === type));
       if (body.order === 'reverse') chosen.reverse();
       for (let i = 0; i < times; i++) for (const e of chosen) webhooks.send(e);
       return ok({ redelivered: chosen.length * times });
@@ -451,6 +499,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         // Held (timeout_after_commit) and keep-alive sockets would keep close() waiting.
         server.closeAllConnections();
         await closed;
+        await journal?.close();
       })()),
   };
 }

@@ -1,4 +1,5 @@
 import type { StripeHttpError } from './errors.js';
+import type { Change } from './journal.js';
 
 /** A saved answer to replay: status, JSON body and the headers that belong to it. */
 export interface SavedResponse {
@@ -7,7 +8,7 @@ export interface SavedResponse {
   headers: Record<string, string>;
 }
 
-interface Entry {
+export interface Entry {
   endpoint: string;
   fingerprint: string;
   createdAt: number;
@@ -25,12 +26,26 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * Stripe's idempotency layer: the first request for a key reserves it; its result (success or
  * an error from execution) is saved for 24 h and replayed. Keys are scoped per API key, like
- * Stripe scopes them per account.
+ * Stripe scopes them per account. Saved answers and forgotten keys are passed to `record` (the
+ * journal); a key still executing is not, so after a crash its request can run again.
  */
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly record: (change: Change) => void = () => {},
+  ) {}
+
+  restore(c: Change): void {
+    if (c.kind === 'idempotency') this.entries.set(c.id, c.entry);
+    else if (c.kind === 'forget') for (const id of c.ids) this.entries.delete(id);
+  }
+
+  /** The saved answers as changes, for a journal snapshot. */
+  snapshot(): Change[] {
+    return [...this.entries].flatMap(([id, entry]): Change[] => (entry.response ? [{ kind: 'idempotency', id, entry }] : []));
+  }
 
   begin(scope: string, key: string, endpoint: string, fingerprint: string): Begin {
     const id = `${scope}\u0000${key}`;
@@ -50,8 +65,11 @@ export class IdempotencyStore {
 
   /** Saves the result of an executed request. */
   complete(scope: string, key: string, response: SavedResponse): void {
-    const entry = this.entries.get(`${scope}\u0000${key}`);
-    if (entry) entry.response = response;
+    const id = `${scope}\u0000${key}`;
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.response = response;
+    this.record({ kind: 'idempotency', id, entry });
   }
 
   /** Frees the key: the request never began executing (validation error), so nothing is saved. */
@@ -71,14 +89,15 @@ export class IdempotencyStore {
    * still executing keeps its key. Returns how many were forgotten.
    */
   expire(prefix: string): number {
-    let n = 0;
+    const ids: string[] = [];
     for (const [id, e] of this.entries) {
       if (e.response && id.slice(id.indexOf('\u0000') + 1).startsWith(prefix)) {
         this.entries.delete(id);
-        n++;
+        ids.push(id);
       }
     }
-    return n;
+    if (ids.length) this.record({ kind: 'forget', ids });
+    return ids.length;
   }
 
   clear(): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { executionError, invalidParam, messageForCode, missingParam, noSuchResource, unknownParam } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
+import type { Change } from './journal.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -81,7 +82,7 @@ export interface Transfer {
   transfer_group: string | null;
 }
 
-interface LinkState {
+export interface LinkState {
   token: string;
   account: string;
   refreshUrl: string;
@@ -201,7 +202,11 @@ function createdFilter(v: FormValue | undefined): (created: number) => boolean {
   return (c) => (gt === undefined || c > gt) && (gte === undefined || c >= gte) && (lt === undefined || c < lt) && (lte === undefined || c <= lte);
 }
 
-/** The emulator's Stripe state: accounts, links, transfers, the platform balance. */
+/**
+ * The emulator's Stripe state: accounts, links, transfers, the platform balance. Every change is
+ * passed to `record` as the new value of what changed (the journal keeps them on disk), and
+ * `restore` applies such a change again after a restart.
+ */
 export class StripeState {
   readonly accounts = new Map<string, Account>();
   private readonly deauthorized = new Set<string>();
@@ -215,8 +220,45 @@ export class StripeState {
   constructor(
     private readonly initialBalance: Record<string, number>,
     private readonly now: () => number,
+    private readonly record: (change: Change) => void = () => {},
   ) {
     this.balance = new Map(Object.entries(initialBalance).map(([c, a]) => [c.toLowerCase(), a]));
+  }
+
+  restore(c: Change): void {
+    if (c.kind === 'account') this.accounts.set(c.account.id, c.account);
+    else if (c.kind === 'deauthorized') this.deauthorized.add(c.id);
+    else if (c.kind === 'link') this.links.set(c.link.token, c.link);
+    else if (c.kind === 'balance') this.balance.set(c.currency, c.amount);
+    else if (c.kind === 'transfer') {
+      const known = this.transfersById.get(c.transfer.id);
+      if (known) Object.assign(known, c.transfer);
+      else {
+        this.transfers.push(c.transfer);
+        this.transfersById.set(c.transfer.id, c.transfer);
+      }
+      this.transferKeys.set(c.transfer.id, c.idempotencyKey);
+    }
+  }
+
+  /** The whole state as changes, for a journal snapshot. */
+  snapshot(): Change[] {
+    return [
+      ...[...this.accounts.values()].map((account): Change => ({ kind: 'account', account })),
+      ...[...this.deauthorized].map((id): Change => ({ kind: 'deauthorized', id })),
+      ...[...this.links.values()].map((link): Change => ({ kind: 'link', link })),
+      ...this.transfers.map((transfer): Change => ({ kind: 'transfer', transfer, idempotencyKey: this.transferKeys.get(transfer.id) ?? null })),
+      ...[...this.balance].map(([currency, amount]): Change => ({ kind: 'balance', currency, amount })),
+    ];
+  }
+
+  private setBalance(currency: string, amount: number): void {
+    this.balance.set(currency, amount);
+    this.record({ kind: 'balance', currency, amount });
+  }
+
+  private saveTransfer(t: Transfer): void {
+    this.record({ kind: 'transfer', transfer: t, idempotencyKey: this.transferKeys.get(t.id) ?? null });
   }
 
   private sec(): number {
@@ -280,6 +322,7 @@ export class StripeState {
     };
     account.external_accounts.url = `/v1/accounts/${account.id}/external_accounts`;
     this.accounts.set(account.id, account);
+    this.record({ kind: 'account', account });
     return clone(account);
   }
 
@@ -306,6 +349,7 @@ export class StripeState {
     if (account.capabilities.transfers === 'inactive' && account.details_submitted) account.capabilities.transfers = 'active';
     const bt = str(params, 'business_type');
     if (bt !== undefined) account.business_type = bt;
+    this.record({ kind: 'account', account });
     return { account: clone(account), emitted: [accountUpdated(account, previous)] };
   }
 
@@ -324,6 +368,7 @@ export class StripeState {
     const created = this.sec();
     const link: LinkState = { token, account: accountId, refreshUrl, returnUrl, expiresAt: created + 300, used: false };
     this.links.set(token, link);
+    this.record({ kind: 'link', link });
     return { object: 'account_link', created, expires_at: link.expiresAt, url: `${baseUrl}/_emulator/onboard/${token}` };
   }
 
@@ -333,6 +378,7 @@ export class StripeState {
     if (!link) return null;
     if (link.used || this.sec() >= link.expiresAt) return { redirect: link.refreshUrl, emitted: [] };
     link.used = true;
+    this.record({ kind: 'link', link });
     return { redirect: link.returnUrl, emitted: this.enable(link.account) };
   }
 
@@ -346,6 +392,7 @@ export class StripeState {
     for (const k of Object.keys(account.capabilities)) account.capabilities[k] = 'active';
     account.capabilities.transfers = 'active';
     account.requirements = { ...account.requirements, currently_due: [], eventually_due: [], past_due: [], disabled_reason: null };
+    this.record({ kind: 'account', account });
     return [accountUpdated(account, previous)];
   }
 
@@ -362,6 +409,7 @@ export class StripeState {
       past_due: ['individual.verification.document'],
       disabled_reason: 'requirements.past_due',
     };
+    this.record({ kind: 'account', account });
     return [accountUpdated(account, previous)];
   }
 
@@ -369,6 +417,7 @@ export class StripeState {
   deauthorize(id: string): Emitted[] {
     this.getAccount(id);
     this.deauthorized.add(id);
+    this.record({ kind: 'deauthorized', id });
     return [{ type: 'account.application.deauthorized', account: id, object: { id: stripeId('ca', 25), object: 'application', name: 'Sorae Affiliates' } }];
   }
 
@@ -393,7 +442,7 @@ export class StripeState {
     }
     const available = this.balance.get(currency) ?? 0;
     if (available < amount) throw executionError('balance_insufficient', messageForCode('balance_insufficient', {}).message);
-    this.balance.set(currency, available - amount);
+    this.setBalance(currency, available - amount);
     const id = stripeId('tr');
     const transfer: Transfer = {
       id,
@@ -417,6 +466,7 @@ export class StripeState {
     this.transfers.push(transfer);
     this.transfersById.set(id, transfer);
     this.transferKeys.set(id, idempotencyKey);
+    this.saveTransfer(transfer);
     return { transfer: clone(transfer), emitted: [{ type: 'transfer.created', object: clone(transfer) }] };
   }
 
@@ -446,6 +496,7 @@ export class StripeState {
     t.metadata = applyMetadata(t.metadata, params.metadata);
     const d = str(params, 'description');
     if (d !== undefined) t.description = d;
+    this.saveTransfer(t);
     return clone(t);
   }
 
@@ -480,7 +531,8 @@ export class StripeState {
     t.reversed = t.amount_reversed === t.amount;
     t.reversals.data.unshift(reversal);
     t.reversals.total_count++;
-    this.balance.set(t.currency, (this.balance.get(t.currency) ?? 0) + amount);
+    this.setBalance(t.currency, (this.balance.get(t.currency) ?? 0) + amount);
+    this.saveTransfer(t);
     // Stripe sends transfer.reversed for partial reversals too (then `reversed` stays false).
     return { reversal: clone(reversal), emitted: [{ type: 'transfer.reversed', object: clone(t), previous }] };
   }
@@ -506,7 +558,7 @@ export class StripeState {
   /** Test helper: top the platform balance up (or down). */
   adjustBalance(currency: string, delta: number): void {
     const c = currency.toLowerCase();
-    this.balance.set(c, (this.balance.get(c) ?? 0) + delta);
+    this.setBalance(c, (this.balance.get(c) ?? 0) + delta);
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import type { Config } from '../../../config.js';
 import type { Logger } from '../../../logger.js';
@@ -8,7 +9,7 @@ export interface StripeConnection {
   stripe: Stripe;
   /** The endpoint secret webhooks are verified with. */
   webhookSecret: string;
-  /** The built-in emulator, when no STRIPE_SECRET_KEY is configured. */
+  /** The built-in emulator, when no STRIPE_SECRET_KEY is configured (in production only with STRIPE_EMULATOR=true). */
   emulator: StripeEmulator | null;
   close(): Promise<void>;
 }
@@ -38,11 +39,14 @@ export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: stri
  */
 export async function connectStripe(config: Config, log: Logger): Promise<StripeConnection> {
   const s = config.stripe;
-  if (s.secretKey) {
-    return { stripe: stripeClient(s.secretKey, s.timeoutMs, s.apiUrl), webhookSecret: s.webhookSecret!, emulator: null, close: async () => {} };
+  if (!s.emulator) {
+    return { stripe: stripeClient(s.secretKey!, s.timeoutMs, s.apiUrl), webhookSecret: s.webhookSecret!, emulator: null, close: async () => {} };
   }
   const webhookSecret = s.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`;
-  const emulator = await startStripeEmulator({ port: s.emulatorPort, host: '127.0.0.1', rate: s.emulatorRate, webhookSecret, log });
-  log.info({ url: emulator.url }, 'no STRIPE_SECRET_KEY: payouts use the built-in Stripe emulator');
+  // Its accounts, transfers and answered idempotency keys outlive a restart, like Stripe's.
+  const dataDir = join(config.dataDir, 'stripe-emulator');
+  const emulator = await startStripeEmulator({ port: s.emulatorPort, host: '127.0.0.1', rate: s.emulatorRate, webhookSecret, log, dataDir });
+  if (config.production) log.warn({ url: emulator.url }, 'STRIPE_EMULATOR=true: payouts go to the built-in Stripe emulator and move no money');
+  else log.info({ url: emulator.url }, 'no STRIPE_SECRET_KEY: payouts use the built-in Stripe emulator');
   return { stripe: stripeClient(emulator.secretKey, s.timeoutMs, emulator.url), webhookSecret, emulator, close: () => emulator.close() };
 }
