@@ -82,8 +82,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   closers.unshift(() => services.payouts.close());
   // Runs before the ORM closes: buffered clicks are written on shutdown.
   closers.unshift(() => services.traffic.close());
-  // Other processes' suspensions reach this one's share-link cache (PGlite is one process's database).
-  if (!(await isPglite(orm))) await services.traffic.listenForChanges(databaseUrl);
+  // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
+  if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(databaseUrl);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   closers.unshift(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
@@ -138,7 +138,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
 
   const fail = (res: ServerResponse, e: unknown, path: string) => {
     if (e instanceof HttpError && !res.headersSent) {
-      sendJson(res, e.status, { error: e.message, ...e.details });
+      sendJson(res, e.status, { error: e.message, ...e.details }, e.headers);
       return;
     }
     const requestId = logInternalError(log, e, { path, responseStarted: res.headersSent });

@@ -139,6 +139,12 @@ export interface CommissionAccrual {
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
 
+/** The clicks an order reads: TrafficService, which buffers them (see ClickWatermarks). */
+export interface ServedClicks {
+  /** Resolves once every click served before the call is stored; refuses (UNAVAILABLE) while that cannot be. */
+  awaitServedClicks(): Promise<void>;
+}
+
 interface TouchRow {
   /** The order's place in its batch. */
   i: number;
@@ -276,7 +282,10 @@ export class OrdersService {
     concurrency: ORDER_BATCH_CONCURRENCY,
   });
 
-  constructor(private readonly accrual: CommissionAccrual) {}
+  constructor(
+    private readonly accrual: CommissionAccrual,
+    private readonly clicks: ServedClicks,
+  ) {}
 
   /** The GraphQL `recordOrder`: idempotent by (merchant, order id). */
   recordOrder(em: EntityManager, merchantId: string, input: unknown, now: Date): Promise<OrderOutcome> {
@@ -319,7 +328,12 @@ export class OrdersService {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
-    return this.intake.submit({ em, queryCounts: currentQueryCounts(), merchantId, order, event, now });
+    const queryCounts = currentQueryCounts();
+    // Attributed as if every click served before the order arrived were stored: the click log
+    // buffers them, so wait for those (before joining a batch, which would hold up the others).
+    // A refusal here has written nothing, so the store can retry.
+    if (clickIdOf(order) || order.visitorId) await this.clicks.awaitServedClicks();
+    return this.intake.submit({ em, queryCounts, merchantId, order, event, now });
   }
 
   /**
