@@ -25,10 +25,9 @@ export interface ClickWatermarkOptions {
 interface Round {
   ticket: bigint;
   behind: Set<string>;
+  /** When its order has been refused: the wait is dropped. */
   deadline: number;
-  promise: Promise<void>;
   resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 const NOTIFICATION = /^(request|flushed):(\d{1,19}):([0-9a-f-]{36})$/;
@@ -66,8 +65,8 @@ const PUBLISH = `
  *   with -9, or cut off from the database): orders stop waiting for it, and its unwritten clicks
  *   are lost. A process whose flush fails keeps refreshing it, so orders wait (then get a
  *   retryable refusal) rather than lose their click.
- * Orders arriving while a ticket is being taken share the next one. With PGlite (one process)
- * only the local sync is needed.
+ * Callers coalesce: OrdersService makes the orders that arrive during one wait share the next.
+ * With PGlite (one process) only the local sync is needed.
  */
 export class ClickWatermarks {
   readonly processId = uuidv7();
@@ -82,9 +81,7 @@ export class ClickWatermarks {
   private running: Promise<void> | undefined;
   private heartbeating = false;
   private ticker: NodeJS.Timeout | undefined;
-  // The order side: at most one ticket statement in flight; later orders share the next.
-  private nextRound: Round | undefined;
-  private ticketing = false;
+  // The order side: waits under way, and the watermarks heard from other processes.
   private readonly waiting = new Set<Round>();
   private readonly heard = new Map<string, bigint>();
   private poller: NodeJS.Timeout | undefined;
@@ -109,7 +106,7 @@ export class ClickWatermarks {
    * (UNAVAILABLE, retryable) after `orderWaitMs`, while a flush keeps failing somewhere.
    */
   async awaitServedClicks(): Promise<void> {
-    const stored = this.shared ? Promise.all([this.clicks.sync(), this.joinRound()]) : this.clicks.sync();
+    const stored = this.shared ? Promise.all([this.clicks.sync(), this.othersStored()]) : this.clicks.sync();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(this.refusal()), this.options.orderWaitMs);
@@ -201,43 +198,22 @@ export class ClickWatermarks {
 
   // ---- Orders waiting for other processes ----
 
-  private joinRound(): Promise<void> {
-    if (!this.nextRound) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-      promise.catch(() => undefined); // its callers may have stopped waiting
-      this.nextRound = { ticket: 0n, behind: new Set(), deadline: 0, promise, resolve, reject };
-      // Orders arriving in this turn of the event loop share the ticket.
-      if (!this.ticketing) setImmediate(() => void this.takeTicket());
-    }
-    return this.nextRound.promise;
-  }
-
-  private async takeTicket(): Promise<void> {
-    const round = this.nextRound;
-    if (!round) return;
-    this.nextRound = undefined;
-    this.ticketing = true;
+  /** Takes a ticket (asking the live processes to flush) and resolves when their watermarks pass it or they count as gone. */
+  private async othersStored(): Promise<void> {
+    let row: { ticket: string; behind: string[] } | undefined;
     try {
-      const [row] = await chargeQueriesTo([], () =>
-        this.sql<{ ticket: string; behind: string[] }>(TICKET, [this.processId, this.options.processTimeoutMs, this.processId]),
-      );
-      round.ticket = BigInt(row!.ticket);
-      round.behind = new Set(row!.behind.filter((p) => (this.heard.get(p) ?? -1n) < round.ticket));
-      round.deadline = Date.now() + this.options.orderWaitMs;
-      if (!round.behind.size) round.resolve();
-      else {
-        this.waiting.add(round);
-        this.schedulePoll();
-      }
+      [row] = await chargeQueriesTo([], () => this.sql<{ ticket: string; behind: string[] }>(TICKET, [this.processId, this.options.processTimeoutMs, this.processId]));
     } catch (err) {
       this.options.log.error({ err }, 'click watermark: could not take a ticket');
-      round.reject(this.refusal());
-    } finally {
-      this.ticketing = false;
-      if (this.nextRound) void this.takeTicket();
+      throw this.refusal();
     }
+    const ticket = BigInt(row!.ticket);
+    const behind = new Set(row!.behind.filter((p) => (this.heard.get(p) ?? -1n) < ticket));
+    if (!behind.size) return;
+    await new Promise<void>((resolve) => {
+      this.waiting.add({ ticket, behind, deadline: Date.now() + this.options.orderWaitMs, resolve });
+      this.schedulePoll();
+    });
   }
 
   private heardMark(processId: string, through: bigint) {
