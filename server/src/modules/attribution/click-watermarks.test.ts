@@ -112,6 +112,7 @@ describe.skipIf(!inject('templateDatabase'))('an order right after its click', (
   it('a process that stopped refreshing its watermark (killed) holds orders back only until it counts as gone', async () => {
     // Registered like a live process that has flushed nothing yet, then never heard from again.
     await sql(`insert into click_flush_mark (process_id, through, seen_at) values (?, 0, now())`, [uuidv7()]);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // as a joining process waits before serving (register())
     const { clickId } = await follow(b, 0);
     const r = await postWebhook(a, p, orderBody({ clickId }));
     expect(r.status).toBe(200);
@@ -154,5 +155,33 @@ describe.skipIf(!inject('templateDatabase'))('an order taken while the click wai
     const r = await postWebhook(a, p, orderBody({ clickId }));
     expect(r.status).toBe(200);
     expect(r.body.conversion.channel).toBe('AFFILIATE');
+  });
+});
+
+/**
+ * A process that has seen no other one skips the ticket for a moment; one that joins waits out
+ * that moment before serving, so its first click is never missed.
+ */
+describe.skipIf(!inject('templateDatabase'))('a process joining one that believed itself alone', () => {
+  let a: TestApp;
+  let p: Program;
+
+  beforeAll(async () => {
+    a = await startTestApp({ CLICK_FLUSH_MS: '60000' });
+    p = await program(a, { affiliates: 1 });
+  });
+  afterAll(() => a?.close());
+
+  it('has its first click seen by an order the other process takes at once', async () => {
+    const c = await createApp({ config: { ...a.config, port: 0 }, log: createLogger('silent') });
+    try {
+      const [row] = await a.orm.em.getConnection().execute<{ share_code: string }[]>(`select share_code from enrollment where id = ?`, [p.affiliates[0]!.enrollmentId]);
+      const res = await fetch(`${c.url}/r/${row!.share_code}`, { redirect: 'manual' });
+      const clickId = new URL(res.headers.get('location')!).searchParams.get('sorae_click');
+      const r = await postWebhook(a, p, orderBody({ clickId }));
+      expect(r.body.conversion.channel).toBe('AFFILIATE');
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -40,11 +40,12 @@ const TICKET = `
     from t`;
 
 const LATEST = `coalesce(pg_sequence_last_value('click_flush_ticket'), 0)`;
+const LIVE_OTHERS = `(select count(*) from click_flush_mark m where m.process_id <> ?::uuid and m.seen_at > now() - ? * interval '1 millisecond')::int`;
 
 const PUBLISH = `
   insert into click_flush_mark (process_id, through, seen_at) values (?::uuid, coalesce(?::bigint, ${LATEST}), now())
   on conflict (process_id) do update set through = greatest(click_flush_mark.through, excluded.through), seen_at = excluded.seen_at
-  returning through::text, ${LATEST}::text as latest,
+  returning through::text, ${LATEST}::text as latest, ${LIVE_OTHERS} as others,
     case when ?::boolean then pg_notify('${CLICK_FLUSH_CHANNEL}', 'flushed:' || through || ':' || process_id) end as told`;
 
 /**
@@ -66,7 +67,12 @@ const PUBLISH = `
  *   are lost. A process whose flush fails keeps refreshing it, so orders wait (then get a
  *   retryable refusal) rather than lose their click.
  * Callers coalesce: OrdersService makes the orders that arrive during one wait share the next.
- * With PGlite (one process) only the local sync is needed.
+ * A process that has seen no other live process for a moment skips the ticket (most deployments
+ * run one process): each refresh of its watermark counts the others, and that count is trusted
+ * for `ALONE_TRUST_MS` from when the statement was sent. A process that joins waits longer than
+ * that before serving clicks, so any click it serves comes after every count that missed it
+ * expired, hence after any order that relied on one. With PGlite (one process) only the local
+ * sync is needed.
  */
 export class ClickWatermarks {
   readonly processId = uuidv7();
@@ -84,21 +90,31 @@ export class ClickWatermarks {
   // The order side: waits under way, and the watermarks heard from other processes.
   private readonly waiting = new Set<Round>();
   private readonly heard = new Map<string, bigint>();
+  /** Until when (performance.now()) no other live process can have served a click this one has not waited for. */
+  private aloneUntil = 0;
+  private readonly aloneTrustMs: number;
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly clicks: ClickLog,
     private readonly sql: Sql,
     private readonly options: ClickWatermarkOptions,
-  ) {}
+  ) {
+    this.aloneTrustMs = Math.min(4 * options.tickMs, 2000);
+  }
 
-  /** Joins the processes sharing the database (before serving any click), and forgets any gone for a day. */
+  /**
+   * Joins the processes sharing the database, and forgets any gone for a day. Resolves when this
+   * process may serve clicks: once every other process's count of live processes that missed it
+   * has expired.
+   */
   async register(): Promise<void> {
     await this.sql(`delete from click_flush_mark where seen_at < now() - interval '1 day'`, []);
     await this.publish(null, false);
     this.shared = true;
     this.ticker = setInterval(() => this.tick(), this.options.tickMs);
     this.ticker.unref();
+    await new Promise((resolve) => setTimeout(resolve, this.aloneTrustMs + 100));
   }
 
   /**
@@ -106,7 +122,8 @@ export class ClickWatermarks {
    * (UNAVAILABLE, retryable) after `orderWaitMs`, while a flush keeps failing somewhere.
    */
   async awaitServedClicks(): Promise<void> {
-    const stored = this.shared ? Promise.all([this.clicks.sync(), this.othersStored()]) : this.clicks.sync();
+    const alone = !this.shared || performance.now() < this.aloneUntil;
+    const stored = alone ? this.clicks.sync() : Promise.all([this.clicks.sync(), this.othersStored()]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(this.refusal()), this.options.orderWaitMs);
@@ -179,9 +196,15 @@ export class ClickWatermarks {
 
   /** Upserts this process's watermark (null: the newest ticket, before any click is served) and reads the newest ticket. */
   private async publish(claim: bigint | null, tell: boolean): Promise<void> {
-    const [row] = await chargeQueriesTo([], () => this.sql<{ through: string; latest: string }>(PUBLISH, [this.processId, claim?.toString() ?? null, tell]));
+    const sent = performance.now();
+    const [row] = await chargeQueriesTo([], () =>
+      this.sql<{ through: string; latest: string; others: number }>(PUBLISH, [
+        this.processId, claim?.toString() ?? null, this.processId, this.options.processTimeoutMs, tell,
+      ]),
+    );
     this.published = BigInt(row!.through);
     this.latest = BigInt(row!.latest);
+    this.aloneUntil = row!.others === 0 ? sent + this.aloneTrustMs : 0;
   }
 
   private async heartbeat() {
@@ -201,6 +224,7 @@ export class ClickWatermarks {
   /** Takes a ticket (asking the live processes to flush) and resolves when their watermarks pass it or they count as gone. */
   private async othersStored(): Promise<void> {
     let row: { ticket: string; behind: string[] } | undefined;
+    const sent = performance.now();
     try {
       [row] = await chargeQueriesTo([], () => this.sql<{ ticket: string; behind: string[] }>(TICKET, [this.processId, this.options.processTimeoutMs, this.processId]));
     } catch (err) {
@@ -208,6 +232,7 @@ export class ClickWatermarks {
       throw this.refusal();
     }
     const ticket = BigInt(row!.ticket);
+    if (!row!.behind.length) this.aloneUntil = Math.max(this.aloneUntil, sent + this.aloneTrustMs);
     const behind = new Set(row!.behind.filter((p) => (this.heard.get(p) ?? -1n) < ticket));
     if (!behind.size) return;
     await new Promise<void>((resolve) => {
