@@ -92,7 +92,8 @@ export async function postWebhook(
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: json, headers: res.headers };
+  const retryAfter = res.headers.get('retry-after');
+  return { status: res.status, body: json, ...(retryAfter ? { retryAfter } : {}) };
 }
 
 /** Row counts of everything ingestion writes, for "writes nothing" checks. */
