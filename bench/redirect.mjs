@@ -100,7 +100,7 @@ try {
   const bareServer = await startBaseline('./bare-server.mjs', env);
   bare = bareServer.child;
   // The floor copies a real click row into a table of its own shaped and indexed like `click`.
-  await app.services.traffic.flushClicks();
+  await app.services.traffic.clicks.sync();
   const admin = new pg.Client({ connectionString: dbUrl });
   await admin.connect();
   await admin.query('create table click_floor (like click including all)');

@@ -89,8 +89,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   resources.unshift(() => stripe.close());
   const services = createServices(config, orm, log, stripe);
   jobs.push(() => services.payouts.close());
-  // Other processes' suspensions reach this one's share-link cache (PGlite is one process's database).
-  if (!(await isPglite(orm))) await services.traffic.listenForChanges(databaseUrl);
+  // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
+  if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(databaseUrl);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   jobs.push(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
@@ -148,7 +148,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
 
   const fail = (res: ServerResponse, e: unknown, path: string) => {
     if (e instanceof HttpError && !res.headersSent) {
-      sendJson(res, e.status, { error: e.message, ...e.details });
+      sendJson(res, e.status, { error: e.message, ...e.details }, e.headers);
       return;
     }
     const requestId = logInternalError(log, e, { path, responseStarted: res.headersSent });

@@ -30,6 +30,8 @@ const schema = z
     CLICK_IP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CLICK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    CLICK_PROCESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    ORDER_CLICK_WAIT_MS: z.coerce.number().int().min(10).max(120_000).default(6000),
     FINALIZE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
     SQL_STATEMENT_HEADER: bool.optional(),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
@@ -131,6 +133,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flushMs: e.CLICK_FLUSH_MS,
       /** …or as soon as it holds this many clicks; a full buffer makes redirects wait. */
       batchSize: e.CLICK_BATCH_SIZE,
+      /** A server process whose click watermark is older than this is gone: orders stop waiting for its clicks. */
+      processTimeoutMs: e.CLICK_PROCESS_TIMEOUT_MS,
+      /** Longest wait of an order for the clicks served before it; then it is refused, retryable (503). */
+      orderWaitMs: e.ORDER_CLICK_WAIT_MS,
     },
     /** How often PENDING commissions past their hold are finalized. */
     finalizeIntervalMs: e.FINALIZE_INTERVAL_SECONDS * 1000,

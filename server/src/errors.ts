@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'RATE_LIMITED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'RATE_LIMITED' | 'UNAVAILABLE';
 
 /** A rule a caller broke. The GraphQL layer maps it to `extensions.code`; REST to a 4xx. */
 export class DomainError extends Error {
@@ -8,13 +8,15 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string>,
+    /** UNAVAILABLE: nothing was done; the same request may succeed after this many seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 
   get httpStatus(): number {
-    return { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 }[this.code];
+    return { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429, UNAVAILABLE: 503 }[this.code];
   }
 }
 
@@ -24,6 +26,8 @@ export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} 
 export const conflict = (message: string, fieldErrors?: Record<string, string>) =>
   new DomainError('CONFLICT', message, fieldErrors);
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
+/** A temporary refusal that wrote nothing: retry after `retryAfterSeconds`. */
+export const unavailable = (message: string, retryAfterSeconds: number) => new DomainError('UNAVAILABLE', message, undefined, retryAfterSeconds);
 export const unauthenticated = (message = 'Sign in first') => new DomainError('UNAUTHENTICATED', message);
 
 /** Parses with zod and turns every issue into a per-field message. */

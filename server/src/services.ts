@@ -27,7 +27,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     campaigns,
     applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions),
+    orders: new OrdersService(commissions, traffic),
     referrals: new ReferralsService(),
     commissions,
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */

@@ -32,6 +32,15 @@ describe('Batcher (group commit)', () => {
     expect(await Promise.all(later)).toEqual(['ok 2', 'ok 3', 'ok 4']);
   });
 
+  it('items submitted together share a batch when a slot is free', async () => {
+    const { batches, run } = controlled();
+    const b = new Batcher(run, { maxBatch: 3, concurrency: 2 });
+    const all = b.submitAll([1, 2, 3, 4]);
+    expect(batches.map((x) => x.items)).toEqual([[1, 2, 3], [4]]);
+    for (const x of batches) x.finish();
+    expect(await Promise.all(all)).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4']);
+  });
+
   it('caps batches at maxBatch and runs up to `concurrency` of them at once', async () => {
     const { batches, run } = controlled();
     const b = new Batcher(run, { maxBatch: 2, concurrency: 2 });

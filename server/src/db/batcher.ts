@@ -22,10 +22,14 @@ export class Batcher<I, O> {
   }
 
   submit(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      this.pump();
-    });
+    return this.submitAll([item])[0]!;
+  }
+
+  /** Items that arrive together: queued before a batch starts, so they share one when a slot is free. */
+  submitAll(items: readonly I[]): Promise<O>[] {
+    const settled = items.map((item) => new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject })));
+    this.pump();
+    return settled;
   }
 
   private pump(): void {

@@ -11,6 +11,7 @@ import { Application } from '../modules/applications/application.entity.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
 import { ApplicationStatusCount } from '../modules/applications/application-status-count.entity.js';
 import { Click } from '../modules/attribution/click.entity.js';
+import { ClickFlushMark } from '../modules/attribution/click-flush-mark.entity.js';
 import { Conversion } from '../modules/attribution/conversion.entity.js';
 import { Order, Refund } from '../modules/attribution/order.entity.js';
 import { OrderWebhookSecret } from '../modules/attribution/order-webhook-secret.entity.js';
@@ -26,7 +27,7 @@ import { Campaign } from '../modules/campaigns/campaign.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
-export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click,
+export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click, ClickFlushMark,
   Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment,
   Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent];
 

@@ -47,7 +47,6 @@ export async function seedTraffic(em: EntityManager, services: Services, merchan
       if (!bot && k % 3 === 0) visits.push({ visitorId, at });
     }
   }
-  await services.traffic.flushClicks();
 
   const orders: { id: string; amountMinor: number }[] = [];
   for (const [n, visit] of visits.entries()) {

@@ -73,7 +73,7 @@ export function refundBody(orderId: string, refund: Record<string, unknown>, eve
 
 /** POSTs a signed order webhook; `raw` bodies are sent as given. */
 export async function postWebhook(
-  app: TestApp,
+  app: Pick<TestApp, 'url'>,
   p: Pick<Program, 'merchantId' | 'secret'>,
   body: unknown,
   opts: { t?: number; secret?: string; signature?: string | null; merchant?: string | null } = {},
@@ -92,7 +92,8 @@ export async function postWebhook(
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: json };
+  const retryAfter = res.headers.get('retry-after');
+  return { status: res.status, body: json, ...(retryAfter ? { retryAfter } : {}) };
 }
 
 /** Row counts of everything ingestion writes, for "writes nothing" checks. */

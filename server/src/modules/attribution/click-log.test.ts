@@ -83,6 +83,30 @@ describe('the click log', () => {
     await clicks.close();
   });
 
+  it('sync() writes what was recorded before it at once, including behind a flush under way, and waits out a failing database', async () => {
+    const { db, write, rows } = fakeDb();
+    const clicks = new ClickLog(write, { flushMs: 60_000, batchSize: 100, log, retryMs: 5, maxRetryMs: 10 });
+    await clicks.sync(); // nothing pending: resolves at once
+    clicks.record(click(1));
+    const first = clicks.flush(); // under way with click 1 only
+    clicks.record(click(2));
+    await clicks.sync();
+    expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2']);
+    await first;
+
+    db.down = true;
+    clicks.record(click(3));
+    let synced = false;
+    const waiting = clicks.sync().then(() => (synced = true));
+    await tick(40);
+    expect(synced).toBe(false);
+    expect(db.attempts).toBeGreaterThan(3);
+    db.down = false;
+    await waiting;
+    expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2', 's3']);
+    await clicks.close();
+  });
+
   it('close() writes everything, even what arrives while a flush runs', async () => {
     const { write, rows } = fakeDb();
     const clicks = new ClickLog(write, { flushMs: 60_000, batchSize: 3, log });

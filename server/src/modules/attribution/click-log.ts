@@ -51,7 +51,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * buffer is written by one multi-row INSERT every `flushMs` or as soon as it holds
  * `batchSize` clicks. A failed write keeps its rows at the front of the buffer and is retried
  * with backoff (the INSERT ignores ids already written, so a retry after a lost answer cannot
- * duplicate). `close()` writes everything that is left.
+ * duplicate). `sync()` writes at once whatever was recorded before it is called (an order
+ * must see the clicks served before it arrived). `close()` writes everything that is left.
  */
 export class ClickLog {
   private buffer: ClickRecord[] = [];
@@ -65,6 +66,11 @@ export class ClickLog {
   private readonly closeTimeoutMs: number;
   /** The batch being written, counted as pending until it is. */
   private inFlight: ClickRecord[] | undefined;
+  /** Clicks admitted to the buffer, and clicks written, since the start (both in arrival order). */
+  private recorded = 0;
+  private written = 0;
+  /** Callers of `sync()`, each waiting until `written` reaches its mark. */
+  private syncs: { through: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly write: ClickWriter,
@@ -92,6 +98,7 @@ export class ClickLog {
   record(click: ClickRecord): void | Promise<void> {
     if (this.buffer.length >= this.options.batchSize) return this.waitForRoom().then(() => this.record(click));
     this.buffer.push(click);
+    this.recorded++;
     if (this.buffer.length >= this.options.batchSize) void this.flush();
     else this.schedule();
   }
@@ -101,10 +108,24 @@ export class ClickLog {
     return (this.flushing ??= this.drain().finally(() => {
       this.flushing = undefined;
       if (this.closing || !this.buffer.length) return;
-      // Clicks that arrived while the last write ran: a full batch goes now, a partial one on time.
-      if (this.buffer.length >= this.options.batchSize) void this.flush();
+      // Clicks that arrived while the last write ran: a full batch, or one a sync() waits for,
+      // goes now; a partial one on time.
+      if (this.buffer.length >= this.options.batchSize || this.syncs.length) void this.flush();
       else this.schedule();
     }));
+  }
+
+  /**
+   * Resolves once every click recorded before the call is written: at once when none is
+   * pending, otherwise after a flush started now (or the one under way and the next). While
+   * the database refuses the clicks it does not resolve; callers bound their own wait.
+   */
+  sync(): Promise<void> {
+    if (this.written >= this.recorded) return Promise.resolve();
+    const through = this.recorded;
+    const done = new Promise<void>((resolve) => this.syncs.push({ through, resolve }));
+    void this.flush();
+    return done;
   }
 
   /** Writes everything buffered, retrying a failing database for up to `closeTimeoutMs`. */
@@ -140,13 +161,20 @@ export class ClickLog {
     while (room-- > 0 && this.waiters.length) this.waiters.shift()!();
   }
 
+  private releaseSyncs() {
+    if (!this.syncs.some((s) => s.through <= this.written)) return;
+    const waiting = this.syncs;
+    this.syncs = waiting.filter((s) => s.through > this.written);
+    for (const s of waiting) if (s.through <= this.written) s.resolve();
+  }
+
   private async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     // Flush what is there now, and keep going only while full batches are waiting: under a
     // steady trickle the timer, not a busy loop, decides when the next INSERT happens.
     let first = true;
-    while (this.buffer.length && (first || this.buffer.length >= this.options.batchSize || this.closing)) {
+    while (this.buffer.length && (first || this.buffer.length >= this.options.batchSize || this.closing || this.syncs.length)) {
       first = false;
       const batch = this.buffer.splice(0, this.options.batchSize);
       this.inFlight = batch;
@@ -154,6 +182,8 @@ export class ClickLog {
       try {
         await this.write(batch);
         this.failures = 0;
+        this.written += batch.length;
+        this.releaseSyncs();
       } catch (err) {
         this.failures++;
         // Keep the rows, oldest first, and try again after a pause.

@@ -80,7 +80,12 @@ export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityMan
       sendJson(res, 200, await deps.orders.handleWebhook(em, merchantId, body, now));
     } catch (e) {
       if (e instanceof DomainError) {
-        throw new HttpError(e.httpStatus, e.message, { code: e.code, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) });
+        throw new HttpError(
+          e.httpStatus,
+          e.message,
+          { code: e.code, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) },
+          e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : undefined,
+        );
       }
       throw e;
     }

@@ -430,8 +430,9 @@ describe('POST /webhooks/orders', () => {
 
   /**
    * Group commit: orders that arrive while a batch is being written go together in the next one.
-   * Deliveries made in the same tick are queued together: the first two start a batch each (two
-   * run at once), everything after them waits and forms the third.
+   * Deliveries made in the same tick are queued together: orders without click or visitor start
+   * a batch each while a slot is free (two run at once); orders naming a visitor wait together
+   * for the clicks served before them, then enter together.
    */
   describe('orders arriving together are written in one batch', () => {
     const deliver = (body: unknown) => app.services.orders.handleWebhook(app.orm.em.fork(), p.merchantId, body, new Date()) as Promise<OrderOutcome>;
@@ -446,8 +447,9 @@ describe('POST /webhooks/orders', () => {
       const bodies = [orderBody({ visitorId: uniq('v') }), orderBody({ visitorId: uniq('v') }), ...visitors.map((visitorId) => orderBody({ visitorId }))];
       const { count, result } = countQueries(() => Promise.all(bodies.map(deliver)));
       const outcomes = await result;
-      // Two batches of one, then one of twenty: 2 statements each (touches, write).
-      expect(count.statements).toBe(6);
+      // Orders naming a visitor wait together for the clicks served before them, then go in one
+      // batch of twenty-two: 2 statements (touches, write).
+      expect(count.statements).toBe(2);
       expect(outcomes.slice(2).map((o) => o.conversion.channel)).toEqual(visitors.map((_, i) => (i % 2 === 0 ? 'AFFILIATE' : 'NONE')));
       expect(new Set(outcomes.map((o) => o.conversion.id)).size).toBe(22);
       expect(await counts(app, p.merchantId)).toEqual({ ...before, orders: before.orders + 22, conversions: before.conversions + 22, commissions: before.commissions + 10, events: before.events + 22 });
@@ -460,7 +462,7 @@ describe('POST /webhooks/orders', () => {
     it("each request is charged the statements of the batch that served it", async () => {
       const [a, b, c, d] = [0, 1, 2, 3].map(() => countQueries(() => deliver(orderBody({ visitorId: uniq('v') }))));
       await Promise.all([a, b, c, d].map((x) => x!.result));
-      // a and b are written alone, c and d together: two statements each way.
+      // Written together (they waited together for the clicks served before them): the batch's two statements.
       expect([a, b, c, d].map((x) => x!.count.statements)).toEqual([2, 2, 2, 2]);
     });
 

@@ -139,6 +139,12 @@ export interface CommissionAccrual {
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
 
+/** The clicks an order reads: TrafficService, which buffers them (see ClickWatermarks). */
+export interface ServedClicks {
+  /** Resolves once every click served before the call is stored; refuses (UNAVAILABLE) while that cannot be. */
+  awaitServedClicks(): Promise<void>;
+}
+
 interface TouchRow {
   /** The order's place in its batch. */
   i: number;
@@ -276,7 +282,13 @@ export class OrdersService {
     concurrency: ORDER_BATCH_CONCURRENCY,
   });
 
-  constructor(private readonly accrual: CommissionAccrual) {}
+  private awaitingClicks: { job: OrderJob; resolve: (outcome: OrderOutcome) => void; reject: (err: unknown) => void }[] = [];
+  private clickWait: Promise<void> | undefined;
+
+  constructor(
+    private readonly accrual: CommissionAccrual,
+    private readonly clicks: ServedClicks,
+  ) {}
 
   /** The GraphQL `recordOrder`: idempotent by (merchant, order id). */
   recordOrder(em: EntityManager, merchantId: string, input: unknown, now: Date): Promise<OrderOutcome> {
@@ -319,7 +331,37 @@ export class OrdersService {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
       throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
     }
-    return this.intake.submit({ em, queryCounts: currentQueryCounts(), merchantId, order, event, now });
+    const job = { em, queryCounts: currentQueryCounts(), merchantId, order, event, now };
+    return clickIdOf(order) || order.visitorId ? this.afterServedClicks(job) : this.intake.submit(job);
+  }
+
+  /**
+   * An order naming a click or a visitor is attributed as if every click served before it
+   * arrived were stored; the click log buffers them, so it waits for those first (outside the
+   * intake, where it would hold up orders that need no clicks). Orders arriving while one wait
+   * is under way share the next, then enter the intake together (one batch). A refusal
+   * (UNAVAILABLE) has written nothing, so the store can retry.
+   */
+  private afterServedClicks(job: OrderJob): Promise<OrderOutcome> {
+    return new Promise((resolve, reject) => {
+      this.awaitingClicks.push({ job, resolve, reject });
+      this.clickWait ??= this.waitForClicks();
+    });
+  }
+
+  private async waitForClicks(): Promise<void> {
+    // Orders arriving in this turn of the event loop join the first wait.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.awaitingClicks.length) {
+      const group = this.awaitingClicks.splice(0);
+      try {
+        await this.clicks.awaitServedClicks(); // begun after every order of the group arrived
+        this.intake.submitAll(group.map((g) => g.job)).forEach((outcome, i) => outcome.then(group[i]!.resolve, group[i]!.reject));
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.clickWait = undefined;
   }
 
   /**

@@ -2,12 +2,12 @@ import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, type App } from '../../app.js';
+import { LISTENER_NAME } from '../../db/pg-listener.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { createLogger } from '../../logger.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { postgresClickWriter, type ClickRecord } from './click-log.js';
 import { MAX_URL_LENGTH } from './redirect.route.js';
-import { SHARE_LINK_LISTENER_NAME } from './share-link-changes.js';
 
 const CREATE_CAMPAIGN = `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`;
 const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`;
@@ -416,7 +416,7 @@ describe.skipIf(!inject('templateDatabase'))('several server processes on one da
   // Well under the share-link cache's 30 s TTL: what is seen within it came by notification.
   const soon = <T>(check: () => Promise<T>) => eventually(check, 3000);
   const listeners = () =>
-    app.orm.em.getConnection().execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and application_name = ?`, [SHARE_LINK_LISTENER_NAME]);
+    app.orm.em.getConnection().execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
   /** The link is in `other`'s cache: what it answers next without a notification is stale. */
   const cachedInOther = async (code: string) => {
     expect(await followOn(other, code)).toBe(302);
@@ -455,7 +455,7 @@ describe.skipIf(!inject('templateDatabase'))('several server processes on one da
   it('a listener whose connection is killed listens again, and the other process hears changes as before', async () => {
     const before = (await listeners()).map((l) => l.pid);
     expect(before).toHaveLength(2);
-    await app.orm.em.getConnection().execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = ?`, [SHARE_LINK_LISTENER_NAME]);
+    await app.orm.em.getConnection().execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
     await soon(async () => {
       const now = (await listeners()).map((l) => l.pid);
       expect(now).toHaveLength(2);

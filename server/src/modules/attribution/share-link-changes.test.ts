@@ -1,9 +1,10 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LISTENER_NAME, PgListener } from '../../db/pg-listener.js';
 import { uuidv7 } from '../../ids.js';
 import { createLogger } from '../../logger.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { SHARE_LINK_CHANNEL, SHARE_LINK_LISTENER_NAME, ShareLinkListener, decodeShareLinkChange, type ShareLinkChange } from './share-link-changes.js';
+import { SHARE_LINK_CHANNEL, decodeShareLinkChange, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
 
 const log = createLogger('silent');
 
@@ -26,7 +27,7 @@ describe('share-link change notifications', () => {
     const silent = createServer((s) => sockets.push(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const listener = new ShareLinkListener(`postgres://u:p@127.0.0.1:${port}/db`, { onChange() {}, onGap() {}, log, timeoutMs: 200, retryMs: 50 });
+    const listener = new PgListener(`postgres://u:p@127.0.0.1:${port}/db`, { channels: { [SHARE_LINK_CHANNEL]() {} }, onGap() {}, log, timeoutMs: 200, retryMs: 50 });
     const started = Date.now();
     await listener.start();
     expect(listener.connected).toBe(false);
@@ -56,7 +57,7 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
   it('hears changes, listens again after losing its connection, and reports the gap once', async () => {
     const heard: ShareLinkChange[] = [];
     let gaps = 0;
-    const listener = new ShareLinkListener(app.config.databaseUrl!, { onChange: (c) => heard.push(c), onGap: () => gaps++, log, retryMs: 500 });
+    const listener = new PgListener(app.config.databaseUrl!, { channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) }, onGap: () => gaps++, log, retryMs: 500 });
     await listener.start();
     try {
       const a = uuidv7();
@@ -65,7 +66,7 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
       expect(heard).toEqual([{ kind: 'enrollment', id: a }]);
       expect(gaps).toBe(0);
 
-      await sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database()`, [SHARE_LINK_LISTENER_NAME]);
+      await sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database()`, [LISTENER_NAME]);
       await until(() => !listener.connected);
       // Sent while nobody listens (the retry waits 500 ms): lost, hence the gap.
       await sql('select pg_notify(?, ?)', [SHARE_LINK_CHANNEL, `campaign:${uuidv7()}`]);
@@ -85,7 +86,7 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
 
   it('the database announces a changed status or destination when it commits, and nothing for a rollback or another column', async () => {
     const heard: ShareLinkChange[] = [];
-    const listener = new ShareLinkListener(app.config.databaseUrl!, { onChange: (c) => heard.push(c), onGap() {}, log });
+    const listener = new PgListener(app.config.databaseUrl!, { channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) }, onGap() {}, log });
     await listener.start();
     try {
       const { merchantId, token } = await app.newMerchant();

@@ -4,8 +4,11 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { EnrollmentStatus } from '../applications/enrollment.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
+import { PgListener } from '../../db/pg-listener.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
-import { ShareLinkListener, type ShareLinkChange } from './share-link-changes.js';
+import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
+import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
+import { withConnection } from './sql-runner.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -17,19 +20,21 @@ export interface TrafficOptions {
 }
 
 /**
- * Share links and the click log: what `GET /r/:code` needs. Lookups by code go through an
- * in-process cache; code that suspends an enrollment or pauses a campaign calls `linksChanged`,
- * so the link stops redirecting at once here, and the database announces the change to every
- * other server process (`listenForChanges`). The cache's TTL (30 s) bounds staleness while a
- * process cannot hear the announcements.
+ * Share links and the click log: what `GET /r/:code` needs, and what orders wait for. Lookups by
+ * code go through an in-process cache; code that suspends an enrollment or pauses a campaign
+ * calls `linksChanged`, so the link stops redirecting at once here, and the database announces
+ * the change to every other server process (`shareWithOtherProcesses`). The cache's TTL (30 s)
+ * bounds staleness while a process cannot hear the announcements. Orders wait for the clicks
+ * served before them through the click watermarks (`awaitServedClicks`).
  */
 export class TrafficService {
   readonly shareCodes: ShareCodeCache;
   readonly clicks: ClickLog;
+  readonly watermarks: ClickWatermarks;
   private readonly ipHashes = new Map<string, string>();
   /** Derived from the IP secret, so one configured secret serves both and neither key is reused. */
   private readonly pseudonymKey: Buffer;
-  private listener: ShareLinkListener | undefined;
+  private listener: PgListener | undefined;
 
   constructor(
     private readonly config: Config,
@@ -44,6 +49,13 @@ export class TrafficService {
       batchSize: config.clicks.batchSize,
       log,
     });
+    // Prepared statements on the driver: a wait's ticket costs half the CPU it does through the ORM.
+    this.watermarks = new ClickWatermarks(this.clicks, (sql, params) => withConnection(orm.em, (exec) => exec(sql, params)), {
+      tickMs: Math.min(config.clicks.flushMs, config.clicks.processTimeoutMs / 4),
+      processTimeoutMs: config.clicks.processTimeoutMs,
+      orderWaitMs: config.clicks.orderWaitMs,
+      log,
+    });
   }
 
   /** The link behind a normalized share code; a promise only when it is not cached. */
@@ -56,9 +68,13 @@ export class TrafficService {
     return this.clicks.record(click);
   }
 
-  /** Writes buffered clicks now (the demo seed records orders right after its clicks). */
-  flushClicks(): Promise<void> {
-    return this.clicks.flush();
+  /**
+   * Resolves once every click served before the call, by this process or any other live one, is
+   * stored; refuses (UNAVAILABLE, retryable) while a flush keeps failing. Orders naming a click
+   * or a visitor wait on it before attribution reads the clicks.
+   */
+  awaitServedClicks(): Promise<void> {
+    return this.watermarks.awaitServedClicks();
   }
 
   /**
@@ -91,19 +107,28 @@ export class TrafficService {
     else this.shareCodes.invalidateCampaign(change.id);
   }
 
-  /** Hears the changes the database announces for every process (a connection of its own to `databaseUrl`). */
-  async listenForChanges(databaseUrl: string): Promise<void> {
-    this.listener = new ShareLinkListener(databaseUrl, {
-      onChange: (change) => this.linksChanged(change),
+  /**
+   * Other server processes may share the database: join the click watermarks (before any click
+   * is served), and hear what the database announces for every process (a connection of its own
+   * to `databaseUrl`): share-link changes, and other processes' flush requests and watermarks.
+   */
+  async shareWithOtherProcesses(databaseUrl: string): Promise<void> {
+    await this.watermarks.register();
+    this.listener = new PgListener(databaseUrl, {
+      channels: {
+        [SHARE_LINK_CHANNEL]: shareLinkHandler((change) => this.linksChanged(change), this.log),
+        [CLICK_FLUSH_CHANNEL]: (payload) => this.watermarks.heardNotification(payload),
+      },
+      // Missed share-link changes: forget every link. Missed flush notifications: waiting orders poll.
       onGap: () => this.shareCodes.clear(),
       log: this.log,
     });
     await this.listener.start();
   }
 
-  /** Stops listening and writes every buffered click: called on shutdown before the database closes. */
+  /** Stops listening, writes every buffered click, then leaves the watermarks: called on shutdown before the database closes. */
   async close(): Promise<void> {
-    await Promise.all([this.listener?.close(), this.clicks.close()]);
+    await Promise.all([this.listener?.close(), this.clicks.close().finally(() => this.watermarks.close())]);
   }
 }
 
