@@ -144,10 +144,17 @@ describeScenario('a newcomer runs `npm start` with nothing installed: someone ap
     await signInToAdmin(page, s.system.admin);
     await page.goto('/admin/commissions?status=PENDING');
     await page.getByTestId('commission-filters').waitFor();
+    await page.getByTestId('commissions-row').first().waitFor();
     await page.getByTestId('filter-affiliate').selectOption({ label: `${newcomer.name} (${newcomer.email})` });
-    const row = page.getByTestId('commissions-row').filter({ hasText: ORDER.id });
-    await row.waitFor();
-    expect(await page.getByTestId('commissions-row').count()).toBe(1);
+    // The table reloads for the filter: the demo's many pending commissions give way to her one.
+    await page.waitForFunction(
+      (orderId) => {
+        const rows = document.querySelectorAll('[data-testid="commissions-row"]');
+        return rows.length === 1 && rows[0]!.textContent!.includes(orderId);
+      },
+      ORDER.id,
+    );
+    const row = page.getByTestId('commissions-row');
     const amount = (await row.getByTestId('commission-amount').textContent()) ?? '';
     expect(amount).toContain(await moneyInBrowser(page, COMMISSION.earnedMinor)); // struck through
     expect(amount).toContain(await moneyInBrowser(page, COMMISSION.paidMinor));
