@@ -69,7 +69,6 @@ let bare;
 let floor;
 try {
   const dbUrl = await freshDatabase(cluster.url, DB_NAME);
-  // Port 0: another server on this machine may hold the Stripe emulator's default port.
   app = await startServer(dbUrl);
   const served = count302(app.server);
   // One approved enrollment: a campaign, an application, its approval.
