@@ -69,8 +69,7 @@ let bare;
 let floor;
 try {
   const dbUrl = await freshDatabase(cluster.url, DB_NAME);
-  // Port 0: another server on this machine may hold the Stripe emulator's default port.
-  app = await startServer(dbUrl, { STRIPE_EMULATOR_PORT: '0' });
+  app = await startServer(dbUrl);
   const served = count302(app.server);
   // One approved enrollment: a campaign, an application, its approval.
   const { token } = (await gql(app.url, `mutation { signIn(email: "bench-owner@example.test", password: "bench-password") { token } }`)).data.signIn;

@@ -13,11 +13,12 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 /** The whole Sorae system, running as `node server/dist/main.js` on its own fresh database. */
 export interface System {
-  /** e.g. http://127.0.0.1:41234 (also the server's PUBLIC_URL). */
+  /** The server's PUBLIC_URL, e.g. http://127.0.0.1:41234 (zero-install: http://localhost:41234). */
   baseUrl: string;
   adminUrl: string;
   portalUrl: string;
   admin: { email: string; password: string };
+  /** Its database on the DATABASE_URL server (zero-install: PGlite's own, `postgres`). */
   databaseName: string;
   /** Where this run's server log and screenshots go. */
   artifacts: string;
@@ -36,19 +37,48 @@ export interface System {
 export interface StartOptions {
   /** Names the artifacts folder: e2e/artifacts/<name>/. */
   name: string;
+  /**
+   * Start as a newcomer's `npm start` does: no DATABASE_URL (the embedded PGlite, in the
+   * system's temporary DATA_DIR), every other setting at its default (demo seed, demo admin, PUBLIC_URL on
+   * localhost) apart from the two ports. The admin's credentials are read from what it prints.
+   */
+  zeroInstall?: boolean;
   /** Extra environment for the server (overrides the defaults below). */
   env?: Record<string, string>;
   startupTimeoutMs?: number;
 }
+
+/** A fresh database on the PostgreSQL server named by DATABASE_URL, and the settings that point the server at it. */
+async function postgresDatabase(baseUrl: string, admin: { email: string; password: string }) {
+  const name = await createDatabase('e2e');
+  return {
+    name,
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: withDatabase(adminUrl(), name),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: baseUrl,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      MERCHANT_NAME: 'E2E Outfitters',
+      PASSWORD_HASH_COST: '10',
+      SEED_DEMO: 'false',
+    },
+    drop: () => dropDatabase(name),
+  };
+}
+
+/** The sign-in `npm start` prints for the demo: "Admin sign-in:   <email> / <password>". */
+const PRINTED_ADMIN = /Admin sign-in:\s+(\S+) \/ (\S+)/;
 
 export function slugOf(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
 /**
- * Creates a database on the PostgreSQL server named by DATABASE_URL, starts the built server
- * on a free port against it, and waits for GET /healthz. `stop()` ends the process (SIGTERM,
- * then SIGKILL) and drops the database.
+ * Creates a database on the PostgreSQL server named by DATABASE_URL (or, zero-install, a data
+ * directory for the embedded one), starts the built server on a free port against it, and waits
+ * for GET /healthz. `stop()` ends the process (SIGTERM, then SIGKILL) and removes the data.
  */
 export async function startSystem(options: StartOptions): Promise<System> {
   for (const [what, file] of [
@@ -58,42 +88,38 @@ export async function startSystem(options: StartOptions): Promise<System> {
   ] as const) {
     if (!existsSync(file)) throw new Error(`${what} is not built (${file} is missing): run \`npm run build\` at the repository root first.`);
   }
-  adminUrl(); // throws a clear message when DATABASE_URL is unset
+  if (!options.zeroInstall) adminUrl(); // throws a clear message when DATABASE_URL is unset
 
   const artifacts = join(artifactsDir, slugOf(options.name));
   mkdirSync(artifacts, { recursive: true });
-  const databaseName = await createDatabase('e2e');
   const [port, stripePort] = [await freePort(), await freePort()];
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const admin = { email: 'owner@e2e.sorae.test', password: 'e2e-owner-password' };
-  // The Stripe emulator's state: this system's own, never the demo's .data.
+  // Zero-install: PUBLIC_URL's default, so the Stripe onboarding returns to the origin the browser uses.
+  const baseUrl = options.zeroInstall ? `http://localhost:${port}` : `http://127.0.0.1:${port}`;
+  let admin = { email: 'owner@e2e.sorae.test', password: 'e2e-owner-password' };
+  // This system's own state, never the demo's .data: the Stripe emulator's, and zero-install's database.
   const dataDir = mkdtempSync(join(tmpdir(), 'sorae-e2e-'));
+  const database = options.zeroInstall ? null : await postgresDatabase(baseUrl, admin);
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TZ: 'UTC',
-    NODE_ENV: 'test',
-    DATABASE_URL: withDatabase(adminUrl(), databaseName),
     PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: baseUrl,
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-    MERCHANT_NAME: 'E2E Outfitters',
-    PASSWORD_HASH_COST: '10',
-    SEED_DEMO: 'false',
     STRIPE_EMULATOR_PORT: String(stripePort),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    ...database?.env,
     ...options.env,
   };
 
   const log = createWriteStream(join(artifacts, 'server.log'));
   const tail: string[] = [];
+  const printed: { admin?: { email: string; password: string } } = {};
   const remember = (chunk: Buffer) => {
     log.write(chunk);
-    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    const lines = chunk.toString('utf8').split('\n').filter(Boolean);
+    for (const m of lines.map((l) => PRINTED_ADMIN.exec(l))) if (m) printed.admin = { email: m[1]!, password: m[2]! };
+    tail.push(...lines);
     if (tail.length > 60) tail.splice(0, tail.length - 60);
   };
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -114,12 +140,18 @@ export async function startSystem(options: StartOptions): Promise<System> {
       clearTimeout(killer);
     }
     await new Promise<void>((resolve) => log.end(resolve));
-    await dropDatabase(databaseName);
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
-    await waitForHealth(baseUrl, () => running, options.startupTimeoutMs ?? 90_000);
+    // Zero-install starts PGlite, migrates it and seeds the demo before it answers.
+    await waitForHealth(baseUrl, () => running, options.startupTimeoutMs ?? (options.zeroInstall ? 150_000 : 90_000));
+    if (options.zeroInstall) {
+      // Printed once the server is up, which may be a moment after /healthz first answers.
+      await until(() => !!printed.admin, () => running, 10_000, 'The server printed no "Admin sign-in:" line');
+      admin = printed.admin!;
+    }
   } catch (e) {
     await stop().catch(() => undefined);
     throw new Error(`${(e as Error).message}\n--- server output (last lines) ---\n${logTail()}`);
@@ -130,7 +162,7 @@ export async function startSystem(options: StartOptions): Promise<System> {
     adminUrl: `${baseUrl}/admin/`,
     portalUrl: `${baseUrl}/portal/`,
     admin,
-    databaseName,
+    databaseName: database?.name ?? 'postgres',
     artifacts,
     logTail,
     signal: (signal) => void child.kill(signal),
@@ -153,16 +185,22 @@ export async function startSystem(options: StartOptions): Promise<System> {
 }
 
 async function waitForHealth(baseUrl: string, alive: () => boolean, timeoutMs: number): Promise<void> {
+  const healthy = async () => {
+    try {
+      return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;
+    } catch {
+      return false; // not listening yet
+    }
+  };
+  await until(healthy, alive, timeoutMs, `GET ${baseUrl}/healthz did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function until(done: () => boolean | Promise<boolean>, alive: () => boolean, timeoutMs: number, failure: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive()) throw new Error('The server exited before it became healthy');
-    try {
-      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
+    if (!alive()) throw new Error('The server exited while starting');
+    if (await done()) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`GET ${baseUrl}/healthz did not answer 200 within ${timeoutMs} ms`);
+  throw new Error(failure);
 }

@@ -7,8 +7,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
-import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres } from './db/embedded.js';
-import { isPglite, migrate, openOrm } from './db/orm.js';
+import { startEmbeddedPostgres } from './db/embedded.js';
+import { isPglite, migrate, openOrm, type PoolOptions } from './db/orm.js';
 import { requestContext, type Context } from './graphql/context.js';
 import { formatError, refuseNulInStrings } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -71,16 +71,15 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const jobs: (() => Promise<void>)[] = [];
   // Closed last, newest first, once nothing uses them.
   const resources: (() => Promise<void>)[] = [];
-  let databaseUrl = config.databaseUrl;
-  let poolMax = config.dbPoolMax;
-  if (!databaseUrl) {
+  let database: { url: string; pool: PoolOptions };
+  if (config.databaseUrl) database = { url: config.databaseUrl, pool: { max: config.dbPoolMax } };
+  else {
     const embedded = await startEmbeddedPostgres(config.dataDir);
     resources.push(() => embedded.stop());
-    databaseUrl = embedded.url;
-    poolMax = Math.min(poolMax, EMBEDDED_MAX_CONNECTIONS);
+    database = embedded;
     log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL (PGlite); set DATABASE_URL for production');
   }
-  const orm = await openOrm(databaseUrl, poolMax, log);
+  const orm = await openOrm(database.url, database.pool, log);
   resources.unshift(() => orm.close());
   await migrate(orm);
 
@@ -90,7 +89,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const services = createServices(config, orm, log, stripe);
   jobs.push(() => services.payouts.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
-  if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(databaseUrl);
+  if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   jobs.push(() => finalizing.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());

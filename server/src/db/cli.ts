@@ -7,7 +7,7 @@ import { ormOptions } from './orm.js';
 
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('Set DATABASE_URL to a scratch database');
-const options = ormOptions(config.databaseUrl, 2);
+const options = ormOptions(config.databaseUrl, { max: 2 });
 const orm = await MikroORM.init({
   ...options,
   migrations: { ...options.migrations, path: fileURLToPath(new URL('../../src/db/migrations', import.meta.url)), emit: 'ts' },

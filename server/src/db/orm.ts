@@ -43,7 +43,13 @@ class CountingLogger extends DefaultLogger {
   }
 }
 
-export function ormOptions(clientUrl: string, poolMax: number, log?: Logger): Options<PostgreSqlDriver> {
+/** The connection pool: its size, and what each new connection runs before its first use. */
+export interface PoolOptions {
+  max: number;
+  afterCreate?: (conn: { query(sql: string, cb: (err: Error | undefined) => void): void }, done: (err: Error | null, conn: unknown) => void) => void;
+}
+
+export function ormOptions(clientUrl: string, pool: PoolOptions, log?: Logger): Options<PostgreSqlDriver> {
   return {
     driver: PostgreSqlDriver,
     clientUrl,
@@ -51,7 +57,7 @@ export function ormOptions(clientUrl: string, poolMax: number, log?: Logger): Op
     discovery: { disableDynamicFileAccess: true },
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, ...pool },
     forceUtcTimezone: true,
     debug: log?.isLevelEnabled('debug') ? ['query'] : false,
     loggerFactory: (options) => new CountingLogger({ ...options, writer: (m) => log?.debug(m) }),
@@ -59,8 +65,8 @@ export function ormOptions(clientUrl: string, poolMax: number, log?: Logger): Op
   };
 }
 
-export async function openOrm(clientUrl: string, poolMax: number, log?: Logger): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(clientUrl, poolMax, log));
+export async function openOrm(clientUrl: string, pool: PoolOptions, log?: Logger): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(clientUrl, pool, log));
 }
 
 /**

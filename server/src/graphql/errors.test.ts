@@ -18,7 +18,7 @@ describe('bad input and internal errors', () => {
 
   beforeAll(async () => {
     const log = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
-    app = await startTestApp({ NODE_ENV: 'development' }, undefined, log);
+    app = await startTestApp({ NODE_ENV: 'development' }, undefined, { log });
     p = await program(app, { affiliates: 0 });
     apiKey = (await app.gql(`mutation { createApiKey(name: "store") { key } }`, {}, p.token)).data!.createApiKey.key;
   });

@@ -16,7 +16,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const template = await createDatabase('sorae_template');
-  const orm = await openOrm(withDatabase(adminUrl(), template), 2);
+  const orm = await openOrm(withDatabase(adminUrl(), template), { max: 2 });
   try {
     await migrate(orm);
   } finally {

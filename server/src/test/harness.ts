@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
 import { createLogger, type Logger } from '../logger.js';
 import { lockedToTenant } from '../modules/tenancy.js';
 import { OperatorRole } from '../modules/auth/operator.entity.js';
@@ -50,22 +49,28 @@ export async function untilWaitingOnLock(app: App): Promise<void> {
 let counter = 0;
 export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
+export interface TestAppOptions {
+  /**
+   * Run on the embedded database exactly as `npm start` does (no DATABASE_URL: PGlite in the
+   * app's DATA_DIR), even when the suite has a PostgreSQL server; without one, every test does.
+   */
+  embedded?: boolean;
+  /** Where the server logs (the test's level otherwise). */
+  log?: Logger;
+}
+
 /**
  * The whole server on its own database and its own DATA_DIR (a temporary directory, so the
- * Stripe emulators of parallel tests never share their state), on a free port (logging to `log` when given).
+ * Stripe emulators of parallel tests never share their state), on a free port.
  */
-export async function startTestApp(env: Record<string, string> = {}, clock?: () => Date, log?: Logger): Promise<TestApp> {
-  let databaseUrl: string;
-  let dropDb: () => Promise<void>;
+export async function startTestApp(env: Record<string, string> = {}, clock?: () => Date, options: TestAppOptions = {}): Promise<TestApp> {
+  let database: Record<string, string> = {};
+  let dropDb = async () => {};
   const template = inject('templateDatabase');
-  if (template) {
+  if (template && !options.embedded) {
     const name = await createDatabase('sorae_test', template);
-    databaseUrl = withDatabase(adminUrl(), name);
+    database = { DATABASE_URL: withDatabase(adminUrl(), name) };
     dropDb = () => dropDatabase(name);
-  } else {
-    const embedded = await startEmbeddedPostgres('memory');
-    databaseUrl = embedded.url;
-    dropDb = () => embedded.stop();
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'sorae-test-'));
   const config = loadConfig({
@@ -73,7 +78,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
+    ...database,
     ADMIN_EMAIL: `${uniq('owner')}@example.test`,
     ADMIN_PASSWORD: 'bootstrap-password',
     PASSWORD_HASH_COST: '10',
@@ -85,7 +90,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     APPLY_LIMIT_PER_IP: '1000000',
     ...env,
   });
-  return wrap(await createApp({ config, log: log ?? createLogger(config.logLevel), clock }), clock, async () => {
+  return wrap(await createApp({ config, log: options.log ?? createLogger(config.logLevel), clock }), clock, async () => {
     await dropDb();
     rmSync(dataDir, { recursive: true, force: true });
   });
