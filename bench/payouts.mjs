@@ -35,7 +35,7 @@ const mainJs = fileURLToPath(new URL('../server/dist/main.js', import.meta.url))
 const env = {
   ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, PUBLIC_URL: base,
   ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10',
-  CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', DB_POOL_MAX: '20',
+  CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret', SECRETS_KEY: 'bench-secrets-key-bench-secrets-key', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', DB_POOL_MAX: '20',
   STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_API_URL: emulator.url,
   PAYOUT_RATE_PER_SECOND: String(RATE), SIGNIN_LIMIT_PER_IP: '1000000',
 };

@@ -62,6 +62,7 @@ async function postgresDatabase(baseUrl: string, admin: { email: string; passwor
       ADMIN_PASSWORD: admin.password,
       MERCHANT_NAME: 'E2E Outfitters',
       PASSWORD_HASH_COST: '10',
+      SECRETS_KEY: 'sorae-e2e-secrets-key-not-for-production',
       SEED_DEMO: 'false',
     },
     drop: () => dropDatabase(name),

@@ -87,6 +87,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const stripe = await connectStripe(config, log);
   resources.unshift(() => stripe.close());
   const services = createServices(config, orm, log, stripe);
+  const resealed = await services.orders.resealWebhookSecrets(orm.em.fork());
+  if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
   jobs.push(() => services.payouts.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);

@@ -35,10 +35,12 @@ describe('configuration', () => {
     expect(message).toMatch(/DATABASE_URL: is required in production/);
     expect(message).toMatch(/CLICK_IP_SECRET: is required in production/);
     expect(message).toMatch(/STRIPE_WEBHOOK_SECRET: is required with STRIPE_SECRET_KEY/);
+    expect(message).toMatch(/PUBLIC_URL: is required in production/);
+    expect(message).toMatch(/SECRETS_KEY: is required in production/);
   });
 
   it('in production, refuses to pay through the emulator unless STRIPE_EMULATOR=true says so', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sorae', CLICK_IP_SECRET: 'x'.repeat(32) };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sorae', CLICK_IP_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://affiliates.example.com', SECRETS_KEY: 's'.repeat(32) };
     const message = refusal(production);
     expect(message).toMatch(/STRIPE_SECRET_KEY: is required in production; STRIPE_EMULATOR=true runs the built-in Stripe emulator/);
     expect(refusal({ ...production, STRIPE_EMULATOR: 'false' })).toMatch(/STRIPE_SECRET_KEY: is required in production/);
@@ -50,5 +52,13 @@ describe('configuration', () => {
     // Outside production the emulator is the default; STRIPE_EMULATOR=false asks for the real Stripe.
     expect(loadConfig({}).stripe.emulator).toBe(true);
     expect(refusal({ STRIPE_EMULATOR: 'false' })).toMatch(/STRIPE_SECRET_KEY: is required with STRIPE_EMULATOR=false/);
+  });
+
+  it('takes a previous secrets key only beside a different current one', () => {
+    const key = 'k'.repeat(32);
+    expect(refusal({ SECRETS_KEY_PREVIOUS: key })).toMatch(/SECRETS_KEY_PREVIOUS: needs SECRETS_KEY/);
+    expect(refusal({ SECRETS_KEY: key, SECRETS_KEY_PREVIOUS: key })).toMatch(/SECRETS_KEY_PREVIOUS: must differ from SECRETS_KEY/);
+    expect(refusal({ SECRETS_KEY: 'short' })).toMatch(/SECRETS_KEY: must be at least 32 characters/);
+    expect(loadConfig({ SECRETS_KEY: key, SECRETS_KEY_PREVIOUS: 'p'.repeat(32) }).secrets).toEqual({ key, previousKey: 'p'.repeat(32) });
   });
 });

@@ -50,6 +50,8 @@ const schema = z
     GRAPHQL_INTROSPECTION: bool.optional(),
     GRAPHQL_PERSISTED_QUERIES: bool.optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(8_000),
+    SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    SECRETS_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -78,6 +80,18 @@ const schema = z
     }
     if (env.NODE_ENV === 'production' && !env.CLICK_IP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production (the public https origin: share links and application URLs are built on it)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required in production (it seals order-webhook secrets at rest)' });
+    }
+    if (env.SECRETS_KEY_PREVIOUS && !env.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'needs SECRETS_KEY (the key that replaces it)' });
+    }
+    if (env.SECRETS_KEY_PREVIOUS && env.SECRETS_KEY_PREVIOUS === env.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'must differ from SECRETS_KEY' });
     }
   });
 
@@ -154,6 +168,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
      * closed; the process exits with 1 if buffered work is still being written at the end.
      */
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    secrets: {
+      /** Seals secrets kept readable (secrets-box.ts); unset outside production: one kept under DATA_DIR. */
+      key: e.SECRETS_KEY,
+      /** The key SECRETS_KEY replaced: still opens values, which are sealed again with SECRETS_KEY at start. */
+      previousKey: e.SECRETS_KEY_PREVIOUS,
+    },
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       /**

@@ -11,6 +11,7 @@ import { CommissionsService } from './modules/commissions/commissions.service.js
 import { FinalizationService } from './modules/commissions/finalization.service.js';
 import { PayoutsService } from './modules/payouts/payouts.service.js';
 import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
+import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
 export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
@@ -27,7 +28,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     campaigns,
     applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions, traffic),
+    orders: new OrdersService(commissions, traffic, openSecretsBox(config)),
     referrals: new ReferralsService(),
     commissions,
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */

@@ -46,6 +46,9 @@ export async function untilWaitingOnLock(app: App): Promise<void> {
   }
 }
 
+/** Tests seal secrets with a fixed key (no key file written under DATA_DIR). */
+export const TEST_SECRETS_KEY = 'sorae-test-secrets-key-not-for-production';
+
 let counter = 0;
 export const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -84,6 +87,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     PASSWORD_HASH_COST: '10',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_MAX: '10',
+    SECRETS_KEY: TEST_SECRETS_KEY,
     // Every test request comes from one address: limits are tested on their own.
     SIGNIN_LIMIT_PER_IP: '1000000',
     SIGNIN_LIMIT_PER_EMAIL: '1000000',

@@ -19,6 +19,7 @@ import { Migration20261124080000 } from './Migration20261124080000.js';
 import { Migration20261124090000 } from './Migration20261124090000.js';
 import { Migration20261206204000 } from './Migration20261206204000.js';
 import { Migration20261206201000 } from './Migration20261206201000.js';
+import { Migration20261206205000 } from './Migration20261206205000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -41,4 +42,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124090000', class: Migration20261124090000 },
   { name: 'Migration20261206204000', class: Migration20261206204000 },
   { name: 'Migration20261206201000', class: Migration20261206201000 },
+  { name: 'Migration20261206205000', class: Migration20261206205000 },
 ];

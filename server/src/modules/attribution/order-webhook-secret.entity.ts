@@ -4,8 +4,9 @@ import { tenantScoped } from '../tenancy.js';
 
 /**
  * The merchant's order-webhook signing secret. HMAC verification needs the secret itself, so
- * it cannot be hashed: it lives alone in this table (no GraphQL type, `hidden`), is shown once
- * by `rotateOrderWebhookSecret`, and is never logged.
+ * it cannot be hashed: it is sealed with SECRETS_KEY (`secrets-box.ts`) and lives alone in this
+ * table (no GraphQL type, `hidden`), is shown once by `rotateOrderWebhookSecret`, and is never
+ * logged.
  */
 @Entity()
 @tenantScoped
@@ -15,7 +16,7 @@ export class OrderWebhookSecret {
   @OneToOne(() => Merchant, { ref: true, primary: true, owner: true })
   merchant!: Ref<Merchant>;
 
-  @Property({ length: 100, hidden: true })
+  @Property({ type: 'text', hidden: true })
   secret!: string;
 
   @Property({ type: 'timestamptz' })

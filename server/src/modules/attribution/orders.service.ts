@@ -9,6 +9,7 @@ import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { newToken } from '../auth/secrets.js';
+import { SecretsBox, SecretsBoxError } from '../../secrets-box.js';
 import type { CommissionType } from '../campaigns/campaign.enums.js';
 import { TENANT } from '../tenancy.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
@@ -260,6 +261,9 @@ interface OrderJob {
   now: Date;
 }
 
+/** What a merchant's sealed webhook secret is bound to: it opens in that merchant's row only. */
+const webhookSecretContext = (merchantId: string) => `order-webhook-secret:${merchantId}`;
+
 /** What attribution decided for one order: its row in the batch's write and its answer. */
 interface PlannedOrder {
   job: OrderJob;
@@ -288,6 +292,8 @@ export class OrdersService {
   constructor(
     private readonly accrual: CommissionAccrual,
     private readonly clicks: ServedClicks,
+    /** Seals the order-webhook secrets at rest: verification needs them back, so they cannot be hashed. */
+    private readonly box: SecretsBox,
   ) {}
 
   /** The GraphQL `recordOrder`: idempotent by (merchant, order id). */
@@ -666,7 +672,7 @@ export class OrdersService {
     await em.execute(
       `insert into order_webhook_secret (merchant_id, secret, rotated_at) values (?, ?, ?)
        on conflict (merchant_id) do update set secret = excluded.secret, rotated_at = excluded.rotated_at`,
-      [merchantId, secret, now],
+      [merchantId, this.box.seal(secret, webhookSecretContext(merchantId)), now],
       'run',
     );
     this.secrets.set(merchantId, { secret, at: Date.now() });
@@ -688,9 +694,45 @@ export class OrdersService {
       this.secrets.delete(merchantId);
       return null;
     }
+    const secret = this.box.open(row.secret, webhookSecretContext(merchantId));
     if (this.secrets.size > 10_000) this.secrets.clear();
-    this.secrets.set(merchantId, { secret: row.secret, at: now });
-    return { secret: row.secret, cached: false };
+    this.secrets.set(merchantId, { secret, at: now });
+    return { secret, cached: false };
+  }
+
+  /**
+   * At start-up: seals with the current SECRETS_KEY every stored secret that is not sealed with
+   * it (plaintext rows from before secrets were sealed, and rows sealed with
+   * SECRETS_KEY_PREVIOUS). Idempotent, and safe with several processes starting at once (each
+   * row is replaced only if it still holds what was read). A row sealed with a key this process
+   * does not hold stops the start, naming that key, before anything is changed.
+   */
+  async resealWebhookSecrets(em: EntityManager): Promise<number> {
+    const rows = await em.execute<{ merchant_id: string; secret: string }[]>(`select merchant_id, secret from order_webhook_secret`);
+    const stale = rows.filter((r) => !this.box.isCurrent(r.secret));
+    const unknown = new Map<string, number>();
+    const resealed = stale.flatMap((r) => {
+      const context = webhookSecretContext(r.merchant_id);
+      try {
+        const plain = SecretsBox.isSealed(r.secret) ? this.box.open(r.secret, context) : r.secret;
+        return [{ ...r, sealed: this.box.seal(plain, context) }];
+      } catch (e) {
+        if (!(e instanceof SecretsBoxError) || !e.unknownKeyId) throw e;
+        unknown.set(e.unknownKeyId, (unknown.get(e.unknownKeyId) ?? 0) + 1);
+        return [];
+      }
+    });
+    if (unknown.size) {
+      const which = [...unknown].map(([id, n]) => `${n} sealed with key ${id}`).join(', ');
+      throw new Error(
+        `Order-webhook secrets cannot be opened (${which}); this process holds SECRETS_KEY (${this.box.keyId}) and SECRETS_KEY_PREVIOUS only. ` +
+          'Set SECRETS_KEY_PREVIOUS to the key they were sealed with; if that key is lost, delete those merchants\' order_webhook_secret rows and have them rotate their secret.',
+      );
+    }
+    for (const r of resealed) {
+      await em.execute(`update order_webhook_secret set secret = ? where merchant_id = ? and secret = ?`, [r.sealed, r.merchant_id, r.secret], 'run');
+    }
+    return resealed.length;
   }
 
   // ---- Reads ----
