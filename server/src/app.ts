@@ -19,6 +19,7 @@ import { graphqlHandler } from './http/graphql-handler.js';
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from './http/internal-error.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
 import { trafficRoutes } from './modules/attribution/redirect.route.js';
+import { securityHeaders, setHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
 import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
@@ -133,6 +134,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     });
   };
 
+  const headers = securityHeaders(config);
+  const spa = { headers: headers.spa, sourceMaps: config.serveSourceMaps };
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, log });
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
@@ -140,8 +143,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, target) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, target))
-    .on('GET', '/admin/*', spaHandler(webDist('admin-web'), '/admin'))
-    .on('GET', '/portal/*', spaHandler(webDist('portal-web'), '/portal'))
+    .on('GET', '/admin/*', spaHandler(webDist('admin-web'), '/admin', spa))
+    .on('GET', '/portal/*', spaHandler(webDist('portal-web'), '/portal', spa))
     .on('GET', '/', (_req, res) => {
       res.writeHead(302, { location: '/admin/' });
       res.end();
@@ -161,6 +164,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,
   // no microtask per request. A request target that is not a URL path gets 400, not a crash.
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    setHeaders(res, headers.edge);
     // A request on a kept-alive connection during shutdown: answered, then the connection closes.
     if (draining) res.shouldKeepAlive = false;
     const target = RequestTarget.parse(req.url ?? '/');

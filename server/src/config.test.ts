@@ -61,4 +61,11 @@ describe('configuration', () => {
     expect(refusal({ SECRETS_KEY: 'short' })).toMatch(/SECRETS_KEY: must be at least 32 characters/);
     expect(loadConfig({ SECRETS_KEY: key, SECRETS_KEY_PREVIOUS: 'p'.repeat(32) }).secrets).toEqual({ key, previousKey: 'p'.repeat(32) });
   });
+
+  it('keeps source maps private and sends HSTS only for an https public origin', () => {
+    expect(loadConfig({}).serveSourceMaps).toBe(false);
+    expect(loadConfig({ SERVE_SOURCE_MAPS: 'true' }).serveSourceMaps).toBe(true);
+    expect(loadConfig({}).hsts).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://affiliates.example.com' }).hsts).toBe(true);
+  });
 });

@@ -52,6 +52,7 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(8_000),
     SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     SECRETS_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
+    SERVE_SOURCE_MAPS: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -174,6 +175,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** The key SECRETS_KEY replaced: still opens values, which are sealed again with SECRETS_KEY at start. */
       previousKey: e.SECRETS_KEY_PREVIOUS,
     },
+    /** Serve the SPAs' source maps (off: they would publish the source). */
+    serveSourceMaps: e.SERVE_SOURCE_MAPS,
+    /** HSTS only where the public origin is https: over plain http it would lock browsers out. */
+    hsts: publicUrl.startsWith('https://'),
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       /**
