@@ -80,6 +80,9 @@ describe('the SPA static handler', () => {
       expect(page.headers['cache-control']).toBe('no-cache');
       expect(page.headers['content-type']).toMatch(/text\/html/);
     }
+    const missing = await fetchRaw(base, '/admin/assets/index-Newer999.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['cache-control']).toBe('no-store');
     const first = await fetchRaw(base, '/admin/');
     const again = await fetchRaw(base, '/admin/', { 'if-none-match': first.headers.etag! });
     expect(again.status).toBe(304);

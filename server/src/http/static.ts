@@ -28,21 +28,26 @@ export function spaHandler(dir: string, prefix: string, { headers, sourceMaps }:
       res.end(`This app is not built (${dir} is missing): run \`npm run build\`.`);
     };
   }
-  const serve = sirv(dir, { single: true, etag: true, dev: false, gzip: true, brotli: true });
+  const serve = sirv(dir, {
+    single: true, etag: true, dev: false, gzip: true, brotli: true,
+    // A missing asset (a page of a newer release asking an older process) must not stay cached.
+    onNoMatch: (_req, res) => notFound(res),
+  });
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url!.slice(prefix.length) || '/';
     setHeaders(res, headers);
     const pathname = decoded(path.split('?', 1)[0]!);
-    if (!sourceMaps && SOURCE_MAP.test(pathname)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
-      return;
-    }
+    if (!sourceMaps && SOURCE_MAP.test(pathname)) return notFound(res);
     // Set before sirv runs so its 304 answers carry it too.
     res.setHeader('cache-control', HASHED.test(pathname) ? IMMUTABLE : 'no-cache');
     req.url = path;
     serve(req, res);
   };
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end('Not found');
 }
 
 // As sirv decodes it: `x.js%2Emap` must not reach a map.
