@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../errors.js';
@@ -47,17 +47,18 @@ export function signPayload(secret: string, rawBody: string | Buffer, t = Math.f
  * `POST /webhooks/orders`. The signature scheme carries no merchant, so the store names it in a
  * `Sorae-Merchant: <merchant id>` header (or `?merchant=<id>`; the admin's Integrations page shows
  * both); the signature is then checked against that merchant's secret alone. An unknown
- * merchant, or one without a secret, is answered like a bad signature (401).
+ * merchant, or one without a secret, is checked against a random secret instead, so its answer
+ * (401, the same body) and its work do not tell which merchant ids exist.
  */
 export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; clock: () => Date; log: Logger }) {
+  const decoySecret = randomBytes(32).toString('base64url');
   const handler = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const named = req.headers['sorae-merchant'];
     const merchantId = (Array.isArray(named) ? named[0] : named) ?? target.searchParams.get('merchant') ?? '';
     const raw = await readBody(req, ORDER_WEBHOOK_BODY_LIMIT);
     const now = deps.clock();
     const em = deps.fork();
-    const known = isUuid(merchantId) ? await deps.orders.webhookSecret(em, merchantId) : null;
-    if (!known) throw new HttpError(401, 'Unknown merchant: send your merchant id in the Sorae-Merchant header and configure a webhook secret');
+    const known = (isUuid(merchantId) ? await deps.orders.webhookSecret(em, merchantId) : null) ?? { secret: decoySecret, cached: false };
     const header = req.headers['sorae-signature'];
     const signature = Array.isArray(header) ? header[0] : header;
     let refused = verifySignature(signature, raw, known.secret, now.getTime());
@@ -66,7 +67,7 @@ export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityMan
       const stored = await deps.orders.webhookSecret(em, merchantId, Date.now(), true);
       refused = stored ? verifySignature(signature, raw, stored.secret, now.getTime()) : refused;
     }
-    if (refused) throw new HttpError(401, `Bad signature: ${refused}`);
+    if (refused) throw new HttpError(401, `Bad signature: ${refused} (check the Sorae-Merchant header and the order-webhook secret)`);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));

@@ -364,6 +364,18 @@ describe('POST /webhooks/orders', () => {
       expect((await refused((typeof opts === 'function' ? opts() : opts) as never)).status).toBe(401);
     });
 
+    it('an unknown merchant gets the same answer as a wrong secret, for every kind of signature', async () => {
+      const unknown = '01900000-0000-7000-8000-000000000000';
+      const stale = Math.floor(Date.now() / 1000) - 301;
+      for (const opts of [{}, { t: stale }, { signature: null }, { signature: 'v1=abc' }]) {
+        const known = await refused({ secret: 'whsec_not-the-secret', ...opts });
+        const other = await refused({ merchant: unknown, ...opts });
+        const malformed = await refused({ merchant: 'not-a-merchant', ...opts });
+        expect(other).toEqual(known);
+        expect(malformed).toEqual(known);
+      }
+    });
+
     it('within the tolerance either way is accepted', async () => {
       expect((await postWebhook(app, p, orderBody({}), { t: now() - 290 })).status).toBe(200);
       expect((await postWebhook(app, p, orderBody({}), { t: now() + 290 })).status).toBe(200);
