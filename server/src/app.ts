@@ -129,7 +129,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const makeContext = async (req: IncomingMessage, cookies: string[]): Promise<Context> => {
     const caller = await services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req), clock());
     return requestContext(orm.em, caller, {
-      services, config, log, ip: clientIp(req, config.trustProxy), now: clock,
+      services, config, log, ip: clientIp(req, config.trustProxyHops), now: clock,
       setCookie: (c) => cookies.push(c),
     });
   };
@@ -137,7 +137,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const headers = securityHeaders(config);
   const spa = { headers: headers.spa, sourceMaps: config.serveSourceMaps };
   const router = new Router();
-  trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxy: config.trustProxy, log });
+  trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxyHops: config.trustProxyHops, log });
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** New passwords (sign-up, operators, the first owner) are at least this long. */
+export const MIN_PASSWORD_LENGTH = 12;
+
 const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
@@ -16,17 +19,23 @@ const schema = z
     DATA_DIR: z.string().default('.data'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     ADMIN_EMAIL: z.email().optional(),
-    ADMIN_PASSWORD: z.string().min(8).optional(),
+    ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
     MERCHANT_NAME: z.string().min(1).default('Sorae Demo Store'),
     SEED_DEMO: bool.optional(),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
     APPLY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     COOKIE_SECURE: bool.optional(),
-    TRUST_PROXY: bool.default(false),
-    SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
-    SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
-    SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 90).default(120),
+    // `true` is one proxy (the usual load balancer); a number counts the proxies in front.
+    TRUST_PROXY: z
+      .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/, 'must be true, false or a number of proxies')])
+      .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)))
+      .default(0),
+    SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    SIGNIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+    SIGNIN_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     CLICK_IP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CLICK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
     CLICK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
@@ -98,7 +107,7 @@ const schema = z
 
 export type Config = ReturnType<typeof loadConfig>;
 
-const DEMO_ADMIN = { email: 'admin@sorae.local', password: 'sorae-demo' };
+const DEMO_ADMIN = { email: 'admin@sorae.local', password: 'sorae-demo-2026' };
 
 /** The only reader of process.env: every setting is validated here once, at start-up. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
@@ -128,13 +137,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** log2 of scrypt's N: 15 is 32 MiB per hash. */
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
-    /** Behind a load balancer: take client addresses from X-Forwarded-For (rate limits, click IP hashes). */
-    trustProxy: e.TRUST_PROXY,
+    /** A session unused for this long ends; its last use is written at most once a minute. */
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    /**
+     * Proxies in front of the server: the client address (rate limits, click IP hashes) is the
+     * X-Forwarded-For entry this many from the right; 0 takes the socket's address.
+     */
+    trustProxyHops: e.TRUST_PROXY,
     cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    /** Failed password checks allowed before each further attempt waits (doubling up to maxDelayMs). */
     signInLimits: {
       perIp: e.SIGNIN_LIMIT_PER_IP,
       perEmail: e.SIGNIN_LIMIT_PER_EMAIL,
-      windowMs: e.SIGNIN_LIMIT_WINDOW_SECONDS * 1000,
+      maxDelayMs: e.SIGNIN_DELAY_MAX_SECONDS * 1000,
+      memoryMs: e.SIGNIN_LIMIT_WINDOW_SECONDS * 1000,
     },
     /** Applications one IP address may submit per hour. */
     applyLimitPerIp: e.APPLY_LIMIT_PER_IP,

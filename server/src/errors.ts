@@ -8,7 +8,7 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string>,
-    /** UNAVAILABLE: nothing was done; the same request may succeed after this many seconds. */
+    /** UNAVAILABLE and RATE_LIMITED: nothing was done; the same request may succeed after this many seconds. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);

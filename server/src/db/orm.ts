@@ -23,13 +23,14 @@ import { PayoutAccount } from '../modules/payouts/payout-account.entity.js';
 import { PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun } from '../modules/payouts/payout-batch.entity.js';
 import { StripeEvent } from '../modules/payouts/stripe-event.entity.js';
 import { PayoutPace } from '../modules/payouts/payout-pace.entity.js';
+import { SignInThrottleRow } from '../modules/auth/signin-throttle.entity.js';
 import { Campaign } from '../modules/campaigns/campaign.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
 export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click, ClickFlushMark,
   Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment,
-  Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent];
+  Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent, SignInThrottleRow];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */
 class CountingLogger extends DefaultLogger {

@@ -155,14 +155,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /**
- * The caller's address. Behind a load balancer (TRUST_PROXY) it is the first X-Forwarded-For
- * entry, which the proxy sets; otherwise the socket's peer, since the header could be forged.
+ * The caller's address. Each proxy appends the address it was called from to X-Forwarded-For,
+ * so behind `hops` proxies of our own the client is the entry `hops` from the right (the last
+ * proxy's peer being the socket); entries further left are whatever the client sent and are
+ * never trusted. With fewer entries than hops, the leftmost one. 0 hops: the socket's peer.
  */
-export function clientIp(req: IncomingMessage, trustProxy = false): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
+export function clientIp(req: IncomingMessage, hops = 0): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (hops <= 0) return peer;
+  const forwarded = req.headers['x-forwarded-for'];
+  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return peer;
+  return entries[Math.max(0, entries.length - hops)]!;
 }

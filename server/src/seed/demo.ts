@@ -9,7 +9,7 @@ import { seedTraffic } from './demo-traffic.js';
 import type { Services } from '../services.js';
 
 /** Every seeded affiliate signs in to the portal with this password. */
-export const DEMO_AFFILIATE = { email: 'maya.chen@creators.example', password: 'sorae-demo' };
+export const DEMO_AFFILIATE = { email: 'maya.chen@creators.example', password: 'sorae-demo-2026' };
 
 const PEOPLE = [
   'Maya Chen', 'Liam Okafor', 'Sofia Rossi', 'Noah Schmidt', 'Aiko Tanaka', 'Lucas Martin', 'Emma Johansson', 'Mateo García',

@@ -92,7 +92,7 @@ export function checkApplicant(a: Applicant): Record<string, string> {
   else if (name.length > 200) errors.name = 'must be at most 200 characters';
   const email = a.email.trim();
   if (!EMAIL.test(email) || email.length > 320) errors.email = 'must be an email address';
-  if (a.password.length < 8) errors.password = 'must be at least 8 characters';
+  if (a.password.length < 12) errors.password = 'must be at least 12 characters';
   else if (a.password.length > 200) errors.password = 'must be at most 200 characters';
   return errors;
 }

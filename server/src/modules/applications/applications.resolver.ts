@@ -137,7 +137,7 @@ export const ApplicationConnection = connectionType('Application', Application);
 export class ApplicationsResolver {
   @Mutation(() => Application, { description: 'Public: apply to a campaign. Also signs the applicant in to the portal (cookie).' })
   async submitApplication(@Arg('input', () => SubmitApplicationInput) input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<Application> {
-    const { application, token, caller } = await ctx.services.applications.submit(ctx.fork(), input, ctx.ip);
+    const { application, token, caller } = await ctx.services.applications.submit(ctx.fork(), input, ctx.ip, ctx.now());
     sessionCookie(ctx, 'affiliate', token);
     // Read back as the applicant, whose portal session this is: never through the caller's scope.
     return (await ctx.enter(caller).loaders.byId(Application).load(application.id))!;

@@ -3,14 +3,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { DomainError, badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
+import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import type { AffiliateCaller, MerchantCaller } from '../../graphql/context.js';
 import { isUuid, randomCode, uuidv7 } from '../../ids.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
-import { emailSchema, passwordSchema, type AuthService } from '../auth/auth.service.js';
+import { emailSchema, type AuthService } from '../auth/auth.service.js';
 import { Merchant } from '../auth/merchant.entity.js';
-import { RateLimiter } from '../auth/rate-limiter.js';
+import { newPasswordSchema } from '../auth/password-policy.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
@@ -54,7 +54,8 @@ const submitSchema = z.object({
   campaignSlug: z.string().trim().min(1, 'is required').max(64),
   email: emailSchema,
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  password: passwordSchema,
+  // Checked for everyone, existing accounts too: refusing only new accounts' would tell which emails have one.
+  password: newPasswordSchema,
   answers: z
     .array(z.object({ key: z.string().max(100), value: z.string() }))
     .max(MAX_INTAKE_FIELDS, `at most ${MAX_INTAKE_FIELDS} answers`),
@@ -125,7 +126,6 @@ function applicationView(row: Record<string, unknown>): Application {
 }
 
 export class ApplicationsService {
-  private readonly perIp: RateLimiter;
   private readonly listeners: ((enrollmentId: string) => void)[] = [];
 
   constructor(
@@ -133,7 +133,6 @@ export class ApplicationsService {
     private readonly auth: AuthService,
     private readonly campaigns: CampaignsService,
   ) {
-    this.perIp = new RateLimiter(config.applyLimitPerIp, 3600_000);
   }
 
   /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
@@ -159,14 +158,28 @@ export class ApplicationsService {
    * A public application: validated against the campaign's form, stored with a snapshot of
    * that form, and tied to the applicant's portal account (created, or an existing one proven
    * by its password). Returns a session token for the portal.
+   *
+   * Every submission from an address counts against APPLY_LIMIT_PER_IP; the password check
+   * counts against the sign-in limits of the email and the address, like a sign-in. An existing
+   * account with another password gets the same answer as a sign-in with a wrong password, and
+   * nothing about the email (not whether it applied before) is told until the password is proven.
    */
-  async submit(em: EntityManager, input: unknown, ip: string) {
-    if (!this.perIp.hit(ip)) throw new DomainError('RATE_LIMITED', 'Too many applications from this address; try again later');
-    return this.apply(em, input);
+  async submit(em: EntityManager, input: unknown, ip: string, now: Date) {
+    const data = parseInput(submitSchema, input);
+    await this.auth.limit(em, [{ key: `apply:${ip}`, free: this.config.applyLimitPerIp }], now, 3600_000);
+    return this.apply(em, data, { ip, now });
   }
 
-  /** The submission itself, without the per-address limit (the demo seed applies many at once). */
-  async apply(em: EntityManager, input: unknown, retried = false): Promise<{ application: Application; affiliate: Affiliate; token: string; caller: AffiliateCaller }> {
+  /**
+   * The submission itself. `limits` is the caller's address for the password check's limits;
+   * without it (the demo seed applies many at once) nothing is limited.
+   */
+  async apply(
+    em: EntityManager,
+    input: unknown,
+    limits?: { ip: string; now: Date },
+    retried = false,
+  ): Promise<{ application: Application; affiliate: Affiliate; token: string; caller: AffiliateCaller }> {
     const data = parseInput(submitSchema, input);
     const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
     if (!campaign) throw notFound('Campaign');
@@ -177,20 +190,26 @@ export class ApplicationsService {
 
     const merchantId = campaign.merchant.id;
     em.setFilterParams(TENANT, { merchantId });
+    // The account this email applies with: an existing one whose password matches, or none yet.
+    const findAccount = async () => {
+      const existing = await em.findOne(Affiliate, { email: data.email });
+      if (existing) return (await verifyPassword(data.password, existing.passwordHash)) ? { existing } : null;
+      return { existing: null };
+    };
+    const found = limits ? await this.auth.limitedCheck(em, data.email, limits.ip, limits.now, findAccount) : await findAccount();
+    if (!found) throw unauthenticated('Wrong email or password: to apply with your portal account, enter its password');
     if ((await em.count(Application, { campaign, email: data.email })) > 0) {
       throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
     }
-    let affiliate = await em.findOne(Affiliate, { email: data.email });
-    const newAccount = !affiliate;
-    if (affiliate && !(await verifyPassword(data.password, affiliate.passwordHash))) {
-      throw unauthenticated('An account with this email exists: enter its password to apply with it');
-    }
-    affiliate ??= em.create(Affiliate, {
-      merchant: em.getReference(Merchant, merchantId),
-      email: data.email,
-      name: data.name,
-      passwordHash: await this.auth.hashPassword(data.password),
-    });
+    const newAccount = !found.existing;
+    const affiliate =
+      found.existing ??
+      em.create(Affiliate, {
+        merchant: em.getReference(Merchant, merchantId),
+        email: data.email,
+        name: data.name,
+        passwordHash: await this.auth.hashPassword(data.password),
+      });
     const application = em.create(Application, {
       merchant: em.getReference(Merchant, merchantId),
       campaign,
@@ -207,10 +226,10 @@ export class ApplicationsService {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       // Another submission with this email (to another campaign) created the account a moment
       // ago: apply again, now with that account and its password check.
-      if (newAccount && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) return this.apply(em.fork(), input, true);
+      if (newAccount && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) return this.apply(em.fork(), input, limits, true);
       throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
     }
-    const session = await this.auth.openAffiliateSession(em, affiliate, new Date());
+    const session = await this.auth.openAffiliateSession(em, affiliate, limits?.now ?? new Date());
     return { application, affiliate, ...session };
   }
 

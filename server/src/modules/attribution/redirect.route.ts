@@ -13,7 +13,7 @@ export interface TrafficRouteDeps {
   traffic: TrafficService;
   clock: () => Date;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  trustProxyHops: number;
   log: Logger;
 }
 
@@ -42,7 +42,7 @@ type Utm = [string, string][];
  * A cached code answers without touching the database; malformed input is refused before the
  * cache is asked.
  */
-export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log }: TrafficRouteDeps): Handler {
+export function redirectHandler({ traffic, clock, cookieSecure, trustProxyHops, log }: TrafficRouteDeps): Handler {
   const cookieSuffix = `; Max-Age=${YEAR_SECONDS}; Path=/; SameSite=Lax; HttpOnly${cookieSecure ? '; Secure' : ''}`;
 
   const follow = (req: IncomingMessage, res: ServerResponse, link: ShareLink | null, utm: Utm | null): void | Promise<void> => {
@@ -75,7 +75,7 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxy, log 
       utmTerm: utm ? utmValue(utm, 'utm_term') : null,
       utmContent: utm ? utmValue(utm, 'utm_content') : null,
       userAgent: ua ? clean(ua, UA_MAX) : null,
-      ipHash: traffic.hashIp(clientIp(req, trustProxy)),
+      ipHash: traffic.hashIp(clientIp(req, trustProxyHops)),
       visitorId,
       isBot: isBot(ua),
     });

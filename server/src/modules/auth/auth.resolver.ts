@@ -76,6 +76,14 @@ export class AuthResolver {
     return done;
   }
 
+  @Mutation(() => Boolean, { description: "Ends every session of the signed-in operator's or affiliate's account, on every device, this one included." })
+  async signOutEverywhere(@Ctx() ctx: Context): Promise<boolean> {
+    const kind = ctx.caller.kind;
+    const done = await ctx.services.auth.signOutEverywhere(ctx.em, ctx.caller);
+    if (kind === 'operator' || kind === 'affiliate') sessionCookie(ctx, kind, null);
+    return done;
+  }
+
   @Authorized('OPERATOR')
   @Query(() => Operator, { nullable: true, description: 'The signed-in operator (null for API keys).' })
   async currentUser(@Ctx() ctx: Context): Promise<Operator | null> {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { DomainError, badInput, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
+import { badInput, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from '../../graphql/context.js';
 import { UNSCOPED } from '../tenancy.js';
@@ -9,16 +9,17 @@ import { Affiliate } from './affiliate.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator, OperatorRole } from './operator.entity.js';
-import { RateLimiter } from './rate-limiter.js';
+import { newPasswordSchema } from './password-policy.js';
+import { SignInThrottle, type ThrottleKey } from './signin-throttle.js';
 import { decoyHash, hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
 import { Session, SessionKind } from './session.entity.js';
 
 const SESSION_PREFIX = 'ses_';
+/** A session's last use is written when it is at least this old. */
+const SESSION_TOUCH_MS = 60_000;
 const API_KEY_PREFIX = 'sk_sorae_';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(320));
-export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
-
 const WRONG_CREDENTIALS = 'Wrong email or password';
 
 export interface SignInInput {
@@ -28,29 +29,38 @@ export interface SignInInput {
 }
 
 export class AuthService {
-  private readonly perIp: RateLimiter;
-  private readonly perEmail: RateLimiter;
+  private readonly throttle: SignInThrottle;
 
   constructor(private readonly config: Config) {
-    const { perIp, perEmail, windowMs } = config.signInLimits;
-    this.perIp = new RateLimiter(perIp, windowMs);
-    this.perEmail = new RateLimiter(perEmail, windowMs);
+    this.throttle = new SignInThrottle(config.signInLimits);
+  }
+
+  /** Counts one attempt under other keys (e.g. applications per address), with their own memory. */
+  limit(em: EntityManager, keys: ThrottleKey[], now: Date, memoryMs: number): Promise<void> {
+    return this.throttle.reserve(em, keys, now, memoryMs);
   }
 
   hashPassword(password: string): Promise<string> {
     return hashPassword(password, this.config.passwordHashCost);
   }
 
-  /** Who is calling, from a bearer token or session cookie value; anonymous when unknown or expired. */
+  /**
+   * Who is calling, from a bearer token or session cookie value; anonymous when unknown, expired
+   * or idle for longer than SESSION_IDLE_MINUTES.
+   */
   async resolveCaller(em: EntityManager, token: string | undefined, now: Date): Promise<Caller> {
     if (token?.startsWith(SESSION_PREFIX)) {
       // One statement, unscoped: the session is what tells us the merchant.
-      const [row] = await em.getConnection().execute<{ id: string; kind: SessionKind; merchant_id: string; operator_id: string | null; affiliate_id: string | null; role: OperatorRole | null }[]>(
-        `select s.id, s.kind, s.merchant_id, s.operator_id, s.affiliate_id, o.role
+      const [row] = await em.getConnection().execute<{ id: string; kind: SessionKind; merchant_id: string; operator_id: string | null; affiliate_id: string | null; role: OperatorRole | null; last_seen_at: Date }[]>(
+        `select s.id, s.kind, s.merchant_id, s.operator_id, s.affiliate_id, o.role, s.last_seen_at
            from session s left join operator o on o.id = s.operator_id
-          where s.token_hash = ? and s.expires_at > ?`,
-        [sha256(token), now],
+          where s.token_hash = ? and s.expires_at > ? and s.last_seen_at > ?`,
+        [sha256(token), now, new Date(now.getTime() - this.config.sessionIdleMs)],
       );
+      // The idle clock slides with use, written at most once a minute per session to keep requests read-only.
+      if (row && now.getTime() - new Date(row.last_seen_at).getTime() >= SESSION_TOUCH_MS) {
+        await em.getConnection().execute(`update session set last_seen_at = ? where id = ? and last_seen_at < ?`, [now, row.id, now]);
+      }
       if (row?.kind === SessionKind.OPERATOR && row.operator_id && row.role) {
         return { kind: 'operator', merchantId: row.merchant_id, operatorId: row.operator_id, role: row.role, sessionId: row.id };
       }
@@ -66,10 +76,16 @@ export class AuthService {
     return { kind: 'anonymous' };
   }
 
-  private throttle(ip: string, email: string) {
-    const ipOk = this.perIp.hit(`ip:${ip}`);
-    const emailOk = this.perEmail.hit(`email:${email}`);
-    if (!ipOk || !emailOk) throw new DomainError('RATE_LIMITED', 'Too many sign-in attempts; wait a few minutes and try again');
+  /**
+   * Runs one password check under the sign-in limits of its email and client address (shared
+   * by sign-in and applying): refused at once while either waits, counted before the check,
+   * forgotten for the email when `check` proves the password.
+   */
+  async limitedCheck<T>(em: EntityManager, email: string, ip: string, now: Date, check: () => Promise<T | null>): Promise<T | null> {
+    await this.throttle.reserve(em, this.throttle.passwordKeys(email, ip), now);
+    const result = await check();
+    if (result !== null) await this.throttle.succeed(em, email, ip);
+    return result;
   }
 
   private parseCredentials(input: SignInInput) {
@@ -84,13 +100,15 @@ export class AuthService {
 
   async signIn(em: EntityManager, input: SignInInput, now: Date) {
     const { email, password } = this.parseCredentials(input);
-    this.throttle(input.ip, email);
-    const operator = await em.findOne(Operator, { email }, { populate: ['merchant'], ...UNSCOPED });
-    if (!(await this.check(password, operator))) throw unauthenticated(WRONG_CREDENTIALS);
-    const merchantId = operator!.merchant.id;
-    const { token, sessionId } = await this.openSession(em, SessionKind.OPERATOR, merchantId, { operator: operator! }, now);
-    const caller: OperatorCaller = { kind: 'operator', merchantId, operatorId: operator!.id, role: operator!.role, sessionId };
-    return { token, caller, user: operator! };
+    const operator = await this.limitedCheck(em, email, input.ip, now, async () => {
+      const found = await em.findOne(Operator, { email }, { populate: ['merchant'], ...UNSCOPED });
+      return (await this.check(password, found)) ? found : null;
+    });
+    if (!operator) throw unauthenticated(WRONG_CREDENTIALS);
+    const merchantId = operator.merchant.id;
+    const { token, sessionId } = await this.openSession(em, SessionKind.OPERATOR, merchantId, { operator }, now);
+    const caller: OperatorCaller = { kind: 'operator', merchantId, operatorId: operator.id, role: operator.role, sessionId };
+    return { token, caller, user: operator };
   }
 
   /**
@@ -100,15 +118,17 @@ export class AuthService {
   async affiliateSignIn(em: EntityManager, input: SignInInput & { merchantId?: string }, now: Date) {
     const { email, password } = this.parseCredentials(input);
     if (input.merchantId && !isUuid(input.merchantId)) throw badInput('merchantId is not a merchant id', { merchantId: 'is not a merchant id' });
-    this.throttle(input.ip, email);
-    const accounts = await em.find(
-      Affiliate,
-      input.merchantId ? { email, merchant: input.merchantId } : { email },
-      { orderBy: { createdAt: 'asc' }, limit: 10, ...UNSCOPED },
-    );
-    let match: Affiliate | null = null;
-    for (const account of accounts) if (!match && (await this.check(password, account))) match = account;
-    if (accounts.length === 0) await this.check(password, null);
+    const match = await this.limitedCheck(em, email, input.ip, now, async () => {
+      const accounts = await em.find(
+        Affiliate,
+        input.merchantId ? { email, merchant: input.merchantId } : { email },
+        { orderBy: { createdAt: 'asc' }, limit: 10, ...UNSCOPED },
+      );
+      let found: Affiliate | null = null;
+      for (const account of accounts) if (!found && (await this.check(password, account))) found = account;
+      if (accounts.length === 0) await this.check(password, null);
+      return found;
+    });
     if (!match) throw unauthenticated(WRONG_CREDENTIALS);
     return { ...(await this.openAffiliateSession(em, match, now)), affiliate: match };
   }
@@ -135,6 +155,7 @@ export class AuthService {
       operator: who.operator,
       affiliate: who.affiliate,
       expiresAt: new Date(now.getTime() + this.config.sessionTtlMs),
+      lastSeenAt: now,
     });
     await em.flush();
     return { token, sessionId: session.id };
@@ -143,6 +164,14 @@ export class AuthService {
   async signOut(em: EntityManager, caller: Caller): Promise<boolean> {
     if (caller.kind !== 'operator' && caller.kind !== 'affiliate') return false;
     await em.nativeDelete(Session, { id: caller.sessionId }, UNSCOPED);
+    return true;
+  }
+
+  /** Ends every session of the caller's account (operator or affiliate), on every device, this one included. */
+  async signOutEverywhere(em: EntityManager, caller: Caller): Promise<boolean> {
+    if (caller.kind === 'operator') await em.nativeDelete(Session, { operator: caller.operatorId }, UNSCOPED);
+    else if (caller.kind === 'affiliate') await em.nativeDelete(Session, { affiliate: caller.affiliateId }, UNSCOPED);
+    else throw unauthenticated('Sign in first: API keys have no sessions');
     return true;
   }
 
@@ -192,7 +221,7 @@ export class AuthService {
       email: parseInput(emailSchema, input.email),
       name: input.name,
       role: OperatorRole.OWNER,
-      passwordHash: await this.hashPassword(parseInput(passwordSchema, input.password)),
+      passwordHash: await this.hashPassword(parseInput(newPasswordSchema, input.password)),
     });
     await em.flush();
     return merchant;
@@ -204,7 +233,7 @@ export class AuthService {
       email: parseInput(emailSchema, input.email),
       name: input.name,
       role: input.role,
-      passwordHash: await this.hashPassword(parseInput(passwordSchema, input.password)),
+      passwordHash: await this.hashPassword(parseInput(newPasswordSchema, input.password)),
     });
     await em.flush();
     return operator;

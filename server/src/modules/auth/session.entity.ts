@@ -27,9 +27,11 @@ export class Session {
   @ManyToOne(() => Merchant, { ref: true })
   merchant!: Ref<Merchant>;
 
+  @Index()
   @ManyToOne(() => Operator, { ref: true, nullable: true, deleteRule: 'cascade' })
   operator?: Ref<Operator>;
 
+  @Index()
   @ManyToOne(() => Affiliate, { ref: true, nullable: true, deleteRule: 'cascade' })
   affiliate?: Ref<Affiliate>;
 
@@ -39,4 +41,8 @@ export class Session {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** The last request it authenticated, at most a minute stale; idle past SESSION_IDLE_MINUTES, it ends. */
+  @Property({ type: 'timestamptz' })
+  lastSeenAt!: Date;
 }

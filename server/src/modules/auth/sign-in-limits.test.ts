@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+
+const SIGN_IN = `mutation($e:String!,$p:String!){ signIn(email:$e,password:$p){ token } }`;
+const AFFILIATE_SIGN_IN = `mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`;
+const code = (r: { errors?: any[] }) => r.errors?.[0]?.extensions?.code ?? 'OK';
+
+/** A sign-in over real HTTP, as sent by a proxy with this X-Forwarded-For. */
+async function signInVia(app: TestApp, forwardedFor: string, email: string, password: string) {
+  const res = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    body: JSON.stringify({ query: SIGN_IN, variables: { e: email, p: password } }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+describe('progressive sign-in delays per email', () => {
+  let app: TestApp;
+  let now = new Date('2026-11-01T12:00:00Z');
+  const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
+
+  beforeAll(async () => {
+    app = await startTestApp({ SIGNIN_LIMIT_PER_EMAIL: '3', SIGNIN_DELAY_MAX_SECONDS: '8' }, () => now);
+  });
+  afterAll(() => app?.close());
+
+  it('after the free failures each attempt waits, doubling; the right password signs in once the wait is over', async () => {
+    const owner = await app.newMerchant();
+    for (let i = 0; i < 3; i++) expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    const limited = await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' });
+    expect(limited.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect(limited.errors![0]!.message).toMatch(/try again in 1 s/);
+    // Attempts during the wait are answered at once and do not lengthen it.
+    for (let i = 0; i < 5; i++) expect((await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })).errors![0]!.extensions!.retryAfterSeconds).toBe(1);
+    later(1);
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect((await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' })).errors![0]!.extensions!.retryAfterSeconds).toBe(2);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      later(60);
+      expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+      waits.push((await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })).errors![0]!.extensions!.retryAfterSeconds);
+    }
+    expect(waits).toEqual([4, 8, 8, 8]);
+    // Never a lock-out: the owner signs in as soon as the wait is over…
+    later(8);
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('OK');
+    // …and that forgets the email's failures.
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('OK');
+  });
+
+  it('concurrent guesses cannot slip past one check together', async () => {
+    const owner = await app.newMerchant();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })));
+    expect(answers.filter((r) => code(r) === 'UNAUTHENTICATED')).toHaveLength(3);
+    expect(answers.filter((r) => code(r) === 'RATE_LIMITED')).toHaveLength(9);
+  });
+
+  it('failures are forgotten after SIGNIN_LIMIT_WINDOW_SECONDS without one', async () => {
+    const owner = await app.newMerchant();
+    for (let i = 0; i < 3; i++) await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' });
+    later(3600);
+    for (let i = 0; i < 2; i++) expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('OK');
+  });
+});
+
+describe('limits hold across server processes', () => {
+  let one: TestApp;
+  let two: TestApp;
+  const now = new Date('2026-11-01T12:00:00Z');
+
+  beforeAll(async () => {
+    const env = { SIGNIN_LIMIT_PER_EMAIL: '4', SIGNIN_DELAY_MAX_SECONDS: '60' };
+    one = await startTestApp(env, () => now);
+    two = await startTestApp({ ...env, DATABASE_URL: one.config.databaseUrl! }, () => now);
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  it('failures on two instances add up, and the wait is enforced by both', async () => {
+    const owner = await one.newMerchant();
+    expect(code(await one.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await two.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await one.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await two.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await one.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('RATE_LIMITED');
+    expect(code(await two.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('RATE_LIMITED');
+  });
+});
+
+describe('client addresses behind proxies (TRUST_PROXY)', () => {
+  const env = { SIGNIN_LIMIT_PER_IP: '5', SIGNIN_DELAY_MAX_SECONDS: '60' };
+  const now = new Date('2026-11-01T12:00:00Z');
+
+  it('TRUST_PROXY=true takes the entry our proxy appended: spoofed entries to its left change nothing', async () => {
+    const app = await startTestApp({ ...env, TRUST_PROXY: 'true' }, () => now);
+    try {
+      const answers = [];
+      for (let i = 0; i < 40; i++) answers.push(code(await signInVia(app, `10.0.${i}.1, 203.0.113.9`, `${uniq('x')}@example.test`, 'wrong-password')));
+      expect(answers.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(35);
+      // Another client behind the same proxy is not held up by that one.
+      expect(code(await signInVia(app, '203.0.113.10', `${uniq('x')}@example.test`, 'wrong-password'))).toBe('UNAUTHENTICATED');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('TRUST_PROXY=2 counts two proxies from the right', async () => {
+    const app = await startTestApp({ ...env, TRUST_PROXY: '2' }, () => now);
+    try {
+      const answers = [];
+      for (let i = 0; i < 10; i++) answers.push(code(await signInVia(app, `10.0.${i}.1, 198.51.100.7, 10.1.1.1`, `${uniq('x')}@example.test`, 'wrong-password')));
+      expect(answers).toEqual([...Array(5).fill('UNAUTHENTICATED'), ...Array(5).fill('RATE_LIMITED')]);
+      expect(code(await signInVia(app, '198.51.100.8, 10.1.1.1', `${uniq('x')}@example.test`, 'wrong-password'))).toBe('UNAUTHENTICATED');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('applying with an email that has an account', () => {
+  let app: TestApp;
+  let slug: string;
+  const now = new Date('2026-11-01T12:00:00Z');
+  const SUBMIT = `mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id status } }`;
+  const submit = (email: string, password: string) => app.gql(SUBMIT, { i: { campaignSlug: slug, email, name: 'Applicant', password, answers: [] } });
+
+  beforeAll(async () => {
+    app = await startTestApp({ SIGNIN_LIMIT_PER_EMAIL: '3', SIGNIN_DELAY_MAX_SECONDS: '60' }, () => now);
+    const owner = await app.newMerchant();
+    for (const s of [uniq('first'), uniq('second')]) {
+      const r = await app.gql(
+        `mutation($i:CampaignInput!){ createCampaign(input:$i){ slug } }`,
+        { i: { name: s, slug: s, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
+        owner.token,
+      );
+      slug ??= r.data!.createCampaign.slug;
+    }
+  });
+  afterAll(() => app?.close());
+
+  it('a wrong password answers like a failed sign-in and tells nothing else (not even an earlier application)', async () => {
+    const email = `${uniq('maya')}@creators.example`;
+    expect(code(await submit(email, 'maya-portal-password'))).toBe('OK');
+    const wrong = await submit(email, 'not-her-password');
+    const signIn = await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'not-her-password' });
+    expect(wrong.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(signIn.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(wrong.errors![0]!.message).not.toMatch(/exists|already/i);
+    // With the password, the account applies (again to this campaign: a conflict only its owner sees).
+    expect(code(await submit(email, 'maya-portal-password'))).toBe('CONFLICT');
+  });
+
+  it('its password checks count against the email like sign-ins', async () => {
+    const email = `${uniq('ben')}@creators.example`;
+    expect(code(await submit(email, 'ben-portal-password'))).toBe('OK');
+    expect(code(await submit(email, 'not-his-password'))).toBe('UNAUTHENTICATED');
+    expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'not-his-password' }))).toBe('UNAUTHENTICATED');
+    expect(code(await submit(email, 'not-his-password'))).toBe('UNAUTHENTICATED');
+    const limited = await submit(email, 'ben-portal-password');
+    expect(limited.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ben-portal-password' }))).toBe('RATE_LIMITED');
+  });
+});
