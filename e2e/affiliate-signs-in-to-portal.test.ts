@@ -47,7 +47,7 @@ describeScenario('affiliate signs in to the portal and sees who they are', () =>
     expect(await page.getByTestId('affiliate-email').textContent()).toBe(affiliate.email);
     await s.shot(page, 'my applications');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByTestId('sign-in-form').waitFor();
   });
 });

@@ -151,7 +151,7 @@ describeScenario('operator signs in and creates a campaign with intake fields; i
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // Signing out ends the session: the admin asks for a sign-in again.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByTestId('sign-in-form').waitFor();
     await page.goto('/admin/campaigns');
     await page.getByTestId('sign-in-form').waitFor();

@@ -1,5 +1,5 @@
 import { AppShell } from '@sorae/web-shared';
-import { useSignOut } from '../features/auth/api/session';
+import { useSignOut, useSignOutEverywhere } from '../features/auth/api/session';
 import { useSession } from '../features/auth/components/SessionContext';
 
 const NAV = [
@@ -15,6 +15,7 @@ const NAV = [
 export function AppLayout() {
   const user = useSession();
   const [signOut, { loading }] = useSignOut();
+  const [signOutEverywhere, everywhere] = useSignOutEverywhere();
   return (
     <AppShell
       brand="Sorae"
@@ -24,7 +25,8 @@ export function AppLayout() {
       user={[user.name, user.email, user.role.toLowerCase()]}
       userTestId="current-user"
       onSignOut={() => void signOut()}
-      signingOut={loading}
+      onSignOutEverywhere={() => void signOutEverywhere()}
+      signingOut={loading || everywhere.loading}
     />
   );
 }

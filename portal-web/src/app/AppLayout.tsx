@@ -1,5 +1,5 @@
 import { AppShell } from '@sorae/web-shared';
-import { useSignOut } from '../features/auth/api/session';
+import { useSignOut, useSignOutEverywhere } from '../features/auth/api/session';
 import { useAffiliate } from '../features/auth/components/RequireAffiliate';
 
 const NAV = [
@@ -12,6 +12,7 @@ const NAV = [
 export function AppLayout() {
   const affiliate = useAffiliate();
   const [signOut, { loading }] = useSignOut();
+  const [signOutEverywhere, everywhere] = useSignOutEverywhere();
   return (
     <AppShell
       brand="Sorae Partners"
@@ -20,7 +21,8 @@ export function AppLayout() {
       user={[affiliate.name, affiliate.email]}
       userTestId="current-affiliate"
       onSignOut={() => void signOut()}
-      signingOut={loading}
+      onSignOutEverywhere={() => void signOutEverywhere()}
+      signingOut={loading || everywhere.loading}
     />
   );
 }

@@ -11,7 +11,7 @@ import { adminUrl, createDatabase, dropDatabase, withDatabase } from './database
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string>; requestId?: string } }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string>; requestId?: string; retryAfterSeconds?: number } }[];
   status: number;
   statements: number;
   headers: Headers;

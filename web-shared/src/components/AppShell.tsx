@@ -11,7 +11,7 @@ export interface NavItem {
 
 /**
  * The signed-in frame of both apps: the sidebar (brand, a line under it, the main navigation,
- * who is signed in and Sign out) and the routed page beside it.
+ * who is signed in, Sign out and Sign out everywhere) and the routed page beside it.
  */
 export function AppShell({
   brand,
@@ -21,6 +21,7 @@ export function AppShell({
   user,
   userTestId,
   onSignOut,
+  onSignOutEverywhere,
   signingOut,
 }: {
   brand: string;
@@ -31,6 +32,8 @@ export function AppShell({
   user: readonly ReactNode[];
   userTestId: string;
   onSignOut: () => void;
+  /** Ends every session of the account, on every device (a lost phone, a shared computer). */
+  onSignOutEverywhere: () => void;
   signingOut: boolean;
 }) {
   return (
@@ -64,6 +67,9 @@ export function AppShell({
           </div>
           <button type="button" className="btn btn--ghost btn--block" onClick={onSignOut} disabled={signingOut} data-testid="sign-out">
             Sign out
+          </button>
+          <button type="button" className="btn btn--ghost btn--block" onClick={onSignOutEverywhere} disabled={signingOut} data-testid="sign-out-everywhere">
+            Sign out everywhere
           </button>
         </div>
       </aside>

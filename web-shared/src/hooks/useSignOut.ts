@@ -7,7 +7,7 @@ import { useNavigate } from 'react-router';
  * Ends the session with the app's `signOut` mutation (the server clears its cookie), goes to
  * /sign-in and forgets everything cached for it.
  */
-export function useSignOut(signOutDocument: TypedDocumentNode<{ signOut: boolean }, Record<string, never>>) {
+export function useSignOut<T>(signOutDocument: TypedDocumentNode<T, Record<string, never>>) {
   const client = useApolloClient();
   const navigate = useNavigate();
   const [signOut, state] = useMutation(signOutDocument);

@@ -40,7 +40,7 @@ describe('progressive sign-in delays per email', () => {
     for (let i = 0; i < 4; i++) {
       later(60);
       expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
-      waits.push((await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })).errors![0]!.extensions!.retryAfterSeconds);
+      waits.push((await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })).errors![0]!.extensions!.retryAfterSeconds!);
     }
     expect(waits).toEqual([4, 8, 8, 8]);
     // Never a lock-out: the owner signs in as soon as the wait is over…

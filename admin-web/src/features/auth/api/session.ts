@@ -40,5 +40,14 @@ export const SignOutDocument = graphql(`
   }
 `);
 
+export const SignOutEverywhereDocument = graphql(`
+  mutation SignOutEverywhere {
+    signOutEverywhere
+  }
+`);
+
 /** Ends the session and forgets everything cached for it. */
 export const useSignOut = () => useSharedSignOut(SignOutDocument);
+
+/** Ends every session of the account, this one included, and forgets everything cached. */
+export const useSignOutEverywhere = () => useSharedSignOut(SignOutEverywhereDocument);

@@ -90,8 +90,8 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
     } catch (err) {
       const p = describeError(err);
       if (p.code === 'UNAUTHENTICATED') {
-        setServerErrors({ password: 'An account with this email already exists: enter the password you sign in with' });
-        setFormError({ message: 'You already have a partner account with this email. Use its password to apply with it, or sign in to the portal.', code: p.code });
+        setServerErrors({ password: 'does not match the account with this email: enter the password you sign in with' });
+        setFormError({ message: 'Wrong email or password. If you already have a partner account, apply with its password, or sign in to the portal.', code: p.code });
       } else if (p.code === 'CONFLICT') {
         setServerErrors({ email: p.fieldErrors.email ?? 'has already applied to this campaign', ...p.fieldErrors });
         setFormError({ message: 'You have already applied to this campaign. Sign in to the portal to follow your application.', code: p.code });
@@ -139,7 +139,7 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
           label={<FieldLabel text="Password" required />}
           type="password"
           autoComplete="new-password"
-          hint="At least 8 characters. Already a partner with us? Use your existing password."
+          hint="At least 12 characters, not a common password. Already a partner with us? Use your existing password."
           {...accountField('password', password, setPassword)}
           data-testid="apply-password"
         />
