@@ -25,6 +25,19 @@ describe('configuration', () => {
     expect(message).toMatch(/PORT: /);
   });
 
+  it('TRUST_PROXY counts proxies: true is one, false none, anything else is refused', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
+    expect(refusal({ TRUST_PROXY: 'yes' })).toMatch(/TRUST_PROXY: must be true, false or a number of proxies/);
+  });
+
+  it('the first owner password has at least 12 characters; the demo one too', () => {
+    expect(refusal({ ADMIN_EMAIL: 'o@example.test', ADMIN_PASSWORD: 'sorae-demo' })).toMatch(/ADMIN_PASSWORD: must be at least 12 characters/);
+    expect(loadConfig({}).admin.password!.length).toBeGreaterThanOrEqual(12);
+  });
+
   it('refuses a backoff cap below its first wait', () => {
     expect(refusal({ PAYOUT_RETRY_BASE_MS: '1000', PAYOUT_RETRY_MAX_MS: '500' })).toMatch(/PAYOUT_RETRY_MAX_MS: must be at least PAYOUT_RETRY_BASE_MS/);
     expect(loadConfig({ PAYOUT_RETRY_BASE_MS: '1000', PAYOUT_RETRY_MAX_MS: '1000' }).payouts.retryMaxMs).toBe(1000);
