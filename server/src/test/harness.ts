@@ -92,6 +92,8 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     SIGNIN_LIMIT_PER_IP: '1000000',
     SIGNIN_LIMIT_PER_EMAIL: '1000000',
     APPLY_LIMIT_PER_IP: '1000000',
+    // Tests move their clocks by days and keep their tokens: the idle timeout is tested on its own.
+    SESSION_IDLE_MINUTES: String(60 * 24 * 90),
     ...env,
   });
   return wrap(await createApp({ config, log: options.log ?? createLogger(config.logLevel), clock }), clock, async () => {

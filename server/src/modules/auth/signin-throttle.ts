@@ -57,8 +57,9 @@ export class SignInThrottle {
     // Attempts including this one: the stored count unless it is forgotten, plus one.
     const n = `(case when t.expires_at <= $1 then 0 else t.failures end) + 1`;
     // Validated integers from the configuration, written into the statement as a literal.
-    const wait = (count: string, free: string) =>
-      `make_interval(secs => (case when ${count} >= ${free} then least(${this.limits.maxDelayMs}, 1000 * power(2, least(${count} - ${free}, 30))) else 0 end) / 1000.0)`;
+    // No wait is '-infinity', not now: a clock behind this one (another process's) must not see one.
+    const waitUntil = (count: string, free: string) =>
+      `(case when ${count} >= ${free} then $1::timestamptz + make_interval(secs => least(${this.limits.maxDelayMs}, 1000 * power(2, least(${count} - ${free}, 30))) / 1000.0) else '-infinity' end)`;
     const names = keys.map((k) => k.key);
     const [row] = await execute<{ until: Date | null; counted: string }>(
       em,
@@ -69,12 +70,12 @@ export class SignInThrottle {
            select key from signin_throttle where expires_at <= $1::timestamptz and key <> all($2::text[]) limit 100)
        ), counted as (
          insert into signin_throttle as t (key, free, failures, blocked_until, expires_at)
-         select k, f, 1, $1::timestamptz + ${wait('1', 'f')}, $3 from unnest($2::text[], $4::int[]) as i(k, f)
+         select k, f, 1, ${waitUntil('1', 'f')}, $3 from unnest($2::text[], $4::int[]) as i(k, f)
           where (select until from waiting) is null
          on conflict (key) do update set
            free = excluded.free,
            failures = ${n},
-           blocked_until = $1::timestamptz + ${wait(n, 'excluded.free')},
+           blocked_until = ${waitUntil(n, 'excluded.free')},
            expires_at = excluded.expires_at
          -- Checked again on the row as committed: a concurrent attempt may have just set a wait.
          where t.blocked_until <= $1::timestamptz
