@@ -51,6 +51,18 @@ describe('progressive sign-in delays per email', () => {
     expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('OK');
   });
 
+  it('an attempt without a wait sets none, even for a clock that is behind', async () => {
+    const owner = await app.newMerchant();
+    expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' }))).toBe('UNAUTHENTICATED');
+    const behind = now;
+    now = new Date(now.getTime() - 5000);
+    try {
+      expect(code(await app.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('OK');
+    } finally {
+      now = behind;
+    }
+  });
+
   it('concurrent guesses cannot slip past one check together', async () => {
     const owner = await app.newMerchant();
     const answers = await Promise.all(Array.from({ length: 12 }, () => app.gql(SIGN_IN, { e: owner.email, p: 'wrong-password' })));
