@@ -107,7 +107,9 @@ const schema = z
 
 export type Config = ReturnType<typeof loadConfig>;
 
-const DEMO_ADMIN = { email: 'admin@sorae.local', password: 'sorae-demo-2026' };
+// The contract's demo credentials: printed at start-up, for a first look on the embedded database
+// only (production requires ADMIN_PASSWORD, which must pass the password rules).
+const DEMO_ADMIN = { email: 'admin@sorae.local', password: 'sorae-demo' };
 
 /** The only reader of process.env: every setting is validated here once, at start-up. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
@@ -131,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: {
       email: e.ADMIN_EMAIL ?? DEMO_ADMIN.email,
       password: e.ADMIN_PASSWORD ?? (demo ? DEMO_ADMIN.password : undefined),
+      /** The password is the public demo one, exempt from the password rules. */
+      demoPassword: e.ADMIN_PASSWORD === undefined && demo,
       merchantName: e.MERCHANT_NAME,
     },
     seedDemo: e.SEED_DEMO ?? (demo && !e.DATABASE_URL),

@@ -210,18 +210,18 @@ export class AuthService {
     if ((await em.count(Merchant, {}, UNSCOPED)) > 0) return null;
     const { email, password, merchantName } = this.config.admin;
     if (!password) throw new Error('The database is empty: set ADMIN_EMAIL and ADMIN_PASSWORD to create the first owner');
-    return this.createMerchant(em, { merchantName, email, password, name: 'Owner' });
+    return this.createMerchant(em, { merchantName, email, password, name: 'Owner' }, this.config.admin.demoPassword);
   }
 
   /** A merchant with its owner: used at first start and by tests that need a second tenant. */
-  async createMerchant(em: EntityManager, input: { merchantName: string; email: string; password: string; name: string }) {
+  async createMerchant(em: EntityManager, input: { merchantName: string; email: string; password: string; name: string }, demoPassword = false) {
     const merchant = em.create(Merchant, { name: input.merchantName });
     em.create(Operator, {
       merchant,
       email: parseInput(emailSchema, input.email),
       name: input.name,
       role: OperatorRole.OWNER,
-      passwordHash: await this.hashPassword(parseInput(newPasswordSchema, input.password)),
+      passwordHash: await this.hashPassword(demoPassword ? input.password : parseInput(newPasswordSchema, input.password)),
     });
     await em.flush();
     return merchant;
