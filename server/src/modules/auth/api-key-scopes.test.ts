@@ -42,7 +42,7 @@ describe('API key scopes, expiry and last use', () => {
     expect(code(await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids: [commissionId] }, k))).toBe('FORBIDDEN');
     expect(code(await app.gql(`mutation($i: CreatePayoutBatchInput!) { createPayoutBatch(input: $i) { id } }`, { i: { campaignId: p.campaign.id, period: '2026-11' } }, k))).toBe('FORBIDDEN');
     const [row] = await app.orm.em.fork().execute(`select status from commission where id = ?`, [commissionId]);
-    expect(row.status).toBe('PENDING');
+    expect(row?.status).toBe('PENDING');
     expect(await app.orm.em.fork().execute(`select id from payout_batch where merchant_id = ?`, [p.merchantId])).toHaveLength(0);
   });
 
