@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createParameterDecorator } from 'type-graphql';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { ApiKeyScope } from '../modules/auth/api-key.entity.js';
 import type { OperatorRole } from '../modules/auth/operator.entity.js';
 import { lockedToTenant } from '../modules/tenancy.js';
 import { Loaders } from './loaders.js';
@@ -11,7 +12,7 @@ import type { Services } from '../services.js';
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'operator'; merchantId: string; operatorId: string; role: OperatorRole; sessionId: string }
-  | { kind: 'apiKey'; merchantId: string; apiKeyId: string }
+  | { kind: 'apiKey'; merchantId: string; apiKeyId: string; scopes: readonly ApiKeyScope[] }
   | { kind: 'affiliate'; merchantId: string; affiliateId: string; sessionId: string };
 
 export type MerchantCaller = Extract<Caller, { kind: 'operator' | 'apiKey' }>;

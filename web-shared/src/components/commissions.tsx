@@ -21,11 +21,11 @@ export function CommissionStatusBadge({ status }: { status: CommissionStatus }) 
   );
 }
 
-/** What both apps read of a GraphQL `AttributionTouch` (affiliates get other affiliates' ids as null). */
+/** What both apps read of a GraphQL `AttributionTouch` (affiliates see another's touch with no time, ids or matches: ANOTHER_TOUCH). */
 export interface TouchView {
   channel: string;
   clickId?: string | null;
-  occurredAt: string;
+  occurredAt?: string | null;
   kept: boolean;
   reason: string;
   matchedBy: readonly string[];
@@ -52,6 +52,7 @@ const REASONS: Record<string, string> = {
   OUTSIDE_WINDOW: "Dropped: older than the campaign's attribution window",
   SELF_REFERRAL: 'Dropped: the customer used their own referral code',
   UNKNOWN_REFERRAL_CODE: 'Dropped: the referral code is not known',
+  ANOTHER_TOUCH: 'Another touch was considered (its details are not shown)',
 };
 
 const RULES: Record<string, string> = {
@@ -96,7 +97,8 @@ export function AttributionExplanation({ attribution, name }: { attribution: Att
       <p data-testid="attribution-winner">
         {winner ? (
           <>
-            <strong>Attributed to:</strong> {describeTouch(winner, name)}, {formatDateTime(winner.occurredAt)}.
+            <strong>Attributed to:</strong> {describeTouch(winner, name)}
+            {winner.occurredAt ? <>, {formatDateTime(winner.occurredAt)}</> : null}.
           </>
         ) : (
           <>
@@ -113,7 +115,8 @@ export function AttributionExplanation({ attribution, name }: { attribution: Att
           {touches.map((t, i) => (
             <li key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`} className={`touch ${t.reason === 'WON' ? 'is-winner' : t.kept ? 'is-kept' : 'is-dropped'}`} data-testid="attribution-touch" data-reason={t.reason}>
               <span className="touch__what">
-                {describeTouch(t, name)} <span className="muted">· {formatDateTime(t.occurredAt)}</span>
+                {describeTouch(t, name)}
+                {t.occurredAt ? <span className="muted"> · {formatDateTime(t.occurredAt)}</span> : null}
               </span>
               <span className="touch__why">{describeReason(t.reason)}</span>
               {t.matchedBy.length > 0 ? <span className="touch__how muted">Found by {t.matchedBy.map((m) => MATCHED_BY[m] ?? m).join(' and ')}.</span> : null}

@@ -20,6 +20,7 @@ import { Migration20261124090000 } from './Migration20261124090000.js';
 import { Migration20261206204000 } from './Migration20261206204000.js';
 import { Migration20261206201000 } from './Migration20261206201000.js';
 import { Migration20261206205000 } from './Migration20261206205000.js';
+import { Migration20261206210000 } from './Migration20261206210000.js';
 import { Migration20261206211000 } from './Migration20261206211000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
@@ -44,5 +45,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206204000', class: Migration20261206204000 },
   { name: 'Migration20261206201000', class: Migration20261206201000 },
   { name: 'Migration20261206205000', class: Migration20261206205000 },
+  { name: 'Migration20261206210000', class: Migration20261206210000 },
   { name: 'Migration20261206211000', class: Migration20261206211000 },
 ];

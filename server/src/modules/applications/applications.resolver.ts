@@ -10,6 +10,7 @@ import { Campaign } from '../campaigns/campaign.entity.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import type { ApplicationNode } from './applications.service.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
+import { applicationsPolicy } from './policy.js';
 import { ReviewDecision } from './review-rules.js';
 
 registerEnumType(ReviewDecision, { name: 'ReviewDecision' });
@@ -143,7 +144,7 @@ export class ApplicationsResolver {
     return (await ctx.enter(caller).loaders.byId(Application).load(application.id))!;
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(applicationsPolicy.read)
   @Query(() => ApplicationConnection)
   async applications(
     @Arg('filter', () => ApplicationFilter, { nullable: true }) filter: ApplicationFilter | undefined,
@@ -156,19 +157,19 @@ export class ApplicationsResolver {
     return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction, info));
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(applicationsPolicy.read)
   @Query(() => ApplicationCounts, { description: 'How many applications per status, under the filter (its status ignored).' })
   applicationCounts(@Arg('filter', () => ApplicationFilter, { nullable: true }) filter: ApplicationFilter | undefined, @Ctx() ctx: Context) {
     return ctx.services.applications.counts(ctx.em, merchantCaller(ctx).merchantId, filter);
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(applicationsPolicy.read)
   @Query(() => Application, { nullable: true })
   application(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.byId(Application).load(id);
   }
 
-  @Authorized('REVIEWER')
+  @Authorized(applicationsPolicy.review)
   @Mutation(() => ReviewResult)
   reviewApplications(@Arg('input', () => ReviewApplicationsInput) input: ReviewApplicationsInput, @Ctx() ctx: Context) {
     return ctx.services.applications.review(ctx.em, merchantCaller(ctx), input, ctx.now());
@@ -191,7 +192,7 @@ export class ApplicationsResolver {
     return campaign?.showRejectionReasonToApplicant ? a.rejectionReason : null;
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(applicationsPolicy.read)
   @FieldResolver(() => [ApplicationEvent])
   async history(@Root() a: ApplicationNode, @Ctx() ctx: Context): Promise<ApplicationEvent[]> {
     const events: ApplicationEvent[] = [{ kind: ApplicationStatus.SUBMITTED, at: a.submittedAt, by: null, reason: null }];
@@ -205,7 +206,7 @@ export class ApplicationsResolver {
 
 @Resolver(() => Enrollment)
 export class EnrollmentResolver {
-  @Authorized('REVIEWER')
+  @Authorized(applicationsPolicy.review)
   @Mutation(() => Enrollment, { description: 'SUSPENDED: the share link stops redirecting at once and its clicks no longer win attribution.' })
   setEnrollmentStatus(@Arg('id', () => ID) id: string, @Arg('status', () => EnrollmentStatus) status: EnrollmentStatus, @Ctx() ctx: Context) {
     return ctx.services.applications.setEnrollmentStatus(ctx.em, id, status);
@@ -224,7 +225,7 @@ export class EnrollmentResolver {
 
 @Resolver(() => Affiliate)
 export class AffiliateEnrollmentsResolver {
-  @Authorized('OPERATOR')
+  @Authorized(applicationsPolicy.enrollments)
   @FieldResolver(() => [Enrollment], { description: "The affiliate's campaign memberships, with share codes and status (suspend with setEnrollmentStatus)." })
   enrollments(@Root() affiliate: Affiliate, @Ctx() ctx: Context) {
     return ctx.loaders.keyed('enrollmentsByAffiliate', (ids: readonly string[]) => ctx.services.applications.enrollmentsByAffiliate(ctx.em, ids)).load(affiliate.id);

@@ -1,5 +1,5 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Authorized, Field, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
@@ -10,6 +10,7 @@ import { Channel } from './click.entity.js';
 import { Order } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { attributionPolicy } from './policy.js';
 
 /**
  * The attribution decision for one order: the winning channel and touch (or NONE), with the
@@ -40,6 +41,7 @@ export class Conversion extends TenantEntity {
   @Property({ type: 'timestamptz' })
   occurredAt!: Date;
 
+  @Authorized(attributionPolicy.orderAmount)
   @Field(() => SafeIntResolver, { description: "The order's amount, as the store sent it." })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

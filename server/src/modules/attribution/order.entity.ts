@@ -1,8 +1,9 @@
 import { BigIntType, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { attributionPolicy } from './policy.js';
 
 /** An order the store reported (webhook or `recordOrder`), unique per (merchant, store order id). */
 @Entity({ tableName: 'store_order' })
@@ -68,6 +69,7 @@ export class Refund extends TenantEntity {
   @ManyToOne(() => Order, { ref: true })
   order!: Ref<Order>;
 
+  @Authorized(attributionPolicy.refundAmount)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

@@ -7,6 +7,8 @@ import { Channel, Click } from './click.entity.js';
 import { Conversion } from './conversion.entity.js';
 import { Refund } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
+import { authPolicy } from '../auth/policy.js';
+import { attributionPolicy } from './policy.js';
 
 @InputType({ description: 'The fields of an order.created webhook body\'s `order`.' })
 class RecordOrderInput {
@@ -73,8 +75,8 @@ export class AttributionTouch {
   @Field(() => Channel)
   channel!: Channel;
 
-  @Field()
-  occurredAt!: Date;
+  @Field(() => Date, { nullable: true, description: "Null in an affiliate's view of a touch that is not theirs." })
+  occurredAt!: Date | null;
 
   @Field(() => ID, { nullable: true, description: "The click's affiliate; null for referral touches, and for other affiliates' touches when an affiliate asks." })
   affiliateId!: string | null;
@@ -91,7 +93,11 @@ export class AttributionTouch {
   @Field({ description: 'Passed every rule (the latest kept touch wins).' })
   kept!: boolean;
 
-  @Field({ description: 'WON, EARLIER_THAN_WINNER, AFTER_ORDER, BOT, UNKNOWN_ENROLLMENT, ENROLLMENT_SUSPENDED, CAMPAIGN_ARCHIVED, OUTSIDE_WINDOW, SELF_REFERRAL or UNKNOWN_REFERRAL_CODE.' })
+  @Field({
+    description:
+      'WON, EARLIER_THAN_WINNER, AFTER_ORDER, BOT, UNKNOWN_ENROLLMENT, ENROLLMENT_SUSPENDED, CAMPAIGN_ARCHIVED, OUTSIDE_WINDOW, SELF_REFERRAL or UNKNOWN_REFERRAL_CODE; ' +
+      "ANOTHER_TOUCH in an affiliate's view of a touch that is not theirs (only that it existed: no time, click, affiliate, campaign or how it was found).",
+  })
   reason!: string;
 }
 
@@ -110,6 +116,8 @@ export class Attribution {
   orderAheadOfClock!: boolean;
 }
 
+const ANOTHER_TOUCH = 'ANOTHER_TOUCH';
+
 export const ConversionConnection = connectionType('Conversion', Conversion);
 export const ClickConnection = connectionType('Click', Click);
 
@@ -123,7 +131,7 @@ export class ClickResolver {
 
 @Resolver(() => Conversion)
 export class OrdersResolver {
-  @Authorized('FINANCE')
+  @Authorized(attributionPolicy.record)
   @Mutation(() => RecordOrderResult, { description: 'Records an order (integrations): idempotent by order id.' })
   async recordOrder(@Arg('input', () => RecordOrderInput) input: RecordOrderInput, @Ctx() ctx: Context): Promise<RecordOrderResult> {
     const r = await ctx.services.orders.recordOrder(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
@@ -132,7 +140,7 @@ export class OrdersResolver {
     return { conversion };
   }
 
-  @Authorized('FINANCE')
+  @Authorized(attributionPolicy.record)
   @Mutation(() => RecordRefundResult, { description: 'Records a refund (integrations): idempotent by refund id. CONFLICT when the order is not recorded yet.' })
   async recordRefund(@Arg('input', () => RecordRefundInput) input: RecordRefundInput, @Ctx() ctx: Context): Promise<RecordRefundResult> {
     const r = await ctx.services.orders.recordRefund(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
@@ -141,19 +149,19 @@ export class OrdersResolver {
     return { conversion, refund };
   }
 
-  @Authorized('SESSION_OWNER')
+  @Authorized(authPolicy.manageAccess)
   @Mutation(() => String, { description: 'A new order-webhook signing secret, replacing the old one at once. Shown only here.' })
   rotateOrderWebhookSecret(@Ctx() ctx: Context): Promise<string> {
     return ctx.services.orders.rotateWebhookSecret(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(attributionPolicy.referralCodes)
   @Mutation(() => ReferralCode, { description: "The customer's referral code (the same one on every call)." })
   createReferralCode(@Arg('customerId') customerId: string, @Ctx() ctx: Context): Promise<ReferralCode> {
     return ctx.services.referrals.codeFor(ctx.em, merchantCaller(ctx).merchantId, customerId);
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(attributionPolicy.read)
   @Query(() => ConversionConnection, { description: 'REFERRAL conversions, newest first (never in affiliate commissions or totals).' })
   async referralConversions(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, merchantCaller(ctx).merchantId, { channel: Channel.REFERRAL }, page));
@@ -164,14 +172,17 @@ export class OrdersResolver {
     const e = c.explanation;
     const self = ctx.caller.kind === 'affiliate' ? ctx.caller.affiliateId : null;
     const show = (t: ExplainedTouch): AttributionTouch => {
-      const hidden = ctx.caller.kind === 'affiliate' && t.affiliateId !== self;
+      // An affiliate learns that a rival's touch existed, never when it happened or whose it was.
+      if (self !== null && t.affiliateId !== self) {
+        return { clickId: null, channel: t.channel, occurredAt: null, affiliateId: null, campaignId: null, referralCode: null, matchedBy: [], kept: t.kept, reason: ANOTHER_TOUCH };
+      }
       return {
-        clickId: hidden ? null : t.clickId,
+        clickId: t.clickId,
         channel: t.channel,
         occurredAt: new Date(t.occurredAt),
-        affiliateId: hidden ? null : t.affiliateId,
-        campaignId: hidden ? null : t.campaignId,
-        referralCode: ctx.caller.kind === 'affiliate' ? null : t.referralCode,
+        affiliateId: t.affiliateId,
+        campaignId: t.campaignId,
+        referralCode: self !== null ? null : t.referralCode,
         matchedBy: t.matchedBy,
         kept: t.kept,
         reason: t.reason,

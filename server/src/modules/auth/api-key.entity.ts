@@ -1,14 +1,27 @@
-import { Entity, ManyToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
 import { Operator } from './operator.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
+
+/** What an integration's key may do, chosen at creation; each module's policy names the scopes it accepts. */
+export enum ApiKeyScope {
+  /** Record orders and refunds. */
+  ORDERS = 'ORDERS',
+  /** Read commissions, clawbacks, payouts and affiliates (never applicants' answers). */
+  READ = 'READ',
+  /** Finalize commissions and create, execute, retry and discard payout batches. */
+  PAYOUTS = 'PAYOUTS',
+}
+registerEnumType(ApiKeyScope, { name: 'ApiKeyScope' });
+
+export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = [ApiKeyScope.ORDERS, ApiKeyScope.READ];
 
 @Entity()
 @ObjectType()
 @tenantScoped
 export class ApiKey extends TenantEntity {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'scopes';
 
   @Field()
   @Property({ length: 100 })
@@ -22,12 +35,24 @@ export class ApiKey extends TenantEntity {
   @Property({ length: 64, unique: true, hidden: true })
   keyHash!: string;
 
+  @Field(() => [ApiKeyScope])
+  @Enum({ items: () => ApiKeyScope, array: true })
+  scopes: ApiKeyScope[] = [...DEFAULT_API_KEY_SCOPES];
+
   @ManyToOne(() => Operator, { ref: true, nullable: true, deleteRule: 'set null' })
   createdBy?: Ref<Operator>;
 
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
+
+  @Field(() => Date, { nullable: true, description: 'From then on the key is refused like a revoked one.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  expiresAt?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'The last request made with it (to the minute).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  lastUsedAt?: Date;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

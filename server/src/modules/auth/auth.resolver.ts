@@ -3,7 +3,8 @@ import { notFound } from '../../errors.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
 import { Affiliate } from './affiliate.entity.js';
-import { ApiKey } from './api-key.entity.js';
+import { ApiKey, ApiKeyScope } from './api-key.entity.js';
+import { authPolicy } from './policy.js';
 import { Me } from './me.types.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
@@ -84,26 +85,31 @@ export class AuthResolver {
     return done;
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(authPolicy.whoAmI)
   @Query(() => Operator, { nullable: true, description: 'The signed-in operator (null for API keys).' })
   async currentUser(@Ctx() ctx: Context): Promise<Operator | null> {
     const caller = merchantCaller(ctx);
     return caller.kind === 'operator' ? ctx.loaders.byId(Operator).load(caller.operatorId) : null;
   }
 
-  @Authorized('SESSION_OWNER')
-  @Mutation(() => CreatedApiKey)
-  createApiKey(@Arg('name') name: string, @Ctx() ctx: Context): Promise<CreatedApiKey> {
-    return ctx.services.auth.createApiKey(ctx.em, merchantCaller(ctx), name);
+  @Authorized(authPolicy.manageAccess)
+  @Mutation(() => CreatedApiKey, { description: 'An API key for an integration, shown once. Scopes default to ORDERS and READ; PAYOUTS moves money, so ask for it only where needed.' })
+  createApiKey(
+    @Arg('name') name: string,
+    @Arg('scopes', () => [ApiKeyScope], { nullable: true, description: 'What the key may do; default [ORDERS, READ].' }) scopes: ApiKeyScope[] | undefined,
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'Refused from then on, like a revoked key.' }) expiresAt: Date | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<CreatedApiKey> {
+    return ctx.services.auth.createApiKey(ctx.em, merchantCaller(ctx), { name, scopes, expiresAt }, ctx.now());
   }
 
-  @Authorized('SESSION_OWNER')
+  @Authorized(authPolicy.manageAccess)
   @Mutation(() => ApiKey)
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return ctx.services.auth.revokeApiKey(ctx.em, id, ctx.now());
   }
 
-  @Authorized('SESSION_OWNER')
+  @Authorized(authPolicy.manageAccess)
   @Query(() => [ApiKey])
   apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
     return ctx.services.auth.listApiKeys(ctx.em);
@@ -119,7 +125,7 @@ export class AuthResolver {
 
 @Resolver(() => Me)
 export class MeResolver {
-  @Authorized('AFFILIATE')
+  @Authorized(authPolicy.portal)
   @Query(() => Me, { description: 'The signed-in affiliate and everything the portal shows them.' })
   async me(@Ctx() ctx: Context): Promise<Me> {
     const affiliate = await ctx.loaders.byId(Affiliate).load(affiliateCaller(ctx).affiliateId);

@@ -1,14 +1,15 @@
 import { BigIntType, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
 import type { IntakeField } from './intake-fields.js';
 import { IntakeField as IntakeFieldType } from './campaign.types.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { campaignsPolicy } from './policy.js';
 
 @Entity()
 @tenantScoped
-@ObjectType()
+@ObjectType({ description: "A campaign. Affiliates and applicants read only id, name, slug and intakeFields; the rest is for operators and reading keys (campaigns' policy.ts)." })
 export class Campaign extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts';
 
@@ -21,14 +22,17 @@ export class Campaign extends TenantEntity {
   @Property({ length: 64, unique: true })
   slug!: string;
 
+  @Authorized(campaignsPolicy.terms)
   @Field(() => CampaignStatus)
   @Enum({ items: () => CampaignStatus, nativeEnumName: 'campaign_status' })
   status: CampaignStatus = CampaignStatus.ACTIVE;
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property({ length: 2048 })
   destinationUrl!: string;
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property({ length: 3 })
   currency!: string;
@@ -44,18 +48,22 @@ export class Campaign extends TenantEntity {
   @Property({ type: new BigIntType('number'), nullable: true })
   commissionAmountMinor?: number;
 
+  @Authorized(campaignsPolicy.terms)
   @Field(() => Int)
   @Property()
   attributionWindowDays!: number;
 
+  @Authorized(campaignsPolicy.terms)
   @Field(() => Int)
   @Property()
   holdDays!: number;
 
+  @Authorized(campaignsPolicy.terms)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   minPayoutMinor!: number;
 
+  @Authorized(campaignsPolicy.terms)
   @Field(() => Int)
   @Property()
   payoutDayOfMonth!: number;
@@ -64,18 +72,22 @@ export class Campaign extends TenantEntity {
   @Property({ type: 'jsonb' })
   intakeFields!: IntakeField[];
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property()
   showRejectionReasonToApplicant: boolean = false;
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property()
   autoExecutePayouts: boolean = false;
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
+  @Authorized(campaignsPolicy.terms)
   @Field()
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();

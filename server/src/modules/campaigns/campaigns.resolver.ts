@@ -5,18 +5,19 @@ import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign, CampaignStatus } from './campaign.entity.js';
 import { CampaignInput, CampaignUpdateInput, CommissionRule, PublicCampaign } from './campaign.types.js';
+import { campaignsPolicy } from './policy.js';
 
 export const CampaignConnection = connectionType('Campaign', Campaign);
 
 @Resolver(() => Campaign)
 export class CampaignsResolver {
-  @Authorized('OWNER')
+  @Authorized(campaignsPolicy.manage)
   @Mutation(() => Campaign)
   createCampaign(@Arg('input', () => CampaignInput) input: CampaignInput, @Ctx() ctx: Context): Promise<Campaign> {
     return ctx.services.campaigns.create(ctx.em, merchantCaller(ctx).merchantId, input);
   }
 
-  @Authorized('OWNER')
+  @Authorized(campaignsPolicy.manage)
   @Mutation(() => Campaign)
   updateCampaign(
     @Arg('id', () => ID) id: string,
@@ -26,13 +27,13 @@ export class CampaignsResolver {
     return ctx.services.campaigns.update(ctx.em, id, input);
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(campaignsPolicy.read)
   @Query(() => CampaignConnection)
   async campaigns(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, page, info));
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(campaignsPolicy.read)
   @Query(() => Campaign, { nullable: true })
   campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Campaign | null> {
     return ctx.loaders.byId(Campaign).load(id);
@@ -46,16 +47,19 @@ export class CampaignsResolver {
     return { ...c, acceptingApplications: c.status === CampaignStatus.ACTIVE };
   }
 
+  @Authorized(campaignsPolicy.terms)
   @FieldResolver(() => CommissionRule)
   commission(@Root() c: Campaign): CommissionRule {
     return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
   }
 
+  @Authorized(campaignsPolicy.terms)
   @FieldResolver(() => String, { description: 'The public application page in the portal.' })
   applicationUrl(@Root() c: Campaign, @Ctx() ctx: Context): string {
     return ctx.services.campaigns.applicationUrl(c);
   }
 
+  @Authorized(campaignsPolicy.terms)
   @FieldResolver(() => Merchant)
   async merchant(@Root() c: Campaign, @Ctx() ctx: Context): Promise<Merchant> {
     return (await ctx.loaders.byId(Merchant).load(c.merchant.id))!;

@@ -1,9 +1,10 @@
 import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
 import { Refund } from '../attribution/order.entity.js';
 import { Commission } from './commission.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { commissionsPolicy } from './policy.js';
 
 /**
  * A refund after finalization: the commission's locked amount stays, and this negative row is
@@ -25,6 +26,7 @@ export class Clawback extends TenantEntity {
   commission!: Ref<Commission>;
 
   /** Negative. */
+  @Authorized(commissionsPolicy.clawbackAmount)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

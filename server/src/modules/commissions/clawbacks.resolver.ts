@@ -7,6 +7,7 @@ import { Ctx, type Context } from '../../graphql/context.js';
 import { isUuid } from '../../ids.js';
 import { Clawback } from './clawback.entity.js';
 import { Commission } from './commission.entity.js';
+import { commissionsPolicy } from './policy.js';
 
 @InputType()
 class ClawbackFilter {
@@ -30,7 +31,7 @@ export const ClawbackConnection = connectionType('Clawback', Clawback);
 
 @Resolver(() => Clawback)
 export class ClawbacksResolver {
-  @Authorized('FINANCE')
+  @Authorized(commissionsPolicy.read)
   @Query(() => ClawbackConnection, { description: 'Refunds after finalization, netted into the next payout items.' })
   async clawbacks(
     @Arg('filter', () => ClawbackFilter, { nullable: true }) filter: ClawbackFilter | undefined,

@@ -1,5 +1,5 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Conversion } from '../attribution/conversion.entity.js';
@@ -7,6 +7,7 @@ import { Refund } from '../attribution/order.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { commissionsPolicy } from './policy.js';
 
 export enum CommissionStatus {
   PENDING = 'PENDING',
@@ -57,10 +58,12 @@ export class Commission extends TenantEntity {
   @Property({ length: 3 })
   currency!: string;
 
+  @Authorized(commissionsPolicy.amount)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   originalAmountMinor!: number;
 
+  @Authorized(commissionsPolicy.amount)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;
@@ -100,6 +103,7 @@ export class CommissionAdjustment extends TenantEntity {
   @Enum({ items: () => AdjustmentKind, nativeEnumName: 'adjustment_kind' })
   kind!: AdjustmentKind;
 
+  @Authorized(commissionsPolicy.read)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

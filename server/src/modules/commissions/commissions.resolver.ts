@@ -1,6 +1,5 @@
 import { SafeIntResolver } from 'graphql-scalars';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { forbidden } from '../../errors.js';
 import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
@@ -10,6 +9,7 @@ import { ClickConnection, ConversionConnection } from '../attribution/orders.res
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { Commission, CommissionAdjustment, CommissionStatus } from './commission.entity.js';
 import type { AffiliateTotals, CurrencyTotals } from './commissions.service.js';
+import { commissionsPolicy } from './policy.js';
 
 @InputType()
 class CommissionFilter {
@@ -28,12 +28,15 @@ export class CurrencyStats implements CurrencyTotals {
   @Field({ description: 'ISO 4217 code.' })
   currency!: string;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver)
   pendingMinor!: number;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver)
   finalizedMinor!: number;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver)
   paidMinor!: number;
 }
@@ -58,12 +61,15 @@ export class AffiliateStats implements AffiliateTotals {
   })
   currency!: string | null;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver, { description: 'PENDING commissions, in `currency`.' })
   pendingMinor!: number;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver, { description: 'FINALIZED commissions not yet paid, in `currency`.' })
   finalizedMinor!: number;
 
+  @Authorized(commissionsPolicy.earnings)
   @Field(() => SafeIntResolver, { description: 'PAID commissions, in `currency`.' })
   paidMinor!: number;
 
@@ -83,7 +89,7 @@ const totalsLoader = (ctx: Context) => {
 
 @Resolver(() => Commission)
 export class CommissionsResolver {
-  @Authorized('FINANCE')
+  @Authorized(commissionsPolicy.read)
   @Query(() => CommissionConnection, { description: 'Commissions, newest first (FINANCE and OWNER operators, API keys).' })
   async commissions(
     @Arg('filter', () => CommissionFilter, { nullable: true }) filter: CommissionFilter | undefined,
@@ -139,46 +145,39 @@ export class MeCommissionsResolver {
 /** Operators' affiliate pages; an affiliate reaching these fields (me.affiliate) sees only itself. */
 @Resolver(() => Affiliate)
 export class AffiliatePerformanceResolver {
-  @Authorized('OPERATOR')
+  @Authorized(commissionsPolicy.affiliates)
   @Query(() => AffiliateConnection, { description: 'Affiliates, newest first, with stats (three aggregate queries per page).' })
   async affiliates(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return AffiliateConnection.from(await paginate(ctx.em, Affiliate, { merchant: merchantCaller(ctx).merchantId }, page));
   }
 
-  @Authorized('OPERATOR')
+  @Authorized(commissionsPolicy.affiliates)
   @Query(() => Affiliate, { nullable: true })
   affiliate(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.byId(Affiliate).load(id);
   }
 
-  private self(a: Affiliate, ctx: Context) {
-    if (ctx.caller.kind === 'affiliate' && ctx.caller.affiliateId !== a.id) throw forbidden();
-    if (ctx.caller.kind === 'anonymous') throw forbidden();
-    return ctx.caller.merchantId;
-  }
-
-  @FieldResolver(() => AffiliateStats)
+  @Authorized(commissionsPolicy.affiliateRecord)
+  @FieldResolver(() => AffiliateStats, { description: 'Counts for every operator; the money in it for FINANCE and OWNER, reading keys and the affiliate.' })
   stats(@Root() a: Affiliate, @Ctx() ctx: Context) {
-    this.self(a, ctx);
     return totalsLoader(ctx).load(a.id);
   }
 
+  @Authorized(commissionsPolicy.affiliateRecord)
   @FieldResolver(() => ClickConnection, { description: 'Clicks on this affiliate\'s links, newest first.' })
   async clicks(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    const merchantId = this.self(a, ctx);
-    return ClickConnection.from(await ctx.services.commissions.clicksOf(ctx.em, merchantId, a.id, page));
+    return ClickConnection.from(await ctx.services.commissions.clicksOf(ctx.em, a.merchant.id, a.id, page));
   }
 
-  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first.' })
+  @Authorized(commissionsPolicy.affiliateRecord)
+  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first (amounts for those who see money).' })
   async conversions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    const merchantId = this.self(a, ctx);
-    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, merchantId, { affiliateId: a.id }, page));
+    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, a.merchant.id, { affiliateId: a.id }, page));
   }
 
+  @Authorized(commissionsPolicy.affiliateCommissions)
   @FieldResolver(() => CommissionConnection)
   async commissions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    const merchantId = this.self(a, ctx);
-    if (ctx.caller.kind === 'operator' && !['OWNER', 'FINANCE'].includes(ctx.caller.role)) throw forbidden('Commissions are for FINANCE and OWNER operators');
-    return CommissionConnection.from(await ctx.services.commissions.list(ctx.em, merchantId, { affiliateId: a.id }, page));
+    return CommissionConnection.from(await ctx.services.commissions.list(ctx.em, a.merchant.id, { affiliateId: a.id }, page));
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
+import { commissionsPolicy } from './policy.js';
 
 @InputType()
 class FinalizeCommissionsInput {
@@ -18,7 +19,7 @@ class FinalizeResult {
 
 @Resolver()
 export class FinalizationResolver {
-  @Authorized('FINANCE')
+  @Authorized(commissionsPolicy.finalize)
   @Mutation(() => FinalizeResult, { description: 'Locks PENDING commissions: the given ids now, or without ids every one past its hold period.' })
   async finalizeCommissions(@Arg('input', () => FinalizeCommissionsInput) input: FinalizeCommissionsInput, @Ctx() ctx: Context): Promise<FinalizeResult> {
     return { finalizedCount: await ctx.services.finalization.finalize(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now()) };

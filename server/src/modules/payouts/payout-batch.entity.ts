@@ -8,6 +8,7 @@ import { Commission } from '../commissions/commission.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
 import { TenantEntity } from '../tenant-entity.js';
+import { payoutsPolicy } from './policy.js';
 
 export enum PayoutSkipReason {
   /** Net amount below the campaign's minPayoutMinor: carried forward. */
@@ -51,7 +52,7 @@ export class PayoutBatch extends TenantEntity {
   currency!: string;
 
   /** Σ items' net amounts: finance data, not for the affiliates in the batch. */
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @Field(() => SafeIntResolver, { description: "Σ the items' net amounts, in the batch's currency." })
   @Property({ type: new BigIntType('number') })
   totalMinor!: number;
@@ -111,15 +112,18 @@ export class PayoutItem extends TenantEntity {
   currency!: string;
 
   /** Net: grossMinor + clawbackMinor. */
+  @Authorized(payoutsPolicy.item)
   @Field(() => SafeIntResolver, { description: 'Net: grossMinor − the clawbacks netted in.' })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;
 
+  @Authorized(payoutsPolicy.item)
   @Field(() => SafeIntResolver, { description: 'Σ the commissions this item pays.' })
   @Property({ type: new BigIntType('number') })
   grossMinor!: number;
 
   /** Σ clawbacks netted in: zero or negative. */
+  @Authorized(payoutsPolicy.item)
   @Field(() => SafeIntResolver, { description: 'The clawbacks netted in (zero or negative).' })
   @Property({ type: new BigIntType('number') })
   clawbackMinor!: number;
@@ -155,6 +159,7 @@ export class PayoutItem extends TenantEntity {
   @Property({ type: 'timestamptz', nullable: true })
   leaseUntil?: Date | null;
 
+  @Authorized(payoutsPolicy.item)
   @Field(() => String, { nullable: true })
   @Property({ length: 64, nullable: true })
   stripeTransferId?: string | null;
@@ -164,13 +169,13 @@ export class PayoutItem extends TenantEntity {
   failureCode?: string | null;
 
   /** Stripe's words, which can name the platform's key and accounts: for operators. */
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   failureMessage?: string | null;
 
   /** The last call without a definite answer (timeout, 409, 429, 5xx), for operators. */
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @Field(() => String, { nullable: true, description: 'The last transient problem (timeout, rate limit, Stripe 5xx); the item is retried.' })
   @Property({ type: 'text', nullable: true })
   lastError?: string | null;
@@ -184,6 +189,7 @@ export class PayoutItem extends TenantEntity {
   @Property()
   transferReversed: boolean = false;
 
+  @Authorized(payoutsPolicy.item)
   @Field(() => SafeIntResolver)
   @Property({ type: new BigIntType('number') })
   transferReversedMinor: number = 0;

@@ -3,15 +3,16 @@ import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, 
 import { SafeIntResolver } from 'graphql-scalars';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { forbidden } from '../../errors.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
+import { authPolicy } from '../auth/policy.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { Clawback } from '../commissions/clawback.entity.js';
 import { Commission } from '../commissions/commission.entity.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
 import { PayoutItemStatus } from './payout-rules.js';
+import { payoutsPolicy } from './policy.js';
 
 @InputType()
 class CreatePayoutBatchInput {
@@ -87,37 +88,37 @@ const readiness = (ctx: Context) =>
 
 @Resolver(() => PayoutBatch)
 export class PayoutBatchesResolver {
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.send)
   @Mutation(() => PayoutBatch, { description: 'One PENDING item per affiliate and currency over FINALIZED, unpaid commissions minus clawbacks (DRAFT until executed).' })
   createPayoutBatch(@Arg('input', () => CreatePayoutBatchInput) input: CreatePayoutBatchInput, @Ctx() ctx: Context) {
     return ctx.services.payouts.createBatch(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.send)
   @Mutation(() => PayoutBatch, { description: 'Starts sending the PENDING items and returns at once; poll progress.' })
   executePayoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.payouts.execute(ctx.em, merchantCaller(ctx).merchantId, id, ctx.now());
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.send)
   @Mutation(() => PayoutBatch, { description: 'Re-executes the FAILED items only (each reconciled with Stripe first).' })
   retryFailedPayoutItems(@Arg('batchId', () => ID) batchId: string, @Ctx() ctx: Context) {
     return ctx.services.payouts.retryFailed(ctx.em, merchantCaller(ctx).merchantId, batchId);
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.send)
   @Mutation(() => ID, { description: 'Deletes a DRAFT batch (nothing was sent); its commissions and clawbacks go to the next batch. Returns its id.' })
   discardPayoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.payouts.discard(ctx.em, merchantCaller(ctx).merchantId, id);
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @Query(() => PayoutBatch, { nullable: true })
   payoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.byId(PayoutBatch).load(id);
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @Query(() => PayoutBatchConnection, { description: 'Newest first.' })
   async payoutBatches(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return PayoutBatchConnection.from(await ctx.services.payouts.list(ctx.em, merchantCaller(ctx).merchantId, page, info));
@@ -128,7 +129,7 @@ export class PayoutBatchesResolver {
     return ctx.loaders.byId(Campaign).load(b.campaign.id);
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @FieldResolver(() => PayoutItemConnection, { description: 'In creation order.' })
   async items(
     @Root() b: PayoutBatch,
@@ -140,7 +141,7 @@ export class PayoutBatchesResolver {
     return PayoutItemConnection.from(await ctx.services.payouts.items(ctx.em, b.id, status, page, info));
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @FieldResolver(() => [PayoutSkip])
   async skipped(@Root() b: PayoutBatch, @Ctx() ctx: Context): Promise<PayoutSkip[]> {
     const affiliates = await ctx.loaders.byId(Affiliate).loadMany(b.skipped.map((s: SkippedRow) => s.affiliateId));
@@ -152,7 +153,7 @@ export class PayoutBatchesResolver {
     });
   }
 
-  @Authorized('FINANCE')
+  @Authorized(payoutsPolicy.read)
   @FieldResolver(() => PayoutProgress)
   progress(@Root() b: PayoutBatch, @Ctx() ctx: Context) {
     return ctx.loaders.keyed('payoutProgress', (ids: readonly string[]) => ctx.services.payouts.progress(ctx.em, ids)).load(b.id);
@@ -179,7 +180,7 @@ export class PayoutItemResolver {
 
 @Resolver(() => Me)
 export class MePayoutsResolver {
-  @Authorized('AFFILIATE')
+  @Authorized(authPolicy.portal)
   @Mutation(() => OnboardingLink, { description: 'Creates my Stripe Express account (once) and returns an onboarding link.' })
   startStripeOnboarding(@Ctx() ctx: Context) {
     const caller = affiliateCaller(ctx);
@@ -197,12 +198,12 @@ export class MePayoutsResolver {
   }
 }
 
-/** Operators see each affiliate's payout readiness; an affiliate sees only its own. */
+/** FINANCE and OWNER operators and reading keys see each affiliate's payout account; an affiliate sees only its own. */
 @Resolver(() => Affiliate)
 export class AffiliatePayoutAccountResolver {
+  @Authorized(payoutsPolicy.account)
   @FieldResolver(() => PayoutAccountView)
   payoutAccount(@Root() a: Affiliate, @Ctx() ctx: Context) {
-    if (ctx.caller.kind === 'anonymous' || (ctx.caller.kind === 'affiliate' && ctx.caller.affiliateId !== a.id)) throw forbidden();
     return readiness(ctx).load(a.id);
   }
 }

@@ -6,21 +6,27 @@ export const ApiKeysDocument = graphql(`
       id
       name
       prefix
+      scopes
       createdAt
+      expiresAt
+      lastUsedAt
       revokedAt
     }
   }
 `);
 
 export const CreateApiKeyDocument = graphql(`
-  mutation CreateApiKey($name: String!) {
-    createApiKey(name: $name) {
+  mutation CreateApiKey($name: String!, $scopes: [ApiKeyScope!], $expiresAt: DateTime) {
+    createApiKey(name: $name, scopes: $scopes, expiresAt: $expiresAt) {
       key
       apiKey {
         id
         name
         prefix
+        scopes
         createdAt
+        expiresAt
+        lastUsedAt
         revokedAt
       }
     }

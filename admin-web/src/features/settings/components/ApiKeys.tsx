@@ -1,12 +1,25 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Badge, type Column, CopyField, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
-import type { ApiKeysQuery } from '../../../gql/graphql';
+import { Badge, CheckboxField, type Column, CopyField, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
+import type { ApiKeyScope, ApiKeysQuery } from '../../../gql/graphql';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '../api/api-keys';
 
 type ApiKeyRow = ApiKeysQuery['apiKeys'][number];
 
-/** API keys for integrations: created with a name, the key shown once, revocable. Owners only. */
+const SCOPES: { scope: ApiKeyScope; label: string; hint: string }[] = [
+  { scope: 'ORDERS', label: 'Orders', hint: 'Record orders and refunds (recordOrder, recordRefund).' },
+  { scope: 'READ', label: 'Read', hint: 'Read commissions, payouts and affiliates (never applicants’ answers).' },
+  { scope: 'PAYOUTS', label: 'Payouts', hint: 'Finalize commissions and build and send payout batches: this key can move money.' },
+];
+const SCOPE_LABEL = Object.fromEntries(SCOPES.map((s) => [s.scope, s.label])) as Record<ApiKeyScope, string>;
+
+function status(k: ApiKeyRow) {
+  if (k.revokedAt) return <Badge tone="danger">Revoked {formatDateTime(k.revokedAt)}</Badge>;
+  if (k.expiresAt && new Date(k.expiresAt) <= new Date()) return <Badge tone="danger">Expired {formatDateTime(k.expiresAt)}</Badge>;
+  return <Badge tone="success">{k.expiresAt ? `Active until ${formatDateTime(k.expiresAt)}` : 'Active'}</Badge>;
+}
+
+/** API keys for integrations: created with a name, scopes and an optional expiry, the key shown once, revocable. Owners only. */
 export function ApiKeys() {
   const { data, error, loading, refetch } = useQuery(ApiKeysDocument);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
@@ -18,13 +31,15 @@ export function ApiKeys() {
   const columns: Column<ApiKeyRow>[] = [
     { id: 'name', header: 'Name', cell: (k) => k.name, sortValue: (k) => k.name },
     { id: 'prefix', header: 'Key', cell: (k) => <code>{k.prefix}…</code> },
+    { id: 'scopes', header: 'Scopes', cell: (k) => <span data-testid="api-key-scopes">{k.scopes.map((s) => SCOPE_LABEL[s]).join(', ')}</span> },
     { id: 'createdAt', header: 'Created', cell: (k) => formatDateTime(k.createdAt), sortValue: (k) => k.createdAt },
     {
-      id: 'status',
-      header: 'Status',
-      cell: (k) => (k.revokedAt ? <Badge tone="danger">Revoked {formatDateTime(k.revokedAt)}</Badge> : <Badge tone="success">Active</Badge>),
-      sortValue: (k) => (k.revokedAt ? 1 : 0),
+      id: 'lastUsedAt',
+      header: 'Last used',
+      cell: (k) => <span data-testid="api-key-last-used">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'Never'}</span>,
+      sortValue: (k) => k.lastUsedAt ?? '',
     },
+    { id: 'status', header: 'Status', cell: status, sortValue: (k) => (k.revokedAt ? 2 : k.expiresAt ? 1 : 0) },
     { id: 'actions', header: '', cell: (k) => (k.revokedAt ? null : <RevokeButton apiKey={k} />), align: 'end' },
   ];
 
@@ -60,31 +75,63 @@ export function ApiKeys() {
 
 function CreateApiKeyForm({ onCreated }: { onCreated: (name: string, key: string) => void }) {
   const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(['ORDERS', 'READ']);
+  const [expiresOn, setExpiresOn] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [create, { loading }] = useMutation(CreateApiKeyDocument, { refetchQueries: [ApiKeysDocument], awaitRefetchQueries: true });
+
+  const toggle = (scope: ApiKeyScope, on: boolean) => setScopes((now) => SCOPES.map((s) => s.scope).filter((s) => (s === scope ? on : now.includes(s))));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
     try {
-      const { data } = await create({ variables: { name: name.trim() } });
+      // The key stops working at the start of the chosen day, in the owner's time zone.
+      const expiresAt = expiresOn ? new Date(`${expiresOn}T00:00:00`).toISOString() : null;
+      const { data } = await create({ variables: { name: name.trim(), scopes, expiresAt } });
       if (data) {
         onCreated(data.createApiKey.apiKey.name, data.createApiKey.key);
         setName('');
+        setExpiresOn('');
       }
     } catch (err) {
       setProblem(describeError(err));
     }
   };
 
-  const { name: nameError, ...rest } = problem?.fieldErrors ?? {};
+  const { name: nameError, scopes: scopesError, expiresAt: expiresError, ...rest } = problem?.fieldErrors ?? {};
   return (
-    <form className="inline-form" onSubmit={submit} noValidate data-testid="create-api-key-form">
+    <form className="stack" onSubmit={submit} noValidate data-testid="create-api-key-form">
       <TextField label="New key name" value={name} onValueChange={setName} placeholder="Store backend" error={nameError} data-testid="api-key-name" />
-      <button type="submit" className="btn btn--primary" disabled={loading || !name.trim()} data-testid="create-api-key">
-        {loading ? 'Creating…' : 'Create key'}
-      </button>
-      <FormError message={problem && !nameError ? problem.message : null} details={rest} />
+      <fieldset className="fieldset" data-testid="api-key-scopes-field">
+        <legend>What the key may do</legend>
+        {SCOPES.map((s) => (
+          <CheckboxField
+            key={s.scope}
+            label={s.label}
+            hint={s.hint}
+            checked={scopes.includes(s.scope)}
+            onCheckedChange={(on) => toggle(s.scope, on)}
+            data-testid={`api-key-scope-${s.scope}`}
+          />
+        ))}
+        {scopesError ? <p className="field__error">{scopesError}</p> : null}
+      </fieldset>
+      <TextField
+        label="Expires on (optional)"
+        type="date"
+        value={expiresOn}
+        onValueChange={setExpiresOn}
+        hint="From that day on the key is refused, like a revoked one."
+        error={expiresError}
+        data-testid="api-key-expires"
+      />
+      <div>
+        <button type="submit" className="btn btn--primary" disabled={loading || !name.trim() || scopes.length === 0} data-testid="create-api-key">
+          {loading ? 'Creating…' : 'Create key'}
+        </button>
+      </div>
+      <FormError message={problem && !nameError && !scopesError && !expiresError ? problem.message : null} details={rest} />
     </form>
   );
 }
