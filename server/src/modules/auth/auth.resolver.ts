@@ -70,17 +70,19 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session (operator or affiliate).' })
-  async signOut(@Ctx() ctx: Context): Promise<boolean> {
-    const kind = ctx.caller.kind;
-    const done = await ctx.services.auth.signOut(ctx.em, ctx.caller);
-    if (kind === 'operator' || kind === 'affiliate') sessionCookie(ctx, kind, null);
-    return done;
+  signOut(@Ctx() ctx: Context): Promise<boolean> {
+    return this.endSessions(ctx, ctx.services.auth.signOut(ctx.em, ctx.caller));
   }
 
   @Mutation(() => Boolean, { description: "Ends every session of the signed-in operator's or affiliate's account, on every device, this one included." })
-  async signOutEverywhere(@Ctx() ctx: Context): Promise<boolean> {
+  signOutEverywhere(@Ctx() ctx: Context): Promise<boolean> {
+    return this.endSessions(ctx, ctx.services.auth.signOutEverywhere(ctx.em, ctx.caller));
+  }
+
+  /** Clears this browser's session cookie once the sessions are ended. */
+  private async endSessions(ctx: Context, ended: Promise<boolean>): Promise<boolean> {
+    const done = await ended;
     const kind = ctx.caller.kind;
-    const done = await ctx.services.auth.signOutEverywhere(ctx.em, ctx.caller);
     if (kind === 'operator' || kind === 'affiliate') sessionCookie(ctx, kind, null);
     return done;
   }
