@@ -2,7 +2,8 @@ import { graphql } from '../../../gql';
 
 /**
  * An affiliate as a row of the list: the detail query spreads it and adds the rest. Money
- * comes per currency (stats.byCurrency), never added across currencies.
+ * comes per currency (stats.byCurrency), never added across currencies, and only when
+ * `$money` says the operator may see it (a REVIEWER may not: the server refuses those fields).
  */
 export const AffiliateSummaryFragment = graphql(`
   fragment AffiliateSummary on Affiliate {
@@ -13,12 +14,12 @@ export const AffiliateSummaryFragment = graphql(`
     stats {
       clicks
       conversions
-      byCurrency {
+      byCurrency @include(if: $money) {
         currency
         pendingMinor
       }
     }
-    payoutAccount {
+    payoutAccount @include(if: $money) {
       status
       payoutsEnabled
     }
@@ -26,7 +27,7 @@ export const AffiliateSummaryFragment = graphql(`
 `);
 
 export const AffiliatesDocument = graphql(`
-  query Affiliates($first: Int, $after: String) {
+  query Affiliates($first: Int, $after: String, $money: Boolean!) {
     affiliates(first: $first, after: $after) {
       totalCount
       pageInfo {
@@ -42,17 +43,17 @@ export const AffiliatesDocument = graphql(`
 `);
 
 export const AffiliateDocument = graphql(`
-  query Affiliate($id: ID!) {
+  query Affiliate($id: ID!, $money: Boolean!) {
     affiliate(id: $id) {
       ...AffiliateSummary
       stats {
-        byCurrency {
+        byCurrency @include(if: $money) {
           currency
           finalizedMinor
           paidMinor
         }
       }
-      payoutAccount {
+      payoutAccount @include(if: $money) {
         stripeAccountId
       }
       enrollments {
@@ -100,7 +101,7 @@ export const AffiliateClicksDocument = graphql(`
 `);
 
 export const AffiliateConversionsDocument = graphql(`
-  query AffiliateConversions($id: ID!, $first: Int, $after: String) {
+  query AffiliateConversions($id: ID!, $first: Int, $after: String, $money: Boolean!) {
     affiliate(id: $id) {
       id
       conversions(first: $first, after: $after) {
@@ -112,7 +113,7 @@ export const AffiliateConversionsDocument = graphql(`
           node {
             id
             orderId
-            amountMinor
+            amountMinor @include(if: $money)
             currency
             occurredAt
             commissionId

@@ -49,12 +49,12 @@ function Utm({ click: c }: { click: Click }) {
 }
 
 /** Orders this affiliate won, newest first. */
-export function AffiliateConversions({ affiliateId }: { affiliateId: string }) {
-  const { table } = useConnectionTable(AffiliateConversionsDocument, { variables: { id: affiliateId }, connection: (d) => d.affiliate?.conversions });
+export function AffiliateConversions({ affiliateId, money }: { affiliateId: string; money: boolean }) {
+  const { table } = useConnectionTable(AffiliateConversionsDocument, { variables: { id: affiliateId, money }, connection: (d) => d.affiliate?.conversions });
   const columns: Column<Conversion>[] = [
     { id: 'occurredAt', header: 'Ordered', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'order', header: 'Order', cell: (c) => <code>{c.orderId}</code>, sortValue: (c) => c.orderId },
-    { id: 'amount', header: 'Order amount', align: 'end', cell: (c) => formatMoney(c.amountMinor, c.currency), sortValue: (c) => c.amountMinor },
+    ...(money ? [{ id: 'amount', header: 'Order amount', align: 'end' as const, cell: (c: Conversion) => formatMoney(c.amountMinor ?? 0, c.currency), sortValue: (c: Conversion) => c.amountMinor ?? 0 }] : []),
     { id: 'click', header: 'Winning click', cell: (c) => (c.attribution.winner?.clickId ? <code className="cell-clip">{c.attribution.winner.clickId}</code> : '—') },
   ];
   return (

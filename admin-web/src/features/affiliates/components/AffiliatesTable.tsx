@@ -3,12 +3,14 @@ import { amountsOf, type Column, CurrencyAmounts, DataTable, useConnectionTable 
 import type { AffiliatesQuery } from '../../../gql/graphql';
 import { AffiliatesDocument } from '../api/affiliates';
 import { PayoutReadiness } from './PayoutReadiness';
+import { useSeesMoney } from '../../auth/components/SessionContext';
 
 type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
 
 /** Every affiliate of the merchant, newest first, with traffic and pending commission per currency. */
 export function AffiliatesTable() {
-  const { table } = useConnectionTable(AffiliatesDocument, { connection: (d) => d.affiliates });
+  const money = useSeesMoney();
+  const { table } = useConnectionTable(AffiliatesDocument, { variables: { money }, connection: (d) => d.affiliates });
 
   const columns: Column<Row>[] = [
     {
@@ -26,18 +28,23 @@ export function AffiliatesTable() {
     },
     { id: 'clicks', header: 'Clicks', align: 'end', cell: (a) => a.stats.clicks, sortValue: (a) => a.stats.clicks },
     { id: 'conversions', header: 'Conversions', align: 'end', cell: (a) => a.stats.conversions, sortValue: (a) => a.stats.conversions },
-    // One line per currency; not sortable, as amounts in different currencies do not compare.
-    {
-      id: 'pending',
-      header: 'Pending commission',
-      align: 'end',
-      cell: (a) => (
-        <span data-testid="affiliate-pending">
-          <CurrencyAmounts amounts={amountsOf(a.stats.byCurrency, 'pendingMinor')} testId="affiliate-pending" />
-        </span>
-      ),
-    },
-    { id: 'payouts', header: 'Payouts', cell: (a) => <PayoutReadiness status={a.payoutAccount.status} />, sortValue: (a) => a.payoutAccount.status },
+    // Money only for those who may see it; one line per currency, not sortable, as amounts in
+    // different currencies do not compare.
+    ...(money
+      ? ([
+          {
+            id: 'pending',
+            header: 'Pending commission',
+            align: 'end',
+            cell: (a) => (
+              <span data-testid="affiliate-pending">
+                <CurrencyAmounts amounts={amountsOf(a.stats.byCurrency ?? [], 'pendingMinor')} testId="affiliate-pending" />
+              </span>
+            ),
+          },
+          { id: 'payouts', header: 'Payouts', cell: (a) => a.payoutAccount && <PayoutReadiness status={a.payoutAccount.status} />, sortValue: (a) => a.payoutAccount?.status ?? '' },
+        ] satisfies Column<Row>[])
+      : []),
   ];
 
   return (

@@ -6,12 +6,13 @@ import { AffiliateDocument } from '../api/affiliates';
 import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
 import { AffiliateEnrollments } from '../components/AffiliateEnrollments';
 import { PayoutReadiness } from '../components/PayoutReadiness';
-import { useSession } from '../../auth/components/SessionContext';
+import { useSeesMoney, useSession } from '../../auth/components/SessionContext';
 
 export function AffiliateRoute() {
   const { affiliateId = '' } = useParams();
   const { role } = useSession();
-  const { data, loading, error, refetch } = useQuery(AffiliateDocument, { variables: { id: affiliateId } });
+  const money = useSeesMoney();
+  const { data, loading, error, refetch } = useQuery(AffiliateDocument, { variables: { id: affiliateId, money } });
   const campaigns = useMemo(() => data?.campaigns.edges.map((e) => e.node) ?? [], [data]);
   const names = useMemo(() => new Map(campaigns.map((c) => [c.id, c.name])), [campaigns]);
 
@@ -25,8 +26,8 @@ export function AffiliateRoute() {
       </EmptyState>
     );
   }
-  const money = (field: 'pendingMinor' | 'finalizedMinor' | 'paidMinor', testId: string) => (
-    <CurrencyAmounts amounts={amountsOf(affiliate.stats.byCurrency, field)} testId={testId} />
+  const amounts = (field: 'pendingMinor' | 'finalizedMinor' | 'paidMinor', testId: string) => (
+    <CurrencyAmounts amounts={amountsOf(affiliate.stats.byCurrency ?? [], field)} testId={testId} />
   );
 
   return (
@@ -38,7 +39,13 @@ export function AffiliateRoute() {
         title={affiliate.name}
         description={
           <>
-            {affiliate.email} · joined {formatDate(affiliate.createdAt)} · <PayoutReadiness status={affiliate.payoutAccount.status} />
+            {affiliate.email} · joined {formatDate(affiliate.createdAt)}
+            {affiliate.payoutAccount && (
+              <>
+                {' · '}
+                <PayoutReadiness status={affiliate.payoutAccount.status} />
+              </>
+            )}
           </>
         }
       />
@@ -48,9 +55,13 @@ export function AffiliateRoute() {
           items={[
             { label: 'Clicks', value: affiliate.stats.clicks, testId: 'stat-clicks' },
             { label: 'Conversions', value: affiliate.stats.conversions, testId: 'stat-conversions' },
-            { label: 'Pending', value: money('pendingMinor', 'stat-pending'), testId: 'stat-pending' },
-            { label: 'Finalized', value: money('finalizedMinor', 'stat-finalized'), testId: 'stat-finalized' },
-            { label: 'Paid', value: money('paidMinor', 'stat-paid'), testId: 'stat-paid' },
+            ...(money
+              ? [
+                  { label: 'Pending', value: amounts('pendingMinor', 'stat-pending'), testId: 'stat-pending' },
+                  { label: 'Finalized', value: amounts('finalizedMinor', 'stat-finalized'), testId: 'stat-finalized' },
+                  { label: 'Paid', value: amounts('paidMinor', 'stat-paid'), testId: 'stat-paid' },
+                ]
+              : []),
           ]}
         />
         <section className="stack stack--tight" aria-labelledby="enrollments-heading">
@@ -64,7 +75,7 @@ export function AffiliateRoute() {
         </section>
         <section className="stack stack--tight" aria-labelledby="conversions-heading">
           <h2 id="conversions-heading">Conversions</h2>
-          <AffiliateConversions affiliateId={affiliate.id} />
+          <AffiliateConversions affiliateId={affiliate.id} money={money} />
         </section>
         <section className="stack stack--tight" aria-labelledby="commissions-heading">
           <h2 id="commissions-heading">Commissions</h2>

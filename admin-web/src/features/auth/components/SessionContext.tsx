@@ -11,3 +11,9 @@ export function useSession(): SessionUser {
   if (!user) throw new Error('useSession() outside <RequireSession>');
   return user;
 }
+
+/** Whether the signed-in operator sees money (amounts, earnings, payout accounts): owners and FINANCE, not REVIEWERs. */
+export function useSeesMoney(): boolean {
+  const { role } = useSession();
+  return role === 'OWNER' || role === 'FINANCE';
+}
