@@ -81,6 +81,8 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
+    // A free port even when a test runs in another mode (whose default is 12111: parallel files collide).
+    STRIPE_EMULATOR_PORT: '0',
     ...database,
     ADMIN_EMAIL: `${uniq('owner')}@example.test`,
     ADMIN_PASSWORD: 'bootstrap-password',
