@@ -1,8 +1,9 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminUrl, withDatabase } from '../server/src/test/databases.js';
 import { startSystem, type System } from './support/system.js';
+import { untilServerHasRead } from './support/tcp.js';
 
 /**
  * A deploy or a restart: the orchestrator sends the running server SIGTERM (SIGINT from a
@@ -52,23 +53,27 @@ async function shareCode(system: System): Promise<string> {
 /**
  * A request still arriving when the signal comes (`sent` now, `rest` on `finish()`): in flight,
  * so the shutdown must wait for it. `finish()` resolves with the raw answer once the server has
- * closed the connection.
+ * closed the connection. It resolves once the server has read what was sent, so that the signal
+ * finds the request begun.
  */
 async function startRequest(baseUrl: string, sent: string, rest: string): Promise<{ finish(): Promise<string> }> {
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(sent.replaceAll('\n', '\r\n'));
   let answer = '';
   socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
-  const ended = new Promise<void>((resolve, reject) => {
-    socket.once('close', () => resolve());
-    socket.once('error', reject);
+  // Settled, not rejected, until finish() is awaited: an early reset surfaces there, in the test.
+  const ended = new Promise<Error | undefined>((resolve) => {
+    socket.once('close', () => resolve(undefined));
+    socket.on('error', (error) => resolve(error));
   });
+  socket.write(sent.replaceAll('\n', '\r\n'));
+  await untilServerHasRead(socket, Number(port));
   return {
     async finish() {
       socket.write(rest.replaceAll('\n', '\r\n'));
-      await ended;
+      const error = await ended;
+      if (error) throw new Error(`the connection failed after ${JSON.stringify(answer)}: ${error.message}`);
       return answer;
     },
   };
