@@ -55,10 +55,9 @@ export interface App {
 
 const webDist = (app: string) => fileURLToPath(new URL(`../../${app}/dist`, import.meta.url));
 
-function bearerOrCookie(req: IncomingMessage): string | undefined {
+function bearerOrCookie(req: IncomingMessage, cookies: ReadonlyMap<string, string>): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookies = parseCookies(req);
   // Admin and portal share an origin: each app says which of its sessions it means.
   const audience = req.headers['x-sorae-audience'];
   if (audience === 'portal') return cookies.get(SESSION_COOKIES.affiliate);
@@ -126,11 +125,12 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   await apollo.start();
 
   // The caller fixes the request's tenant for the whole request (see requestContext).
-  const makeContext = async (req: IncomingMessage, cookies: string[]): Promise<Context> => {
-    const caller = await services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req), clock());
+  const makeContext = async (req: IncomingMessage, setCookies: string[]): Promise<Context> => {
+    const cookies = parseCookies(req);
+    const caller = await services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req, cookies), clock());
     return requestContext(orm.em, caller, {
-      services, config, log, ip: clientIp(req, config.trustProxyHops), now: clock,
-      setCookie: (c) => cookies.push(c),
+      services, config, log, ip: clientIp(req, config.trustProxyHops), now: clock, cookies,
+      setCookie: (c) => setCookies.push(c),
     });
   };
 

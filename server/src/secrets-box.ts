@@ -12,6 +12,8 @@ import { join } from 'node:path';
  */
 export class SecretsBox {
   private readonly keys = new Map<string, Buffer>();
+  /** SECRETS_KEY, then SECRETS_KEY_PREVIOUS. */
+  private readonly secrets: string[] = [];
   /** The id of the key new values are sealed with. */
   readonly keyId: string;
 
@@ -51,11 +53,21 @@ export class SecretsBox {
     return stored.startsWith(`${PREFIX}${this.keyId}:`);
   }
 
+  /**
+   * Keys for an HMAC (e.g. a signed cookie), derived for `purpose` apart from the cipher's and
+   * from each other's: the one under SECRETS_KEY first (sign with it), then the one under
+   * SECRETS_KEY_PREVIOUS (still verifies during a rotation).
+   */
+  hmacKeys(purpose: string): Buffer[] {
+    return this.secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `sorae hmac v1 ${purpose}`, 32)));
+  }
+
   static isSealed(stored: string): boolean {
     return stored.startsWith(PREFIX);
   }
 
   private add(secret: string): string {
+    this.secrets.push(secret);
     // The id is derived apart from the cipher key, so publishing it says nothing about the key.
     const id = createHmac('sha256', secret).update('sorae secrets-box key id').digest('base64url').slice(0, 10);
     this.keys.set(id, Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'sorae secrets-box v1 aes-256-gcm', 32)));

@@ -15,7 +15,8 @@ import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
 export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
-  const auth = new AuthService(config);
+  const secrets = openSecretsBox(config);
+  const auth = new AuthService(config, secrets);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns);
@@ -28,7 +29,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     campaigns,
     applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions, traffic, openSecretsBox(config)),
+    orders: new OrdersService(commissions, traffic, secrets),
     referrals: new ReferralsService(),
     commissions,
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */

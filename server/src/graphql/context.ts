@@ -34,6 +34,8 @@ export interface Context extends Scope {
   config: Config;
   log: Logger;
   ip: string;
+  /** The request's cookies (sign-ins read their device cookie). */
+  cookies: ReadonlyMap<string, string>;
   /** The request's clock; tests pass a fixed one. */
   now: () => Date;
   setCookie(cookie: string): void;

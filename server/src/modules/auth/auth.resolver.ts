@@ -1,9 +1,10 @@
 import { Arg, Authorized, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '../../errors.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
+import { DEVICE_COOKIES, SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey, ApiKeyScope } from './api-key.entity.js';
+import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './device-cookies.js';
 import { authPolicy } from './policy.js';
 import { Me } from './me.types.js';
 import { Merchant } from './merchant.entity.js';
@@ -45,12 +46,29 @@ export function sessionCookie(ctx: Context, kind: keyof typeof SESSION_COOKIES, 
   );
 }
 
+/**
+ * The known-device cookie a sign-in sets: sent back only with sign-ins (Path=/graphql, where they
+ * post; SameSite=Strict, as the apps post from the same origin), for DEVICE_COOKIE_MAX_AGE_SECONDS.
+ */
+function deviceCookie(ctx: Context, kind: keyof typeof DEVICE_COOKIES, value: string): void {
+  ctx.setCookie(
+    serializeCookie(DEVICE_COOKIES[kind], value, {
+      maxAgeSeconds: DEVICE_COOKIE_MAX_AGE_SECONDS,
+      secure: ctx.config.cookieSecure,
+      path: '/graphql',
+      sameSite: 'Strict',
+    }),
+  );
+}
+
 @Resolver(() => Operator)
 export class AuthResolver {
   @Mutation(() => AdminAuth, { description: 'Operator sign-in.' })
   async signIn(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: Context): Promise<AdminAuth> {
-    const { token, caller } = await ctx.services.auth.signIn(ctx.fork(), { email, password, ip: ctx.ip }, ctx.now());
+    const known = ctx.cookies.get(DEVICE_COOKIES.operator);
+    const { token, caller, device } = await ctx.services.auth.signIn(ctx.fork(), { email, password, ip: ctx.ip, device: known }, ctx.now());
     sessionCookie(ctx, 'operator', token);
+    deviceCookie(ctx, 'operator', device);
     // The selection on `user` reads as the operator who just signed in; the request stays the caller's.
     const user = await ctx.enter(caller).loaders.byId(Operator).load(caller.operatorId);
     return { token, user: user! };
@@ -63,8 +81,10 @@ export class AuthResolver {
     @Arg('merchantId', () => ID, { nullable: true }) merchantId: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<AffiliateAuth> {
-    const { token, caller } = await ctx.services.auth.affiliateSignIn(ctx.fork(), { email, password, ip: ctx.ip, merchantId }, ctx.now());
+    const known = ctx.cookies.get(DEVICE_COOKIES.affiliate);
+    const { token, caller, device } = await ctx.services.auth.affiliateSignIn(ctx.fork(), { email, password, ip: ctx.ip, merchantId, device: known }, ctx.now());
     sessionCookie(ctx, 'affiliate', token);
+    deviceCookie(ctx, 'affiliate', device);
     const affiliate = await ctx.enter(caller).loaders.byId(Affiliate).load(caller.affiliateId);
     return { token, affiliate: affiliate! };
   }

@@ -5,8 +5,10 @@ import { badInput, forbidden, notFound, parseInput, unauthenticated } from '../.
 import { isUuid } from '../../ids.js';
 import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from '../../graphql/context.js';
 import { UNSCOPED } from '../tenancy.js';
+import type { SecretsBox } from '../../secrets-box.js';
 import { Affiliate } from './affiliate.entity.js';
 import { ApiKey, ApiKeyScope, DEFAULT_API_KEY_SCOPES } from './api-key.entity.js';
+import { DeviceCookies } from './device-cookies.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator, OperatorRole } from './operator.entity.js';
 import { newPasswordSchema } from './password-policy.js';
@@ -34,13 +36,20 @@ export interface SignInInput {
   email: string;
   password: string;
   ip: string;
+  /** The browser's device cookie for this kind of sign-in, if it sent one. */
+  device?: string;
 }
 
 export class AuthService {
   private readonly throttle: SignInThrottle;
+  private readonly devices: DeviceCookies;
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    secrets: SecretsBox,
+  ) {
     this.throttle = new SignInThrottle(config.signInLimits);
+    this.devices = new DeviceCookies(secrets.hmacKeys('signin-device-cookie'));
   }
 
   /** Counts one attempt under other keys (e.g. applications per address), with their own memory. */
@@ -97,12 +106,13 @@ export class AuthService {
   /**
    * Runs one password check under the sign-in limits of its email and client address (shared
    * by sign-in and applying): refused at once while either waits, counted before the check,
-   * forgotten for the email when `check` proves the password.
+   * forgotten for the email when `check` proves the password. A known device of the account
+   * (`device`: a trusted device cookie's id) is counted under its own key instead of the email.
    */
-  async limitedCheck<T>(em: EntityManager, email: string, ip: string, now: Date, check: () => Promise<T | null>): Promise<T | null> {
-    await this.throttle.reserve(em, this.throttle.passwordKeys(email, ip), now);
+  async limitedCheck<T>(em: EntityManager, email: string, ip: string, now: Date, check: () => Promise<T | null>, device: string | null = null): Promise<T | null> {
+    await this.throttle.reserve(em, this.throttle.passwordKeys(email, ip, device), now);
     const result = await check();
-    if (result !== null) await this.throttle.succeed(em, email, ip);
+    if (result !== null) await this.throttle.succeed(em, email, ip, device);
     return result;
   }
 
@@ -116,27 +126,31 @@ export class AuthService {
     return ok && account !== null;
   }
 
+  /** Returns the session token and a new device cookie value for this browser (`device`). */
   async signIn(em: EntityManager, input: SignInInput, now: Date) {
     const { email, password } = this.parseCredentials(input);
-    const operator = await this.limitedCheck(em, email, input.ip, now, async () => {
+    const device = this.devices.trusted('operator', input.device, email);
+    const find = async () => {
       const found = await em.findOne(Operator, { email }, { populate: ['merchant'], ...UNSCOPED });
       return (await this.check(password, found)) ? found : null;
-    });
+    };
+    const operator = await this.limitedCheck(em, email, input.ip, now, find, device);
     if (!operator) throw unauthenticated(WRONG_CREDENTIALS);
     const merchantId = operator.merchant.id;
     const { token, sessionId } = await this.openSession(em, SessionKind.OPERATOR, merchantId, { operator }, now);
     const caller: OperatorCaller = { kind: 'operator', merchantId, operatorId: operator.id, role: operator.role, sessionId };
-    return { token, caller, user: operator };
+    return { token, caller, user: operator, device: this.devices.issue('operator', email) };
   }
 
   /**
    * An affiliate has one account per merchant; sign-in without a merchant picks the account
-   * with that email whose password matches.
+   * with that email whose password matches. Returns a new device cookie value as `signIn` does.
    */
   async affiliateSignIn(em: EntityManager, input: SignInInput & { merchantId?: string }, now: Date) {
     const { email, password } = this.parseCredentials(input);
     if (input.merchantId && !isUuid(input.merchantId)) throw badInput('merchantId is not a merchant id', { merchantId: 'is not a merchant id' });
-    const match = await this.limitedCheck(em, email, input.ip, now, async () => {
+    const device = this.devices.trusted('affiliate', input.device, email);
+    const find = async () => {
       const accounts = await em.find(
         Affiliate,
         input.merchantId ? { email, merchant: input.merchantId } : { email },
@@ -146,9 +160,10 @@ export class AuthService {
       for (const account of accounts) if (!found && (await this.check(password, account))) found = account;
       if (accounts.length === 0) await this.check(password, null);
       return found;
-    });
+    };
+    const match = await this.limitedCheck(em, email, input.ip, now, find, device);
     if (!match) throw unauthenticated(WRONG_CREDENTIALS);
-    return { ...(await this.openAffiliateSession(em, match, now)), affiliate: match };
+    return { ...(await this.openAffiliateSession(em, match, now)), affiliate: match, device: this.devices.issue('affiliate', email) };
   }
 
   /** Opens a session for an affiliate who has just proven who they are (e.g. by applying). */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { Affiliate } from './affiliate.entity.js';
+import { Merchant } from './merchant.entity.js';
 
 const SIGN_IN = `mutation($e:String!,$p:String!){ signIn(email:$e,password:$p){ token } }`;
 const AFFILIATE_SIGN_IN = `mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`;
@@ -13,6 +15,20 @@ async function signInVia(app: TestApp, forwardedFor: string, email: string, pass
     body: JSON.stringify({ query: SIGN_IN, variables: { e: email, p: password } }),
   });
   return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/**
+ * A sign-in over real HTTP as a browser sends it, with the device cookie it holds (`device`:
+ * `name=value`); returns the answer's code and the device cookie the answer set.
+ */
+async function browserSignIn(app: TestApp, query: string, email: string, password: string, device?: string) {
+  const res = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(device ? { cookie: `theme=dark; ${device}` } : {}) },
+    body: JSON.stringify({ query, variables: { e: email, p: password } }),
+  });
+  const setCookie = res.headers.getSetCookie().find((c) => /^sorae_(operator|affiliate)_device=/.test(c));
+  return { code: code((await res.json()) as { errors?: any[] }), setCookie, device: setCookie?.split(';')[0] };
 }
 
 describe('progressive sign-in delays per email', () => {
@@ -103,6 +119,17 @@ describe('limits hold across server processes', () => {
     expect(code(await one.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('RATE_LIMITED');
     expect(code(await two.gql(SIGN_IN, { e: owner.email, p: 'owner-password' }))).toBe('RATE_LIMITED');
   });
+
+  it('a device cookie from one instance is known to the other, and its failures add up on both', async () => {
+    const owner = await one.newMerchant();
+    const { device } = await browserSignIn(one, SIGN_IN, owner.email, 'owner-password');
+    for (const app of [one, two, one, two]) expect((await browserSignIn(app, SIGN_IN, owner.email, 'guess-password')).code).toBe('UNAUTHENTICATED');
+    expect((await browserSignIn(one, SIGN_IN, owner.email, 'owner-password')).code).toBe('RATE_LIMITED');
+    const signedIn = await browserSignIn(two, SIGN_IN, owner.email, 'owner-password', device);
+    expect(signedIn.code).toBe('OK');
+    for (const app of [two, one, two, one]) expect((await browserSignIn(app, SIGN_IN, owner.email, 'mistyped-password', signedIn.device)).code).toBe('UNAUTHENTICATED');
+    expect((await browserSignIn(two, SIGN_IN, owner.email, 'owner-password', signedIn.device)).code).toBe('RATE_LIMITED');
+  });
 });
 
 describe('client addresses behind proxies (TRUST_PROXY)', () => {
@@ -177,5 +204,76 @@ describe('applying with an email that has an account', () => {
     const limited = await submit(email, 'ben-portal-password');
     expect(limited.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ben-portal-password' }))).toBe('RATE_LIMITED');
+  });
+});
+
+describe('known devices (device cookies)', () => {
+  let app: TestApp;
+  let now = new Date('2026-11-01T12:00:00Z');
+  const attack = async (email: string, query = SIGN_IN) => {
+    for (let i = 0; i < 3; i++) expect((await browserSignIn(app, query, email, 'guess-password')).code).toBe('UNAUTHENTICATED');
+    expect((await browserSignIn(app, query, email, 'guess-password')).code).toBe('RATE_LIMITED');
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({ SIGNIN_LIMIT_PER_EMAIL: '3', SIGNIN_DELAY_MAX_SECONDS: '60' }, () => now);
+  });
+  afterAll(() => app?.close());
+
+  it('an operator on a device that signed in before signs in at once while an attacker guessing the email waits', async () => {
+    const owner = await app.newMerchant();
+    const laptop = await browserSignIn(app, SIGN_IN, owner.email, 'owner-password');
+    expect(laptop.setCookie).toMatch(/^sorae_operator_device=[\w-]{22}\.[\w-]{43}; Path=\/graphql; Max-Age=15552000; SameSite=Strict; HttpOnly$/);
+    await attack(owner.email);
+    // Without the device cookie the owner waits like the attacker…
+    expect((await browserSignIn(app, SIGN_IN, owner.email, 'owner-password')).code).toBe('RATE_LIMITED');
+    // …with it, the right password signs in at once, and the browser gets a new device cookie.
+    const again = await browserSignIn(app, SIGN_IN, owner.email, 'owner-password', laptop.device);
+    expect(again.code).toBe('OK');
+    expect(again.device).toMatch(/^sorae_operator_device=/);
+    expect(again.device).not.toBe(laptop.device);
+    // The owner's sign-in forgets nothing of the attacker's failures.
+    expect((await browserSignIn(app, SIGN_IN, owner.email, 'guess-password')).code).toBe('RATE_LIMITED');
+    expect((await browserSignIn(app, SIGN_IN, owner.email, 'owner-password', again.device)).code).toBe('OK');
+  });
+
+  it('an affiliate on a known device likewise', async () => {
+    const owner = await app.newMerchant();
+    const email = `${uniq('maya')}@creators.example`;
+    const em = app.orm.em.fork();
+    em.create(Affiliate, { merchant: em.getReference(Merchant, owner.merchantId), email, name: 'Maya', passwordHash: await app.services.auth.hashPassword('maya-portal-password') });
+    await em.flush();
+    const phone = await browserSignIn(app, AFFILIATE_SIGN_IN, email, 'maya-portal-password');
+    expect(phone.device).toMatch(/^sorae_affiliate_device=/);
+    await attack(email, AFFILIATE_SIGN_IN);
+    expect((await browserSignIn(app, AFFILIATE_SIGN_IN, email, 'maya-portal-password', phone.device)).code).toBe('OK');
+    // An operator's device cookie is no affiliate's, even under the affiliate cookie's name.
+    const operator = await browserSignIn(app, SIGN_IN, (await app.newMerchant()).email, 'owner-password');
+    const relabelled = operator.device!.replace('sorae_operator_device', 'sorae_affiliate_device');
+    expect((await browserSignIn(app, AFFILIATE_SIGN_IN, email, 'maya-portal-password', relabelled)).code).toBe('RATE_LIMITED');
+  });
+
+  it("a forged, altered or another account's device cookie gets the attacker nothing", async () => {
+    const victim = await app.newMerchant();
+    const attacker = await app.newMerchant();
+    const own = await browserSignIn(app, SIGN_IN, attacker.email, 'owner-password');
+    await attack(victim.email);
+    const [name, value] = own.device!.split('=') as [string, string];
+    const [id, mac] = value.split('.') as [string, string];
+    const forged = `${name}=${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    const altered = `${name}=${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${mac}`;
+    for (const device of [own.device, forged, altered]) {
+      expect((await browserSignIn(app, SIGN_IN, victim.email, 'guess-password', device)).code).toBe('RATE_LIMITED');
+      expect((await browserSignIn(app, SIGN_IN, victim.email, 'owner-password', device)).code).toBe('RATE_LIMITED');
+    }
+  });
+
+  it('a known device that fails too often waits in turn, and signs in once the wait is over', async () => {
+    const owner = await app.newMerchant();
+    const { device } = await browserSignIn(app, SIGN_IN, owner.email, 'owner-password');
+    for (let i = 0; i < 3; i++) expect((await browserSignIn(app, SIGN_IN, owner.email, 'mistyped-password', device)).code).toBe('UNAUTHENTICATED');
+    expect((await browserSignIn(app, SIGN_IN, owner.email, 'owner-password', device)).code).toBe('RATE_LIMITED');
+    now = new Date(now.getTime() + 1000);
+    expect((await browserSignIn(app, SIGN_IN, owner.email, 'owner-password', device)).code).toBe('OK');
   });
 });

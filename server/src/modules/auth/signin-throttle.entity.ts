@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
- * Failed sign-in attempts per key (`email:<address>` or `ip:<client address>`), shared by every
+ * Failed sign-in attempts per key (`email:<address>`, `ip:<client address>`, `device:<id>`), shared by every
  * server process. Written only by set-based upserts in `SignInThrottle`; not tenant-scoped, since
  * an email is checked before the merchant is known.
  */

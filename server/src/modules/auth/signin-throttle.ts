@@ -4,6 +4,7 @@ import { DomainError } from '../../errors.js';
 
 const emailKey = (email: string) => `email:${email}`;
 const ipKey = (ip: string) => `ip:${ip}`;
+const deviceKey = (id: string) => `device:${id}`;
 
 export interface ThrottleLimits {
   /** Failures per email allowed before each further attempt must wait. */
@@ -42,7 +43,8 @@ export function rateLimited(message: string, retryAfterSeconds: number): DomainE
  * must wait 1 s, 2 s, 4 s… up to `maxDelayMs` after the one before, and an attempt during the wait is answered at
  * once (RATE_LIMITED with `retryAfterSeconds`) without checking the password and without
  * counting, so hammering does not lengthen the wait, and the right password signs in as soon as
- * it arrives after it. A guesser gets at most one try per `maxDelayMs` per email and per address.
+ * it arrives after it. A guesser gets at most one try per `maxDelayMs` per email and per address,
+ * while the account's owner, on a device that signed in before, is counted apart (`passwordKeys`).
  */
 export class SignInThrottle {
   constructor(private readonly limits: ThrottleLimits) {}
@@ -93,24 +95,31 @@ export class SignInThrottle {
     }
   }
 
-  /** The keys of a password check for this email from this address. */
-  passwordKeys(email: string, ip: string): ThrottleKey[] {
+  /**
+   * The keys of a password check for this email from this address. A known device of the
+   * account (a trusted device cookie's id) is counted under its own key instead of the email's,
+   * with as many free failures: guesses at the email by others do not make it wait, and its own
+   * failures do.
+   */
+  passwordKeys(email: string, ip: string, device: string | null = null): ThrottleKey[] {
     return [
-      { key: emailKey(email), free: this.limits.perEmail },
+      { key: device ? deviceKey(device) : emailKey(email), free: this.limits.perEmail },
       { key: ipKey(ip), free: this.limits.perIp },
     ];
   }
 
   /**
-   * The right password: the email's failures are forgotten; the address keeps its count but for
-   * this attempt (else one account of one's own would reset an address that guesses others').
+   * The right password: the failures of the key it was counted under (the email's, or the known
+   * device's) are forgotten; a known device leaves the email's in place, as they are someone
+   * else's guesses. The address keeps its count but for this attempt (else one account of one's
+   * own would reset an address that guesses others').
    */
-  async succeed(em: EntityManager, email: string, ip: string): Promise<void> {
+  async succeed(em: EntityManager, email: string, ip: string, device: string | null = null): Promise<void> {
     await execute(
       em,
       `with f as (delete from signin_throttle where key = $1)
        update signin_throttle set failures = greatest(failures - 1, 0) where key = $2`,
-      [emailKey(email), ipKey(ip)],
+      [device ? deviceKey(device) : emailKey(email), ipKey(ip)],
     );
   }
 }
