@@ -8,7 +8,7 @@ import { adminDist, artifactsDir, portalDist, repoRoot, serverEntry } from './pa
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; fieldErrors?: Record<string, string> } }[];
+  errors?: { message: string; extensions?: { code?: string; fieldErrors?: Record<string, string>; retryAfterSeconds?: number } }[];
 }
 
 /** The whole Sorae system, running as `node server/dist/main.js` on its own fresh database. */
