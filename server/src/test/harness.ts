@@ -25,6 +25,8 @@ export interface TestApp extends App {
   newOperator(merchantId: string, role: OperatorRole): Promise<{ token: string; email: string }>;
   /** An EntityManager scoped to one merchant, for arranging and asserting directly. */
   emFor(merchantId: string): App['orm']['em'];
+  /** Writes every click this process has served so far, so a test can count what was logged without waiting a flush interval. */
+  flushClicks(): Promise<void>;
   /** Stops the server gracefully and starts it again on the same database and DATA_DIR. */
   restart(): Promise<TestApp>;
 }
@@ -136,6 +138,9 @@ function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<
     },
     emFor(merchantId) {
       return lockedToTenant(app.orm.em, merchantId);
+    },
+    flushClicks() {
+      return app.services.traffic.clicks.sync();
     },
     async restart() {
       await app.close();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../logger.js';
 import { uuidv7 } from '../../ids.js';
 import { ClickLog, type ClickRecord } from './click-log.js';
@@ -16,9 +16,10 @@ function click(n = 0): ClickRecord {
 
 /** A writer that records each batch, and fails while `down` is set. */
 function fakeDb() {
-  const db = { batches: [] as ClickRecord[][], down: false, attempts: 0 };
+  const db = { batches: [] as ClickRecord[][], down: false, attempts: 0, attemptedAt: [] as number[] };
   const write = async (batch: ClickRecord[]) => {
     db.attempts++;
+    db.attemptedAt.push(performance.now());
     await tick();
     if (db.down) throw new Error('connection refused');
     db.batches.push(batch);
@@ -30,11 +31,11 @@ describe('the click log', () => {
   it('writes a partial buffer after flushMs, in one batch', async () => {
     const { db, write, rows } = fakeDb();
     const clicks = new ClickLog(write, { flushMs: 30, batchSize: 100, log });
+    const recordedAt = performance.now();
     for (let i = 0; i < 10; i++) expect(clicks.record(click(i))).toBeUndefined();
-    await tick(5);
-    expect(db.batches).toHaveLength(0);
-    await tick(60);
-    expect(db.batches.map((b) => b.length)).toEqual([10]);
+    await vi.waitFor(() => expect(db.batches.map((b) => b.length)).toEqual([10]));
+    // Not before flushMs (timers may fire up to a millisecond early by this clock).
+    expect(db.attemptedAt[0]! - recordedAt).toBeGreaterThanOrEqual(29);
     expect(rows().map((c) => c.utmSource)).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`));
     await clicks.close();
   });
@@ -43,8 +44,7 @@ describe('the click log', () => {
     const { db, write } = fakeDb();
     const clicks = new ClickLog(write, { flushMs: 60_000, batchSize: 50, log });
     for (let i = 0; i < 120; i++) await clicks.record(click(i));
-    await tick(10);
-    expect(db.batches.map((b) => b.length)).toEqual([50, 50]);
+    await vi.waitFor(() => expect(db.batches.map((b) => b.length)).toEqual([50, 50]));
     await clicks.close();
     expect(db.batches.map((b) => b.length)).toEqual([50, 50, 20]);
   });
@@ -55,11 +55,11 @@ describe('the click log', () => {
     const clicks = new ClickLog(write, { flushMs: 5, batchSize: 4, log, retryMs: 5, maxRetryMs: 20 });
     let admitted = 0;
     const all = Array.from({ length: 20 }, (_, i) => Promise.resolve(clicks.record(click(i))).then(() => admitted++));
-    await tick(100);
+    await vi.waitFor(() => expect(db.attempts).toBeGreaterThan(2));
     // At most one batch being tried and a full buffer: the rest wait.
     expect(admitted).toBeLessThanOrEqual(8);
     expect(clicks.pending).toBe(admitted);
-    expect(db.attempts).toBeGreaterThan(2);
+    expect(clicks.waiting).toBe(20 - admitted);
     expect(clicks.consecutiveFailures).toBeGreaterThan(0);
     db.down = false;
     await Promise.all(all);
@@ -75,11 +75,10 @@ describe('the click log', () => {
     const clicks = new ClickLog(write, { flushMs: 5, batchSize: 100, log, retryMs: 5, maxRetryMs: 10 });
     clicks.record(click(1));
     clicks.record(click(2));
-    await tick(30);
+    await vi.waitFor(() => expect(clicks.consecutiveFailures).toBeGreaterThan(0));
     clicks.record(click(3));
     db.down = false;
-    await tick(60);
-    expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2', 's3']);
+    await vi.waitFor(() => expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2', 's3']));
     await clicks.close();
   });
 
@@ -98,9 +97,8 @@ describe('the click log', () => {
     clicks.record(click(3));
     let synced = false;
     const waiting = clicks.sync().then(() => (synced = true));
-    await tick(40);
+    await vi.waitFor(() => expect(db.attempts).toBeGreaterThan(3));
     expect(synced).toBe(false);
-    expect(db.attempts).toBeGreaterThan(3);
     db.down = false;
     await waiting;
     expect(rows().map((c) => c.utmSource)).toEqual(['s1', 's2', 's3']);

@@ -86,6 +86,11 @@ export class ClickLog {
     return this.buffer.length + (this.inFlight?.length ?? 0);
   }
 
+  /** Clicks waiting for room in a full buffer (their redirects wait too). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Consecutive failed flushes (0 when the last one succeeded). */
   get consecutiveFailures(): number {
     return this.failures;

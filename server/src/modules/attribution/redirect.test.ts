@@ -273,7 +273,7 @@ describe('a shopper follows a share link', () => {
       for (const path of [`/r/${fresh.code}?utm_source=%zz`, `/r/${fresh.code}?${'a=1&'.repeat(60)}`, `/r/${fresh.code}?x=${'y'.repeat(5000)}`]) {
         expect((await follow(app, path)).status).toBeGreaterThanOrEqual(400);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await app.flushClicks();
       expect(await clicksOf(app, fresh.merchantId)).toHaveLength(0);
     });
   });
@@ -283,7 +283,7 @@ describe('a shopper follows a share link', () => {
     const res = await fetch(`${app.url}/r/${l.code}`, { method: 'HEAD', redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://shop.example/landing?ref=sorae&lang=en#top');
-    await new Promise((r) => setTimeout(r, 100));
+    await app.flushClicks();
     expect(await clicksOf(app, l.merchantId)).toHaveLength(0);
   });
 
@@ -387,7 +387,8 @@ describe('the click log under shutdown and failure', () => {
         let answered = 0;
         const all = Promise.all(Array.from({ length: N }, () => follow(app, `/r/${link.code}`).then((r) => (answered++, r))));
         await eventually(async () => expect(app.services.traffic.clicks.consecutiveFailures).toBeGreaterThan(1));
-        await new Promise((r) => setTimeout(r, 100));
+        // Every shopper has reached the click log: answered, or waiting for room.
+        await eventually(async () => expect(answered + app.services.traffic.clicks.waiting).toBe(N));
         expect(answered).toBeGreaterThanOrEqual(5);
         expect(answered).toBeLessThanOrEqual(10);
         expect(app.services.traffic.clicks.pending).toBe(answered);

@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LISTENER_NAME, PgListener } from '../../db/pg-listener.js';
 import { uuidv7 } from '../../ids.js';
 import { createLogger } from '../../logger.js';
@@ -31,7 +31,7 @@ describe('share-link change notifications', () => {
     const started = Date.now();
     await listener.start();
     expect(listener.connected).toBe(false);
-    await new Promise((r) => setTimeout(r, 150)); // a retry is under way
+    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(1)); // a retry is under way
     await listener.close();
     expect(Date.now() - started).toBeLessThan(3000);
     for (const s of sockets) s.destroy();
@@ -101,9 +101,11 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
         throw new Error('rolled back');
       }).catch(() => undefined);
       await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, { id, input: { destinationUrl: 'https://shop.example/new' } }, token);
-      await until(() => heard.length >= 1);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(heard).toEqual([{ kind: 'campaign', id }]);
+      // Notifications arrive in commit order: once this one is heard, any announcement of the above has been too.
+      const last = uuidv7();
+      await sql('select pg_notify(?, ?)', [SHARE_LINK_CHANNEL, `enrollment:${last}`]);
+      await until(() => heard.some((c) => c.id === last));
+      expect(heard).toEqual([{ kind: 'campaign', id }, { kind: 'enrollment', id: last }]);
     } finally {
       await listener.close();
     }

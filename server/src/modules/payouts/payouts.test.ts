@@ -165,7 +165,7 @@ describe('payouts', () => {
       const retry = await app.gql(RETRY, { id: batch.id }, owner.token);
       expect(retry.errors![0]!.extensions!.code).toBe('CONFLICT');
       expect(retry.errors![0]!.message).toMatch(/no FAILED items/);
-      await new Promise((r) => setTimeout(r, 100));
+      await app.services.payouts.runner.idle();
       expect((await f.transfers()).length).toBe(before);
     });
 
@@ -345,7 +345,7 @@ describe('payouts', () => {
       expect((await app.gql(BATCH, { id: batch.id }, other.token)).data!.payoutBatch).toBeNull();
       expect((await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, other.token)).errors![0]!.extensions!.code).toBe('NOT_FOUND');
       expect((await app.gql(`{ payoutBatches { totalCount } }`, {}, other.token)).data!.payoutBatches.totalCount).toBe(0);
-      await new Promise((r) => setTimeout(r, 100));
+      await app.services.payouts.runner.idle();
       expect(await transfersTo([acct])).toHaveLength(0);
 
       // Finance can list and execute its own.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from './emulator.js';
 
 const WHSEC = 'whsec_test_emulator_secret';
@@ -486,7 +486,8 @@ describe('Stripe emulator shutdown', () => {
     const destination = await readyAccount();
     await control('/_emulator/faults', { op: 'transfers.create', mode: 'timeout_after_commit' });
     const pending = caught(sdk({ timeout: 60_000 }).transfers.create({ amount: 1, currency: 'usd', destination }));
-    await new Promise((r) => setTimeout(r, 100));
+    // Committed: from here the emulator holds the request and never answers it.
+    await vi.waitFor(async () => expect((await control('/_emulator/transfers')).data).toHaveLength(1));
     await emulator.close();
     expect(await pending).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     await receiver.close();
