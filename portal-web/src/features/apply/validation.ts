@@ -1,82 +1,18 @@
 /**
- * The application form's checks, mirroring the server's (`checkAnswer` in
- * server/src/modules/campaigns/intake-fields.ts, and the applicant fields of
- * `submitApplication`) with the same messages. The server checks again: these only spare the
- * applicant a round trip. Keep the two in step.
+ * The application form's checks before it is sent: each answer by `@sorae/intake`'s
+ * `checkAnswer`, the very rules and messages the server applies, and the applicant's own fields
+ * as `submitApplication` checks them (the server also refuses common passwords). The server
+ * checks again: these only spare the applicant a round trip.
  */
-import type { IntakeFieldType } from '../../gql/graphql';
+import { checkAnswer, type AnswerRules } from '@sorae/intake';
 
-export interface IntakeFieldDefinition {
+export interface IntakeFieldDefinition extends AnswerRules {
   key: string;
   label: string;
-  type: IntakeFieldType;
-  required: boolean;
-  options: readonly string[];
-  min?: number | null;
-  max?: number | null;
   helpText?: string | null;
 }
 
-/** Longest accepted answer to any field (server: MAX_ANSWER_LENGTH). */
-export const MAX_ANSWER_LENGTH = 5_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const URL_ERROR = 'must be a URL starting with http:// or https://';
-
-/** One answer against its field: an error message, or null when it is acceptable. */
-export function checkAnswer(field: IntakeFieldDefinition, raw: string | undefined): string | null {
-  const value = raw?.trim() ?? '';
-  if (value.length > MAX_ANSWER_LENGTH) return `must be at most ${MAX_ANSWER_LENGTH} characters`;
-  const unanswered = value === '' || (field.type === 'CHECKBOX' && value === 'false') || (field.type === 'MULTISELECT' && value === '[]');
-  if (unanswered) return field.required ? 'is required' : null;
-  const min = field.min ?? null;
-  const max = field.max ?? null;
-  switch (field.type) {
-    case 'TEXT':
-    case 'TEXTAREA':
-      if (field.type === 'TEXT' && value.includes('\n')) return 'must be a single line';
-      if (min !== null && value.length < min) return `must be at least ${min} characters`;
-      if (max !== null && value.length > max) return `must be at most ${max} characters`;
-      return null;
-    case 'NUMBER': {
-      if (!/^-?\d+(\.\d+)?$/.test(value)) return 'must be a number';
-      const n = Number(value);
-      if (min !== null && n < min) return `must be at least ${min}`;
-      if (max !== null && n > max) return `must be at most ${max}`;
-      return null;
-    }
-    case 'URL': {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        return URL_ERROR;
-      }
-      return url.protocol === 'http:' || url.protocol === 'https:' ? null : URL_ERROR;
-    }
-    case 'EMAIL':
-      return EMAIL.test(value) && value.length <= 320 ? null : 'must be an email address';
-    case 'SELECT':
-      return field.options.includes(value) ? null : 'must be one of the options';
-    case 'MULTISELECT': {
-      let chosen: unknown;
-      try {
-        chosen = JSON.parse(value);
-      } catch {
-        return 'must be a JSON array of options';
-      }
-      if (!Array.isArray(chosen) || !chosen.every((c) => typeof c === 'string')) return 'must be a JSON array of options';
-      if (new Set(chosen).size !== chosen.length) return 'must not repeat an option';
-      if (!chosen.every((c) => field.options.includes(c))) return 'must only contain the options';
-      if (min !== null && chosen.length < min) return `choose at least ${min}`;
-      if (max !== null && chosen.length > max) return `choose at most ${max}`;
-      return null;
-    }
-    case 'CHECKBOX':
-      return value === 'true' ? null : 'must be true or false';
-    default:
-      return null;
-  }
-}
 
 export interface Applicant {
   name: string;
@@ -104,8 +40,8 @@ export function checkApplicant(a: Applicant): Record<string, string> {
 export function checkApplication(fields: readonly IntakeFieldDefinition[], applicant: Applicant, answers: Readonly<Record<string, string>>): Record<string, string> {
   const errors = checkApplicant(applicant);
   for (const field of fields) {
-    const error = checkAnswer(field, answers[field.key]);
-    if (error) errors[`answers.${field.key}`] = error;
+    const checked = checkAnswer(field, answers[field.key]);
+    if ('error' in checked) errors[`answers.${field.key}`] = checked.error;
   }
   return errors;
 }

@@ -1,8 +1,8 @@
 import { BigIntType, Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType } from 'type-graphql';
+import type { IntakeField } from '@sorae/intake';
 import { tenantScoped } from '../tenancy.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
-import type { IntakeField } from './intake-fields.js';
 import { IntakeField as IntakeFieldType } from './campaign.types.js';
 import { TenantEntity } from '../tenant-entity.js';
 import { campaignsPolicy } from './policy.js';

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IntakeFieldType } from '@sorae/intake';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
-import { IntakeFieldType } from './intake-fields.js';
 
 registerEnumType(IntakeFieldType, { name: 'IntakeFieldType' });
 

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
+import { intakeFieldsSchema } from '@sorae/intake';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import type { PageArgs } from '../../graphql/connection.js';
 import { paginate } from '../../graphql/connection.js';
@@ -11,7 +12,6 @@ import { Merchant } from '../auth/merchant.entity.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
-import { intakeFieldsSchema } from './intake-fields.js';
 
 const httpUrl = z
   .string()
