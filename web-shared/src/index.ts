@@ -12,18 +12,18 @@ export {
   AttributionExplanation,
   type AttributionView,
   CommissionStatusBadge,
-  type CommissionStatus,
   describeReason,
   describeRule,
   type TouchView,
 } from './components/commissions';
 export { Modal } from './components/Modal';
-export { PayoutAccountStatusBadge, type PayoutAccountStatus, PayoutItemStatusBadge, type PayoutItemStatus } from './components/payouts';
+export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';
 export { Stats, type Stat } from './components/Stats';
 export { type Connection, type ConnectionTableOptions, useConnectionTable } from './hooks/useConnectionTable';
 export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
 export { useSignOut } from './hooks/useSignOut';
+export type { CommissionStatus, PayoutAccountStatus, PayoutItemStatus } from './gql/schema';
 export { describeError, errorCode, type Problem } from './lib/errors';
 export {
   bpsToInput,

@@ -1,9 +1,7 @@
 import type { ReactNode } from 'react';
+import type { Attribution, AttributionTouch, CommissionStatus } from '../gql/schema';
 import { formatDateTime } from '../lib/format';
 import { Badge } from './feedback';
-
-/** The GraphQL `CommissionStatus`. */
-export type CommissionStatus = 'PENDING' | 'FINALIZED' | 'REVERSED' | 'PAID';
 
 const STATUS: Record<CommissionStatus, { tone: 'info' | 'success' | 'danger' | 'neutral'; label: string }> = {
   PENDING: { tone: 'info', label: 'Pending' },
@@ -22,24 +20,14 @@ export function CommissionStatusBadge({ status }: { status: CommissionStatus }) 
 }
 
 /** What both apps read of a GraphQL `AttributionTouch` (affiliates see another's touch with no time, ids or matches: ANOTHER_TOUCH). */
-export interface TouchView {
-  channel: string;
-  clickId?: string | null;
-  occurredAt?: string | null;
-  kept: boolean;
-  reason: string;
-  matchedBy: readonly string[];
-  affiliateId?: string | null;
-  campaignId?: string | null;
-  referralCode?: string | null;
-}
+export type TouchView = Pick<AttributionTouch, 'channel' | 'kept' | 'reason' | 'matchedBy'> &
+  Partial<Pick<AttributionTouch, 'clickId' | 'occurredAt' | 'affiliateId' | 'campaignId' | 'referralCode'>>;
 
-export interface AttributionView {
-  rule: string;
-  orderAheadOfClock: boolean;
+/** What both apps read of a GraphQL `Attribution`. */
+export type AttributionView = Pick<Attribution, 'rule' | 'orderAheadOfClock'> & {
   winner?: TouchView | null;
   touches: readonly TouchView[];
-}
+};
 
 const REASONS: Record<string, string> = {
   WON: 'Won: the latest touch that passed every rule',

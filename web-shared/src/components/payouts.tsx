@@ -1,7 +1,5 @@
+import type { PayoutAccountStatus, PayoutItemStatus } from '../gql/schema';
 import { Badge } from './feedback';
-
-/** The GraphQL `PayoutItemStatus`. */
-export type PayoutItemStatus = 'PENDING' | 'POSTED' | 'FAILED';
 
 const ITEM: Record<PayoutItemStatus, { tone: 'info' | 'success' | 'danger'; label: string }> = {
   PENDING: { tone: 'info', label: 'Pending' },
@@ -18,9 +16,6 @@ export function PayoutItemStatusBadge({ status }: { status: PayoutItemStatus }) 
     </span>
   );
 }
-
-/** The GraphQL `PayoutAccountStatus`. */
-export type PayoutAccountStatus = 'NOT_CONNECTED' | 'PENDING' | 'ENABLED' | 'RESTRICTED';
 
 const ACCOUNT: Record<PayoutAccountStatus, { tone: 'success' | 'warning' | 'danger' | 'neutral'; label: string }> = {
   ENABLED: { tone: 'success', label: 'Ready for payouts' },

@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
 import type { Pagination } from '../components/DataTable';
+import type { PageInfo } from '../gql/schema';
 
 /** What a Relay connection gives the pager. */
 export interface ConnectionPage {
   totalCount?: number;
-  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  pageInfo: Pick<PageInfo, 'hasNextPage' | 'endCursor'>;
 }
 
 /**
