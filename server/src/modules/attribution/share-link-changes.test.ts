@@ -31,7 +31,7 @@ describe('share-link change notifications', () => {
     const started = Date.now();
     await listener.start();
     expect(listener.connected).toBe(false);
-    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(1)); // a retry is under way
+    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(1), 2500); // a retry is under way
     await listener.close();
     expect(Date.now() - started).toBeLessThan(3000);
     for (const s of sockets) s.destroy();

@@ -487,7 +487,7 @@ describe('Stripe emulator shutdown', () => {
     await control('/_emulator/faults', { op: 'transfers.create', mode: 'timeout_after_commit' });
     const pending = caught(sdk({ timeout: 60_000 }).transfers.create({ amount: 1, currency: 'usd', destination }));
     // Committed: from here the emulator holds the request and never answers it.
-    await vi.waitFor(async () => expect((await control('/_emulator/transfers')).data).toHaveLength(1));
+    await vi.waitFor(async () => expect((await control('/_emulator/transfers')).data).toHaveLength(1), 10_000);
     await emulator.close();
     expect(await pending).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     await receiver.close();
