@@ -2,6 +2,8 @@ import type { AnswerRules } from './types.js';
 
 /** Longest accepted answer to any field; keeps one applicant from storing megabytes. */
 export const MAX_ANSWER_LENGTH = 5_000;
+/** All of an application's answers together, in characters. */
+export const MAX_ANSWERS_LENGTH = 20_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const URL_ERROR = 'must be a URL starting with http:// or https://';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IntakeFieldType, MAX_INTAKE_FIELDS } from './types.js';
+import { IntakeFieldType, MAX_FORM_LENGTH, MAX_INTAKE_FIELDS } from './types.js';
 
 const CHOICE_TYPES = new Set([IntakeFieldType.SELECT, IntakeFieldType.MULTISELECT]);
 /** For text types min/max bound the length, for MULTISELECT the number of choices. */
@@ -52,4 +52,8 @@ export const intakeFieldsSchema = z
       if (seen.has(f.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `duplicate key "${f.key}"` });
       seen.add(f.key);
     });
+    const length = fields.reduce((n, f) => n + f.label.length + (f.helpText?.length ?? 0) + f.options.reduce((m, o) => m + o.length, 0), 0);
+    if (length > MAX_FORM_LENGTH) {
+      ctx.addIssue({ code: 'custom', path: [], message: `is too long: at most ${MAX_FORM_LENGTH.toLocaleString('en-US')} characters of labels, help texts and options in all (${length.toLocaleString('en-US')})` });
+    }
   });

@@ -1,3 +1,9 @@
+/**
+ * Characters of a whole form's text (labels, help texts, options together). With the answers'
+ * bound it keeps the largest valid request well inside the GraphQL body limit.
+ */
+export const MAX_FORM_LENGTH = 50_000;
+
 export enum IntakeFieldType {
   TEXT = 'TEXT',
   TEXTAREA = 'TEXTAREA',

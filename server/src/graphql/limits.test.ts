@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, buildSchema, parse, validate, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/harness.js';
+import { MAX_ANSWER_LENGTH, MAX_ANSWERS_LENGTH, MAX_FORM_LENGTH, MAX_INTAKE_FIELDS } from '@sorae/intake';
+import { GRAPHQL_BODY_LIMIT } from '../http/graphql-handler.js';
+import { MAX_REVIEW_IDS } from '../modules/applications/applications.service.js';
+import { MAX_FINALIZE_IDS } from '../modules/commissions/finalization.service.js';
+import { startTestApp, uniq, type TestApp } from '../test/harness.js';
 import { QUERY_LIMITS, countNodes, limitRules } from './limits.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -89,6 +93,74 @@ describe('query limits', () => {
       const r = await app.gql(`{ ${'__typename '.repeat(QUERY_LIMITS.tokens)} }`);
       expect(r.status).toBe(400);
       expect(r.errors![0]!.message).toMatch(/more that 5000 tokens/);
+    });
+
+    describe('the body limit', () => {
+      /** Three bytes in UTF-8: the widest text a form or an answer may fill its characters with. */
+      const wide = (n: number) => '語'.repeat(n);
+      const HELP = 500;
+      const LABEL = 200;
+      const CHOICE_FIELDS = 20;
+      const OPTION = 10;
+      // The rest of the form's characters after every label and help text is at its longest.
+      const OPTIONS = (MAX_FORM_LENGTH - MAX_INTAKE_FIELDS * (LABEL + HELP)) / (CHOICE_FIELDS * OPTION);
+      const largestForm = (extra = 0) =>
+        Array.from({ length: MAX_INTAKE_FIELDS }, (_, i) => ({
+          key: `q${i}`,
+          label: wide(LABEL - 3) + String(i).padStart(3, '0'),
+          helpText: wide(HELP + (i === 0 ? extra : 0)),
+          ...(i < CHOICE_FIELDS
+            ? { type: 'MULTISELECT', options: Array.from({ length: OPTIONS }, (_, j) => wide(OPTION - 3) + String(j).padStart(3, '0')) }
+            : { type: 'TEXTAREA' }),
+        }));
+      const CREATE = `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`;
+      const campaignInput = (intakeFields: unknown) => ({
+        name: wide(100), slug: uniq('largest-'), destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 }, intakeFields,
+      });
+      const bodyBytes = (query: string, variables: unknown) => Buffer.byteLength(JSON.stringify({ query, variables }));
+
+      it('takes the largest valid campaign form and the longest valid application', async () => {
+        const input = campaignInput(largestForm());
+        expect(bodyBytes(CREATE, { input })).toBeLessThanOrEqual(GRAPHQL_BODY_LIMIT);
+        const created = await app.gql(CREATE, { input }, owner.token);
+        expect(created.errors).toBeUndefined();
+        const { slug } = created.data.createCampaign as { slug: string };
+
+        const full = MAX_ANSWERS_LENGTH / MAX_ANSWER_LENGTH;
+        const answers = Array.from({ length: full }, (_, i) => ({ key: `q${CHOICE_FIELDS + i}`, value: wide(MAX_ANSWER_LENGTH) }));
+        const APPLY = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`;
+        const application = { campaignSlug: slug, email: `${uniq('long')}@creators.example`, name: 'Long Answers', password: 'long-answers-password', answers };
+        expect(bodyBytes(APPLY, { input: application })).toBeLessThanOrEqual(GRAPHQL_BODY_LIMIT);
+        const applied = await app.gql(APPLY, { input: application });
+        expect(applied.errors).toBeUndefined();
+
+        const longer = { ...application, email: `${uniq('longer')}@creators.example`, answers: [...answers, { key: `q${CHOICE_FIELDS + full}`, value: 'x' }] };
+        const refused = await app.gql(APPLY, { input: longer });
+        expect(refused.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(refused.errors![0]!.message).toMatch(/answers are too long: at most 20,000 characters in all/);
+      });
+
+      it('refuses a form one character longer, and more ids than a review or a finalization takes, with the reason', async () => {
+        const longer = await app.gql(CREATE, { input: campaignInput(largestForm(1)) }, owner.token);
+        expect(longer.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(longer.errors![0]!.message).toMatch(/is too long: at most 50,000 characters of labels, help texts and options in all \(50,001\)/);
+
+        const ids = (n: number) => Array.from({ length: n }, () => crypto.randomUUID());
+        const review = await app.gql(`mutation($ids: [ID!]) { reviewApplications(input: { ids: $ids, decision: APPROVE }) { approvedCount } }`, { ids: ids(MAX_REVIEW_IDS + 1) }, owner.token);
+        expect(review.errors![0]!.message).toMatch(/at most 1000 at a time: review more with a filter/);
+        const finalize = await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids: ids(MAX_FINALIZE_IDS + 1) }, owner.token);
+        expect(finalize.errors![0]!.message).toMatch(/at most 1000 ids: finalize more by campaign or by hold/);
+      });
+
+      it('refuses a body one byte over the limit with 413, before reading it as GraphQL', async () => {
+        const query = '{ __typename }';
+        const padding = 'x'.repeat(GRAPHQL_BODY_LIMIT - bodyBytes(query, { padding: '' }) + 1);
+        const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { padding } }) });
+        expect(res.status).toBe(413);
+        expect(await res.text()).toMatch(/Body larger than 262144 bytes/);
+        const fits = await app.gql(query, { padding: padding.slice(1) });
+        expect(fits.data).toEqual({ __typename: 'Query' });
+      });
     });
 
     it('outside production, introspection and suggestions are on', async () => {

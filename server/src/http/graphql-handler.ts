@@ -4,7 +4,12 @@ import { countQueries } from '../db/query-counter.js';
 import { withRequestId } from './internal-error.js';
 import { jsonProblem, readBody, sendJson, type RequestTarget } from './router.js';
 
-export const GRAPHQL_BODY_LIMIT = 2 * 1024 * 1024;
+/**
+ * What the largest valid request needs, with room: a campaign with the longest form (50,000
+ * characters, up to 3 bytes each in UTF-8), an application's answers (20,000 characters) or
+ * 1,000 ids to review or finalize. Anything larger is refused before it is parsed.
+ */
+export const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
 /**
  * Serves Apollo over plain node:http (Apollo's documented integration API). Each request's

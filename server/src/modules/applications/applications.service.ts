@@ -2,7 +2,7 @@ import { Reference, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
-import { MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
+import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
 import type { Config } from '../../config.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
@@ -28,7 +28,8 @@ const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
 /** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
 export const SHARE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const SHARE_CODE_LENGTH = 8;
-export const MAX_REVIEW_IDS = 10_000;
+/** Twice the largest page the queue shows; more are reviewed by filter. */
+export const MAX_REVIEW_IDS = 1_000;
 
 export interface ApplicationFilter {
   campaignId?: string | null;
@@ -58,7 +59,10 @@ const submitSchema = z.object({
   password: newPasswordSchema,
   answers: z
     .array(z.object({ key: z.string().max(100), value: z.string() }))
-    .max(MAX_INTAKE_FIELDS, `at most ${MAX_INTAKE_FIELDS} answers`),
+    .max(MAX_INTAKE_FIELDS, `at most ${MAX_INTAKE_FIELDS} answers`)
+    .refine((answers) => answers.reduce((n, a) => n + a.value.length, 0) <= MAX_ANSWERS_LENGTH, {
+      message: `are too long: at most ${MAX_ANSWERS_LENGTH.toLocaleString('en-US')} characters in all`,
+    }),
 });
 
 const filterSchema = z.object({
@@ -69,7 +73,7 @@ const filterSchema = z.object({
 
 const reviewSchema = z
   .object({
-    ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'select at least one application').max(MAX_REVIEW_IDS).nullish(),
+    ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'select at least one application').max(MAX_REVIEW_IDS, `at most ${MAX_REVIEW_IDS} at a time: review more with a filter`).nullish(),
     filter: filterSchema.nullish(),
     decision: z.enum(ReviewDecision),
     reason: z.string().trim().max(1000, 'must be at most 1000 characters').nullish(),

@@ -156,7 +156,7 @@ describe('applications', () => {
         ['required checkbox unticked', { answers: goodAnswers({ terms: 'false' }) }, 'answers.terms'],
         ['required answer missing', { answers: goodAnswers().filter((a) => a.key !== 'category') }, 'answers.category'],
         ['unknown key', { answers: [...goodAnswers(), { key: 'favourite_colour', value: 'blue' }] }, 'answers.favourite_colour'],
-        ['answer of 1 MB', { answers: goodAnswers({ pitch: 'z'.repeat(1024 * 1024) }) }, 'answers.pitch'],
+        ['answer over 5,000 characters', { answers: goodAnswers({ pitch: 'z'.repeat(5_001) }) }, 'answers.pitch'],
         ['short password', { password: 'short' }, 'password'],
         ['bad applicant email', { email: 'nope' }, 'email'],
         ['blank name', { name: '  ' }, 'name'],
