@@ -4,7 +4,7 @@
 // 200 answer produced a conversion row. The load generator runs in a child process so it does
 // not share the server's event loop.
 import { fork } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { intakeField, signInToAdmin } from './support/admin.js';
+import { intakeField } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 
 const PUBLIC_CAMPAIGN = `query ($slug: String!) {

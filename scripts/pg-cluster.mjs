@@ -1,6 +1,6 @@
 // A disposable PostgreSQL cluster: initdb in a temp dir, a free port, removed on stop.
 // Debian's server refuses to run as root, so as root it runs as the `postgres` user.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

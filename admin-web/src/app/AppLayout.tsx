@@ -1,6 +1,6 @@
 import { AppShell } from '@sorae/web-shared';
 import { useSignOut, useSignOutEverywhere } from '../features/auth/api/session';
-import { useSession } from '../features/auth/components/SessionContext';
+import { useSession } from '../lib/session';
 
 const NAV = [
   { to: '/campaigns', label: 'Campaigns', testId: 'nav-campaigns' },

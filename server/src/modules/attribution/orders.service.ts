@@ -11,7 +11,6 @@ import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { newToken } from '../auth/secrets.js';
 import { SecretsBox, SecretsBoxError } from '../../secrets-box.js';
 import type { CommissionType } from '../campaigns/campaign.enums.js';
-import { TENANT } from '../tenancy.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { Channel } from './click.entity.js';
 import { Conversion } from './conversion.entity.js';

@@ -9,7 +9,7 @@ const FINALIZE = `mutation($input: FinalizeCommissionsInput!) { finalizeCommissi
 
 describe('commission finalization', () => {
   let app: TestApp;
-  let now = new Date('2026-11-20T12:00:00Z');
+  const now = new Date('2026-11-20T12:00:00Z');
 
   beforeAll(async () => {
     app = await startTestApp({ FINALIZE_INTERVAL_SECONDS: '3600' }, () => now);

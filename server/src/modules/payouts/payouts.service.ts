@@ -5,7 +5,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { DomainError, badInput, conflict, notFound, parseInput } from '../../errors.js';
+import { DomainError, badInput, conflict, parseInput } from '../../errors.js';
 import { paginate, paginateQuery, type PageArgs } from '../../graphql/connection.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';

@@ -3,7 +3,7 @@ import { amountsOf, type Column, CurrencyAmounts, DataTable, useConnectionTable 
 import type { AffiliatesQuery } from '../../../gql/graphql';
 import { AffiliatesDocument } from '../api/affiliates';
 import { PayoutReadiness } from './PayoutReadiness';
-import { useSeesMoney } from '../../auth/components/SessionContext';
+import { useSeesMoney } from '../../../lib/session';
 
 type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
 

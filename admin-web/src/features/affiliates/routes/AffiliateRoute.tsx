@@ -6,7 +6,7 @@ import { AffiliateDocument } from '../api/affiliates';
 import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
 import { AffiliateEnrollments } from '../components/AffiliateEnrollments';
 import { PayoutReadiness } from '../components/PayoutReadiness';
-import { useSeesMoney, useSession } from '../../auth/components/SessionContext';
+import { useSeesMoney, useSession } from '../../../lib/session';
 
 export function AffiliateRoute() {
   const { affiliateId = '' } = useParams();

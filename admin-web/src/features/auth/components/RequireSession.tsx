@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { errorCode, ErrorState, Spinner } from '@sorae/web-shared';
 import { CurrentUserDocument } from '../api/session';
-import { SessionContext } from './SessionContext';
+import { SessionContext } from '../../../lib/session';
 
 /**
  * Asks the server who is signed in (`currentUser`). No session (UNAUTHENTICATED, or nobody)

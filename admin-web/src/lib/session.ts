@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { CurrentUserQuery } from '../../../gql/graphql';
+import type { CurrentUserQuery } from '../gql/graphql';
 
 export type SessionUser = NonNullable<CurrentUserQuery['currentUser']>;
 
