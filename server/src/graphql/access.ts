@@ -8,6 +8,8 @@ import type { Caller } from './context.js';
  * both `@Authorized(...)` and the resolvers' field checks read. Owners signed in may do
  * everything operators may; nobody else passes unless named here.
  */
+// `any`, not `unknown`: an entry reading a Payout root must still be an Access (its function's parameter is contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Access<Root = any> {
   /** Named in the FORBIDDEN message. */
   what: string;
@@ -22,6 +24,7 @@ export interface Access<Root = any> {
 export const { ORDERS, READ, PAYOUTS } = ApiKeyScope;
 export const { FINANCE, REVIEWER } = OperatorRole;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Access's default
 export function access<Root = any>(a: Access<Root>): Access<Root> {
   return Object.freeze(a);
 }

@@ -23,6 +23,8 @@ export type ConnectionTableOptions<TData, TVariables, TConnection> = {
   connection: (data: TData) => TConnection | null | undefined;
   pageSize?: number;
   fetchPolicy?: WatchQueryFetchPolicy;
+  // `{} extends V`: true when V has no required key, so `variables` may be left out.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 } & ({} extends OtherVariables<TVariables> ? { variables?: OtherVariables<TVariables> } : { variables: OtherVariables<TVariables> });
 
 /**
