@@ -5,7 +5,7 @@ import path from 'node:path';
 
 const ENTRY = /^index(\.[cm]?[jt]sx?)?$/;
 
-/** Where `target` sits under the first `<dir>/` in its path: [folder, ...rest], or null. */
+/** Where `file` sits under the first `<dir>/` in its path: its folder there and the path inside it, or null. */
 function placeIn(dir, file) {
   const marker = `/${dir}/`;
   const posix = file.split(path.sep).join('/');
@@ -20,7 +20,7 @@ function placeIn(dir, file) {
 function relativeImports(context, check) {
   const visit = (source) => {
     if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
-    if (!source.value.startsWith('./') && !source.value.startsWith('../')) return;
+    if (!/^\.\.?(\/|$)/.test(source.value)) return;
     check(source, path.resolve(path.dirname(context.physicalFilename), source.value));
   };
   return {
@@ -66,8 +66,7 @@ const featureIsolation = {
     docs: { description: 'A feature never imports another feature' },
     schema: [dirOption],
     messages: {
-      other:
-        "Feature '{{feature}}' imports feature '{{other}}' ('{{source}}'): move what both use to app/, lib/, gql/ or web-shared",
+      other: "Feature '{{feature}}' imports feature '{{other}}' ('{{source}}'): move what both use to app/, lib/, gql/ or web-shared",
     },
   },
   create(context) {

@@ -26,9 +26,7 @@ async function lint(files, rule) {
   const eslint = new ESLint({ cwd: root, overrideConfigFile: config });
   const results = await eslint.lintFiles(Object.keys(files));
   return results.flatMap((r) =>
-    r.messages
-      .filter((m) => m.ruleId === rule || m.fatal)
-      .map((m) => [`${relative(root, r.filePath)}:${m.line}`, m.ruleId, m.severity]),
+    r.messages.filter((m) => m.ruleId === rule || m.fatal).map((m) => [`${relative(root, r.filePath)}:${m.line}`, m.ruleId, m.severity]),
   );
 }
 
