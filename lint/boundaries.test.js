@@ -90,55 +90,45 @@ describe('SPA features never import another feature', () => {
 });
 
 describe('import cycles', () => {
-  const cycle = (dir) => ({
-    [`${dir}/a.ts`]: "import { b } from './b.js';\nexport const a = (): number => b + 1;\n",
-    [`${dir}/b.ts`]: "import { a } from './a.js';\nexport const b = 1;\nexport const twice = (): number => a() * 2;\n",
-    // A type-only import closes no cycle: it is gone at run time.
-    [`${dir}/c.ts`]: "import type { D } from './d.js';\nexport type C = { d?: D };\nexport const c = 1;\n",
-    [`${dir}/d.ts`]: "import { c } from './c.js';\nexport type D = number;\nexport const d = c;\n",
+  // a ⇄ b, each importing the other by `spec(file)`: how the workspace writes its imports.
+  const cycle = (dir, [a, b], spec) => ({
+    [`${dir}/${a}`]: `import { b } from '${spec(b)}';\nexport const a = () => b;\n`,
+    [`${dir}/${b}`]: `import { a } from '${spec(a)}';\nexport const b = 1;\nexport const again = a;\n`,
   });
+  const nodeNext = (file) => `./${file.replace(/\.ts$/, '.js')}`;
+  const bundler = (file) => `./${file.replace(/\.tsx?$/, '')}`;
+  const asWritten = (file) => `./${file}`;
+  const reportedIn = (dir, [a, b], severity) => [
+    [`${dir}/${a}:1`, 'import-x/no-cycle', severity],
+    [`${dir}/${b}:1`, 'import-x/no-cycle', severity],
+  ];
 
-  it('are errors in the apps, across extensionless imports', async () => {
+  it('are errors outside the server: the apps, web-shared, e2e, bench, found behind extensionless and `.js` specifiers', async () => {
     const found = await lint(
       {
-        'portal-web/src/lib/a.tsx': "import { b } from './b';\nexport const a = () => b;\n",
-        'portal-web/src/lib/b.ts': "import { a } from './a';\nexport const b = 1;\nexport const again = a;\n",
+        ...cycle('portal-web/src/lib', ['a.tsx', 'b.ts'], bundler),
+        ...cycle('web-shared/src', ['a.ts', 'b.ts'], nodeNext),
+        ...cycle('e2e/support', ['a.ts', 'b.ts'], nodeNext),
+        ...cycle('bench', ['a.mjs', 'b.mjs'], asWritten),
+        // A type-only import closes no cycle: it is gone at run time.
+        'web-shared/src/c.ts': "import type { D } from './d.js';\nexport type C = { d?: D };\nexport const c = 1;\n",
+        'web-shared/src/d.ts': "import { c } from './c.js';\nexport type D = number;\nexport const d = c;\n",
       },
       'import-x/no-cycle',
     );
-    expect(found).toEqual([
-      ['portal-web/src/lib/a.tsx:1', 'import-x/no-cycle', 2],
-      ['portal-web/src/lib/b.ts:1', 'import-x/no-cycle', 2],
-    ]);
-  });
-
-  it('are errors in web-shared, e2e and bench, and found behind `.js` specifiers of `.ts` files', async () => {
-    const found = await lint({ ...cycle('web-shared/src'), ...cycle('e2e/support') }, 'import-x/no-cycle');
-    expect(found).toEqual([
-      ['web-shared/src/a.ts:1', 'import-x/no-cycle', 2],
-      ['web-shared/src/b.ts:1', 'import-x/no-cycle', 2],
-      ['e2e/support/a.ts:1', 'import-x/no-cycle', 2],
-      ['e2e/support/b.ts:1', 'import-x/no-cycle', 2],
-    ]);
-    const bench = await lint(
-      {
-        'bench/a.mjs': "import { b } from './b.mjs';\nexport const a = () => b;\n",
-        'bench/b.mjs': "import { a } from './a.mjs';\nexport const b = 1;\nexport const again = a;\n",
-      },
-      'import-x/no-cycle',
+    expect(found.sort()).toEqual(
+      [
+        ...reportedIn('portal-web/src/lib', ['a.tsx', 'b.ts'], 2),
+        ...reportedIn('web-shared/src', ['a.ts', 'b.ts'], 2),
+        ...reportedIn('e2e/support', ['a.ts', 'b.ts'], 2),
+        ...reportedIn('bench', ['a.mjs', 'b.mjs'], 2),
+      ].sort(),
     );
-    expect(bench).toEqual([
-      ['bench/a.mjs:1', 'import-x/no-cycle', 2],
-      ['bench/b.mjs:1', 'import-x/no-cycle', 2],
-    ]);
   });
 
   it('are reported in the server', async () => {
-    const found = await lint(cycle('server/src/graphql'), 'import-x/no-cycle');
-    expect(found).toEqual([
-      // lead: expect severity 2 once the rule is an error
-      ['server/src/graphql/a.ts:1', 'import-x/no-cycle', 1],
-      ['server/src/graphql/b.ts:1', 'import-x/no-cycle', 1],
-    ]);
+    const found = await lint(cycle('server/src/graphql', ['a.ts', 'b.ts'], nodeNext), 'import-x/no-cycle');
+    // lead: expect severity 2 once the rule is an error
+    expect(found).toEqual(reportedIn('server/src/graphql', ['a.ts', 'b.ts'], 1));
   });
 });
