@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { startStripeEmulator } from '@sorae/stripe-emulator';
 import pg from 'pg';
 import { freePort } from '../scripts/free-port.mjs';
 import { freshDatabase, gql, postgres } from './lib.mjs';
@@ -24,7 +25,6 @@ const EMULATOR_RATE = Number(process.env.STRIPE_EMULATOR_RATE ?? 25);
 const KILL_AT = Number(process.env.KILL_AT ?? 0.5); // fraction posted when the server is killed
 const WHSEC = 'whsec_bench_payouts_secret';
 
-const { startStripeEmulator } = await import('../server/dist/modules/payouts/stripe-emulator/index.js');
 const server = await postgres();
 const url = await freshDatabase(server.url, 'sorae_bench_payouts');
 const emulatorDir = mkdtempSync(join(tmpdir(), 'sorae-bench-emulator-'));

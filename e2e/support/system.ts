@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from '../../server/src/test/databases.js';
 import { freePort } from '../../scripts/free-port.mjs';
-import { adminDist, artifactsDir, portalDist, repoRoot, serverEntry } from './paths.js';
+import { adminDist, artifactsDir, portalDist, repoRoot, serverEntry, stripeEmulatorDist } from './paths.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -45,6 +45,8 @@ export interface StartOptions {
   zeroInstall?: boolean;
   /** Extra environment for the server (overrides the defaults below). */
   env?: Record<string, string>;
+  /** Options for `node` before the server's entry (e.g. `--import` a loader hook). */
+  nodeArgs?: string[];
   startupTimeoutMs?: number;
 }
 
@@ -84,6 +86,7 @@ export function slugOf(name: string): string {
 export async function startSystem(options: StartOptions): Promise<System> {
   for (const [what, file] of [
     ['the server', serverEntry],
+    ['the Stripe emulator', join(stripeEmulatorDist, 'index.js')],
     ['admin-web', adminDist],
     ['portal-web', portalDist],
   ] as const) {
@@ -123,7 +126,7 @@ export async function startSystem(options: StartOptions): Promise<System> {
     tail.push(...lines);
     if (tail.length > 60) tail.splice(0, tail.length - 60);
   };
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), serverEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', remember);
   child.stderr!.on('data', remember);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

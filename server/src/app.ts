@@ -24,7 +24,7 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
 import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
 import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
-import type { StripeEmulator } from './modules/payouts/stripe-emulator/index.js';
+import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo } from './seed/demo.js';

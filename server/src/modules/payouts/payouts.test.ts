@@ -385,7 +385,7 @@ describe('payouts', () => {
     });
 
     it('an unknown event type is acknowledged; a redelivered event is handled once', async () => {
-      const { signPayload } = await import('./stripe-emulator/index.js');
+      const { signPayload } = await import('@sorae/stripe-emulator');
       const body = JSON.stringify({ id: `evt_${Date.now()}`, object: 'event', type: 'customer.created', data: { object: {} } });
       const send = () =>
         fetch(`${app.url}/webhooks/stripe`, {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { StripeEmulator } from '@sorae/stripe-emulator';
 import Stripe from 'stripe';
 import type { Config } from '../../../config.js';
 import type { Logger } from '../../../logger.js';
-import { startStripeEmulator, type StripeEmulator } from '../stripe-emulator/index.js';
 
 export interface StripeConnection {
   stripe: Stripe;
@@ -45,6 +45,8 @@ export async function connectStripe(config: Config, log: Logger): Promise<Stripe
   const webhookSecret = s.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   // Its accounts, transfers and answered idempotency keys outlive a restart, like Stripe's.
   const dataDir = join(config.dataDir, 'stripe-emulator');
+  // Its own package, imported here only: a server with a Stripe key never loads it (an optional dependency).
+  const { startStripeEmulator } = await import('@sorae/stripe-emulator');
   const emulator = await startStripeEmulator({ port: s.emulatorPort, host: '127.0.0.1', rate: s.emulatorRate, webhookSecret, log, dataDir });
   if (config.production) log.warn({ url: emulator.url }, 'STRIPE_EMULATOR=true: payouts go to the built-in Stripe emulator and move no money');
   else log.info({ url: emulator.url }, 'no STRIPE_SECRET_KEY: payouts use the built-in Stripe emulator');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from './log.js';
 
 /** Stripe's event object, as POSTed to webhook endpoints. */
 export interface StripeEvent {

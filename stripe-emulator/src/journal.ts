@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from './log.js';
 import type { Entry } from './idempotency.js';
 import type { Account, LinkState, Transfer } from './store.js';
 import type { StripeEvent } from './webhooks.js';

@@ -25,7 +25,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from 'pino';
+import type { Logger } from './log.js';
 import Stripe from 'stripe';
 import { apiError, executionError, keyHint, messageForCode, rateLimited, StripeHttpError, type StripeErrorBody } from './errors.js';
 import { canonicalParams, decodeForm, type FormParams } from './form.js';
