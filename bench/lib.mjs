@@ -62,6 +62,18 @@ export async function gql(url, query, variables, token) {
   return { data: body.data, statements: Number(res.headers.get('x-sql-statements')) };
 }
 
+/**
+ * An applicant opening the link mailed after submitApplication (the server runs without
+ * SMTP_URL, so the owner's outbox holds it): records the application under its submitted id.
+ */
+export async function confirmFromOutbox(url, ownerToken, email) {
+  const { data } = await gql(url, `{ outbox(first: 100) { edges { node { to kind text } } } }`, {}, ownerToken);
+  const mail = data.outbox.edges.map((e) => e.node).find((m) => m.to === email && m.kind === 'applicationReceived');
+  const t = mail?.text.match(/\/portal\/confirm#(\S+)/)?.[1];
+  if (!t) throw new Error(`no confirmation link was mailed to ${email}`);
+  await gql(url, `mutation($t: String!) { confirmApplication(token: $t) { passwordRequired } }`, { t });
+}
+
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

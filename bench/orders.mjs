@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freshDatabase, gql, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
+import { confirmFromOutbox, freshDatabase, gql, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
@@ -66,6 +66,7 @@ try {
     const { id } = (await gql(app.url, `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
       input: { campaignSlug: slug, email: `aff${i}@bench.example`, name: `Affiliate ${i}`, password: 'affiliate-pw', answers: [] },
     })).data.submitApplication;
+    await confirmFromOutbox(app.url, token, `aff${i}@bench.example`);
     ids.push(id);
   }
   await gql(app.url, `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`, { input: { ids, decision: 'APPROVE' } }, token);

@@ -10,7 +10,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
-import { freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, processCpuSeconds, startServer } from './lib.mjs';
+import { confirmFromOutbox, freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, processCpuSeconds, startServer } from './lib.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -79,6 +79,7 @@ try {
   const { id } = (await gql(app.url, `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
     input: { campaignSlug: slug, email: 'affiliate@bench.example', name: 'Bench Affiliate', password: 'affiliate-pw', answers: [] },
   })).data.submitApplication;
+  await confirmFromOutbox(app.url, token, 'affiliate@bench.example');
   const review = (await gql(app.url, `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareCode } } } }`, {
     input: { ids: [id], decision: 'APPROVE' },
   }, token)).data.reviewApplications;

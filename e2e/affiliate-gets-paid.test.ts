@@ -6,6 +6,7 @@ import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { freePort } from '../scripts/free-port.mjs';
 import { signInToPortal } from './support/portal.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 const CURRENCY = 'EUR';
 /** 10% commission: Ava's €200.00 order earns €20.00, Ben's €150.00 €15.00, Cal's €80.00 €8.00. */
@@ -71,6 +72,7 @@ describeScenario('affiliate connects Stripe in the portal; operator finalizes, p
         { input: { campaignSlug: 'creators', name: who.name, email: who.email, password: who.password, answers: [] } },
         {},
       );
+      await confirmFromOutbox(s.system, who.email);
       const reviewed = await gql<{ reviewApplications: { approvedCount: number; results: { enrollment: { shareUrl: string } | null }[] } }>(
         `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount results { enrollment { shareUrl } } } }`,
         { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },

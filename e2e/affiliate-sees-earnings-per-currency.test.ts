@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { signInToPortal } from './support/portal.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 const rio = { name: 'Rio Santoso', email: 'rio@creators.example', password: 'rio-portal-password' };
 /** Two IDR orders at this flat commission make 2^31 minor units: past GraphQL Int. */
@@ -68,6 +69,7 @@ describeScenario('an affiliate earning in two currencies sees each apart in the 
         { input: { campaignSlug: slug, ...rio, answers: [] } },
         {},
       );
+      await confirmFromOutbox(s.system, rio.email);
       const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
         `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
         { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 // Affiliates have no sign-up of their own: an application (submitApplication, public) creates
 // the portal account. Until the server has it, this scenario skips itself with the reason.
@@ -31,6 +32,7 @@ describeScenario('affiliate signs in to the portal and sees who they are', () =>
       { input: { campaignSlug: 'partners', ...affiliate, answers: [] } },
     );
     expect(applied.errors).toBeUndefined();
+    await confirmFromOutbox(s.system, affiliate.email);
 
     const page = await s.newPage();
     await page.goto('/portal/');

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { signInToPortal } from './support/portal.js';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 const maya = { name: 'Maya Chen', email: 'maya@creators.example', password: 'maya-portal-password' };
 
@@ -55,6 +56,7 @@ describeScenario('operators and affiliates use the apps under a strict content s
       input: { campaignSlug: 'partners', ...maya, answers: [] },
     });
     expect(applied.errors).toBeUndefined();
+    await confirmFromOutbox(s.system, maya.email);
 
     const page = await s.newPage();
     const complaints = await watchComplaints(page);

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 const ava = { name: 'Ava Lindqvist', email: 'ava@creators.example', password: 'ava-portal-password' };
 
@@ -39,6 +40,7 @@ describeScenario('an operator suspends an affiliate whose link then stops workin
       { input: { campaignSlug: 'autumn', ...ava, answers: [] } },
       {},
     );
+    await confirmFromOutbox(s.system, ava.email);
     const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
       `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
       { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },

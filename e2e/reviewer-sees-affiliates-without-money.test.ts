@@ -5,6 +5,7 @@ import { hashPassword } from '../server/src/modules/auth/secrets.js';
 import { adminUrl, withDatabase } from '../server/src/test/databases.js';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 const reviewer = { email: 'rosa.reviewer@merchant.example', password: 'rosa-reviews-applicants' };
 const zoe = { name: 'Zoe Marchetti', email: 'zoe@creators.example', password: 'zoe-portal-password' };
@@ -36,6 +37,7 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
       { input: { campaignSlug: 'winter', ...zoe, answers: [] } },
       {},
     );
+    await confirmFromOutbox(s.system, zoe.email);
     await gql(`mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`, {
       input: { ids: [applied.submitApplication.id], decision: 'APPROVE' },
     });

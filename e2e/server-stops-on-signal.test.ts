@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { adminUrl, withDatabase } from '../server/src/test/databases.js';
 import { startSystem, type System } from './support/system.js';
 import { untilServerHasRead } from './support/tcp.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 /**
  * A deploy or a restart: the orchestrator sends the running server SIGTERM (SIGINT from a
@@ -42,6 +43,7 @@ async function shareCode(system: System): Promise<string> {
     `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
     { input: { campaignSlug: 'deploy', email: 'ada@creators.example', name: 'Ada', password: 'ada-portal-password', answers: [] } },
   );
+  await confirmFromOutbox(system, 'ada@creators.example');
   const { reviewApplications } = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } }[] } }>(
     `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
     { input: { ids: [submitApplication.id], decision: 'APPROVE' } },

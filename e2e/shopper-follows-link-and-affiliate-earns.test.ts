@@ -7,6 +7,7 @@ import { signInToAdmin } from './support/admin.js';
 import { chromiumPath } from './support/browser.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { signInToPortal } from './support/portal.js';
+import { confirmFromOutbox } from './support/applicants.js';
 
 /**
  * The campaign's destination is the merchant's store, a host that does not exist. Playwright's
@@ -76,6 +77,7 @@ describeScenario('a shopper follows an affiliate’s link, the store reports the
       { input: { campaignSlug: 'spring', ...zoe, answers: [] } },
       {},
     );
+    await confirmFromOutbox(s.system, zoe.email);
     const reviewed = await gql<{ reviewApplications: { approvedCount: number; results: { enrollment: { shareUrl: string } | null }[] } }>(
       `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount results { enrollment { shareUrl } } } }`,
       { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },

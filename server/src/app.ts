@@ -23,6 +23,7 @@ import { securityHeaders, setHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
 import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
+import { unsubscribeRoutes } from './modules/mail/index.js';
 import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
@@ -90,6 +91,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const resealed = await services.orders.resealWebhookSecrets(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
   jobs.push(() => services.payouts.close());
+  jobs.push(() => services.mail.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
@@ -139,6 +141,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxyHops: config.trustProxyHops, log });
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
+  unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
@@ -188,6 +191,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const { port } = server.address() as AddressInfo;
   stripe.emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
   services.payouts.start(clock);
+  services.mail.start();
 
   let closing: Promise<void> | undefined;
   return {

@@ -24,6 +24,7 @@ const schema = z
     SEED_DEMO: bool.optional(),
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
     APPLY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    APPLY_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     COOKIE_SECURE: bool.optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 90).default(120),
@@ -62,6 +63,11 @@ const schema = z
     SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     SECRETS_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
     SERVE_SOURCE_MAPS: bool.default(false),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z.email('must be an email address').optional(),
+    MAIL_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+    MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+    MAIL_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -84,6 +90,9 @@ const schema = z
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
+    }
+    if (env.MAIL_RETRY_MAX_MS < env.MAIL_RETRY_BASE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_RETRY_MAX_MS'], message: 'must be at least MAIL_RETRY_BASE_MS' });
     }
     if (env.PAYOUT_RETRY_MAX_MS < env.PAYOUT_RETRY_BASE_MS) {
       ctx.addIssue({ code: 'custom', path: ['PAYOUT_RETRY_MAX_MS'], message: 'must be at least PAYOUT_RETRY_BASE_MS' });
@@ -158,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     /** Applications one IP address may submit per hour. */
     applyLimitPerIp: e.APPLY_LIMIT_PER_IP,
+    /** Applications (each one a confirmation email) one email may submit per hour. */
+    applyLimitPerEmail: e.APPLY_LIMIT_PER_EMAIL,
     clicks: {
       /**
        * Key of the HMAC that hashes shoppers' IP addresses. Outside production a random one per
@@ -213,6 +224,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emulatorPort: e.STRIPE_EMULATOR_PORT ?? (e.NODE_ENV === 'test' ? 0 : 12111),
       /** The emulator's per-endpoint limit (Stripe's is 25/s); 0 disables it. */
       emulatorRate: e.STRIPE_EMULATOR_RATE,
+    },
+    mail: {
+      /** Where mail is sent; unset: messages stay in the built-in outbox, which the owner reads. */
+      smtpUrl: e.SMTP_URL,
+      /** The From address; its display name is the merchant's name. */
+      from: e.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
+      /** How often each process looks for queued messages. */
+      pollMs: e.MAIL_POLL_MS,
+      /** First wait after the SMTP server did not answer; doubles up to retryMaxMs, retried until sent. */
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      retryMaxMs: e.MAIL_RETRY_MAX_MS,
     },
     payouts: {
       /** Transfers (and reconciliation lists) per second, all server processes together. */

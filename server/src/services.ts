@@ -11,21 +11,25 @@ import { CommissionsService } from './modules/commissions/commissions.service.js
 import { FinalizationService } from './modules/commissions/finalization.service.js';
 import { PayoutsService } from './modules/payouts/payouts.service.js';
 import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
+import { MailService } from './modules/mail/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
 export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
+  const mail = new MailService(config, orm, log);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
-  const applications = new ApplicationsService(config, auth, campaigns);
+  const applications = new ApplicationsService(config, auth, campaigns, mail);
   const traffic = new TrafficService(config, orm, log);
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   return {
     auth,
+    /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
+    mail,
     campaigns,
     applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
@@ -37,7 +41,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log),
+    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail),
   };
 }
 

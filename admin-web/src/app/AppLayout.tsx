@@ -9,6 +9,7 @@ const NAV = [
   { to: '/commissions', label: 'Commissions', testId: 'nav-commissions' },
   { to: '/referrals', label: 'Referrals', testId: 'nav-referrals' },
   { to: '/payouts', label: 'Payouts', testId: 'nav-payouts' },
+  { to: '/outbox', label: 'Outbox', testId: 'nav-outbox', ownerOnly: true },
   { to: '/settings', label: 'Settings', testId: 'nav-settings' },
 ] as const;
 
@@ -21,7 +22,7 @@ export function AppLayout() {
       brand="Sorae"
       subtitle={user.merchant.name}
       subtitleTestId="merchant-name"
-      nav={NAV}
+      nav={NAV.filter((item) => !('ownerOnly' in item) || user.role === 'OWNER')}
       user={[user.name, user.email, user.role.toLowerCase()]}
       userTestId="current-user"
       onSignOut={() => void signOut()}

@@ -12,6 +12,7 @@ import { ReferralsRoute } from '../features/referrals/routes/ReferralsRoute';
 import { PayoutBatchRoute } from '../features/payouts/routes/PayoutBatchRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
+import { OutboxRoute } from '../features/outbox/routes/OutboxRoute';
 import { AppLayout } from './AppLayout';
 import { NotFound } from './NotFound';
 
@@ -39,6 +40,7 @@ export function createRouter() {
           { path: 'referrals', element: <ReferralsRoute /> },
           { path: 'payouts', element: <PayoutsRoute /> },
           { path: 'payouts/:batchId', element: <PayoutBatchRoute /> },
+          { path: 'outbox', element: <OutboxRoute /> },
           { path: 'settings', element: <SettingsRoute /> },
           { path: '*', element: <NotFound /> },
         ],

@@ -1,6 +1,7 @@
 import { createBrowserRouter } from 'react-router';
 import { MyApplicationsRoute } from '../features/applications/routes/MyApplicationsRoute';
 import { ApplyRoute } from '../features/apply/routes/ApplyRoute';
+import { ConfirmRoute } from '../features/apply/routes/ConfirmRoute';
 import { DashboardRoute } from '../features/dashboard/routes/DashboardRoute';
 import { RequireAffiliate } from '../features/auth/components/RequireAffiliate';
 import { GetPaidRoute } from '../features/get-paid/routes/GetPaidRoute';
@@ -17,6 +18,8 @@ export function createRouter() {
       { path: '/sign-in', element: <SignInRoute /> },
       // Public: anyone with the campaign's link applies here, without signing in.
       { path: '/apply/:campaignSlug', element: <ApplyRoute /> },
+      // Public: the link emailed to an applicant, which records the application and signs them in.
+      { path: '/confirm', element: <ConfirmRoute /> },
       {
         element: (
           <RequireAffiliate>

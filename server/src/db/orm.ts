@@ -9,6 +9,7 @@ import { Operator } from '../modules/auth/operator.entity.js';
 import { Session } from '../modules/auth/session.entity.js';
 import { Application } from '../modules/applications/application.entity.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
+import { ApplicationRequest } from '../modules/applications/application-request.entity.js';
 import { ApplicationStatusCount } from '../modules/applications/application-status-count.entity.js';
 import { Click } from '../modules/attribution/click.entity.js';
 import { ClickFlushMark } from '../modules/attribution/click-flush-mark.entity.js';
@@ -25,12 +26,14 @@ import { StripeEvent } from '../modules/payouts/stripe-event.entity.js';
 import { PayoutPace } from '../modules/payouts/payout-pace.entity.js';
 import { SignInThrottleRow } from '../modules/auth/signin-throttle.entity.js';
 import { Campaign } from '../modules/campaigns/campaign.entity.js';
+import { MailMessage, MailRecipient } from '../modules/mail/index.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
 export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click, ClickFlushMark,
   Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment,
-  Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent, SignInThrottleRow];
+  Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent, SignInThrottleRow,
+  MailMessage, MailRecipient, ApplicationRequest];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */
 class CountingLogger extends DefaultLogger {

@@ -15,6 +15,7 @@ import {
 import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
 import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
 import { MerchantIntegrationResolver } from '../modules/attribution/integration.resolver.js';
+import { MailResolver } from '../modules/mail/index.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -39,6 +40,7 @@ export const resolvers = [
   MePayoutsResolver,
   AffiliatePayoutAccountResolver,
   ClawbackPayoutItemResolver,
+  MailResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

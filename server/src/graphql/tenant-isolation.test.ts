@@ -39,9 +39,11 @@ describe("a sign-in inside a request never lends its merchant to the request's o
     ids.batch = batch.data!.createPayoutBatch.id;
     const key = await app.gql(`mutation { createApiKey(name: "store") { apiKey { id } } }`, {}, victim.token);
     ids.apiKey = key.data!.createApiKey.apiKey.id;
+    const pending = `${uniq('pending')}@example.test`;
     const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
-      input: { campaignSlug: campaign.slug, email: `${uniq('pending')}@example.test`, name: 'Pending', password: 'applicant-pw', answers: [] },
+      input: { campaignSlug: campaign.slug, email: pending, name: 'Pending', password: 'applicant-pw', answers: [] },
     });
+    await app.confirmApplication(pending);
     ids.application = applied.data!.submitApplication.id;
   });
   afterAll(() => app?.close());

@@ -29,6 +29,13 @@ export interface TestApp extends App {
   flushClicks(): Promise<void>;
   /** Stops the server gracefully and starts it again on the same database and DATA_DIR. */
   restart(): Promise<TestApp>;
+  /** The token of the latest confirmation link emailed to an applicant (read from the outbox). */
+  confirmationToken(email: string): Promise<string>;
+  /**
+   * Opens the latest confirmation link emailed to an applicant, as the applicant does (with the
+   * account's password when the email has one): the application is recorded and signed in.
+   */
+  confirmApplication(email: string, password?: string): Promise<{ passwordRequired: boolean; token: string | null; application: { id: string } | null }>;
 }
 
 /**
@@ -96,6 +103,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: () 
     SIGNIN_LIMIT_PER_IP: '1000000',
     SIGNIN_LIMIT_PER_EMAIL: '1000000',
     APPLY_LIMIT_PER_IP: '1000000',
+    APPLY_LIMIT_PER_EMAIL: '1000000',
     // Tests move their clocks by days and keep their tokens: the idle timeout is tested on its own.
     SESSION_IDLE_MINUTES: String(60 * 24 * 90),
     ...env,
@@ -141,6 +149,23 @@ function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<
     },
     flushClicks() {
       return app.services.traffic.clicks.sync();
+    },
+    async confirmationToken(email) {
+      const [row] = await app.orm.em.fork().execute<{ text: string }[]>(
+        `select text from mail_message where to_address = ? and kind = 'applicationReceived' order by id desc limit 1`,
+        [email],
+      );
+      const token = row?.text.match(/\/portal\/confirm#(\S+)/)?.[1];
+      if (!token) throw new Error(`no confirmation link was emailed to ${email}`);
+      return token;
+    },
+    async confirmApplication(email, password) {
+      const r = await gql<{ confirmApplication: { passwordRequired: boolean; token: string | null; application: { id: string } | null } }>(
+        `mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired token application { id } } }`,
+        { t: await this.confirmationToken(email), p: password },
+      );
+      if (!r.data) throw new Error(`confirmApplication failed: ${JSON.stringify(r.errors)}`);
+      return r.data.confirmApplication;
     },
     async restart() {
       await app.close();

@@ -33,6 +33,7 @@ export async function program(
       input: { campaignSlug: campaign.slug, email, name: `Affiliate ${i}`, password: 'affiliate-pw', answers: [] },
     });
     const applicationId = applied.data!.submitApplication.id as string;
+    await app.confirmApplication(email);
     await app.gql(`mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`, { input: { ids: [applicationId], decision: 'APPROVE' } }, owner.token);
     const enrollment = await app.emFor(owner.merchantId).findOneOrFail(Enrollment, { application: applicationId });
     const signIn = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'affiliate-pw' });

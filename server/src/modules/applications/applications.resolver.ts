@@ -41,7 +41,7 @@ class SubmitApplicationInput {
   @Field()
   name!: string;
 
-  @Field({ description: 'The portal password: creates the account, or proves an existing one.' })
+  @Field({ description: "The portal password: a new account's, once the email is confirmed (an existing account keeps its own)." })
   password!: string;
 
   @Field(() => [AnswerInput])
@@ -118,6 +118,24 @@ class ApplicationCounts {
 }
 
 @ObjectType()
+class ApplicationConfirmation {
+  @Field({ description: 'The email has a portal account: confirm again with its password to add the application to it.' })
+  passwordRequired!: boolean;
+
+  @Field()
+  email!: string;
+
+  @Field()
+  campaignName!: string;
+
+  @Field(() => String, { nullable: true, description: 'The portal session (also set as a cookie), once confirmed.' })
+  token!: string | null;
+
+  @Field(() => Application, { nullable: true })
+  application!: Application | null;
+}
+
+@ObjectType()
 class ApplicationEvent {
   @Field({ description: 'SUBMITTED, APPROVED or REJECTED.' })
   kind!: string;
@@ -136,12 +154,32 @@ export const ApplicationConnection = connectionType('Application', Application);
 
 @Resolver(() => Application)
 export class ApplicationsResolver {
-  @Mutation(() => Application, { description: 'Public: apply to a campaign. Also signs the applicant in to the portal (cookie).' })
+  @Mutation(() => Application, {
+    description:
+      'Public: apply to a campaign. The answer is the same whether the email has a portal account or not, and signs no one in: ' +
+      'the applicant is emailed a link to confirmApplication, which records the application under this id.',
+  })
   async submitApplication(@Arg('input', () => SubmitApplicationInput) input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<Application> {
-    const { application, token, caller } = await ctx.services.applications.submit(ctx.fork(), input, ctx.ip, ctx.now());
-    sessionCookie(ctx, 'affiliate', token);
+    // Read as the anonymous caller: its campaign is the one loaded with the form, the rest is as submitted.
+    return (await ctx.services.applications.submit(ctx.fork(), input, ctx.ip, ctx.now())) as unknown as Application;
+  }
+
+  @Mutation(() => ApplicationConfirmation, {
+    description:
+      "Public: the emailed link's token. Records the application and signs the applicant in to the portal (cookie); " +
+      'for an email with a portal account, first answers passwordRequired, then takes that password. The link works once, for 24 hours.',
+  })
+  async confirmApplication(
+    @Arg('token') token: string,
+    @Arg('password', () => String, { nullable: true }) password: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<ApplicationConfirmation> {
+    const r = await ctx.services.applications.confirm(ctx.fork(), { token, password }, ctx.ip, ctx.now());
+    if (r.passwordRequired) return { ...r, token: null, application: null };
+    sessionCookie(ctx, 'affiliate', r.token);
     // Read back as the applicant, whose portal session this is: never through the caller's scope.
-    return (await ctx.enter(caller).loaders.byId(Application).load(application.id))!;
+    const application = await ctx.enter(r.caller).loaders.byId(Application).load(r.applicationId);
+    return { passwordRequired: false, email: r.email, campaignName: r.campaignName, token: r.token, application: application! };
   }
 
   @Authorized(applicationsPolicy.read)
@@ -177,11 +215,13 @@ export class ApplicationsResolver {
 
   @FieldResolver(() => Campaign)
   async campaign(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
-    return ctx.loaders.byId(Campaign).load(a.campaign.id);
+    // A public submission's answer carries the campaign its form was read from.
+    return a.campaign instanceof Campaign ? a.campaign : ctx.loaders.byId(Campaign).load(a.campaign.id);
   }
 
   @FieldResolver(() => Enrollment, { nullable: true, description: 'The share code, once approved.' })
   enrollment(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
+    if (ctx.caller.kind === 'anonymous') return null;
     return ctx.loaders.keyed('enrollmentByApplication', (ids: readonly string[]) => ctx.services.applications.enrollmentsByApplication(ctx.em, ids)).load(a.id);
   }
 

@@ -12,15 +12,36 @@ import { Affiliate } from '../auth/affiliate.entity.js';
 import { emailSchema, type AuthService } from '../auth/auth.service.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { newPasswordSchema } from '../auth/password-policy.js';
-import { verifyPassword } from '../auth/secrets.js';
+import { newToken, sha256, verifyPassword } from '../auth/secrets.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
 import type { CampaignsService } from '../campaigns/campaigns.service.js';
-import { TENANT } from '../tenancy.js';
+import { TENANT, UNSCOPED } from '../tenancy.js';
+import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
+import type { MailInput, MailService } from '../mail/index.js';
+
+/** How long an emailed confirmation link works. */
+const CONFIRM_TTL_MS = 24 * 3600_000;
+const INVALID_LINK = 'This confirmation link is not valid: it was used already or has expired. Apply again to get a new one.';
+
+/** What a public submission answers: the same for every email (no account, no session is told). */
+export interface ApplicationReceipt {
+  id: string;
+  status: ApplicationStatus;
+  email: string;
+  name: string;
+  answers: Answer[];
+  submittedAt: Date;
+  campaign: Campaign;
+}
+
+export type Confirmation =
+  | { passwordRequired: true; email: string; campaignName: string }
+  | { passwordRequired: false; email: string; campaignName: string; applicationId: string; token: string; caller: AffiliateCaller };
 
 /** The unique constraint on an affiliate account's (merchant, email). */
 const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
@@ -56,6 +77,7 @@ const submitSchema = z.object({
   email: emailSchema,
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   // Checked for everyone, existing accounts too: refusing only new accounts' would tell which emails have one.
+  // It becomes the password of a new account once the email is confirmed.
   password: newPasswordSchema,
   answers: z
     .array(z.object({ key: z.string().max(100), value: z.string() }))
@@ -136,6 +158,7 @@ export class ApplicationsService {
     private readonly config: Config,
     private readonly auth: AuthService,
     private readonly campaigns: CampaignsService,
+    private readonly mail: MailService,
   ) {
   }
 
@@ -159,82 +182,125 @@ export class ApplicationsService {
   }
 
   /**
-   * A public application: validated against the campaign's form, stored with a snapshot of
-   * that form, and tied to the applicant's portal account (created, or an existing one proven
-   * by its password). Returns a session token for the portal.
+   * A public application. Every submission is answered the same way whether its email has a
+   * portal account or not, so the form tells no one which addresses have one: the submission is
+   * recorded as an ApplicationRequest, no session is opened, and the applicant is emailed a link
+   * (`confirm`) that makes it the Application, under the id answered here.
    *
-   * Every submission from an address counts against APPLY_LIMIT_PER_IP; the password check
-   * counts against the sign-in limits of the email and the address, like a sign-in. An existing
-   * account with another password gets the same answer as a sign-in with a wrong password, and
-   * nothing about the email (not whether it applied before) is told until the password is proven.
+   * Each submission counts against APPLY_LIMIT_PER_IP for its address and APPLY_LIMIT_PER_EMAIL
+   * for its email (so the form cannot flood an inbox either). The password is checked against
+   * the password rules for everyone and hashed for everyone; it becomes a new account's.
    */
-  async submit(em: EntityManager, input: unknown, ip: string, now: Date) {
+  async submit(em: EntityManager, input: unknown, ip: string, now: Date): Promise<ApplicationReceipt> {
     const data = parseInput(submitSchema, input);
-    await this.auth.limit(em, [{ key: `apply:${ip}`, free: this.config.applyLimitPerIp }], now, 3600_000);
-    return this.apply(em, data, { ip, now });
+    await this.auth.limit(em, [{ key: `apply:${ip}`, free: this.config.applyLimitPerIp }, { key: `apply-email:${data.email}`, free: this.config.applyLimitPerEmail }], now, 3600_000);
+    const { campaign, answers } = await this.checkSubmission(em, data);
+    const merchantId = campaign.merchant.id;
+    const passwordHash = await this.auth.hashPassword(data.password);
+    const token = newToken('apc_');
+    const request = await em.transactional(async (tx) => {
+      const created = tx.create(ApplicationRequest, {
+        merchant: tx.getReference(Merchant, merchantId), campaign: campaign.id, email: data.email, name: data.name, answers,
+        fieldsSnapshot: campaign.intakeFields, passwordHash, tokenHash: sha256(token), submittedAt: now, expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
+      });
+      await tx.flush();
+      await this.mail.enqueue(tx, {
+        merchantId, to: data.email, template: 'applicationReceived',
+        data: { name: data.name, campaignName: campaign.name, confirmUrl: `${this.config.publicUrl}/portal/confirm#${token}` },
+      }, now);
+      return created;
+    });
+    return { id: request.id, status: ApplicationStatus.SUBMITTED, email: data.email, name: data.name, answers, submittedAt: now, campaign };
   }
 
   /**
-   * The submission itself. `limits` is the caller's address for the password check's limits;
-   * without it (the demo seed applies many at once) nothing is limited.
+   * The emailed link. A new email gets its account (with the password chosen when applying); an
+   * email with an account needs that account's password (checked under the sign-in limits): the
+   * first call without it answers `passwordRequired` and leaves the link usable. Then the
+   * Application is recorded and the applicant signed in. The link works once.
    */
-  async apply(
-    em: EntityManager,
-    input: unknown,
-    limits?: { ip: string; now: Date },
-    retried = false,
-  ): Promise<{ application: Application; affiliate: Affiliate; token: string; caller: AffiliateCaller }> {
+  async confirm(em: EntityManager, input: { token: string; password?: string | null }, ip: string, now: Date, retried = false): Promise<Confirmation> {
+    const request = await em.findOne(ApplicationRequest, { tokenHash: sha256(input.token), confirmedAt: null, expiresAt: { $gt: now } }, UNSCOPED);
+    if (!request) throw badInput(INVALID_LINK, { token: 'is not valid' });
+    em.setFilterParams(TENANT, { merchantId: request.merchant.id });
+    const campaign = await em.findOneOrFail(Campaign, request.campaign.id);
+    const answer = { email: request.email, campaignName: campaign.name };
+    const existing = await em.findOne(Affiliate, { email: request.email });
+    if (existing) {
+      const password = input.password;
+      if (!password) return { ...answer, passwordRequired: true };
+      const proven = await this.auth.limitedCheck(em, request.email, ip, now, async () => ((await verifyPassword(password, existing.passwordHash)) ? existing : null));
+      if (!proven) throw unauthenticated('Wrong password: enter the password of your portal account');
+    }
+    let affiliate: Affiliate;
+    try {
+      affiliate = await em.transactional(async (tx) => {
+        const claimed = await tx.execute<unknown[]>(`update application_request set confirmed_at = ? where id = ? and confirmed_at is null returning id`, [now, request.id]);
+        if (!claimed.length) throw badInput(INVALID_LINK, { token: 'is not valid' });
+        if ((await tx.count(Application, { campaign: campaign.id, email: request.email })) > 0) {
+          throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
+        }
+        const account = existing
+          ? tx.getReference(Affiliate, existing.id)
+          : tx.create(Affiliate, { merchant: tx.getReference(Merchant, request.merchant.id), email: request.email, name: request.name, passwordHash: request.passwordHash });
+        this.record(tx, campaign, account, request);
+        await tx.flush();
+        return account;
+      });
+    } catch (e) {
+      // Another link for this email made its account a moment ago: confirm again, now with that account.
+      if (e instanceof UniqueConstraintViolationException && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) {
+        return this.confirm(em.fork({ clear: true }), input, ip, now, true);
+      }
+      throw e;
+    }
+    const session = await this.auth.openAffiliateSession(em, existing ?? affiliate, now);
+    return { ...answer, passwordRequired: false, applicationId: request.id, ...session };
+  }
+
+  /**
+   * The demo's applicants: applied and confirmed at once (an existing account is reused without
+   * its password), with no email and no limits.
+   */
+  async apply(em: EntityManager, input: unknown): Promise<{ application: Application; affiliate: Affiliate }> {
     const data = parseInput(submitSchema, input);
+    const { campaign, answers } = await this.checkSubmission(em, data);
+    const affiliate =
+      (await em.findOne(Affiliate, { email: data.email })) ??
+      em.create(Affiliate, { merchant: em.getReference(Merchant, campaign.merchant.id), email: data.email, name: data.name, passwordHash: await this.auth.hashPassword(data.password) });
+    const application = this.record(em, campaign, affiliate, { ...data, answers, submittedAt: new Date() });
+    await em.flush();
+    return { application, affiliate };
+  }
+
+  /** The campaign (active) and the answers checked against its form; the unit of work is set to its merchant. */
+  private async checkSubmission(em: EntityManager, data: z.output<typeof submitSchema>) {
     const campaign = await this.campaigns.findPublic(em, data.campaignSlug);
     if (!campaign) throw notFound('Campaign');
     if (campaign.status !== CampaignStatus.ACTIVE) {
       throw badInput('This campaign is not accepting applications', { campaignSlug: 'is not accepting applications' });
     }
     const answers = this.checkAnswers(campaign.intakeFields, data.answers);
+    em.setFilterParams(TENANT, { merchantId: campaign.merchant.id });
+    return { campaign, answers };
+  }
 
-    const merchantId = campaign.merchant.id;
-    em.setFilterParams(TENANT, { merchantId });
-    // The account this email applies with: an existing one whose password matches, or none yet.
-    const findAccount = async () => {
-      const existing = await em.findOne(Affiliate, { email: data.email });
-      if (existing) return (await verifyPassword(data.password, existing.passwordHash)) ? { existing } : null;
-      return { existing: null };
-    };
-    const found = limits ? await this.auth.limitedCheck(em, data.email, limits.ip, limits.now, findAccount) : await findAccount();
-    if (!found) throw unauthenticated('Wrong email or password: to apply with your portal account, enter its password');
-    if ((await em.count(Application, { campaign, email: data.email })) > 0) {
-      throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
-    }
-    const newAccount = !found.existing;
-    const affiliate =
-      found.existing ??
-      em.create(Affiliate, {
-        merchant: em.getReference(Merchant, merchantId),
-        email: data.email,
-        name: data.name,
-        passwordHash: await this.auth.hashPassword(data.password),
-      });
-    const application = em.create(Application, {
-      merchant: em.getReference(Merchant, merchantId),
-      campaign,
+  private record(
+    em: EntityManager, campaign: Campaign, affiliate: Affiliate,
+    a: { id?: string; email: string; name: string; answers: Answer[]; submittedAt: Date },
+  ): Application {
+    return em.create(Application, {
+      ...(a.id ? { id: a.id } : {}),
+      merchant: em.getReference(Merchant, campaign.merchant.id),
+      campaign: campaign.id,
       affiliate,
-      email: data.email,
-      name: data.name,
-      answers,
+      email: a.email,
+      name: a.name,
+      answers: a.answers,
       fieldsSnapshot: campaign.intakeFields,
-      searchText: [data.name, data.email, ...answers.map((a) => a.value ?? '')].join(' ').toLowerCase(),
+      submittedAt: a.submittedAt,
+      searchText: [a.name, a.email, ...a.answers.map((x) => x.value ?? '')].join(' ').toLowerCase(),
     });
-    try {
-      await em.flush();
-    } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      // Another submission with this email (to another campaign) created the account a moment
-      // ago: apply again, now with that account and its password check.
-      if (newAccount && !retried && (e as { constraint?: string }).constraint === AFFILIATE_EMAIL_UNIQUE) return this.apply(em.fork(), input, limits, true);
-      throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
-    }
-    const session = await this.auth.openAffiliateSession(em, affiliate, limits?.now ?? new Date());
-    return { application, affiliate, ...session };
   }
 
   private checkAnswers(fields: IntakeField[], given: { key: string; value: string }[]): Answer[] {
@@ -307,8 +373,8 @@ export class ApplicationsService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await em.transactional(async (tx) => {
-          const rows = await tx.execute<{ id: string; status: ApplicationStatus; campaign_id: string; affiliate_id: string }[]>(
-            `select a.id, a.status, a.campaign_id, a.affiliate_id from application a where ${where} order by a.id for update`,
+          const rows = await tx.execute<{ id: string; status: ApplicationStatus; campaign_id: string; affiliate_id: string; email: string; name: string }[]>(
+            `select a.id, a.status, a.campaign_id, a.affiliate_id, a.email, a.name from application a where ${where} order by a.id for update`,
             params,
           );
           const eligible = rows.filter((row) => canTransition(row.status, to));
@@ -348,6 +414,7 @@ export class ApplicationsService {
               );
             }
           }
+          await this.mailDecisions(tx, caller.merchantId, eligible, enrollments, r.decision === ReviewDecision.REJECT ? r.reason! : null, now);
           const found = new Set(rows.map((row) => row.id));
           const results: ReviewOutcome[] = rows.map((row) => {
             const why = refusal(row.status, to);
@@ -369,6 +436,27 @@ export class ApplicationsService {
         throw e;
       }
     }
+  }
+
+  /** Tells each applicant the decision (the share link, or the reason where the campaign shares it), in the review's transaction. */
+  private async mailDecisions(
+    tx: EntityManager, merchantId: string, reviewed: { id: string; campaign_id: string; email: string; name: string }[],
+    enrollments: Map<string, Enrollment>, reason: string | null, now: Date,
+  ) {
+    if (!reviewed.length) return;
+    const campaigns = await tx.execute<{ id: string; name: string; show_rejection_reason_to_applicant: boolean }[]>(
+      `select id, name, show_rejection_reason_to_applicant from campaign where merchant_id = ? and id = any(?::uuid[])`,
+      [merchantId, pgArray([...new Set(reviewed.map((a) => a.campaign_id))])],
+    );
+    const campaign = new Map(campaigns.map((c) => [c.id, c]));
+    const messages = reviewed.map((a): MailInput => {
+      const c = campaign.get(a.campaign_id)!;
+      const enrollment = enrollments.get(a.id);
+      return enrollment
+        ? { merchantId, to: a.email, template: 'applicationApproved', data: { name: a.name, campaignName: c.name, shareUrl: this.shareUrl(enrollment.shareCode) } }
+        : { merchantId, to: a.email, template: 'applicationRejected', data: { name: a.name, campaignName: c.name, reason: c.show_rejection_reason_to_applicant ? reason : null } };
+    });
+    await this.mail.enqueue(tx, messages, now);
   }
 
   forAffiliate(em: EntityManager, affiliateId: string) {

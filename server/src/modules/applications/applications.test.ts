@@ -47,8 +47,16 @@ describe('applications', () => {
       }, token)
     ).data!.createCampaign as { id: string; slug: string };
 
-  const apply = (slug: string, over: Record<string, unknown> = {}) =>
+  const submit = (slug: string, over: Record<string, unknown> = {}) =>
     app.gql(SUBMIT, { input: { campaignSlug: slug, email: `${uniq('a')}@example.test`, name: 'Alice Applicant', password: 'applicant-pw', answers: goodAnswers(), ...over } });
+
+  /** Submits and, when that succeeds, opens the emailed link as a new applicant: `session` is the portal's. */
+  const apply = async (slug: string, over: Record<string, unknown> = {}) => {
+    const r = await submit(slug, over);
+    if (r.errors) return { ...r, session: null };
+    const confirmed = await app.confirmApplication(r.data!.submitApplication.email);
+    return { ...r, session: confirmed.token };
+  };
 
   const rows = async () => {
     const em = app.emFor(owner.merchantId);
@@ -63,16 +71,28 @@ describe('applications', () => {
   afterAll(() => app?.close());
 
   describe('submitting', () => {
-    it('stores normalised answers with the question labels and signs the applicant in to the portal', async () => {
+    it('stores normalised answers with the question labels; the emailed link records them and signs the applicant in', async () => {
       const email = `${uniq('bob')}@example.test`;
-      const r = await apply(campaign.slug, { email: email.toUpperCase(), answers: goodAnswers({ audience_size: ' 12000 ' }) });
+      const before = await rows();
+      const r = await submit(campaign.slug, { email: email.toUpperCase(), answers: goodAnswers({ audience_size: ' 12000 ' }) });
       expect(r.errors).toBeUndefined();
       const a = r.data!.submitApplication;
       expect(a).toMatchObject({ status: 'SUBMITTED', email, name: 'Alice Applicant', campaign: { id: campaign.id }, enrollment: null });
       expect(a.answers).toContainEqual({ key: 'audience_size', label: 'Audience size', value: '12000' });
       expect(a.answers).toContainEqual({ key: 'handle', label: 'Handle', value: null });
       expect(a.answers).toContainEqual({ key: 'terms', label: 'I accept the terms', value: 'true' });
-      const cookie = r.headers.get('set-cookie')!;
+      // Nothing is signed in and nothing is in the queue until the email is confirmed.
+      expect(r.headers.get('set-cookie')).toBeNull();
+      expect(await rows()).toEqual(before);
+
+      const token = await app.confirmationToken(email);
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($t: String!) { confirmApplication(token: $t) { passwordRequired email campaignName application { id status } } }', variables: { t: token } }),
+      });
+      expect(((await res.json()) as any).data.confirmApplication).toEqual({ passwordRequired: false, email, campaignName: 'Creators', application: { id: a.id, status: 'SUBMITTED' } });
+      const cookie = res.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^sorae_affiliate=ses_/);
       const me = await fetch(`${app.url}/graphql`, {
         method: 'POST',
@@ -80,45 +100,64 @@ describe('applications', () => {
         body: JSON.stringify({ query: '{ me { affiliate { email } applications { id status campaign { name } } } }' }),
       });
       expect(((await me.json()) as any).data.me).toEqual({ affiliate: { email }, applications: [{ id: a.id, status: 'SUBMITTED', campaign: { name: 'Creators' } }] });
+      expect(await rows()).toEqual({ applications: before.applications + 1, affiliates: before.affiliates + 1 });
     });
 
-    it('a second application by the same email to the same campaign is a CONFLICT', async () => {
+    it('the link works once, and not after 24 hours', async () => {
+      const email = `${uniq('once')}@example.test`;
+      await submit(campaign.slug, { email });
+      const token = await app.confirmationToken(email);
+      const CONFIRM = 'mutation($t: String!) { confirmApplication(token: $t) { passwordRequired } }';
+      expect((await app.gql(CONFIRM, { t: token })).errors).toBeUndefined();
+      expect((await app.gql(CONFIRM, { t: token })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { token: 'is not valid' } });
+      const late = `${uniq('late')}@example.test`;
+      await submit(campaign.slug, { email: late });
+      await app.orm.em.fork().execute(`update application_request set expires_at = now() - interval '1 second' where email = ?`, [late]);
+      expect((await app.gql(CONFIRM, { t: await app.confirmationToken(late) })).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('a second application by the same email to the same campaign is answered alike, and its link says CONFLICT', async () => {
       const email = `${uniq('dup')}@example.test`;
       await apply(campaign.slug, { email });
       const before = await rows();
-      const again = await apply(campaign.slug, { email });
-      expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
+      const again = await submit(campaign.slug, { email });
+      expect(again.errors).toBeUndefined();
+      const confirmed = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired } }', { t: await app.confirmationToken(email), p: 'applicant-pw' });
+      expect(confirmed.errors![0]!.extensions!.code).toBe('CONFLICT');
       expect(await rows()).toEqual(before);
     });
 
-    it('an applicant with an account applies to another campaign with the same account, proven by its password', async () => {
+    it("an email with an account confirms with the account's password, under the sign-in limits", async () => {
       const email = `${uniq('carol')}@example.test`;
       await apply(campaign.slug, { email });
       const other = await newCampaign();
       const before = await rows();
-      const wrong = await apply(other.slug, { email, password: 'not-her-password' });
+      expect((await submit(other.slug, { email, password: 'another-password-9' })).errors).toBeUndefined();
+      expect(await app.confirmApplication(email)).toEqual({ passwordRequired: true, token: null, application: null });
+      const wrong = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { token } }', { t: await app.confirmationToken(email), p: 'another-password-9' });
       expect(wrong.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
       expect(await rows()).toEqual(before);
-      const ok = await apply(other.slug, { email, password: 'applicant-pw' });
-      expect(ok.errors).toBeUndefined();
-      const after = await rows();
-      expect(after).toEqual({ applications: before.applications + 1, affiliates: before.affiliates });
+      const ok = await app.confirmApplication(email, 'applicant-pw');
+      expect(ok.token).toMatch(/^ses_/);
+      expect(await rows()).toEqual({ applications: before.applications + 1, affiliates: before.affiliates });
     });
 
-    it('two first applications by one email to two campaigns at once share one account', async () => {
+    it('a link whose new account another link creates meanwhile asks for that password instead of failing', async () => {
       const email = `${uniq('dana')}@example.test`;
-      const other = await newCampaign();
+      await submit(campaign.slug, { email });
+      const token = await app.confirmationToken(email);
       const before = await rows();
-      let second: ReturnType<typeof apply> | undefined;
-      // The other submission's transaction has created the account, uncommitted, when this one looks for it.
+      const CONFIRM = 'mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired application { id } } }';
+      let late: Promise<{ data?: any }> | undefined;
+      // Another link's transaction has created the account, uncommitted, when this one looks for it.
       await app.emFor(owner.merchantId).transactional(async (tx) => {
         tx.create(Affiliate, { merchant: owner.merchantId, email, name: 'Dana', passwordHash: await app.services.auth.hashPassword('applicant-pw') });
         await tx.flush();
-        second = apply(other.slug, { email });
+        late = app.gql(CONFIRM, { t: token });
         await untilWaitingOnLock(app);
       });
-      const r = await second!;
-      expect(r.errors).toBeUndefined();
+      expect((await late!).data!.confirmApplication).toEqual({ passwordRequired: true, application: null });
+      expect((await app.gql(CONFIRM, { t: token, p: 'applicant-pw' })).data!.confirmApplication.passwordRequired).toBe(false);
       expect(await rows()).toEqual({ applications: before.applications + 1, affiliates: before.affiliates + 1 });
     });
 
@@ -307,7 +346,7 @@ describe('applications', () => {
       const id = submitted.data!.submitApplication.id;
       const finance = await app.newOperator(m.merchantId, OperatorRole.FINANCE);
       expect((await app.gql(REVIEW, { input: { ids: [id], decision: 'APPROVE' } }, finance.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
-      const affiliateToken = submitted.headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!;
+      const affiliateToken = submitted.session!;
       expect((await app.gql(REVIEW, { input: { ids: [id], decision: 'APPROVE' } }, affiliateToken)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
       const other = await app.newMerchant();
       const foreign = await app.gql(REVIEW, { input: { ids: [id], decision: 'APPROVE' } }, other.token);
@@ -326,7 +365,7 @@ describe('applications', () => {
       const m = await app.newMerchant();
       const quiet = await newCampaign(m.token);
       const open = await newCampaign(m.token, { showRejectionReasonToApplicant: true });
-      const tokenOf = (r: { headers: Headers }) => r.headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!;
+      const tokenOf = (r: { session: string | null }) => r.session!;
       const approved = await apply(quiet.slug);
       const rejectedQuiet = await apply(quiet.slug);
       const rejectedOpen = await apply(open.slug);

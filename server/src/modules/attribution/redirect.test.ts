@@ -33,9 +33,11 @@ async function approvedLink(app: TestApp, destinationUrl = 'https://shop.example
       input: { name: 'Creators', slug: uniq('c-'), destinationUrl, currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: [] },
     }, token)
   ).data!.createCampaign as { id: string; slug: string };
+  const email = `${uniq('aff')}@example.test`;
   const submitted = await app.gql(SUBMIT, {
-    input: { campaignSlug: campaign.slug, email: `${uniq('aff')}@example.test`, name: 'Alice Affiliate', password: 'affiliate-pw', answers: [] },
+    input: { campaignSlug: campaign.slug, email, name: 'Alice Affiliate', password: 'affiliate-pw', answers: [] },
   });
+  await app.confirmApplication(email);
   const review = await app.gql(REVIEW, { input: { ids: [submitted.data!.submitApplication.id], decision: 'APPROVE' } }, token);
   const { shareCode, shareUrl } = review.data!.reviewApplications.results[0].enrollment;
   return { merchantId, token, campaignId: campaign.id, code: shareCode, shareUrl };

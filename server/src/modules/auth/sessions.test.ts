@@ -66,6 +66,7 @@ describe('sessions', () => {
     );
     const email = `${uniq('ava')}@creators.example`;
     await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, { i: { campaignSlug: slug, email, name: 'Ava', password: 'ava-portal-password', answers: [] } });
+    await app.confirmApplication(email);
     const signIn = () => app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'ava-portal-password' });
     const a = (await signIn()).data!.affiliateSignIn.token as string;
     const b = (await signIn()).data!.affiliateSignIn.token as string;

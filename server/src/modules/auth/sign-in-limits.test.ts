@@ -165,45 +165,73 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
 describe('applying with an email that has an account', () => {
   let app: TestApp;
   let slug: string;
+  let other: string;
   const now = new Date('2026-11-01T12:00:00Z');
-  const SUBMIT = `mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id status } }`;
-  const submit = (email: string, password: string) => app.gql(SUBMIT, { i: { campaignSlug: slug, email, name: 'Applicant', password, answers: [] } });
+  const SUBMIT = `mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id status email name submittedAt answers { key } campaign { id name } enrollment { shareCode } } }`;
+  const submit = (email: string, password: string, campaignSlug = slug) => app.gql(SUBMIT, { i: { campaignSlug, email, name: 'Applicant', password, answers: [] } });
+  const CONFIRM = `mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired } }`;
 
   beforeAll(async () => {
-    app = await startTestApp({ SIGNIN_LIMIT_PER_EMAIL: '3', SIGNIN_DELAY_MAX_SECONDS: '60' }, () => now);
+    app = await startTestApp({ SIGNIN_LIMIT_PER_EMAIL: '3', SIGNIN_DELAY_MAX_SECONDS: '60', APPLY_LIMIT_PER_EMAIL: '4' }, () => now);
     const owner = await app.newMerchant();
+    const slugs: string[] = [];
     for (const s of [uniq('first'), uniq('second')]) {
       const r = await app.gql(
         `mutation($i:CampaignInput!){ createCampaign(input:$i){ slug } }`,
-        { i: { name: s, slug: s, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
+        { i: { name: 'Program', slug: s, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
         owner.token,
       );
-      slug ??= r.data!.createCampaign.slug;
+      slugs.push(r.data!.createCampaign.slug);
     }
+    [slug, other] = slugs as [string, string];
   });
   afterAll(() => app?.close());
 
-  it('a wrong password answers like a failed sign-in and tells nothing else (not even an earlier application)', async () => {
-    const email = `${uniq('maya')}@creators.example`;
-    expect(code(await submit(email, 'maya-portal-password'))).toBe('OK');
-    const wrong = await submit(email, 'not-her-password');
-    const signIn = await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'not-her-password' });
-    expect(wrong.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
-    expect(signIn.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
-    expect(wrong.errors![0]!.message).not.toMatch(/exists|already/i);
-    // With the password, the account applies (again to this campaign: a conflict only its owner sees).
-    expect(code(await submit(email, 'maya-portal-password'))).toBe('CONFLICT');
+  /** What an applicant or a prober sees of an answer, less what differs by design (the id, the email, the time). */
+  const seen = (r: Awaited<ReturnType<typeof submit>>) => ({
+    errors: r.errors,
+    status: r.status,
+    cookie: r.headers.get('set-cookie'),
+    statements: r.statements,
+    data: { ...r.data!.submitApplication, id: typeof r.data!.submitApplication.id, email: undefined, submittedAt: undefined },
   });
 
-  it('its password checks count against the email like sign-ins', async () => {
+  it('answers an email with an account exactly as a new one, whatever the password: recorded, nobody signed in', async () => {
+    const member = `${uniq('maya')}@creators.example`;
+    expect(code(await submit(member, 'maya-portal-password', other))).toBe('OK');
+    await app.confirmApplication(member);
+
+    const newcomer = await submit(`${uniq('new')}@creators.example`, 'new-portal-password');
+    const wrongPassword = await submit(member, 'not-her-password');
+    const rightPassword = await submit(`${member.toUpperCase()}`, 'maya-portal-password');
+    // Applying again to the campaign it applied to (a conflict only the account's owner learns, from the link).
+    const again = await submit(member, 'not-her-password', other);
+    expect(seen(wrongPassword)).toEqual(seen(newcomer));
+    expect(seen(rightPassword)).toEqual(seen(newcomer));
+    expect({ ...seen(again), data: { ...seen(again).data, campaign: undefined } }).toEqual({ ...seen(newcomer), data: { ...seen(newcomer).data, campaign: undefined } });
+    expect(seen(newcomer)).toMatchObject({ errors: undefined, cookie: null, data: { status: 'SUBMITTED', enrollment: null } });
+  });
+
+  it("the account's password, asked at confirmation, counts against the email like a sign-in", async () => {
     const email = `${uniq('ben')}@creators.example`;
-    expect(code(await submit(email, 'ben-portal-password'))).toBe('OK');
-    expect(code(await submit(email, 'not-his-password'))).toBe('UNAUTHENTICATED');
+    expect(code(await submit(email, 'ben-portal-password', other))).toBe('OK');
+    await app.confirmApplication(email);
+    expect(code(await submit(email, 'whatever-password-1'))).toBe('OK');
+    const t = await app.confirmationToken(email);
+    expect(code(await app.gql(CONFIRM, { t, p: 'not-his-password' }))).toBe('UNAUTHENTICATED');
     expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'not-his-password' }))).toBe('UNAUTHENTICATED');
-    expect(code(await submit(email, 'not-his-password'))).toBe('UNAUTHENTICATED');
-    const limited = await submit(email, 'ben-portal-password');
+    expect(code(await app.gql(CONFIRM, { t, p: 'not-his-password' }))).toBe('UNAUTHENTICATED');
+    const limited = await app.gql(CONFIRM, { t, p: 'ben-portal-password' });
     expect(limited.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ben-portal-password' }))).toBe('RATE_LIMITED');
+  });
+
+  it('an email gets at most APPLY_LIMIT_PER_EMAIL submissions (each one a confirmation email) an hour', async () => {
+    for (const email of [`${uniq('flood')}@creators.example`, `${uniq('flood')}@creators.example`]) {
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(code(await submit(email, 'flood-portal-password', i % 2 ? other : slug)));
+      expect(answers).toEqual(['OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
+    }
   });
 });
 

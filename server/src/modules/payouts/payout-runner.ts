@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueryResult } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/commissions.service.js';
+import { formatMoney, type MailService } from '../mail/index.js';
 import { PayoutBatchStatus, PayoutItemStatus, batchSourcesOf, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';
 import { StripePacer } from './stripe-pacer.js';
@@ -54,6 +55,10 @@ export interface RunnerOptions {
   /** Business timestamps (postedAt, completedAt); leases and backoff use PostgreSQL's clock. */
   clock: () => Date;
   log: Logger;
+  /** Tells affiliates their payout was posted or failed, in the transaction that records it. */
+  mail: MailService;
+  /** The portal's payouts page, linked from those emails. */
+  payoutsUrl: string;
 }
 
 class SimulatedCrash extends Error {}
@@ -326,19 +331,40 @@ export class PayoutRunner {
         { sql: 'select l.commission_id from payout_item_commission l where l.payout_item_id = ?', params: [item.id] },
         item.id, now,
       );
+      await this.notify(tx, item, null);
       return true;
     });
     if (posted) await this.finishBatch(item.batchId);
   }
 
   private async fail(item: ClaimedItem, code: string, message: string): Promise<void> {
-    const res = await this.orm.em.fork().execute<QueryResult>(
-      `update payout_item set status = ?, failure_code = ?, failure_message = ?, key_spent = true, lease_owner = null, lease_until = null, next_try_at = null
-        where id = ? and status = any(?::payout_item_status[]) and lease_owner = ?`,
-      [PayoutItemStatus.FAILED, code.slice(0, 100), message, item.id, pgArray(itemSourcesOf(PayoutItemStatus.FAILED)), item.lease],
-      'run',
+    const failed = await this.orm.em.fork().transactional(async (tx) => {
+      const res = await tx.execute<QueryResult>(
+        `update payout_item set status = ?, failure_code = ?, failure_message = ?, key_spent = true, lease_owner = null, lease_until = null, next_try_at = null
+          where id = ? and status = any(?::payout_item_status[]) and lease_owner = ?`,
+        [PayoutItemStatus.FAILED, code.slice(0, 100), message, item.id, pgArray(itemSourcesOf(PayoutItemStatus.FAILED)), item.lease],
+        'run',
+      );
+      if (res.affectedRows !== 1) return false;
+      await this.notify(tx, item, message);
+      return true;
+    });
+    if (failed) await this.finishBatch(item.batchId);
+  }
+
+  /** The affiliate's email about the item: posted (`failure` null) or failed with Stripe's message. */
+  private async notify(tx: EntityManager, item: ClaimedItem, failure: string | null): Promise<void> {
+    const [affiliate] = await tx.execute<{ email: string; name: string }[]>(
+      `select a.email, a.name from payout_item i join affiliate a on a.id = i.affiliate_id where i.id = ?`,
+      [item.id],
     );
-    if (res.affectedRows === 1) await this.finishBatch(item.batchId);
+    const common = { merchantId: item.merchantId, to: affiliate!.email };
+    const data = { name: affiliate!.name, amount: formatMoney(item.amountMinor, item.currency), portalUrl: this.opts.payoutsUrl };
+    await this.opts.mail.enqueue(
+      tx,
+      failure === null ? { ...common, template: 'payoutPosted', data } : { ...common, template: 'payoutFailed', data: { ...data, reason: failure } },
+      this.opts.clock(),
+    );
   }
 
   /** No definite answer: same attempt (or, with `spent`, reconcile first) after a backoff. */

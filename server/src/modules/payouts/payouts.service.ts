@@ -19,6 +19,7 @@ import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSource
 import type { StripeConnection } from './stripe/stripe-client.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
+import type { MailService } from '../mail/index.js';
 
 const createSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id'),
@@ -50,6 +51,7 @@ export class PayoutsService {
     readonly stripe: StripeConnection,
     private readonly commissions: CommissionsService,
     private readonly log: Logger,
+    private readonly mail: MailService,
   ) {
     this.accounts = new PayoutAccountsService(stripe.stripe, config.publicUrl, log);
     this.runner = this.newRunner();
@@ -67,6 +69,8 @@ export class PayoutsService {
       retryMaxMs: p.retryMaxMs,
       clock: () => this.clock(),
       log: this.log,
+      mail: this.mail,
+      payoutsUrl: `${this.config.publicUrl}/portal/payouts`,
     });
   }
 

@@ -41,6 +41,7 @@ export class PayoutFixtures {
       { input: { campaignSlug: campaign.slug, email, name: 'Affiliate', password: 'affiliate-pw', answers: [] } },
     );
     if (!sub.data) throw new Error(JSON.stringify(sub.errors));
+    await this.app.confirmApplication(email);
     const rev = await this.app.gql(
       `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
       { input: { ids: [sub.data.submitApplication.id], decision: 'APPROVE' } },

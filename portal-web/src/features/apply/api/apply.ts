@@ -22,7 +22,7 @@ export const PublicCampaignDocument = graphql(`
   }
 `);
 
-/** Public: applies, creates (or proves) the portal account and signs the applicant in (cookie). */
+/** Public: applies; the same answer for every email. The applicant confirms from the emailed link. */
 export const SubmitApplicationDocument = graphql(`
   mutation SubmitApplication($input: SubmitApplicationInput!) {
     submitApplication(input: $input) {
@@ -34,6 +34,20 @@ export const SubmitApplicationDocument = graphql(`
       campaign {
         id
         name
+      }
+    }
+  }
+`);
+
+/** Public: the emailed link's token; records the application and signs the applicant in (cookie). */
+export const ConfirmApplicationDocument = graphql(`
+  mutation ConfirmApplication($token: String!, $password: String) {
+    confirmApplication(token: $token, password: $password) {
+      passwordRequired
+      email
+      campaignName
+      application {
+        id
       }
     }
   }

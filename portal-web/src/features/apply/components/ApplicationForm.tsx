@@ -1,6 +1,5 @@
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
 import { describeError, FormError, TextField } from '@sorae/web-shared';
 import type { SubmitApplicationMutation } from '../../../gql/graphql';
 import { SubmitApplicationDocument } from '../api/apply';
@@ -23,7 +22,6 @@ const OWN_KEYS = new Set(['name', 'email', 'password']);
  * land beside the same fields.
  */
 export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
-  const client = useApolloClient();
   const [submit, { loading }] = useMutation(SubmitApplicationDocument);
   const [answers, setAnswers] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, initialAnswer(f)])));
   const [name, setName] = useState('');
@@ -84,21 +82,11 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
         },
       });
       if (!data) return;
-      // The server has signed the applicant in (cookie): nothing cached from before may linger.
-      await client.clearStore();
       onSubmitted(data.submitApplication);
     } catch (err) {
       const p = describeError(err);
-      if (p.code === 'UNAUTHENTICATED') {
-        setServerErrors({ password: 'does not match the account with this email: enter the password you sign in with' });
-        setFormError({ message: 'Wrong email or password. If you already have a partner account, apply with its password, or sign in to the portal.', code: p.code });
-      } else if (p.code === 'CONFLICT') {
-        setServerErrors({ email: p.fieldErrors.email ?? 'has already applied to this campaign', ...p.fieldErrors });
-        setFormError({ message: 'You have already applied to this campaign. Sign in to the portal to follow your application.', code: p.code });
-      } else {
-        setServerErrors(p.fieldErrors);
-        setFormError({ message: p.message, code: p.code });
-      }
+      setServerErrors(p.fieldErrors);
+      setFormError({ message: p.message, code: p.code });
       focusFirstInvalid();
     }
   };
@@ -121,7 +109,7 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
 
       <fieldset className="form-section">
         <legend className="form-section__title">Your partner account</legend>
-        <p className="muted">You will sign in to the partner portal with this email and password to follow your application.</p>
+        <p className="muted">We email you a link to confirm your application; then you follow it in the partner portal, signing in with this email and password.</p>
         <TextField
           label={<FieldLabel text="Your name" required />}
           autoComplete="name"
@@ -139,7 +127,7 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
           label={<FieldLabel text="Password" required />}
           type="password"
           autoComplete="new-password"
-          hint="At least 12 characters, not a common password. Already a partner with us? Use your existing password."
+          hint="At least 12 characters, not a common password. Already a partner with us? Your account keeps its password: the emailed link asks for it."
           {...accountField('password', password, setPassword)}
           data-testid="apply-password"
         />
@@ -148,13 +136,6 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
       {formError ? (
         <div className="stack stack--tight">
           <FormError message={formError.message} details={unclaimed} />
-          {formError.code === 'UNAUTHENTICATED' || formError.code === 'CONFLICT' ? (
-            <p>
-              <Link to="/sign-in" data-testid="apply-sign-in-link">
-                Sign in to the partner portal
-              </Link>
-            </p>
-          ) : null}
         </div>
       ) : null}
       {attempted && Object.keys(clientErrors).length > 0 ? (

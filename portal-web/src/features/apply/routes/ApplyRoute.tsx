@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { EmptyState, ErrorState, Spinner } from '@sorae/web-shared';
 import { PublicCampaignDocument } from '../api/apply';
 import { ApplicationForm, type SubmittedApplication } from '../components/ApplicationForm';
-import { UnderReview } from '../components/UnderReview';
+import { CheckEmail } from '../components/CheckEmail';
 
 /** `/apply/:campaignSlug`: the public application page. No sign-in needed. */
 export function ApplyRoute() {
@@ -39,7 +39,7 @@ export function ApplyRoute() {
   if (submitted) {
     return (
       <PublicPage>
-        <UnderReview campaignName={campaign.name} application={submitted} />
+        <CheckEmail campaignName={campaign.name} application={submitted} />
       </PublicPage>
     );
   }
@@ -65,7 +65,7 @@ export function ApplyRoute() {
   );
 }
 
-function PublicPage({ children }: { children: ReactNode }) {
+export function PublicPage({ children }: { children: ReactNode }) {
   return (
     <main className="public-page">
       <div className="public-card">

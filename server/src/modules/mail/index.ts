@@ -1,0 +1,10 @@
+/**
+ * Outgoing mail: the front door. Other modules call `MailService.enqueue(em, message, now)` in
+ * the transaction of the change that causes a message; a new message is one entry in
+ * `templates.ts` and one such call.
+ */
+export { MailMessage, MailRecipient, MailStatus } from './mail-message.entity.js';
+export { MailService, type MailInput } from './mail.service.js';
+export { MailResolver } from './mail.resolver.js';
+export { unsubscribeRoutes } from './unsubscribe.route.js';
+export { formatMoney, templates, type TemplateName } from './templates.js';
