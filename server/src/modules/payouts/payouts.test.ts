@@ -28,6 +28,12 @@ describe('payouts', () => {
   afterAll(() => app?.close());
 
   const transfersTo = async (accounts: string[]) => (await f.transfers()).filter((t) => accounts.includes(t.destination));
+  /** The payout emails an affiliate was sent (queued with the item's outcome), oldest first. */
+  const payoutMail = async (to: string) =>
+    (await app.orm.em.fork().execute<{ kind: string; subject: string; text: string }[]>(
+      `select kind, subject, text from mail_message where to_address = ? and kind like 'payout%' order by id`,
+      [to],
+    ));
 
   describe('affiliate connects Stripe', () => {
     it('creates the Express account once, returns to the portal, and follows account.updated and deauthorization', async () => {
@@ -198,6 +204,11 @@ describe('payouts', () => {
       expect(failed).toMatchObject({ failureCode: 'account_invalid', attempts: 1, stripeTransferId: null });
       expect(failed.failureMessage).toMatch(/account/i);
       expect(failed.commissions.every((c: any) => c.status === 'FINALIZED' && c.paidAt === null)).toBe(true);
+      // Each affiliate is told, with the outcome's own transaction: the failure with Stripe's message.
+      expect((await payoutMail(ok.email)).map((m) => m.kind)).toEqual(['payoutPosted']);
+      const [notice] = await payoutMail(bad.email);
+      expect(notice).toMatchObject({ kind: 'payoutFailed', subject: 'Your payout of $20.00 needs attention' });
+      expect(notice!.text).toContain(`> ${failed.failureMessage}`);
       // Executing it again is not how failures are retried: refused, nothing sent.
       const again = await app.gql(EXECUTE, { id: batch.id }, owner.token);
       expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
@@ -209,6 +220,7 @@ describe('payouts', () => {
       expect(await f.settle(owner.token, batch.id)).toMatchObject({ status: 'COMPLETED', progress: { posted: 2, failed: 0 } });
       const retried = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges.map((e: any) => e.node).find((i: any) => i.id === failed.id);
       expect(retried).toMatchObject({ status: 'POSTED', attempts: 2, failureCode: null });
+      expect((await payoutMail(bad.email)).map((m) => m.kind)).toEqual(['payoutFailed', 'payoutPosted']);
       const transfers = await transfersTo([okAcct, badAcct]);
       expect(transfers).toHaveLength(2);
       expect(transfers.find((t) => t.destination === badAcct)!.idempotency_key).toBe(`payout-item:${failed.id}:2`);
