@@ -55,6 +55,15 @@ export const templates = {
       { link: d.portalUrl, label: 'See your payouts' },
     ],
   }),
+  payoutAccountNeedsAttention: template<{ name: string; portalUrl: string }>({
+    transactional: true,
+    subject: () => 'Your payout account needs attention',
+    body: (d) => [
+      `Hello ${d.name},`,
+      'Stripe has paused payouts to your account: it needs more information from you. Payouts resume once it is complete.',
+      { link: d.portalUrl, label: 'Update your payout account' },
+    ],
+  }),
   payoutFailed: template<{ name: string; amount: string; reason: string; portalUrl: string }>({
     transactional: true,
     subject: (d) => `Your payout of ${d.amount} needs attention`,

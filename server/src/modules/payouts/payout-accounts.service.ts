@@ -4,6 +4,7 @@ import { notFound } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
+import type { MailService } from '../mail/index.js';
 import { PayoutAccount, PayoutAccountStatus, accountStatus } from './payout-account.entity.js';
 
 export interface PayoutReadiness {
@@ -25,6 +26,7 @@ export class PayoutAccountsService {
     private readonly stripe: Stripe,
     private readonly publicUrl: string,
     private readonly log: Logger,
+    private readonly mail: MailService,
   ) {}
 
   /** The affiliate's account (created on the first call) and a fresh onboarding link back to the portal. */
@@ -96,12 +98,22 @@ export class PayoutAccountsService {
       if (status === 404 || status === 403) return;
       throw err;
     }
-    await tx.execute(
-      `update payout_account set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?, stripe_read_at = ?
-        where stripe_account_id = ? and deauthorized_at is null and (stripe_read_at is null or stripe_read_at < ?)`,
-      [accountStatus(account), !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, began, accountId, began],
-      'run',
+    const status = accountStatus(account);
+    const [changed] = await tx.execute<{ before: PayoutAccountStatus; merchant_id: string; email: string; name: string }[]>(
+      `with old as (select id, status from payout_account where stripe_account_id = ? for update)
+       update payout_account p set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?, stripe_read_at = ?
+         from old, affiliate a
+        where p.id = old.id and a.id = p.affiliate_id and p.deauthorized_at is null and (p.stripe_read_at is null or p.stripe_read_at < ?)
+        returning old.status as before, p.merchant_id, a.email, a.name`,
+      [accountId, status, !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, began, began],
     );
+    // Stripe has just stopped payouts to a working account: its affiliate must act (past-due requirements…).
+    if (changed && status === PayoutAccountStatus.RESTRICTED && changed.before !== PayoutAccountStatus.RESTRICTED) {
+      await this.mail.enqueue(tx, {
+        merchantId: changed.merchant_id, to: changed.email, template: 'payoutAccountNeedsAttention',
+        data: { name: changed.name, portalUrl: `${this.publicUrl}/portal/get-paid` },
+      }, now);
+    }
   }
 
   /** `account.application.deauthorized`: no new payout items for this account. */

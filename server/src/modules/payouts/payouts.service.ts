@@ -53,7 +53,7 @@ export class PayoutsService {
     private readonly log: Logger,
     private readonly mail: MailService,
   ) {
-    this.accounts = new PayoutAccountsService(stripe.stripe, config.publicUrl, log);
+    this.accounts = new PayoutAccountsService(stripe.stripe, config.publicUrl, log, mail);
     this.runner = this.newRunner();
   }
 

@@ -67,6 +67,10 @@ describe('payouts', () => {
       await f.emulator(`/_emulator/accounts/${accountId}/restrict`, {});
       await app.stripeEmulator!.webhooksIdle();
       expect((await app.gql(`{ me { payoutAccount { status } } }`, {}, a.token)).data!.me.payoutAccount.status).toBe('RESTRICTED');
+      // The affiliate is told once, with a link to the page where they fix it.
+      const notices = await payoutMail(a.email);
+      expect(notices.map((m) => m.kind)).toEqual(['payoutAccountNeedsAttention']);
+      expect(notices[0]!.text).toContain(`${app.config.publicUrl}/portal/get-paid`);
 
       // A read of Stripe that began before the one already stored is not kept (two events handled
       // at once: the later read wins, whichever commits first).
