@@ -72,7 +72,8 @@ export class MailService {
       if (name === undefined) throw new Error(`mail: unknown merchant ${m.merchantId}`);
       // The union's members pair each template with its data; TypeScript cannot follow that through `m.template`.
       const r = render(m.template, m.data as never, name, url);
-      return [{ id: uuidv7(now.getTime()), merchantId: m.merchantId, kind: m.template, to: m.to, fromName: name, url, ...r }];
+      // By the real clock: the outbox and "the latest message" follow insertion order even when a test fixes `now`.
+      return [{ id: uuidv7(), merchantId: m.merchantId, kind: m.template, to: m.to, fromName: name, url, ...r }];
     });
     if (!rows.length) return;
     await em.execute(
