@@ -122,9 +122,9 @@ describe('query limits', () => {
       it('takes the largest valid campaign form and the longest valid application', async () => {
         const input = campaignInput(largestForm());
         expect(bodyBytes(CREATE, { input })).toBeLessThanOrEqual(GRAPHQL_BODY_LIMIT);
-        const created = await app.gql(CREATE, { input }, owner.token);
+        const created = await app.gql<{ createCampaign: { slug: string } }>(CREATE, { input }, owner.token);
         expect(created.errors).toBeUndefined();
-        const { slug } = created.data.createCampaign as { slug: string };
+        const { slug } = created.data!.createCampaign;
 
         const full = MAX_ANSWERS_LENGTH / MAX_ANSWER_LENGTH;
         const answers = Array.from({ length: full }, (_, i) => ({ key: `q${CHOICE_FIELDS + i}`, value: wide(MAX_ANSWER_LENGTH) }));
