@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
@@ -154,7 +154,7 @@ export class ApplicationsResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const direction = orderBy === ApplicationOrder.SUBMITTED_AT_ASC ? 'asc' : 'desc';
-    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction, info));
+    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, pageOf(page, info), direction));
   }
 
   @Authorized(applicationsPolicy.read)

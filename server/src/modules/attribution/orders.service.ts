@@ -5,7 +5,7 @@ import { Batcher } from '../../db/batcher.js';
 import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
-import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { newToken } from '../auth/secrets.js';
@@ -14,7 +14,7 @@ import type { CommissionType } from '../campaigns/campaign.enums.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { Channel } from './click.entity.js';
 import { Conversion } from './conversion.entity.js';
-import { emExec, withConnection, type Exec } from './sql-runner.js';
+import { emExec, withConnection, type Exec } from '../../db/sql-runner.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
 export const MAX_ORDER_AHEAD_MS = 24 * 3600_000;
@@ -736,12 +736,12 @@ export class OrdersService {
 
   // ---- Reads ----
 
-  conversions(em: EntityManager, merchantId: string, filter: { channel?: Channel; affiliateId?: string }, args: PageArgs) {
+  conversions(em: EntityManager, merchantId: string, filter: { channel?: Channel; affiliateId?: string }, page: PageRequest) {
     return paginateQuery(() => {
       const qb = em.createQueryBuilder(Conversion, 'cv').where({ merchant: merchantId });
       if (filter.channel) qb.andWhere({ channel: filter.channel });
       if (filter.affiliateId) qb.andWhere({ affiliate: filter.affiliateId });
       return qb;
-    }, args);
+    }, page);
   }
 }

@@ -8,7 +8,7 @@ import { PgListener } from '../../db/pg-listener.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
-import { withConnection } from './sql-runner.js';
+import { withConnection } from '../../db/sql-runner.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { badInput, forbidden, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { isUuid } from '../../ids.js';
-import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from '../../graphql/context.js';
+import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from './caller.js';
 import { UNSCOPED } from '../tenancy.js';
 import type { SecretsBox } from '../../secrets-box.js';
 import { Affiliate } from './affiliate.entity.js';

@@ -1,6 +1,7 @@
 import { SafeIntResolver } from 'graphql-scalars';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
+import { paginate } from '../../db/pagination.js';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { Affiliate } from '../auth/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';

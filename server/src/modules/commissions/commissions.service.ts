@@ -2,11 +2,11 @@ import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
-import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { Click } from '../attribution/click.entity.js';
 import type { AccrualInput, CommissionAccrual } from '../attribution/orders.service.js';
-import type { Exec } from '../attribution/sql-runner.js';
+import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
@@ -121,7 +121,7 @@ export class CommissionsService implements CommissionAccrual {
 
   // ---- Reads ----
 
-  list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, args: PageArgs) {
+  list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, page: PageRequest) {
     const f = parseInput(filterSchema, filter ?? {});
     return paginateQuery(() => {
       const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
@@ -129,12 +129,12 @@ export class CommissionsService implements CommissionAccrual {
       if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
       if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
       return qb;
-    }, args);
+    }, page);
   }
 
   /** An affiliate's clicks, newest first (keyset over the click's UUIDv7 id). */
-  clicksOf(em: EntityManager, merchantId: string, affiliateId: string, args: PageArgs) {
-    return paginateQuery(() => em.createQueryBuilder(Click, 'k').where({ merchantId, affiliateId }), args);
+  clicksOf(em: EntityManager, merchantId: string, affiliateId: string, page: PageRequest) {
+    return paginateQuery(() => em.createQueryBuilder(Click, 'k').where({ merchantId, affiliateId }), page);
   }
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */

@@ -1,6 +1,5 @@
 import { access, FINANCE, PAYOUTS, READ } from '../../graphql/access.js';
 import type { Affiliate } from '../auth/affiliate.entity.js';
-import type { Commission } from './commission.entity.js';
 
 /**
  * Who sees affiliates' earnings: FINANCE and OWNER operators, keys with READ, and the affiliate
@@ -10,7 +9,7 @@ export const commissionsPolicy = {
   /** Commission lists and clawbacks. */
   read: access({ what: 'commissions (FINANCE and OWNER, keys with READ)', roles: [FINANCE], scopes: [READ] }),
   /** A commission's amounts and adjustments: also the affiliate who earns it. */
-  amount: access<Commission>({ what: 'commission amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ], affiliates: (c) => c.affiliate.id }),
+  amount: access<{ affiliate: { id: string } }>({ what: 'commission amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ], affiliates: (c) => c.affiliate.id }),
   /** Clawback amounts (affiliates see theirs netted in their payouts). */
   clawbackAmount: access({ what: 'clawback amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ] }),
   /** Sums in affiliate stats: reached only through an affiliate the caller may read (me.stats is the affiliate's own). */

@@ -1,12 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLResolveInfo } from 'graphql';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DomainError, badInput, conflict, parseInput } from '../../errors.js';
-import { paginate, paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import { paginate, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/commissions.service.js';
@@ -290,21 +289,21 @@ export class PayoutsService {
     return batch;
   }
 
-  list(em: EntityManager, merchantId: string, page: PageArgs, info?: GraphQLResolveInfo) {
-    return paginate(em, PayoutBatch, { merchant: merchantId }, page, info);
+  list(em: EntityManager, merchantId: string, page: PageRequest) {
+    return paginate(em, PayoutBatch, { merchant: merchantId }, page);
   }
 
-  items(em: EntityManager, batchId: string, status: PayoutItemStatus | null | undefined, page: PageArgs, info?: GraphQLResolveInfo) {
+  items(em: EntityManager, batchId: string, status: PayoutItemStatus | null | undefined, page: PageRequest) {
     return paginateQuery(() => {
       const qb = em.createQueryBuilder(PayoutItem, 'i').where({ batch: batchId });
       if (status) qb.andWhere({ status });
       return qb;
-    }, page, 'asc', info);
+    }, page, 'asc');
   }
 
   /** An affiliate's payout items, newest first. */
-  itemsOfAffiliate(em: EntityManager, affiliateId: string, page: PageArgs, info?: GraphQLResolveInfo) {
-    return paginate(em, PayoutItem, { affiliate: affiliateId }, page, info);
+  itemsOfAffiliate(em: EntityManager, affiliateId: string, page: PageRequest) {
+    return paginate(em, PayoutItem, { affiliate: affiliateId }, page);
   }
 
   /** Item counts per status for a page of batches, in one query. */
