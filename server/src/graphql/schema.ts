@@ -5,7 +5,8 @@ import { buildSchema } from 'type-graphql';
 import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
 import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
 import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
-import { ClickResolver, OrdersResolver } from '../modules/attribution/orders.resolver.js';
+import { OrdersResolver } from '../modules/orders/orders.resolver.js';
+import { ClickResolver } from '../modules/tracking/clicks.resolver.js';
 import {
   AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
@@ -14,7 +15,7 @@ import {
 } from '../modules/payouts/payouts.resolver.js';
 import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
 import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
-import { MerchantIntegrationResolver } from '../modules/attribution/integration.resolver.js';
+import { MerchantIntegrationResolver } from '../modules/orders/integration.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [

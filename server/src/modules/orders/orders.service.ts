@@ -12,7 +12,7 @@ import { newToken } from '../auth/secrets.js';
 import { SecretsBox, SecretsBoxError } from '../../secrets-box.js';
 import type { CommissionType } from '../campaigns/campaign.enums.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
-import { Channel } from './click.entity.js';
+import { Channel } from '../tracking/click.entity.js';
 import { Conversion } from './conversion.entity.js';
 import { emExec, withConnection, type Exec } from '../../db/sql-runner.js';
 

@@ -1,7 +1,7 @@
 import { access, FINANCE, ORDERS, READ } from '../../graphql/access.js';
 
 /** Who may do what with orders, conversions and referral codes. */
-export const attributionPolicy = {
+export const ordersPolicy = {
   /** recordOrder, recordRefund, createReferralCode: what a store backend does. */
   record: access({ what: 'recording orders (FINANCE, keys with ORDERS)', roles: [FINANCE], scopes: [ORDERS] }),
   /** A customer's referral code: operators, and store backends (keys with ORDERS). */
