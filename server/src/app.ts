@@ -86,10 +86,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
   const stripe = await connectStripe(config, log);
   resources.unshift(() => stripe.close());
-  const services = createServices(config, orm, log, stripe);
-  const resealed = await services.orders.resealWebhookSecrets(orm.em.fork());
+  const services = createServices(config, orm, log, stripe, clock);
+  const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
-  jobs.push(() => services.payouts.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
@@ -138,7 +137,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const spa = { headers: headers.spa, sourceMaps: config.serveSourceMaps };
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxyHops: config.trustProxyHops, log });
-  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
+  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
@@ -187,7 +186,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   stripe.emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
-  services.payouts.start(clock);
+  // Payout batches resume and the monthly schedule runs once the emulator can reach this server.
+  const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
+  jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
 
   let closing: Promise<void> | undefined;
   return {

@@ -7,6 +7,7 @@ import { TrafficService } from './modules/tracking/traffic.service.js';
 import { CampaignsService } from './modules/campaigns/campaigns.service.js';
 import { OrdersService } from './modules/orders/orders.service.js';
 import { ReferralsService } from './modules/orders/referrals.service.js';
+import { OrderWebhookSecrets } from './modules/orders/webhook-secrets.js';
 import { CommissionsService } from './modules/commissions/commissions.service.js';
 import { FinalizationService } from './modules/commissions/finalization.service.js';
 import { PayoutsService } from './modules/payouts/payouts.service.js';
@@ -14,7 +15,7 @@ import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const campaigns = new CampaignsService(config.publicUrl);
@@ -29,7 +30,9 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     campaigns,
     applications,
     /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions, traffic, secrets),
+    orders: new OrdersService(commissions, traffic),
+    /** Each merchant's order-webhook secret, sealed with SECRETS_KEY (app.ts reseals at start-up). */
+    orderWebhookSecrets: new OrderWebhookSecrets(secrets),
     referrals: new ReferralsService(),
     commissions,
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
@@ -37,7 +40,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log),
+    payouts: new PayoutsService(config, orm, stripe, commissions, log, clock),
   };
 }
 

@@ -142,7 +142,7 @@ export class OrdersResolver {
   @Authorized(authPolicy.manageAccess)
   @Mutation(() => String, { description: 'A new order-webhook signing secret, replacing the old one at once. Shown only here.' })
   rotateOrderWebhookSecret(@Ctx() ctx: Context): Promise<string> {
-    return ctx.services.orders.rotateWebhookSecret(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
+    return ctx.services.orderWebhookSecrets.rotate(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
   }
 
   @Authorized(ordersPolicy.referralCodes)
