@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { AffiliatesService } from './modules/affiliates/affiliates.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { ApplicationsService } from './modules/applications/applications.service.js';
 import { TrafficService } from './modules/tracking/traffic.service.js';
@@ -25,16 +26,19 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
+  /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
+  const orders = new OrdersService(commissions, traffic);
   return {
     auth,
     campaigns,
     applications,
-    /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions, traffic),
+    orders,
     /** Each merchant's order-webhook secret, sealed with SECRETS_KEY (app.ts reseals at start-up). */
     orderWebhookSecrets: new OrderWebhookSecrets(secrets),
     referrals: new ReferralsService(),
     commissions,
+    /** The affiliates list and each one's traffic and earnings, from tracking, orders and commissions. */
+    affiliates: new AffiliatesService(traffic, orders, commissions),
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
     finalization: new FinalizationService(),
     /** Share links and the click log (background writer: app.ts closes it before the database). */

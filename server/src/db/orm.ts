@@ -3,7 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
-import { Affiliate } from '../modules/auth/affiliate.entity.js';
+import { Affiliate } from '../modules/affiliates/affiliate.entity.js';
 import { Merchant } from '../modules/auth/merchant.entity.js';
 import { Operator } from '../modules/auth/operator.entity.js';
 import { Session } from '../modules/auth/session.entity.js';

@@ -8,7 +8,7 @@ import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
 import { OrdersResolver } from '../modules/orders/orders.resolver.js';
 import { ClickResolver } from '../modules/tracking/clicks.resolver.js';
 import {
-  AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
+  AffiliateCommissionsResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
 } from '../modules/commissions/commissions.resolver.js';
 import {
   AffiliatePayoutAccountResolver, ClawbackPayoutItemResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver,
@@ -16,6 +16,7 @@ import {
 import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
 import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
 import { MerchantIntegrationResolver } from '../modules/orders/integration.resolver.js';
+import { AffiliatesResolver, MeStatsResolver } from '../modules/affiliates/affiliates.resolver.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -34,7 +35,9 @@ export const resolvers = [
   MeCommissionsResolver,
   FinalizationResolver,
   ClawbacksResolver,
-  AffiliatePerformanceResolver,
+  AffiliatesResolver,
+  MeStatsResolver,
+  AffiliateCommissionsResolver,
   PayoutBatchesResolver,
   PayoutItemResolver,
   MePayoutsResolver,

@@ -7,7 +7,7 @@ import { badInput, conflict, notFound, parseInput, unauthenticated } from '../..
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import type { AffiliateCaller, MerchantCaller } from '../auth/caller.js';
 import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { emailSchema, type AuthService } from '../auth/auth.service.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { newPasswordSchema } from '../auth/password-policy.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test/harness.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { OperatorRole } from '../auth/operator.entity.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import { Enrollment } from './enrollment.entity.js';

@@ -6,7 +6,7 @@ import { isUuid } from '../../ids.js';
 import type { AffiliateCaller, Caller, MerchantCaller, OperatorCaller } from './caller.js';
 import { UNSCOPED } from '../tenancy.js';
 import type { SecretsBox } from '../../secrets-box.js';
-import { Affiliate } from './affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { ApiKey, ApiKeyScope, DEFAULT_API_KEY_SCOPES } from './api-key.entity.js';
 import { DeviceCookies } from './device-cookies.js';
 import { Merchant } from './merchant.entity.js';

@@ -1,6 +1,6 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Conversion } from '../orders/conversion.entity.js';
 import { Refund } from '../orders/order.entity.js';

@@ -1,7 +1,7 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
+import { pgArray } from '../../db/pg-arrays.js';
 import { parseInput } from '../../errors.js';
-import type { Channel } from '../tracking/click.entity.js';
+import { isUuid } from '../../ids.js';
+import { Channel } from '../tracking/click.entity.js';
 import { Conversion } from './conversion.entity.js';
 import { OrderIngestion } from './order-ingestion.js';
 import { eventHash, orderSchema, refundSchema, webhookSchema, type OrderOutcome, type RefundOutcome } from './order-input.js';
@@ -38,6 +40,15 @@ export class OrdersService {
     const ev = { id: event.id, type: event.type, hash: eventHash(event) };
     if (event.type === 'order.created') return this.orders.ingest(em, merchantId, event.order, ev, now);
     return this.refunds.ingest(em, merchantId, { ...event.refund, orderId: event.order.id }, ev, now);
+  }
+
+  /** AFFILIATE conversions per affiliate of a set, in one aggregate (affiliates' stats; REFERRAL never counts). */
+  async affiliateConversionCounts(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await em.execute<{ affiliate_id: string; n: string }[]>(
+      `select affiliate_id, count(*) as n from conversion where merchant_id = ? and channel = ? and affiliate_id = any(?::uuid[]) group by affiliate_id`,
+      [merchantId, Channel.AFFILIATE, pgArray(affiliateIds.filter(isUuid))],
+    );
+    return new Map(rows.map((r) => [r.affiliate_id, Number(r.n)]));
   }
 
   conversions(em: EntityManager, merchantId: string, filter: { channel?: Channel; affiliateId?: string }, page: PageRequest) {

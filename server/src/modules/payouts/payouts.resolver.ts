@@ -3,7 +3,7 @@ import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, 
 import { SafeIntResolver } from 'graphql-scalars';
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { authPolicy } from '../auth/policy.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
