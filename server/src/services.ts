@@ -1,18 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { AffiliatesService } from './modules/affiliates/affiliates.service.js';
-import { AuthService } from './modules/auth/auth.service.js';
-import { ApplicationsService } from './modules/applications/applications.service.js';
-import { TrafficService } from './modules/tracking/traffic.service.js';
-import { CampaignsService } from './modules/campaigns/campaigns.service.js';
-import { OrdersService } from './modules/orders/orders.service.js';
-import { ReferralsService } from './modules/orders/referrals.service.js';
-import { OrderWebhookSecrets } from './modules/orders/webhook-secrets.js';
-import { CommissionsService } from './modules/commissions/commissions.service.js';
-import { FinalizationService } from './modules/commissions/finalization.service.js';
-import { PayoutsService } from './modules/payouts/payouts.service.js';
-import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
+import { AffiliatesService } from './modules/affiliates/index.js';
+import { AuthService } from './modules/auth/index.js';
+import { ApplicationsService } from './modules/applications/index.js';
+import { TrafficService } from './modules/tracking/index.js';
+import { CampaignsService } from './modules/campaigns/index.js';
+import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/orders/index.js';
+import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
+import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
