@@ -8,7 +8,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
-import { isPglite, migrate, openOrm, type PoolOptions } from './db/orm.js';
+import { migrate, openOrm, type PoolOptions } from './db/orm.js';
+import { isPglite } from './db/pglite.js';
 import { requestContext, type Context } from './graphql/context.js';
 import { formatError, refuseNulInStrings } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -18,13 +19,12 @@ import { drainHttp } from './http/drain.js';
 import { graphqlHandler } from './http/graphql-handler.js';
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from './http/internal-error.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
-import { trafficRoutes } from './modules/attribution/redirect.route.js';
+import { trafficRoutes } from './modules/tracking/index.js';
 import { securityHeaders, setHeaders } from './http/security-headers.js';
 import { spaHandler } from './http/static.js';
-import { orderWebhookRoutes } from './modules/attribution/orders-webhook.route.js';
-import { stripeWebhookRoutes } from './modules/payouts/stripe-webhook.route.js';
+import { orderWebhookRoutes } from './modules/orders/index.js';
+import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
-import { connectStripe } from './modules/payouts/stripe/stripe-client.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
@@ -87,10 +87,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
   const stripe = await connectStripe(config, log);
   resources.unshift(() => stripe.close());
-  const services = createServices(config, orm, log, stripe);
-  const resealed = await services.orders.resealWebhookSecrets(orm.em.fork());
+  const services = createServices(config, orm, log, stripe, clock);
+  const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
-  jobs.push(() => services.payouts.close());
   jobs.push(() => services.mail.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
@@ -140,7 +139,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const spa = { headers: headers.spa, sourceMaps: config.serveSourceMaps };
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxyHops: config.trustProxyHops, log });
-  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, clock, log });
+  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
   unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   router
@@ -190,7 +189,9 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   stripe.emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
-  services.payouts.start(clock);
+  // Payout batches resume and the monthly schedule runs once the emulator can reach this server.
+  const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
+  jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
   services.mail.start();
 
   let closing: Promise<void> | undefined;

@@ -37,6 +37,12 @@ export function uuidv7(now = Date.now()): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string) => UUID.test(s);
 
+/**
+ * 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud: share
+ * codes and customer referral codes.
+ */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
 /** Random token text from an alphabet, unbiased (rejection sampling). */
 export function randomCode(length: number, alphabet: string): string {
   let out = '';

@@ -1,21 +1,19 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { AuthService } from './modules/auth/auth.service.js';
-import { ApplicationsService } from './modules/applications/applications.service.js';
-import { TrafficService } from './modules/attribution/traffic.service.js';
-import { CampaignsService } from './modules/campaigns/campaigns.service.js';
-import { OrdersService } from './modules/attribution/orders.service.js';
-import { ReferralsService } from './modules/attribution/referrals.service.js';
-import { CommissionsService } from './modules/commissions/commissions.service.js';
-import { FinalizationService } from './modules/commissions/finalization.service.js';
-import { PayoutsService } from './modules/payouts/payouts.service.js';
-import type { StripeConnection } from './modules/payouts/stripe/stripe-client.js';
+import { AffiliatesService } from './modules/affiliates/index.js';
+import { AuthService } from './modules/auth/index.js';
+import { ApplicationsService } from './modules/applications/index.js';
+import { TrafficService } from './modules/tracking/index.js';
+import { CampaignsService } from './modules/campaigns/index.js';
+import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/orders/index.js';
+import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
+import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const mail = new MailService(config, orm, log);
@@ -26,22 +24,27 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
+  /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
+  const orders = new OrdersService(commissions, traffic);
   return {
     auth,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
     mail,
     campaigns,
     applications,
-    /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-    orders: new OrdersService(commissions, traffic, secrets),
+    orders,
+    /** Each merchant's order-webhook secret, sealed with SECRETS_KEY (app.ts reseals at start-up). */
+    orderWebhookSecrets: new OrderWebhookSecrets(secrets),
     referrals: new ReferralsService(),
     commissions,
+    /** The affiliates list and each one's traffic and earnings, from tracking, orders and commissions. */
+    affiliates: new AffiliatesService(traffic, orders, commissions),
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
     finalization: new FinalizationService(),
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail),
+    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
   };
 }
 

@@ -2,38 +2,21 @@ import { DefaultLogger, type LoggerNamespace, type LogContext, type Options } fr
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
-import { ApiKey } from '../modules/auth/api-key.entity.js';
-import { Affiliate } from '../modules/auth/affiliate.entity.js';
-import { Merchant } from '../modules/auth/merchant.entity.js';
-import { Operator } from '../modules/auth/operator.entity.js';
-import { Session } from '../modules/auth/session.entity.js';
-import { Application } from '../modules/applications/application.entity.js';
-import { Enrollment } from '../modules/applications/enrollment.entity.js';
-import { ApplicationRequest } from '../modules/applications/application-request.entity.js';
-import { ApplicationStatusCount } from '../modules/applications/application-status-count.entity.js';
-import { Click } from '../modules/attribution/click.entity.js';
-import { ClickFlushMark } from '../modules/attribution/click-flush-mark.entity.js';
-import { Conversion } from '../modules/attribution/conversion.entity.js';
-import { Order, Refund } from '../modules/attribution/order.entity.js';
-import { OrderWebhookSecret } from '../modules/attribution/order-webhook-secret.entity.js';
-import { ReferralCode } from '../modules/attribution/referral-code.entity.js';
-import { WebhookEvent } from '../modules/attribution/webhook-event.entity.js';
-import { Commission, CommissionAdjustment } from '../modules/commissions/commission.entity.js';
-import { Clawback } from '../modules/commissions/clawback.entity.js';
-import { PayoutAccount } from '../modules/payouts/payout-account.entity.js';
-import { PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun } from '../modules/payouts/payout-batch.entity.js';
-import { StripeEvent } from '../modules/payouts/stripe-event.entity.js';
-import { PayoutPace } from '../modules/payouts/payout-pace.entity.js';
-import { SignInThrottleRow } from '../modules/auth/signin-throttle.entity.js';
-import { Campaign } from '../modules/campaigns/campaign.entity.js';
-import { MailMessage, MailRecipient } from '../modules/mail/index.js';
+import { authEntities } from '../modules/auth/index.js';
+import { affiliatesEntities } from '../modules/affiliates/index.js';
+import { campaignsEntities } from '../modules/campaigns/index.js';
+import { applicationsEntities } from '../modules/applications/index.js';
+import { trackingEntities } from '../modules/tracking/index.js';
+import { ordersEntities } from '../modules/orders/index.js';
+import { commissionsEntities } from '../modules/commissions/index.js';
+import { payoutsEntities } from '../modules/payouts/index.js';
+import { mailEntities } from '../modules/mail/index.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
-export const entities = [Merchant, Operator, Affiliate, Session, ApiKey, Campaign, Application, ApplicationStatusCount, Enrollment, Click, ClickFlushMark,
-  Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, Commission, CommissionAdjustment,
-  Clawback, PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent, SignInThrottleRow,
-  MailMessage, MailRecipient, ApplicationRequest];
+export const entities = [
+  ...authEntities, ...affiliatesEntities, ...campaignsEntities, ...applicationsEntities, ...trackingEntities, ...ordersEntities, ...commissionsEntities, ...payoutsEntities, ...mailEntities,
+];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */
 class CountingLogger extends DefaultLogger {
@@ -71,15 +54,6 @@ export function ormOptions(clientUrl: string, pool: PoolOptions, log?: Logger): 
 
 export async function openOrm(clientUrl: string, pool: PoolOptions, log?: Logger): Promise<MikroORM> {
   return MikroORM.init(ormOptions(clientUrl, pool, log));
-}
-
-/**
- * Whether the database is PGlite, `npm start`'s embedded one: a single process's database, which
- * serves the wire protocol one message at a time (no COPY streaming) and delivers no notifications.
- */
-export async function isPglite(orm: MikroORM): Promise<boolean> {
-  const [row] = await orm.em.getConnection().execute<{ version: string }[]>('select version() as version');
-  return /PGlite/i.test(row?.version ?? '');
 }
 
 export async function migrate(orm: MikroORM): Promise<void> {

@@ -3,23 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createParameterDecorator } from 'type-graphql';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { ApiKeyScope } from '../modules/auth/api-key.entity.js';
-import type { OperatorRole } from '../modules/auth/operator.entity.js';
+import type { AffiliateCaller, Caller, MerchantCaller, SignedInCaller } from '../modules/auth/caller.js';
 import { lockedToTenant } from '../modules/tenancy.js';
 import { Loaders } from './loaders.js';
 import type { Services } from '../services.js';
-
-export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'operator'; merchantId: string; operatorId: string; role: OperatorRole; sessionId: string }
-  | { kind: 'apiKey'; merchantId: string; apiKeyId: string; scopes: readonly ApiKeyScope[] }
-  | { kind: 'affiliate'; merchantId: string; affiliateId: string; sessionId: string };
-
-export type MerchantCaller = Extract<Caller, { kind: 'operator' | 'apiKey' }>;
-export type OperatorCaller = Extract<Caller, { kind: 'operator' }>;
-export type AffiliateCaller = Extract<Caller, { kind: 'affiliate' }>;
-/** An identity a sign-in (or an application) has just proven within a request. */
-export type SignedInCaller = Extract<Caller, { kind: 'operator' | 'affiliate' }>;
 
 /** Who a part of the response is read as, with the unit of work and loaders locked to that tenant. */
 export interface Scope {

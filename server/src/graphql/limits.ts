@@ -17,7 +17,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { DEFAULT_PAGE, MAX_PAGE } from './connection.js';
+import { DEFAULT_PAGE, MAX_PAGE } from '../db/pagination.js';
 
 /**
  * What one GraphQL request may ask for. The apps' own documents stay well inside (a test checks

@@ -2,45 +2,27 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from '../modules/applications/applications.resolver.js';
-import { AuthResolver, MeResolver } from '../modules/auth/auth.resolver.js';
-import { CampaignsResolver } from '../modules/campaigns/campaigns.resolver.js';
-import { ClickResolver, OrdersResolver } from '../modules/attribution/orders.resolver.js';
-import {
-  AffiliatePerformanceResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver,
-} from '../modules/commissions/commissions.resolver.js';
-import {
-  AffiliatePayoutAccountResolver, ClawbackPayoutItemResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver,
-} from '../modules/payouts/payouts.resolver.js';
-import { ClawbacksResolver } from '../modules/commissions/clawbacks.resolver.js';
-import { FinalizationResolver } from '../modules/commissions/finalization.resolver.js';
-import { MerchantIntegrationResolver } from '../modules/attribution/integration.resolver.js';
-import { MailResolver } from '../modules/mail/index.js';
+import { authResolvers } from '../modules/auth/index.js';
+import { affiliatesResolvers } from '../modules/affiliates/index.js';
+import { campaignsResolvers } from '../modules/campaigns/index.js';
+import { applicationsResolvers } from '../modules/applications/index.js';
+import { trackingResolvers } from '../modules/tracking/index.js';
+import { ordersResolvers } from '../modules/orders/index.js';
+import { commissionsResolvers } from '../modules/commissions/index.js';
+import { payoutsResolvers } from '../modules/payouts/index.js';
+import { mailResolvers } from '../modules/mail/index.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
-  AuthResolver,
-  MeResolver,
-  CampaignsResolver,
-  ApplicationsResolver,
-  EnrollmentResolver,
-  MeApplicationsResolver,
-  AffiliateEnrollmentsResolver,
-  MerchantIntegrationResolver,
-  OrdersResolver,
-  ClickResolver,
-  CommissionsResolver,
-  ConversionCommissionResolver,
-  MeCommissionsResolver,
-  FinalizationResolver,
-  ClawbacksResolver,
-  AffiliatePerformanceResolver,
-  PayoutBatchesResolver,
-  PayoutItemResolver,
-  MePayoutsResolver,
-  AffiliatePayoutAccountResolver,
-  ClawbackPayoutItemResolver,
-  MailResolver,
+  ...authResolvers,
+  ...affiliatesResolvers,
+  ...campaignsResolvers,
+  ...applicationsResolvers,
+  ...trackingResolvers,
+  ...ordersResolvers,
+  ...commissionsResolvers,
+  ...payoutsResolvers,
+  ...mailResolvers,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { MerchantCaller } from '../graphql/context.js';
+import type { MerchantCaller } from '../modules/auth/caller.js';
 import { ReviewDecision } from '../modules/applications/review-rules.js';
 import type { Merchant } from '../modules/auth/merchant.entity.js';
 import { Operator } from '../modules/auth/operator.entity.js';

@@ -2,7 +2,7 @@
 import { uuidv7 } from '../ids.js';
 import { uniq, type TestApp } from './harness.js';
 import { Enrollment } from '../modules/applications/enrollment.entity.js';
-import { signPayload } from '../modules/attribution/orders-webhook.route.js';
+import { signPayload } from '../modules/orders/orders-webhook.route.js';
 
 export interface Program {
   merchantId: string;

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { IntakeField } from '@sorae/intake';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';

@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { Operator } from '../auth/operator.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
@@ -192,7 +192,7 @@ export class ApplicationsResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const direction = orderBy === ApplicationOrder.SUBMITTED_AT_ASC ? 'asc' : 'desc';
-    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, page, direction, info));
+    return ApplicationConnection.from(await ctx.services.applications.list(ctx.em, merchantCaller(ctx).merchantId, filter, pageOf(page, info), direction));
   }
 
   @Authorized(applicationsPolicy.read)

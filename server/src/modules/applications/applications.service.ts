@@ -1,14 +1,13 @@
 import { Reference, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
 import type { Config } from '../../config.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
-import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
-import type { AffiliateCaller, MerchantCaller } from '../../graphql/context.js';
-import { isUuid, randomCode, uuidv7 } from '../../ids.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { paginateQuery, type PageRequest } from '../../db/pagination.js';
+import type { AffiliateCaller, MerchantCaller } from '../auth/caller.js';
+import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { emailSchema, type AuthService } from '../auth/auth.service.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { newPasswordSchema } from '../auth/password-policy.js';
@@ -46,8 +45,6 @@ export type Confirmation =
 /** The unique constraint on an affiliate account's (merchant, email). */
 const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
 
-/** 31 characters with no look-alikes (no 0/O, 1/I/L), so codes survive being read aloud. */
-export const SHARE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const SHARE_CODE_LENGTH = 8;
 /** Twice the largest page the queue shows; more are reviewed by filter. */
 export const MAX_REVIEW_IDS = 1_000;
@@ -323,7 +320,7 @@ export class ApplicationsService {
     return answers;
   }
 
-  list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, args: PageArgs, direction: 'asc' | 'desc', info?: GraphQLResolveInfo) {
+  list(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined, page: PageRequest, direction: 'asc' | 'desc') {
     const f = parseInput(filterSchema, filter ?? {});
     const [where, params] = filterSql(merchantId, f);
     const makeQuery = () => em.createQueryBuilder(Application, 'a').where(where, params);
@@ -333,7 +330,7 @@ export class ApplicationsService {
           const counts = await this.statusCounts(em, merchantId, f.campaignId);
           return f.status ? counts[f.status] : counts.SUBMITTED + counts.APPROVED + counts.REJECTED;
         };
-    return paginateQuery(makeQuery, args, direction, info, applicationView, count);
+    return paginateQuery(makeQuery, page, direction, applicationView, count);
   }
 
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */
@@ -394,7 +391,7 @@ export class ApplicationsService {
               campaign: row.campaign_id,
               affiliate: row.affiliate_id,
               application: row.id,
-              code: randomCode(SHARE_CODE_LENGTH, SHARE_CODE_ALPHABET),
+              code: randomCode(SHARE_CODE_LENGTH, CODE_ALPHABET),
             }));
             await tx.execute(
               `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at)

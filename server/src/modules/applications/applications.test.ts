@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test/harness.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { OperatorRole } from '../auth/operator.entity.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import { Enrollment } from './enrollment.entity.js';
-import { SHARE_CODE_ALPHABET } from './applications.service.js';
+import { CODE_ALPHABET } from '../../ids.js';
 
 const CREATE_CAMPAIGN = `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`;
 const SUBMIT = `mutation($input: SubmitApplicationInput!) {
@@ -299,7 +299,7 @@ describe('applications', () => {
       expect(skipped).toMatchObject({ ok: false, enrollment: null });
       expect(skipped.error).toMatch(/already rejected/);
       const codes = result.results.filter((x: any) => x.ok).map((x: any) => x.enrollment.shareCode);
-      for (const code of codes) expect(code).toMatch(new RegExp(`^[${SHARE_CODE_ALPHABET}]{8}$`));
+      for (const code of codes) expect(code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{8}$`));
       expect(result.results.find((x: any) => x.ok).enrollment.shareUrl).toBe(`${app.config.publicUrl}/r/${codes[0]}`);
 
       const em = app.emFor(m.merchantId);

@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { Application } from './application.entity.js';

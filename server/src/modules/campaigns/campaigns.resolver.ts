@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign, CampaignStatus } from './campaign.entity.js';
@@ -30,7 +30,7 @@ export class CampaignsResolver {
   @Authorized(campaignsPolicy.read)
   @Query(() => CampaignConnection)
   async campaigns(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, page, info));
+    return CampaignConnection.from(await ctx.services.campaigns.list(ctx.em, pageOf(page, info)));
   }
 
   @Authorized(campaignsPolicy.read)

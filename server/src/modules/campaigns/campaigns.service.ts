@@ -1,11 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import { intakeFieldsSchema } from '@sorae/intake';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
-import type { PageArgs } from '../../graphql/connection.js';
-import { paginate } from '../../graphql/connection.js';
+import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/merchant.entity.js';
@@ -127,8 +125,8 @@ export class CampaignsService {
     return campaign;
   }
 
-  list(em: EntityManager, args: PageArgs, info?: GraphQLResolveInfo) {
-    return paginate(em, Campaign, {}, args, info);
+  list(em: EntityManager, page: PageRequest) {
+    return paginate(em, Campaign, {}, page);
   }
 
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */

@@ -1,5 +1,4 @@
 import { access, READ } from '../../graphql/access.js';
-import type { Campaign } from './campaign.entity.js';
 
 /** Who may do what with campaigns. */
 export const campaignsPolicy = {
@@ -12,5 +11,5 @@ export const campaignsPolicy = {
    * operators and reading keys. Affiliates and applicants see what the public page shows: id,
    * name, slug and the intake form.
    */
-  terms: access<Campaign>({ what: "a campaign's terms (operators)", roles: 'ANY', scopes: [READ] }),
+  terms: access({ what: "a campaign's terms (operators)", roles: 'ANY', scopes: [READ] }),
 };

@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Query, Resolver, Root } from 'type-graphql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
-import { PageArgs, connectionType, paginate } from '../../graphql/connection.js';
+import { paginate } from '../../db/pagination.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, type Context } from '../../graphql/context.js';
 import { isUuid } from '../../ids.js';
 import { Clawback } from './clawback.entity.js';
@@ -45,7 +46,7 @@ export class ClawbacksResolver {
       ...(Object.keys(commission).length ? { commission } : {}),
       ...(f.applied == null ? {} : { appliedAt: f.applied ? { $ne: null } : null }),
     };
-    return ClawbackConnection.from(await paginate(ctx.em, Clawback, where, page, info));
+    return ClawbackConnection.from(await paginate(ctx.em, Clawback, where, pageOf(page, info)));
   }
 
   @FieldResolver(() => Commission)

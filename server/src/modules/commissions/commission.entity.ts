@@ -1,9 +1,9 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
-import { Conversion } from '../attribution/conversion.entity.js';
-import { Refund } from '../attribution/order.entity.js';
+import { Conversion } from '../orders/conversion.entity.js';
+import { Refund } from '../orders/order.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';

@@ -2,11 +2,10 @@ import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
-import { paginateQuery, type PageArgs } from '../../graphql/connection.js';
+import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
-import { Click } from '../attribution/click.entity.js';
-import type { AccrualInput, CommissionAccrual } from '../attribution/orders.service.js';
-import type { Exec } from '../attribution/sql-runner.js';
+import type { AccrualInput, CommissionAccrual } from '../orders/ports.js';
+import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
@@ -32,17 +31,6 @@ export interface CurrencyTotals {
   paidMinor: number;
 }
 
-/**
- * An affiliate's traffic and commission sums. Money is never added across currencies: the
- * flat money fields are `byCurrency[0]` (the currency of the campaign they joined first), and
- * zero with a null currency when they have no enrollment and no commission.
- */
-export interface AffiliateTotals extends Omit<CurrencyTotals, 'currency'> {
-  clicks: number;
-  conversions: number;
-  currency: string | null;
-  byCurrency: CurrencyTotals[];
-}
 
 
 /**
@@ -121,7 +109,7 @@ export class CommissionsService implements CommissionAccrual {
 
   // ---- Reads ----
 
-  list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, args: PageArgs) {
+  list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, page: PageRequest) {
     const f = parseInput(filterSchema, filter ?? {});
     return paginateQuery(() => {
       const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
@@ -129,13 +117,9 @@ export class CommissionsService implements CommissionAccrual {
       if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
       if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
       return qb;
-    }, args);
+    }, page);
   }
 
-  /** An affiliate's clicks, newest first (keyset over the click's UUIDv7 id). */
-  clicksOf(em: EntityManager, merchantId: string, affiliateId: string, args: PageArgs) {
-    return paginateQuery(() => em.createQueryBuilder(Click, 'k').where({ merchantId, affiliateId }), args);
-  }
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */
   async adjustmentsOf(em: EntityManager, commissionIds: readonly string[]) {
@@ -153,58 +137,34 @@ export class CommissionsService implements CommissionAccrual {
   }
 
   /**
-   * Clicks, AFFILIATE conversions and commission totals per currency for a set of affiliates:
-   * three set-based aggregates, whatever the number of affiliates. REFERRAL is never counted.
-   * Currencies come in the order the affiliate joined their campaigns (each enrolled campaign's
-   * currency appears, at zero before anything is earned), then any only their commissions name.
+   * Commission sums per currency for a set of affiliates, in one set-based aggregate. Currencies
+   * come in the order the affiliate joined their campaigns (each enrolled campaign's currency
+   * appears, at zero before anything is earned), then any only their commissions name.
    */
-  async totals(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<AffiliateTotals[]> {
+  async earnings(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<Map<string, CurrencyTotals[]>> {
     const ids = pgArray(affiliateIds.filter(isUuid));
-    const [clicks, conversions, money] = await Promise.all([
-      em.execute<{ affiliate_id: string; n: string }[]>(
-        `select affiliate_id, count(*) as n from click where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id`,
-        [merchantId, ids],
-      ),
-      em.execute<{ affiliate_id: string; n: string }[]>(
-        `select affiliate_id, count(*) as n from conversion where merchant_id = ? and channel = 'AFFILIATE' and affiliate_id = any(?::uuid[]) group by affiliate_id`,
-        [merchantId, ids],
-      ),
-      // UUIDv7 ids as text sort by creation: the first enrollment (or commission) per currency.
-      em.execute<{ affiliate_id: string; currency: string; pending: string; finalized: string; paid: string }[]>(
-        `with e as (select e.affiliate_id, k.currency, min(e.id::text) as first
-                      from enrollment e join campaign k on k.id = e.campaign_id
-                     where e.merchant_id = ? and e.affiliate_id = any(?::uuid[]) group by e.affiliate_id, k.currency),
-              m as (select affiliate_id, currency, min(id::text) as first,
-                           sum(amount_minor) filter (where status = 'PENDING') as pending,
-                           sum(amount_minor) filter (where status = 'FINALIZED') as finalized,
-                           sum(amount_minor) filter (where status = 'PAID') as paid
-                      from commission where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id, currency)
-         select affiliate_id, currency, m.pending, m.finalized, m.paid
-           from e full join m using (affiliate_id, currency)
-          order by affiliate_id, e.first nulls last, m.first`,
-        [merchantId, ids, merchantId, ids],
-      ),
-    ]);
-    const count = (rows: { affiliate_id: string; n: string }[], id: string) => Number(rows.find((r) => r.affiliate_id === id)?.n ?? 0);
+    // UUIDv7 ids as text sort by creation: the first enrollment (or commission) per currency.
+    const money = await em.execute<{ affiliate_id: string; currency: string; pending: string; finalized: string; paid: string }[]>(
+      `with e as (select e.affiliate_id, k.currency, min(e.id::text) as first
+                    from enrollment e join campaign k on k.id = e.campaign_id
+                   where e.merchant_id = ? and e.affiliate_id = any(?::uuid[]) group by e.affiliate_id, k.currency),
+            m as (select affiliate_id, currency, min(id::text) as first,
+                         sum(amount_minor) filter (where status = 'PENDING') as pending,
+                         sum(amount_minor) filter (where status = 'FINALIZED') as finalized,
+                         sum(amount_minor) filter (where status = 'PAID') as paid
+                    from commission where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id, currency)
+       select affiliate_id, currency, m.pending, m.finalized, m.paid
+         from e full join m using (affiliate_id, currency)
+        order by affiliate_id, e.first nulls last, m.first`,
+      [merchantId, ids, merchantId, ids],
+    );
     const byAffiliate = new Map<string, CurrencyTotals[]>();
     for (const r of money) {
       const list = byAffiliate.get(r.affiliate_id) ?? [];
       list.push({ currency: r.currency, pendingMinor: minorFromDb(r.pending), finalizedMinor: minorFromDb(r.finalized), paidMinor: minorFromDb(r.paid) });
       byAffiliate.set(r.affiliate_id, list);
     }
-    return affiliateIds.map((id) => {
-      const byCurrency = byAffiliate.get(id) ?? [];
-      const primary = byCurrency[0];
-      return {
-        clicks: count(clicks, id),
-        conversions: count(conversions, id),
-        currency: primary?.currency ?? null,
-        pendingMinor: primary?.pendingMinor ?? 0,
-        finalizedMinor: primary?.finalizedMinor ?? 0,
-        paidMinor: primary?.paidMinor ?? 0,
-        byCurrency,
-      };
-    });
+    return byAffiliate;
   }
 
   // ---- Payouts: what is payable and the PAID transition, as SQL the payouts module composes set-based ----

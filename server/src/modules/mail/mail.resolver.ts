@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, ID, Info, Query, Resolver } from 'type-graphql';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, type Context } from '../../graphql/context.js';
 import { MailMessage } from './mail-message.entity.js';
 import { mailPolicy } from './policy.js';
@@ -12,7 +12,7 @@ export class MailResolver {
   @Authorized(mailPolicy.outbox)
   @Query(() => MailMessageConnection, { description: 'Every email sent, queued or (without SMTP_URL) kept here, newest first.' })
   async outbox(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return MailMessageConnection.from(await ctx.services.mail.outbox(ctx.em, page, info));
+    return MailMessageConnection.from(await ctx.services.mail.outbox(ctx.em, pageOf(page, info)));
   }
 
   @Authorized(mailPolicy.outbox)

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { badInput, notFound } from '../../errors.js';
-import { paginate, type PageArgs } from '../../graphql/connection.js';
+import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import { every } from '../../jobs/periodic.js';
 import type { Logger } from '../../logger.js';
@@ -123,8 +122,8 @@ export class MailService {
   }
 
   /** The owner's outbox, newest first. */
-  outbox(em: EntityManager, args: PageArgs, info?: GraphQLResolveInfo) {
-    return paginate(em, MailMessage, {}, args, info);
+  outbox(em: EntityManager, page: PageRequest) {
+    return paginate(em, MailMessage, {}, page);
   }
 
   async message(em: EntityManager, id: string): Promise<MailMessage> {

@@ -1,7 +1,7 @@
 import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { uuidv7 } from '../../ids.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { tenantScoped } from '../tenancy.js';
 

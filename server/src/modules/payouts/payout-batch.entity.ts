@@ -1,7 +1,7 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { Commission } from '../commissions/commission.entity.js';

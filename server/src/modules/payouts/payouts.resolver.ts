@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Me } from '../auth/me.types.js';
 import { authPolicy } from '../auth/policy.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
@@ -121,7 +121,7 @@ export class PayoutBatchesResolver {
   @Authorized(payoutsPolicy.read)
   @Query(() => PayoutBatchConnection, { description: 'Newest first.' })
   async payoutBatches(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return PayoutBatchConnection.from(await ctx.services.payouts.list(ctx.em, merchantCaller(ctx).merchantId, page, info));
+    return PayoutBatchConnection.from(await ctx.services.payouts.list(ctx.em, merchantCaller(ctx).merchantId, pageOf(page, info)));
   }
 
   @FieldResolver(() => Campaign)
@@ -138,7 +138,7 @@ export class PayoutBatchesResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return PayoutItemConnection.from(await ctx.services.payouts.items(ctx.em, b.id, status, page, info));
+    return PayoutItemConnection.from(await ctx.services.payouts.items(ctx.em, b.id, status, pageOf(page, info)));
   }
 
   @Authorized(payoutsPolicy.read)
@@ -194,7 +194,7 @@ export class MePayoutsResolver {
 
   @FieldResolver(() => PayoutItemConnection, { description: 'My payouts, newest first.' })
   async payouts(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return PayoutItemConnection.from(await ctx.services.payouts.itemsOfAffiliate(ctx.em, affiliateCaller(ctx).affiliateId, page, info));
+    return PayoutItemConnection.from(await ctx.services.payouts.itemsOfAffiliate(ctx.em, affiliateCaller(ctx).affiliateId, pageOf(page, info)));
   }
 }
 

@@ -22,7 +22,7 @@ export function stripeWebhookRoutes(router: Router, deps: { payouts: PayoutsServ
       deps.log.warn({ err: (err as Error).message }, 'stripe webhook: signature refused');
       throw new HttpError(400, `Bad Stripe-Signature: ${(err as Error).message.split('\n')[0]}`, { code: 'BAD_SIGNATURE' });
     }
-    const outcome = await deps.payouts.handleStripeEvent(event);
+    const outcome = await deps.payouts.stripeEvents.handle(event);
     sendJson(res, 200, { received: true, id: event.id, type: event.type, outcome });
   });
 }

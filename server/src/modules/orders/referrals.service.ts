@@ -2,12 +2,9 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
-import { randomCode } from '../../ids.js';
+import { CODE_ALPHABET, randomCode } from '../../ids.js';
 import { Merchant } from '../auth/merchant.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
-
-/** No look-alikes (0/O, 1/I/L), like share codes; prefixed R so the two never collide. */
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
 /** Customer-refers-customer codes (channel REFERRAL). */
 export class ReferralsService {
@@ -17,7 +14,8 @@ export class ReferralsService {
     for (let attempt = 1; ; attempt++) {
       const existing = await em.findOne(ReferralCode, { customerId: id });
       if (existing) return existing;
-      const code = em.create(ReferralCode, { merchant: em.getReference(Merchant, merchantId), code: `R${randomCode(8, ALPHABET)}`, customerId: id });
+      // Prefixed R, so a referral code never collides with a share code (same alphabet).
+      const code = em.create(ReferralCode, { merchant: em.getReference(Merchant, merchantId), code: `R${randomCode(8, CODE_ALPHABET)}`, customerId: id });
       try {
         await em.flush();
         return code;

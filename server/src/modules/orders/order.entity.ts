@@ -3,7 +3,7 @@ import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
-import { attributionPolicy } from './policy.js';
+import { ordersPolicy } from './policy.js';
 
 /** An order the store reported (webhook or `recordOrder`), unique per (merchant, store order id). */
 @Entity({ tableName: 'store_order' })
@@ -69,7 +69,7 @@ export class Refund extends TenantEntity {
   @ManyToOne(() => Order, { ref: true })
   order!: Ref<Order>;
 
-  @Authorized(attributionPolicy.refundAmount)
+  @Authorized(ordersPolicy.refundAmount)
   @Field(() => Int)
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

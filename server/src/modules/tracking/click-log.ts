@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { isPglite } from '../../db/orm.js';
+import { isPglite } from '../../db/pglite.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Logger } from '../../logger.js';
 

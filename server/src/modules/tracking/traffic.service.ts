@@ -1,14 +1,18 @@
 import { createHmac } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { EnrollmentStatus } from '../applications/enrollment.entity.js';
 import { CampaignStatus } from '../campaigns/campaign.enums.js';
+import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { PgListener } from '../../db/pg-listener.js';
+import { pgArray } from '../../db/pg-arrays.js';
+import { isUuid } from '../../ids.js';
+import { Click } from './click.entity.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
-import { withConnection } from './sql-runner.js';
+import { withConnection } from '../../db/sql-runner.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -99,6 +103,20 @@ export class TrafficService {
    */
   visitorPseudonym(visitorId: string): string {
     return `p_${createHmac('sha256', this.pseudonymKey).update(visitorId).digest('base64url').slice(0, 22)}`;
+  }
+
+  /** An affiliate's clicks, newest first (keyset over the click's UUIDv7 id). */
+  clicksOf(em: EntityManager, merchantId: string, affiliateId: string, page: PageRequest) {
+    return paginateQuery(() => em.createQueryBuilder(Click, 'k').where({ merchantId, affiliateId }), page);
+  }
+
+  /** Clicks per affiliate of a set, in one aggregate (affiliates' stats). */
+  async clickCounts(em: EntityManager, merchantId: string, affiliateIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await em.execute<{ affiliate_id: string; n: string }[]>(
+      `select affiliate_id, count(*) as n from click where merchant_id = ? and affiliate_id = any(?::uuid[]) group by affiliate_id`,
+      [merchantId, pgArray(affiliateIds.filter(isUuid))],
+    );
+    return new Map(rows.map((r) => [r.affiliate_id, Number(r.n)]));
   }
 
   /** An enrollment's or a campaign's links changed (once the change is saved): forgotten here at once. */

@@ -7,6 +7,7 @@ import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { TENANT } from '../tenancy.js';
 import type { OrdersService } from './orders.service.js';
+import type { OrderWebhookSecrets } from './webhook-secrets.js';
 
 export const ORDER_WEBHOOK_BODY_LIMIT = 64 * 1024;
 /** Signed timestamps further than this from the server clock, either way, are refused. */
@@ -50,7 +51,7 @@ export function signPayload(secret: string, rawBody: string | Buffer, t = Math.f
  * merchant, or one without a secret, is checked against a random secret instead, so its answer
  * (401, the same body) and its work do not tell which merchant ids exist.
  */
-export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; clock: () => Date; log: Logger }) {
+export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; secrets: OrderWebhookSecrets; clock: () => Date; log: Logger }) {
   const decoySecret = randomBytes(32).toString('base64url');
   const handler = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const named = req.headers['sorae-merchant'];
@@ -58,13 +59,13 @@ export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityMan
     const raw = await readBody(req, ORDER_WEBHOOK_BODY_LIMIT);
     const now = deps.clock();
     const em = deps.fork();
-    const known = (isUuid(merchantId) ? await deps.orders.webhookSecret(em, merchantId) : null) ?? { secret: decoySecret, cached: false };
+    const known = (isUuid(merchantId) ? await deps.secrets.get(em, merchantId) : null) ?? { secret: decoySecret, cached: false };
     const header = req.headers['sorae-signature'];
     const signature = Array.isArray(header) ? header[0] : header;
     let refused = verifySignature(signature, raw, known.secret, now.getTime());
     if (refused === 'signature does not match' && known.cached) {
       // Perhaps rotated by another process since we cached it: check the stored secret.
-      const stored = await deps.orders.webhookSecret(em, merchantId, Date.now(), true);
+      const stored = await deps.secrets.get(em, merchantId, Date.now(), true);
       refused = stored ? verifySignature(signature, raw, stored.secret, now.getTime()) : refused;
     }
     if (refused) throw new HttpError(401, `Bad signature: ${refused} (check the Sorae-Merchant header and the order-webhook secret)`);

@@ -1,16 +1,16 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Affiliate } from '../auth/affiliate.entity.js';
+import { Affiliate } from '../affiliates/affiliate.entity.js';
 import { Enrollment } from '../applications/enrollment.entity.js';
 import { Campaign } from '../campaigns/campaign.entity.js';
 import { tenantScoped } from '../tenancy.js';
 import type { AttributionExplanation } from './attribution.engine.js';
-import { Channel } from './click.entity.js';
+import { Channel } from '../tracking/click.entity.js';
 import { Order } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
-import { attributionPolicy } from './policy.js';
+import { ordersPolicy } from './policy.js';
 
 /**
  * The attribution decision for one order: the winning channel and touch (or NONE), with the
@@ -41,7 +41,7 @@ export class Conversion extends TenantEntity {
   @Property({ type: 'timestamptz' })
   occurredAt!: Date;
 
-  @Authorized(attributionPolicy.orderAmount)
+  @Authorized(ordersPolicy.orderAmount)
   @Field(() => SafeIntResolver, { description: "The order's amount, as the store sent it." })
   @Property({ type: new BigIntType('number') })
   amountMinor!: number;

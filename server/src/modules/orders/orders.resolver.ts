@@ -3,12 +3,12 @@ import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { notFound } from '../../errors.js';
 import type { ExplainedTouch } from './attribution.engine.js';
-import { Channel, Click } from './click.entity.js';
+import { Channel } from '../tracking/click.entity.js';
 import { Conversion } from './conversion.entity.js';
 import { Refund } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { authPolicy } from '../auth/policy.js';
-import { attributionPolicy } from './policy.js';
+import { ordersPolicy } from './policy.js';
 
 @InputType({ description: 'The fields of an order.created webhook body\'s `order`.' })
 class RecordOrderInput {
@@ -119,19 +119,9 @@ export class Attribution {
 const ANOTHER_TOUCH = 'ANOTHER_TOUCH';
 
 export const ConversionConnection = connectionType('Conversion', Conversion);
-export const ClickConnection = connectionType('Click', Click);
-
-@Resolver(() => Click)
-export class ClickResolver {
-  @FieldResolver(() => String)
-  visitorId(@Root() c: Click, @Ctx() ctx: Context): string {
-    return ctx.caller.kind === 'affiliate' ? ctx.services.traffic.visitorPseudonym(c.visitorId) : c.visitorId;
-  }
-}
-
 @Resolver(() => Conversion)
 export class OrdersResolver {
-  @Authorized(attributionPolicy.record)
+  @Authorized(ordersPolicy.record)
   @Mutation(() => RecordOrderResult, { description: 'Records an order (integrations): idempotent by order id.' })
   async recordOrder(@Arg('input', () => RecordOrderInput) input: RecordOrderInput, @Ctx() ctx: Context): Promise<RecordOrderResult> {
     const r = await ctx.services.orders.recordOrder(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
@@ -140,7 +130,7 @@ export class OrdersResolver {
     return { conversion };
   }
 
-  @Authorized(attributionPolicy.record)
+  @Authorized(ordersPolicy.record)
   @Mutation(() => RecordRefundResult, { description: 'Records a refund (integrations): idempotent by refund id. CONFLICT when the order is not recorded yet.' })
   async recordRefund(@Arg('input', () => RecordRefundInput) input: RecordRefundInput, @Ctx() ctx: Context): Promise<RecordRefundResult> {
     const r = await ctx.services.orders.recordRefund(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
@@ -152,16 +142,16 @@ export class OrdersResolver {
   @Authorized(authPolicy.manageAccess)
   @Mutation(() => String, { description: 'A new order-webhook signing secret, replacing the old one at once. Shown only here.' })
   rotateOrderWebhookSecret(@Ctx() ctx: Context): Promise<string> {
-    return ctx.services.orders.rotateWebhookSecret(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
+    return ctx.services.orderWebhookSecrets.rotate(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
   }
 
-  @Authorized(attributionPolicy.referralCodes)
+  @Authorized(ordersPolicy.referralCodes)
   @Mutation(() => ReferralCode, { description: "The customer's referral code (the same one on every call)." })
   createReferralCode(@Arg('customerId') customerId: string, @Ctx() ctx: Context): Promise<ReferralCode> {
     return ctx.services.referrals.codeFor(ctx.em, merchantCaller(ctx).merchantId, customerId);
   }
 
-  @Authorized(attributionPolicy.read)
+  @Authorized(ordersPolicy.read)
   @Query(() => ConversionConnection, { description: 'REFERRAL conversions, newest first (never in affiliate commissions or totals).' })
   async referralConversions(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, merchantCaller(ctx).merchantId, { channel: Channel.REFERRAL }, page));

@@ -4,9 +4,8 @@ import { createLogger } from '../../logger.js';
 import { SecretsBox } from '../../secrets-box.js';
 import { startTestApp, TEST_SECRETS_KEY, type TestApp } from '../../test/harness.js';
 import { orderBody, postWebhook } from '../../test/orders-fixtures.js';
-import { CommissionsService } from '../commissions/commissions.service.js';
 import { signPayload } from './orders-webhook.route.js';
-import { OrdersService } from './orders.service.js';
+import { OrderWebhookSecrets } from './webhook-secrets.js';
 
 const NEXT_KEY = 'sorae-test-secrets-key-next-next-next-next';
 
@@ -61,7 +60,7 @@ describe('order-webhook secrets at rest', () => {
       expect(await post(restarted, owner.merchantId, secret)).toBe(200);
       expect(await post(restarted, legacy.merchantId, plaintext)).toBe(200);
       // Idempotent: a second start (or another process) has nothing left to seal.
-      expect(await restarted.services.orders.resealWebhookSecrets(restarted.orm.em.fork())).toBe(0);
+      expect(await restarted.services.orderWebhookSecrets.resealAll(restarted.orm.em.fork())).toBe(0);
     } finally {
       await restarted.close();
     }
@@ -69,8 +68,8 @@ describe('order-webhook secrets at rest', () => {
 
   it('refuses to start over secrets sealed with a key it does not hold, naming the key, and changes nothing', async () => {
     const before = await storedSecret(app, owner.merchantId);
-    const stranger = new OrdersService(new CommissionsService(), app.services.traffic, new SecretsBox('a-key-that-sealed-none-of-these-rows'));
-    await expect(stranger.resealWebhookSecrets(app.orm.em.fork())).rejects.toThrow(
+    const stranger = new OrderWebhookSecrets(new SecretsBox('a-key-that-sealed-none-of-these-rows'));
+    await expect(stranger.resealAll(app.orm.em.fork())).rejects.toThrow(
       new RegExp(`sealed with key ${before.split(':')[1]}.*Set SECRETS_KEY_PREVIOUS`),
     );
     expect(await storedSecret(app, owner.merchantId)).toBe(before);

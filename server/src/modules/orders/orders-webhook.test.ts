@@ -4,7 +4,7 @@ import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test
 import { countQueries } from '../../db/query-counter.js';
 import { click, counts, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
 import { signPayload } from './orders-webhook.route.js';
-import type { OrderOutcome } from './orders.service.js';
+import type { OrderOutcome } from './order-input.js';
 
 describe('POST /webhooks/orders', () => {
   let app: TestApp;

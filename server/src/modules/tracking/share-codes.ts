@@ -1,4 +1,4 @@
-import { SHARE_CODE_ALPHABET } from '../applications/applications.service.js';
+import { CODE_ALPHABET } from '../../ids.js';
 
 /** What the redirect needs to know about a share code, cached in process. */
 export interface ShareLink {
@@ -31,7 +31,7 @@ export interface ShareCodeCacheOptions {
 }
 
 const MAX_CODE_LENGTH = 16;
-const CODE_CHARS = new RegExp(`^[${SHARE_CODE_ALPHABET}]{1,${MAX_CODE_LENGTH}}$`);
+const CODE_CHARS = new RegExp(`^[${CODE_ALPHABET}]{1,${MAX_CODE_LENGTH}}$`);
 
 /** The canonical form of a share code as typed in a URL, or null when it cannot be one. */
 export function normalizeShareCode(raw: string): string | null {

@@ -1,8 +1,7 @@
 import { access, FINANCE, ORDERS, READ } from '../../graphql/access.js';
-import type { Conversion } from './conversion.entity.js';
 
 /** Who may do what with orders, conversions and referral codes. */
-export const attributionPolicy = {
+export const ordersPolicy = {
   /** recordOrder, recordRefund, createReferralCode: what a store backend does. */
   record: access({ what: 'recording orders (FINANCE, keys with ORDERS)', roles: [FINANCE], scopes: [ORDERS] }),
   /** A customer's referral code: operators, and store backends (keys with ORDERS). */
@@ -13,6 +12,6 @@ export const attributionPolicy = {
    * Order and refund amounts are money: FINANCE and OWNER, keys that record or read them, and
    * affiliates (who reach only their own conversions). REVIEWERs see that a conversion happened, not its amount.
    */
-  orderAmount: access<Conversion>({ what: 'order amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [ORDERS, READ], affiliates: (c) => c.affiliate?.id }),
+  orderAmount: access<{ affiliate?: { id: string } | null }>({ what: 'order amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [ORDERS, READ], affiliates: (c) => c.affiliate?.id }),
   refundAmount: access({ what: 'refund amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [ORDERS, READ] }),
 };

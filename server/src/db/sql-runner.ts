@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordQuery } from '../../db/query-counter.js';
+import { recordQuery } from './query-counter.js';
 
 /** Runs one SQL statement (`?` placeholders) and returns its rows. */
 export type Exec = <T = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<T[]>;

@@ -1,0 +1,117 @@
+import { SafeIntResolver } from 'graphql-scalars';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, connectionType } from '../../graphql/connection.js';
+import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Me } from '../auth/me.types.js';
+import type { CurrencyTotals } from '../commissions/commissions.service.js';
+import { ConversionConnection } from '../orders/orders.resolver.js';
+import { ClickConnection } from '../tracking/clicks.resolver.js';
+import { Affiliate } from './affiliate.entity.js';
+import type { AffiliateTotals } from './affiliates.service.js';
+import { affiliatesPolicy } from './policy.js';
+
+@ObjectType({ description: "An affiliate's commission sums in one currency (minor units of it)." })
+export class CurrencyStats implements CurrencyTotals {
+  @Field({ description: 'ISO 4217 code.' })
+  currency!: string;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver)
+  pendingMinor!: number;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver)
+  finalizedMinor!: number;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver)
+  paidMinor!: number;
+}
+
+@ObjectType({
+  description:
+    'AFFILIATE traffic and commission totals (REFERRAL never counts). Money is never added across currencies: ' +
+    '`byCurrency` has one entry per currency, and pendingMinor, finalizedMinor and paidMinor are the entry of `currency`, ' +
+    "the currency of the campaign the affiliate joined first. That choice does not change as they earn, so the fields keep " +
+    'one meaning for an integration that reads them, and in a program with one currency (most) they are its whole totals.',
+})
+export class AffiliateStats implements AffiliateTotals {
+  @Field(() => Int)
+  clicks!: number;
+
+  @Field(() => Int, { description: 'AFFILIATE conversions.' })
+  conversions!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The currency of pendingMinor, finalizedMinor and paidMinor: byCurrency[0]. Null (and the sums 0) before the affiliate has an enrollment or a commission.',
+  })
+  currency!: string | null;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver, { description: 'PENDING commissions, in `currency`.' })
+  pendingMinor!: number;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver, { description: 'FINALIZED commissions not yet paid, in `currency`.' })
+  finalizedMinor!: number;
+
+  @Authorized(affiliatesPolicy.earnings)
+  @Field(() => SafeIntResolver, { description: 'PAID commissions, in `currency`.' })
+  paidMinor!: number;
+
+  @Field(() => [CurrencyStats], {
+    description: "Every currency of the affiliate's campaigns (at zero until earned) and commissions, in the order they joined the campaigns; never summed together.",
+  })
+  byCurrency!: CurrencyStats[];
+}
+
+export const AffiliateConnection = connectionType('Affiliate', Affiliate);
+
+
+const totalsLoader = (ctx: Context) => {
+  const merchantId = ctx.caller.kind === 'anonymous' ? '' : ctx.caller.merchantId;
+  return ctx.loaders.keyed('affiliateTotals', (ids: readonly string[]) => ctx.services.affiliates.totals(ctx.em, merchantId, ids));
+};
+
+/** Operators' affiliate pages; an affiliate reaching these fields (me.affiliate) sees only itself. */
+@Resolver(() => Affiliate)
+export class AffiliatesResolver {
+  @Authorized(affiliatesPolicy.list)
+  @Query(() => AffiliateConnection, { description: 'Affiliates, newest first, with stats (three aggregate queries per page).' })
+  async affiliates(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return AffiliateConnection.from(await ctx.services.affiliates.list(ctx.em, merchantCaller(ctx).merchantId, page));
+  }
+
+  @Authorized(affiliatesPolicy.list)
+  @Query(() => Affiliate, { nullable: true })
+  affiliate(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Affiliate).load(id);
+  }
+
+  @Authorized(affiliatesPolicy.record)
+  @FieldResolver(() => AffiliateStats, { description: 'Counts for every operator; the money in it for FINANCE and OWNER, reading keys and the affiliate.' })
+  stats(@Root() a: Affiliate, @Ctx() ctx: Context) {
+    return totalsLoader(ctx).load(a.id);
+  }
+
+  @Authorized(affiliatesPolicy.record)
+  @FieldResolver(() => ClickConnection, { description: 'Clicks on this affiliate\'s links, newest first.' })
+  async clicks(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return ClickConnection.from(await ctx.services.traffic.clicksOf(ctx.em, a.merchant.id, a.id, page));
+  }
+
+  @Authorized(affiliatesPolicy.record)
+  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first (amounts for those who see money).' })
+  async conversions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, a.merchant.id, { affiliateId: a.id }, page));
+  }
+}
+
+@Resolver(() => Me)
+export class MeStatsResolver {
+  @FieldResolver(() => AffiliateStats)
+  stats(@Ctx() ctx: Context) {
+    return totalsLoader(ctx).load(affiliateCaller(ctx).affiliateId);
+  }
+}

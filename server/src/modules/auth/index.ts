@@ -1,0 +1,24 @@
+/** The auth module's front door (merchants, operators and roles, sessions, API keys, sign-in limits, the caller): what other modules and the composition root may use. */
+import { ApiKey } from './api-key.entity.js';
+import { Merchant } from './merchant.entity.js';
+import { Operator } from './operator.entity.js';
+import { Session } from './session.entity.js';
+import { SignInThrottleRow } from './signin-throttle.entity.js';
+import { AuthResolver, MeResolver } from './auth.resolver.js';
+
+export type { AffiliateCaller, Caller, MerchantCaller, SignedInCaller } from './caller.js';
+export { authPolicy } from './policy.js';
+
+export { ApiKeyScope } from './api-key.entity.js';
+export { Merchant } from './merchant.entity.js';
+export { Operator, OperatorRole } from './operator.entity.js';
+export { AuthService, emailSchema } from './auth.service.js';
+export { Me } from './me.types.js';
+export { newPasswordSchema } from './password-policy.js';
+export { newToken, verifyPassword } from './secrets.js';
+export { sessionCookie } from './auth.resolver.js';
+
+/** Entities: db/orm.ts registers every module's list. */
+export const authEntities = [Merchant, Operator, Session, ApiKey, SignInThrottleRow];
+/** Resolvers: graphql/schema.ts builds the schema from every module's list. */
+export const authResolvers = [AuthResolver, MeResolver] as const;
