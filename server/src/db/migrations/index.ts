@@ -22,6 +22,7 @@ import { Migration20261206201000 } from './Migration20261206201000.js';
 import { Migration20261206205000 } from './Migration20261206205000.js';
 import { Migration20261206210000 } from './Migration20261206210000.js';
 import { Migration20261206211000 } from './Migration20261206211000.js';
+import { Migration20261206223000 } from './Migration20261206223000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -47,4 +48,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206205000', class: Migration20261206205000 },
   { name: 'Migration20261206210000', class: Migration20261206210000 },
   { name: 'Migration20261206211000', class: Migration20261206211000 },
+  { name: 'Migration20261206223000', class: Migration20261206223000 },
 ];
