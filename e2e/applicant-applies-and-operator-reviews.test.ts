@@ -220,7 +220,7 @@ describeScenario('applicant applies through the public page; operator bulk-appro
     expect(await profileLink.getAttribute('href')).toBe(ava.profile);
     expect(await profileLink.getAttribute('rel')).toBe('noopener noreferrer');
     expect(await profileLink.getAttribute('target')).toBe('_blank');
-    expect(await avaRow.locator('[data-column="answer-audience_size"]').textContent()).toBe('52000');
+    expect(await avaRow.locator('[data-column="answer-audience_size"]').textContent()).toBe('52,000'); // grouped for reading (en-US)
     expect(await avaRow.locator('[data-column="answer-content_category"]').textContent()).toBe('Fashion');
     await s.shot(page, 'queue');
 

@@ -69,6 +69,7 @@ const schema = z
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
     MAIL_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -189,6 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
     sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
+    // A developer reads lines; log collectors (production, tests reading logs) get JSON.
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     graphql: {
       /** Schema introspection, and "Did you mean…" suggestions in errors (they reveal the schema too). */
       introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',

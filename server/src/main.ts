@@ -1,10 +1,10 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, prettyDestination } from './logger.js';
 import { DEMO_AFFILIATE } from './seed/demo.js';
 
 const config = loadConfig();
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, config.logFormat === 'pretty' ? await prettyDestination() : undefined);
 const app = await createApp({ config, log });
 
 log.info(`Sorae is up on ${config.publicUrl}`);

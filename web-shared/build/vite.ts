@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import react from '@vitejs/plugin-react';
@@ -12,6 +13,8 @@ import { defineConfig, type Plugin } from 'vite';
 export function spaConfig({ base, devPort }: { base: string; devPort: number }) {
   return defineConfig({
     base,
+    // Both apps ship the same files at their root (the favicon): web-shared/public.
+    publicDir: fileURLToPath(new URL('../public', import.meta.url)),
     plugins: [react(), precompress()],
     server: {
       port: devPort,

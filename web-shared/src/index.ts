@@ -1,5 +1,5 @@
 // The UI both apps share. Import the stylesheet once per app: `import '@sorae/web-shared/styles.css'`.
-export { AppShell, type NavItem } from './components/AppShell';
+export { AppShell, Brand, type NavItem } from './components/AppShell';
 export { ConfirmDialog } from './components/ConfirmDialog';
 export { CopyButton, copyText } from './components/CopyButton';
 export { CopyField } from './components/CopyField';
@@ -18,10 +18,13 @@ export {
 } from './components/commissions';
 export { Modal } from './components/Modal';
 export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';
+export { UnsavedChangesPrompt } from './components/UnsavedChangesPrompt';
 export { Stats, type Stat } from './components/Stats';
 export { type Connection, type ConnectionTableOptions, useConnectionTable } from './hooks/useConnectionTable';
 export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
+export { useDocumentTitle } from './hooks/useDocumentTitle';
+export { useUnsavedChanges } from './hooks/useUnsavedChanges';
 export { useSignOut } from './hooks/useSignOut';
 export type { CommissionStatus, PayoutAccountStatus, PayoutItemStatus } from './gql/schema';
 export { describeError, errorCode, type Problem } from './lib/errors';
@@ -32,6 +35,7 @@ export {
   formatDate,
   formatDateTime,
   formatMoney,
+  formatNumber,
   inputToBps,
   inputToMinor,
   minorToInput,

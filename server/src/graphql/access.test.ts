@@ -28,7 +28,7 @@ interface Row {
 
 /** Money and payout-account fields, by name: what the table must cover. */
 const MONEY_FIELD = /Minor$|^stripe|^payoutAccount$|^byCurrency$/;
-const ALSO_MONEY = ['Campaign.commission'];
+const ALSO_MONEY = ['Campaign.commission', 'PublicCampaign.commission'];
 
 describe('who sees money: every money field, every caller', () => {
   let app: TestApp;
@@ -112,6 +112,9 @@ describe('who sees money: every money field, every caller', () => {
     { fields: ['Query.campaign', 'Campaign.commission', 'CommissionRule.amountMinor'], query: `query($id: ID!) { campaign(id: $id) { commission { amountMinor } } }`, vars: () => ({ id: p.campaign.id }), allowed: OPERATORS_AND_READERS },
     { fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.commission'], query: `{ me { enrollments { campaign { commission { type } } } } }`, allowed: [] },
     { fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.minPayoutMinor'], query: `{ me { enrollments { campaign { minPayoutMinor } } } }`, allowed: [] },
+    // The terms a program offers are public: the application page shows them to anyone.
+    { fields: ['Query.publicCampaign', 'PublicCampaign.minPayoutMinor'], query: `query($s: String!) { publicCampaign(slug: $s) { minPayoutMinor } }`, vars: () => ({ s: p.campaign.slug }), allowed: [...CALLERS] },
+    { fields: ['Query.publicCampaign', 'PublicCampaign.commission', 'CommissionRule.rateBps'], query: `query($s: String!) { publicCampaign(slug: $s) { commission { rateBps } } }`, vars: () => ({ s: p.campaign.slug }), allowed: [...CALLERS] },
     // Recording refunds: the refund's amount comes back to whoever may record it.
     {
       fields: ['Mutation.recordRefund', 'Refund.amountMinor'],

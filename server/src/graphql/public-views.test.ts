@@ -32,6 +32,35 @@ describe('applicants and affiliates see only their own', () => {
     }
   });
 
+  it('the public page shows the program, its terms and who offers it, and no setting an operator keeps', async () => {
+    const set = await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, {
+      id: p.campaign.id,
+      input: { description: 'Earn on every order.', logoUrl: 'https://cdn.example/logo.png', holdDays: 14, minPayoutMinor: 5000, payoutDayOfMonth: 5 },
+    }, p.token);
+    expect(set.errors).toBeUndefined();
+    const TERMS = 'name description merchantName logoUrl currency commission { type rateBps amountMinor } attributionWindowDays holdDays payoutDayOfMonth minPayoutMinor';
+    const r = await app.gql(`query($s: String!) { publicCampaign(slug: $s) { ${TERMS} } }`, { s: slug });
+    expect(r.errors).toBeUndefined();
+    const merchantName = (await app.gql(`query($id: ID!) { campaign(id: $id) { merchant { name } } }`, { id: p.campaign.id }, p.token)).data!.campaign.merchant.name;
+    expect(r.data!.publicCampaign).toEqual({
+      name: 'Creators', description: 'Earn on every order.', merchantName, logoUrl: 'https://cdn.example/logo.png', currency: 'USD',
+      commission: { type: 'PERCENTAGE', rateBps: 1000, amountMinor: null }, attributionWindowDays: 30, holdDays: 14, payoutDayOfMonth: 5, minPayoutMinor: 5000,
+    });
+    // A brand name replaces the merchant's name; clearing it brings the merchant's name back.
+    const brand = async (brandName: string) => {
+      await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, { id: p.campaign.id, input: { brandName } }, p.token);
+      return (await app.gql(`query($s: String!) { publicCampaign(slug: $s) { merchantName } }`, { s: slug })).data!.publicCampaign.merchantName;
+    };
+    expect(await brand('Creators Club')).toBe('Creators Club');
+    expect(await brand('')).toBe(merchantName);
+    // Whatever a public page may read is listed here: a new field must be added on purpose.
+    const type = await app.gql(`{ __type(name: "PublicCampaign") { fields { name } } }`);
+    expect(type.data!.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual([
+      'acceptingApplications', 'attributionWindowDays', 'commission', 'currency', 'description', 'holdDays', 'intakeFields',
+      'logoUrl', 'merchantName', 'minPayoutMinor', 'name', 'payoutDayOfMonth', 'slug', 'status',
+    ]);
+  });
+
   it("an affiliate learns that a rival's touch existed, not when, which click, whose or how it was found", async () => {
     const [mine, rival] = p.affiliates as [Program['affiliates'][number], Program['affiliates'][number]];
     const visitorId = uniq('v');

@@ -25,6 +25,7 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   const campaign = await services.campaigns.create(em, merchant.id, {
     name: 'Creator Program',
     slug: 'creators',
+    description: 'Creators who love our gear earn 10% of every order their audience places, paid monthly through Stripe.',
     destinationUrl: 'https://shop.example.com/?ref=sorae',
     currency: 'USD',
     commission: { type: 'PERCENTAGE', rateBps: 1000 },

@@ -56,14 +56,17 @@ export interface DataTableProps<T> {
   onRowClick?: (row: T) => void;
   /** A row's details, shown in a full-width row under it (null: collapsed). */
   expandedRow?: (row: T) => ReactNode;
+  /** The rows' order as the server gives it ("Newest first"), said above the table. */
+  order?: string;
 }
 
 /**
  * The table operators work through: selection, sorting, cursor pagination, and loading, empty
- * and error states. Queues, commissions and payout items reuse it.
+ * and error states. Queues, commissions and payout items reuse it. On a phone each row is a card
+ * of label-value lines (styles.css reads each cell's data-label), so nothing scrolls sideways.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination, onRowClick, expandedRow } = props;
+  const { label, columns, rows, getRowId, getRowLabel, loading, error, onRetry, empty, selection, pagination, onRowClick, expandedRow, order } = props;
   const testId = props.testId ?? label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const [localSort, setLocalSort] = useState<SortState | null>(null);
   const controlled = props.onSortChange !== undefined;
@@ -167,7 +170,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               </td>
             ) : null}
             {columns.map((c) => (
-              <td key={c.id} className={c.align === 'end' ? 'num' : undefined} data-column={c.id}>
+              <td key={c.id} className={c.align === 'end' ? 'num' : undefined} data-column={c.id} data-label={c.header}>
                 {c.cell(row)}
               </td>
             ))}
@@ -196,6 +199,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
             </button>
           </div>
         </div>
+      ) : null}
+      {order && !sort ? (
+        <p className="table__order" data-testid={`${testId}-order`}>
+          {order}
+        </p>
       ) : null}
       <div className="table-scroll">
         <table className="table" aria-label={label} aria-busy={loading || undefined}>

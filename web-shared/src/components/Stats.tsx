@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatNumber } from '../lib/format';
 
 export interface Stat {
   label: string;
@@ -16,7 +17,7 @@ export function Stats({ items, label }: { items: readonly Stat[]; label: string 
         <div className="stats__item" key={s.testId}>
           <dt className="stats__label">{s.label}</dt>
           <dd className="stats__value" data-testid={s.testId}>
-            {s.value}
+            {typeof s.value === 'number' ? formatNumber(s.value) : s.value}
           </dd>
           {s.hint ? <dd className="stats__hint">{s.hint}</dd> : null}
         </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { describeError } from '../lib/errors';
 
 export function Spinner({ label = 'Loading…' }: { label?: string }) {
@@ -34,7 +35,9 @@ export function EmptyState({ title, children, testId = 'empty-state' }: { title:
   );
 }
 
+/** A page's heading, which also names the browser tab. */
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <header className="page-header">
       <div>

@@ -60,6 +60,13 @@ export function inputToMinor(text: string, currency: string): number | null {
   return sign ? -minor : minor;
 }
 
+const numberFormat = new Intl.NumberFormat(LOCALE);
+
+/** A count or a number someone typed, grouped for reading: 250000 → "250,000". */
+export function formatNumber(n: number): string {
+  return numberFormat.format(n);
+}
+
 const percentFormat = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 2 });
 
 /** Basis points as a percentage: 1250 → "12.5%". */

@@ -11,7 +11,7 @@ import { campaignsPolicy } from './policy.js';
 @tenantScoped
 @ObjectType({ description: "A campaign. Affiliates and applicants read only id, name, slug and intakeFields; the rest is for operators and reading keys (campaigns' policy.ts)." })
 export class Campaign extends TenantEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts' | 'description';
 
   @Field()
   @Property({ length: 200 })
@@ -21,6 +21,21 @@ export class Campaign extends TenantEntity {
   @Field()
   @Property({ length: 64, unique: true })
   slug!: string;
+
+  @Authorized(campaignsPolicy.terms)
+  @Field({ description: 'What the program offers, shown on the public application page and in the portal (plain text).' })
+  @Property({ type: 'text' })
+  description: string = '';
+
+  @Authorized(campaignsPolicy.terms)
+  @Field(() => String, { nullable: true, description: "The name the program is offered under; null: the merchant's name." })
+  @Property({ length: 200, nullable: true })
+  brandName?: string | null;
+
+  @Authorized(campaignsPolicy.terms)
+  @Field(() => String, { nullable: true, description: 'An https:// image shown beside the name on the public page and in the portal.' })
+  @Property({ length: 2048, nullable: true })
+  logoUrl?: string | null;
 
   @Authorized(campaignsPolicy.terms)
   @Field(() => CampaignStatus)

@@ -43,13 +43,40 @@ export class CommissionRule {
   amountMinor!: number | null;
 }
 
-@ObjectType({ description: 'What an applicant sees of a campaign, without signing in.' })
+@ObjectType({ description: 'What an applicant sees of a campaign, without signing in: the program and its terms, never its destination or settings.' })
 export class PublicCampaign {
   @Field()
   name!: string;
 
   @Field()
   slug!: string;
+
+  @Field()
+  description!: string;
+
+  @Field({ description: "Who offers the program: the campaign's brand name, or else the merchant's name." })
+  merchantName!: string;
+
+  @Field(() => String, { nullable: true })
+  logoUrl!: string | null;
+
+  @Field()
+  currency!: string;
+
+  @Field(() => CommissionRule)
+  commission!: CommissionRule;
+
+  @Field(() => Int, { description: 'Days after a click within which an order still earns the commission (the cookie window).' })
+  attributionWindowDays!: number;
+
+  @Field(() => Int, { description: 'Days a commission waits for refunds before it is locked for payout.' })
+  holdDays!: number;
+
+  @Field(() => Int, { description: 'Payouts are sent on this day of each month.' })
+  payoutDayOfMonth!: number;
+
+  @Field(() => Int, { description: 'Smaller balances wait for the next month.' })
+  minPayoutMinor!: number;
 
   @Field(() => CampaignStatus)
   status!: CampaignStatus;
@@ -137,6 +164,15 @@ export class CampaignInput {
 
   @Field({ nullable: true, description: 'Execute the monthly batch as soon as the schedule creates it.' })
   autoExecutePayouts?: boolean;
+
+  @Field({ nullable: true, description: 'Plain text, up to 2000 characters.' })
+  description?: string;
+
+  @Field({ nullable: true, description: "Empty: the merchant's name." })
+  brandName?: string;
+
+  @Field({ nullable: true, description: 'An https:// image URL; empty removes the logo.' })
+  logoUrl?: string;
 }
 
 @InputType()
@@ -179,4 +215,13 @@ export class CampaignUpdateInput {
 
   @Field({ nullable: true })
   autoExecutePayouts?: boolean;
+
+  @Field({ nullable: true })
+  description?: string;
+
+  @Field({ nullable: true, description: "Empty: the merchant's name." })
+  brandName?: string;
+
+  @Field({ nullable: true, description: 'Empty removes the logo.' })
+  logoUrl?: string;
 }

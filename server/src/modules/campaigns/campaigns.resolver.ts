@@ -3,8 +3,9 @@ import { Arg, Args, Authorized, FieldResolver, ID, Info, Mutation, Query, Resolv
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { Merchant } from '../auth/merchant.entity.js';
-import { Campaign, CampaignStatus } from './campaign.entity.js';
+import { Campaign } from './campaign.entity.js';
 import { CampaignInput, CampaignUpdateInput, CommissionRule, PublicCampaign } from './campaign.types.js';
+import { commissionRule } from './campaigns.service.js';
 import { campaignsPolicy } from './policy.js';
 
 export const CampaignConnection = connectionType('Campaign', Campaign);
@@ -39,18 +40,16 @@ export class CampaignsResolver {
     return ctx.loaders.byId(Campaign).load(id);
   }
 
-  @Query(() => PublicCampaign, { nullable: true, description: 'A campaign\'s application form, readable without signing in.' })
+  @Query(() => PublicCampaign, { nullable: true, description: 'A campaign\'s public page (the program, its terms and the application form), readable without signing in.' })
   async publicCampaign(@Arg('slug') slug: string, @Ctx() ctx: Context): Promise<PublicCampaign | null> {
     // Another merchant's campaign: read on a unit of work of its own, never into the caller's.
-    const c = await ctx.services.campaigns.findPublic(ctx.fork(), slug);
-    if (!c) return null;
-    return { ...c, acceptingApplications: c.status === CampaignStatus.ACTIVE };
+    return ctx.services.campaigns.publicPage(ctx.fork(), slug);
   }
 
   @Authorized(campaignsPolicy.terms)
   @FieldResolver(() => CommissionRule)
   commission(@Root() c: Campaign): CommissionRule {
-    return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
+    return commissionRule(c);
   }
 
   @Authorized(campaignsPolicy.terms)

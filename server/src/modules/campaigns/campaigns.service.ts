@@ -10,6 +10,7 @@ import { Merchant } from '../auth/merchant.entity.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import type { CommissionRule, PublicCampaign } from './campaign.types.js';
 
 const httpUrl = z
   .string()
@@ -22,6 +23,20 @@ const httpUrl = z
       return false;
     }
   }, 'must be an http:// or https:// URL');
+
+/** A logo is linked, not uploaded: https only, so the apps' CSP (img-src https:) and mixed-content rules hold. */
+const logoUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => {
+    if (v === '') return true;
+    try {
+      return new URL(v).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL');
 
 const commissionSchema = z
   .object({
@@ -48,6 +63,11 @@ const settings = {
   intakeFields: intakeFieldsSchema,
   showRejectionReasonToApplicant: z.boolean(),
   autoExecutePayouts: z.boolean(),
+  description: z.string().trim().max(2000, 'must be at most 2000 characters'),
+  /** '' clears it (the merchant's name is shown). */
+  brandName: z.string().trim().max(200),
+  /** '' removes the logo. */
+  logoUrl,
 };
 
 const createSchema = z.object({
@@ -59,6 +79,9 @@ const createSchema = z.object({
   intakeFields: settings.intakeFields.nullish().transform((v) => v ?? []),
   showRejectionReasonToApplicant: settings.showRejectionReasonToApplicant.nullish().transform((v) => v ?? false),
   autoExecutePayouts: settings.autoExecutePayouts.nullish().transform((v) => v ?? false),
+  description: settings.description.nullish().transform((v) => v ?? ''),
+  brandName: settings.brandName.nullish().transform((v) => v ?? ''),
+  logoUrl: settings.logoUrl.nullish().transform((v) => v ?? ''),
 });
 
 const updateSchema = z
@@ -70,13 +93,19 @@ const updateSchema = z
 type Settings = z.output<typeof createSchema>;
 
 function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
-  const { commission, ...rest } = s;
+  const { commission, brandName, logoUrl, ...rest } = s;
   Object.assign(campaign, rest);
+  if (brandName !== undefined) campaign.brandName = brandName || null;
+  if (logoUrl !== undefined) campaign.logoUrl = logoUrl || null;
   if (commission) {
     campaign.commissionType = commission.type;
     campaign.commissionRateBps = commission.type === CommissionType.PERCENTAGE ? (commission.rateBps ?? undefined) : undefined;
     campaign.commissionAmountMinor = commission.type === CommissionType.FLAT ? (commission.amountMinor ?? undefined) : undefined;
   }
+}
+
+export function commissionRule(c: Campaign): CommissionRule {
+  return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
 }
 
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
@@ -132,6 +161,29 @@ export class CampaignsService {
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */
   findPublic(em: EntityManager, slug: string): Promise<Campaign | null> {
     return em.findOne(Campaign, { slug }, UNSCOPED);
+  }
+
+  /** The public application page: the program and its terms, never its destination or settings. */
+  async publicPage(em: EntityManager, slug: string): Promise<PublicCampaign | null> {
+    const c = await this.findPublic(em, slug);
+    if (!c) return null;
+    const merchantName = c.brandName ?? (await em.findOneOrFail(Merchant, { id: c.merchant.id }, UNSCOPED)).name;
+    return {
+      name: c.name,
+      slug: c.slug,
+      status: c.status,
+      acceptingApplications: c.status === CampaignStatus.ACTIVE,
+      intakeFields: c.intakeFields,
+      description: c.description,
+      merchantName,
+      logoUrl: c.logoUrl ?? null,
+      currency: c.currency,
+      commission: commissionRule(c),
+      attributionWindowDays: c.attributionWindowDays,
+      holdDays: c.holdDays,
+      payoutDayOfMonth: c.payoutDayOfMonth,
+      minPayoutMinor: c.minPayoutMinor,
+    };
   }
 
   private async assertSlugFree(em: EntityManager, slug: string) {

@@ -54,6 +54,23 @@ describe('campaigns', () => {
     expect(c.intakeFields[2]).toMatchObject({ type: 'SELECT', options: ['Tech', 'Food'], required: false, min: null });
   });
 
+  it('a logo is an https URL, a description has a limit, and empty values clear the brand and the logo', async () => {
+    const input = validInput({ description: '  Earn 12.5% on every order.  ', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
+    const created = await app.gql(`mutation($input: CampaignInput!) { createCampaign(input: $input) { id description brandName logoUrl } }`, { input }, owner.token);
+    expect(created.data!.createCampaign).toMatchObject({ description: 'Earn 12.5% on every order.', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
+    const id = created.data!.createCampaign.id;
+    const update = (input: Record<string, unknown>) =>
+      app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { description brandName logoUrl } }`, { id, input }, owner.token);
+    for (const logoUrl of ['http://cdn.example/logo.png', 'javascript:alert(1)', 'data:image/png;base64,AAAA', '//cdn.example/logo.png']) {
+      const r = await update({ logoUrl });
+      expect(r.errors?.[0]?.extensions?.fieldErrors, logoUrl).toEqual({ logoUrl: 'must be an https:// URL' });
+    }
+    expect((await update({ description: 'x'.repeat(2001) })).errors?.[0]?.extensions?.fieldErrors).toEqual({ description: 'must be at most 2000 characters' });
+    // Omitted fields stay; empty ones clear.
+    expect((await update({ description: 'New words' })).data!.updateCampaign).toEqual({ description: 'New words', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
+    expect((await update({ brandName: '', logoUrl: '' })).data!.updateCampaign).toEqual({ description: 'New words', brandName: null, logoUrl: null });
+  });
+
   it('anyone reads the public definition by slug without signing in', async () => {
     const input = validInput();
     await app.gql(CREATE, { input }, owner.token);

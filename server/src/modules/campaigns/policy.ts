@@ -8,8 +8,9 @@ export const campaignsPolicy = {
   read: access({ what: 'reading campaigns', roles: 'ANY', scopes: [READ] }),
   /**
    * A campaign's terms and settings (commission, hold, payout settings, destination, status…):
-   * operators and reading keys. Affiliates and applicants see what the public page shows: id,
-   * name, slug and the intake form.
+   * operators and reading keys. Affiliates and applicants read a campaign's id, name, slug and
+   * intake form here, and the terms a program offers through `publicCampaign` (public by design:
+   * no destination, status detail or payout setting beyond what an applicant is promised).
    */
   terms: access({ what: "a campaign's terms (operators)", roles: 'ANY', scopes: [READ] }),
 };

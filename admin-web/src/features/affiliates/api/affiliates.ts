@@ -121,6 +121,7 @@ export const AffiliateConversionsDocument = graphql(`
               winner {
                 clickId
                 campaignId
+                occurredAt
               }
             }
           }

@@ -16,7 +16,8 @@ export function AffiliateClicks({ affiliateId, campaignName }: { affiliateId: st
     { id: 'referer', header: 'Referer', cell: (c) => (c.referer ? <span className="cell-clip" title={c.referer}>{c.referer}</span> : <span className="muted">Direct</span>) },
     { id: 'utm', header: 'UTM', cell: (c) => <Utm click={c} /> },
     { id: 'bot', header: 'Bot', cell: (c) => (c.isBot ? <Badge tone="warning">Bot: never attributed</Badge> : <span className="muted">No</span>), sortValue: (c) => c.isBot },
-    { id: 'visitor', header: 'Visitor', cell: (c) => <code className="cell-clip" title={c.visitorId}>{c.visitorId}</code> },
+    // The first characters tell visitors apart on a page; the whole id is in the tooltip.
+    { id: 'visitor', header: 'Visitor', cell: (c) => <span title={c.visitorId}>Visitor {c.visitorId.slice(0, 8)}</span> },
   ];
   return (
     <DataTable
@@ -55,7 +56,12 @@ export function AffiliateConversions({ affiliateId, money }: { affiliateId: stri
     { id: 'occurredAt', header: 'Ordered', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'order', header: 'Order', cell: (c) => <code>{c.orderId}</code>, sortValue: (c) => c.orderId },
     ...(money ? [{ id: 'amount', header: 'Order amount', align: 'end' as const, cell: (c: Conversion) => formatMoney(c.amountMinor ?? 0, c.currency), sortValue: (c: Conversion) => c.amountMinor ?? 0 }] : []),
-    { id: 'click', header: 'Winning click', cell: (c) => (c.attribution.winner?.clickId ? <code className="cell-clip">{c.attribution.winner.clickId}</code> : '—') },
+    {
+      id: 'click',
+      header: 'Winning click',
+      cell: ({ attribution: { winner } }) =>
+        winner?.clickId ? <span title={`Click id ${winner.clickId}`}>{winner.occurredAt ? formatDateTime(winner.occurredAt) : 'A click'}</span> : '—',
+    },
   ];
   return (
     <DataTable

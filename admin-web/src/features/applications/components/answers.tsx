@@ -1,3 +1,4 @@
+import { formatNumber } from '@sorae/web-shared';
 import type { ApplicationRowFragment } from '../../../gql/graphql';
 
 export type Answer = ApplicationRowFragment['answers'][number];
@@ -35,6 +36,15 @@ function choices(value: string): string[] | null {
 }
 
 /**
+ * A plain number worth grouping ("250000" → "250,000"). Answers carry no type, so only what can
+ * be nothing else qualifies: no leading zero (codes like "02139" stay as typed), no sign or spaces.
+ */
+function plainNumber(value: string): number | null {
+  if (!/^[1-9]\d{3,14}(\.\d+)?$/.test(value)) return null;
+  return Number(value);
+}
+
+/**
  * An applicant's answer, always as text (React escapes it: HTML in an answer is shown, never
  * run). Web addresses become external links; multiselect answers a list.
  */
@@ -50,6 +60,8 @@ export function AnswerValue({ value, compact = false }: { value: string | null |
   }
   const list = choices(value);
   if (list) return <span>{list.length > 0 ? list.join(', ') : '—'}</span>;
+  const n = plainNumber(value);
+  if (n !== null) return <span title={value}>{formatNumber(n)}</span>;
   return compact ? (
     <span className="cell-clip" title={value}>
       {value}

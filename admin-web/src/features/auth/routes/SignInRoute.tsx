@@ -1,7 +1,9 @@
 import { useLocation, useNavigate } from 'react-router';
+import { useDocumentTitle } from '@sorae/web-shared';
 import { SignInForm } from '../components/SignInForm';
 
 export function SignInRoute() {
+  useDocumentTitle('Sign in');
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;

@@ -21,6 +21,9 @@ export const CampaignDetailsFragment = graphql(`
     payoutDayOfMonth
     showRejectionReasonToApplicant
     autoExecutePayouts
+    description
+    brandName
+    logoUrl
     intakeFields {
       key
       label

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { CheckboxField, currencyDigits, describeError, FormError, SelectField, TextField } from '@sorae/web-shared';
+import { CheckboxField, currencyDigits, describeError, FormError, SelectField, TextAreaField, TextField, UnsavedChangesPrompt, useUnsavedChanges } from '@sorae/web-shared';
 import type { CampaignInput, CampaignStatus, CommissionType } from '../../../gql/graphql';
-import { draftToInput, slugify, type CampaignDraft, type DraftErrors } from './campaign-draft';
+import { draftToInput, sameDraft, slugify, type CampaignDraft, type DraftErrors } from './campaign-draft';
 import { IntakeFieldBuilder } from './IntakeFieldBuilder';
 
 interface Props {
@@ -16,7 +16,7 @@ interface Props {
 const TOP_LEVEL_PATHS = new Set([
   'name', 'slug', 'destinationUrl', 'currency', 'commission', 'commission.type', 'commission.rateBps', 'commission.amountMinor',
   'attributionWindowDays', 'holdDays', 'minPayoutMinor', 'payoutDayOfMonth', 'status', 'intakeFields',
-  'showRejectionReasonToApplicant', 'autoExecutePayouts',
+  'showRejectionReasonToApplicant', 'autoExecutePayouts', 'description', 'brandName', 'logoUrl',
 ]);
 const INTAKE_PATH = /^intakeFields\.(\d+)\.(key|label|type|required|options|min|max|helpText)(\.|$)/;
 
@@ -37,6 +37,8 @@ export function CampaignForm({ mode, initial, onSubmit, submitLabel }: Props) {
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [slugTouched, setSlugTouched] = useState(mode === 'edit');
+  // Leaving with edits asks first; while saving, the page may move on (to the new campaign).
+  const blocker = useUnsavedChanges(!saving && !sameDraft(draft, initial));
 
   const set = <K extends keyof CampaignDraft>(key: K, value: CampaignDraft[K], ...clear: string[]) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -71,6 +73,7 @@ export function CampaignForm({ mode, initial, onSubmit, submitLabel }: Props) {
 
   return (
     <form className="stack" onSubmit={submit} noValidate data-testid="campaign-form" aria-busy={saving || undefined}>
+      <UnsavedChangesPrompt blocker={blocker} />
       <FormError message={message} details={unclaimed} />
 
       <Section title="Basics">
@@ -131,6 +134,41 @@ export function CampaignForm({ mode, initial, onSubmit, submitLabel }: Props) {
               data-testid="campaign-status"
             />
           ) : null}
+        </div>
+      </Section>
+
+      <Section title="Public page" description="What applicants read before they apply, and affiliates in their portal, beside the terms below.">
+        <TextAreaField
+          label="Description"
+          value={draft.description}
+          rows={4}
+          maxLength={2000}
+          onValueChange={(v) => set('description', v, 'description')}
+          error={errors.description}
+          hint="What the program offers and who it is for. Plain text."
+          data-testid="campaign-description"
+        />
+        <div className="grid grid--2">
+          <TextField
+            label="Offered by"
+            value={draft.brandName}
+            maxLength={200}
+            onValueChange={(v) => set('brandName', v, 'brandName')}
+            error={errors.brandName}
+            hint="The name applicants see. Empty: your merchant name."
+            data-testid="campaign-brand-name"
+          />
+          <TextField
+            label="Logo URL"
+            type="url"
+            value={draft.logoUrl}
+            placeholder="https://shop.example.com/logo.png"
+            spellCheck={false}
+            onValueChange={(v) => set('logoUrl', v, 'logoUrl')}
+            error={errors.logoUrl}
+            hint="An https:// image, shown square beside the name."
+            data-testid="campaign-logo-url"
+          />
         </div>
       </Section>
 

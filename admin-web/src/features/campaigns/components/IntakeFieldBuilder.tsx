@@ -1,6 +1,6 @@
 import { CheckboxField, SelectField, TextAreaField, TextField } from '@sorae/web-shared';
 import type { IntakeFieldType } from '../../../gql/graphql';
-import { hasBounds, hasOptions, INTAKE_FIELD_TYPES, newIntakeField, type DraftErrors, type IntakeFieldDraft } from './campaign-draft';
+import { hasBounds, hasOptions, INTAKE_FIELD_TYPES, keyFromLabel, newIntakeField, type DraftErrors, type IntakeFieldDraft } from './campaign-draft';
 
 interface Props {
   fields: IntakeFieldDraft[];
@@ -21,6 +21,15 @@ export function IntakeFieldBuilder({ fields, onChange, errors }: Props) {
     onChange(
       fields.map((f, i) => (i === index ? { ...f, [property]: value } : f)),
       { structural: false, index, property },
+    );
+  };
+  // The key follows the label until someone edits the key itself (then it differs from the label's key).
+  const setLabel = (index: number, label: string) => {
+    const f = fields[index]!;
+    const follows = f.key === '' || f.key === keyFromLabel(f.label);
+    onChange(
+      fields.map((g, i) => (i === index ? { ...g, label, ...(follows ? { key: keyFromLabel(label) } : {}) } : g)),
+      { structural: false, index, property: 'label' },
     );
   };
   const move = (index: number, by: -1 | 1) => {
@@ -73,13 +82,13 @@ export function IntakeFieldBuilder({ fields, onChange, errors }: Props) {
                 </div>
               </div>
               <div className="grid grid--3">
-                <TextField label="Label" value={f.label} onValueChange={(v) => update(i, 'label', v)} error={err(i, 'label')} data-testid={`intake-field-${i}-label`} />
+                <TextField label="Label" value={f.label} onValueChange={(v) => setLabel(i, v)} error={err(i, 'label')} data-testid={`intake-field-${i}-label`} />
                 <TextField
                   label="Key"
                   value={f.key}
                   onValueChange={(v) => update(i, 'key', v)}
                   error={err(i, 'key')}
-                  hint="Stable id in answers and exports: a-z, 0-9, _"
+                  hint="Made from the label; the id of the answers in exports (a-z, 0-9, _). Keep it once applications arrive."
                   spellCheck={false}
                   data-testid={`intake-field-${i}-key`}
                 />

@@ -31,6 +31,9 @@ export interface CampaignDraft {
   status: CampaignStatus;
   showRejectionReasonToApplicant: boolean;
   autoExecutePayouts: boolean;
+  description: string;
+  brandName: string;
+  logoUrl: string;
   intakeFields: IntakeFieldDraft[];
 }
 
@@ -72,6 +75,9 @@ export function emptyDraft(): CampaignDraft {
     status: 'ACTIVE',
     showRejectionReasonToApplicant: false,
     autoExecutePayouts: false,
+    description: '',
+    brandName: '',
+    logoUrl: '',
     intakeFields: [],
   };
 }
@@ -92,6 +98,9 @@ export function draftFromCampaign(c: CampaignDetailsFragment): CampaignDraft {
     status: c.status,
     showRejectionReasonToApplicant: c.showRejectionReasonToApplicant,
     autoExecutePayouts: c.autoExecutePayouts,
+    description: c.description,
+    brandName: c.brandName ?? '',
+    logoUrl: c.logoUrl ?? '',
     intakeFields: c.intakeFields.map((f) => ({
       uid: newUid(),
       key: f.key,
@@ -115,6 +124,25 @@ export function slugify(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
+}
+
+/** A question's key from its label: "Audience size (followers)" → "audience_size_followers". */
+export function keyFromLabel(label: string): string {
+  const key = label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  return key;
+}
+
+/** Two drafts hold the same values (the form has unsaved edits when they differ). */
+export function sameDraft(a: CampaignDraft, b: CampaignDraft): boolean {
+  const values = (d: CampaignDraft) => JSON.stringify({ ...d, intakeFields: d.intakeFields.map(({ uid: _uid, ...f }) => f) });
+  return values(a) === values(b);
 }
 
 export type DraftErrors = Record<string, string>;
@@ -177,6 +205,9 @@ export function draftToInput(d: CampaignDraft): { input: CampaignInput; errors: 
     payoutDayOfMonth: int('payoutDayOfMonth', d.payoutDayOfMonth),
     showRejectionReasonToApplicant: d.showRejectionReasonToApplicant,
     autoExecutePayouts: d.autoExecutePayouts,
+    description: d.description.trim(),
+    brandName: d.brandName.trim(),
+    logoUrl: d.logoUrl.trim(),
     intakeFields: d.intakeFields.map((f, i) => ({
       key: f.key.trim(),
       label: f.label.trim(),

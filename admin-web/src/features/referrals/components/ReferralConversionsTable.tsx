@@ -40,6 +40,7 @@ export function ReferralConversionsTable() {
       columns={columns}
       getRowId={(r) => r.id}
       empty="No order has been won by a referral code yet."
+      order="Newest first, by when the order was recorded: an order imported late, with an earlier order time, is listed above later ones."
       {...table}
     />
   );

@@ -11,7 +11,7 @@ export function ReferralsRoute() {
       </nav>
       <PageHeader
         title="Referrals"
-        description="Orders whose last touch was a customer's referral code (a customer referring another customer), newest first."
+        description="Orders whose last touch was a customer's referral code (a customer referring another customer), the most recently recorded first."
       />
       <div className="stack">
         <div className="banner banner--info" data-testid="referrals-explanation">

@@ -8,6 +8,7 @@ export const PublicCampaignDocument = graphql(`
       slug
       status
       acceptingApplications
+      ...ProgramTerms
       intakeFields {
         key
         label

@@ -1,7 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { useState, type ReactNode } from 'react';
 import { useParams } from 'react-router';
-import { EmptyState, ErrorState, Spinner } from '@sorae/web-shared';
+import { Brand, EmptyState, ErrorState, Spinner, useDocumentTitle } from '@sorae/web-shared';
+import { ProgramTerms } from '../../../components/ProgramTerms';
 import { PublicCampaignDocument } from '../api/apply';
 import { ApplicationForm, type SubmittedApplication } from '../components/ApplicationForm';
 import { CheckEmail } from '../components/CheckEmail';
@@ -11,6 +12,8 @@ export function ApplyRoute() {
   const { campaignSlug = '' } = useParams();
   const { data, loading, error, refetch } = useQuery(PublicCampaignDocument, { variables: { slug: campaignSlug } });
   const [submitted, setSubmitted] = useState<SubmittedApplication | null>(null);
+  const campaign = data?.publicCampaign;
+  useDocumentTitle(campaign ? `Apply: ${campaign.name}` : 'Apply');
 
   if (loading && !data) {
     return (
@@ -26,7 +29,6 @@ export function ApplyRoute() {
       </PublicPage>
     );
   }
-  const campaign = data?.publicCampaign;
   if (!campaign) {
     return (
       <PublicPage>
@@ -38,17 +40,26 @@ export function ApplyRoute() {
   }
   if (submitted) {
     return (
-      <PublicPage>
+      <PublicPage brand={campaign.merchantName} logoUrl={campaign.logoUrl}>
         <CheckEmail campaignName={campaign.name} application={submitted} />
       </PublicPage>
     );
   }
   return (
-    <PublicPage>
+    <PublicPage brand={campaign.merchantName} logoUrl={campaign.logoUrl}>
       <header className="public-card__header">
         <p className="eyebrow">Partner program</p>
         <h1 data-testid="apply-campaign-name">{campaign.name}</h1>
       </header>
+      {campaign.description ? (
+        <p className="program-description" data-testid="apply-description">
+          {campaign.description}
+        </p>
+      ) : null}
+      <section aria-labelledby="terms-heading" className="stack stack--tight">
+        <h2 id="terms-heading">What you earn</h2>
+        <ProgramTerms terms={campaign} />
+      </section>
       {campaign.acceptingApplications ? (
         <>
           <p className="muted">Tell us about yourself and your audience. Fields marked * are required.</p>
@@ -65,14 +76,12 @@ export function ApplyRoute() {
   );
 }
 
-export function PublicPage({ children }: { children: ReactNode }) {
+/** The page around the form, under the name (and logo) of whoever offers the program. */
+export function PublicPage({ children, brand = 'Partner program', logoUrl }: { children: ReactNode; brand?: string; logoUrl?: string | null }) {
   return (
     <main className="public-page">
       <div className="public-card">
-        <div className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true">S</span>
-          <span>Sorae Partners</span>
-        </div>
+        <Brand name={brand} logoUrl={logoUrl} large />
         {children}
       </div>
     </main>

@@ -16,6 +16,15 @@ export const DashboardDocument = graphql(`
         campaign {
           id
           name
+          slug
+        }
+      }
+      applications {
+        id
+        status
+        campaign {
+          id
+          name
         }
       }
       stats {

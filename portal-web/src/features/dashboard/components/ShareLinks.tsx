@@ -1,4 +1,7 @@
+import { useQuery } from '@apollo/client/react';
 import { Badge, CopyField } from '@sorae/web-shared';
+import { ProgramTermsDocument } from '../../../components/program-terms';
+import { ProgramTerms } from '../../../components/ProgramTerms';
 import type { DashboardQuery } from '../../../gql/graphql';
 
 type Enrollment = DashboardQuery['me']['enrollments'][number];
@@ -17,8 +20,26 @@ export function ShareLinks({ enrollments }: { enrollments: readonly Enrollment[]
             {e.status === 'SUSPENDED' ? <Badge tone="danger">Suspended: the link no longer earns</Badge> : null}
           </div>
           <CopyField value={e.shareUrl} label={`Share link for ${e.campaign.name}`} testId="dashboard-share-link" valueTestId="dashboard-share-url" />
+          <details className="share-links__terms" data-testid="dashboard-terms">
+            <summary>Program terms</summary>
+            <EnrollmentTerms slug={e.campaign.slug} />
+          </details>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The terms of a program the affiliate is in, as its public page states them. */
+function EnrollmentTerms({ slug }: { slug: string }) {
+  const { data, error } = useQuery(ProgramTermsDocument, { variables: { slug } });
+  if (error) return <p className="muted">The terms could not be loaded.</p>;
+  const terms = data?.publicCampaign;
+  if (!terms) return <p className="muted">Loading…</p>;
+  return (
+    <div className="stack stack--tight">
+      {terms.description ? <p>{terms.description}</p> : null}
+      <ProgramTerms terms={terms} />
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { amountsOf, CurrencyAmounts, ErrorState, PageHeader, Spinner, Stats } from '@sorae/web-shared';
+import type { DashboardQuery } from '../../../gql/graphql';
 import { DashboardDocument } from '../api/dashboard';
 import { MyCommissions } from '../components/MyCommissions';
 import { ShareLinks } from '../components/ShareLinks';
@@ -17,7 +18,7 @@ export function DashboardRoute() {
   );
   return (
     <>
-      <PageHeader title="Dashboard" description={`Welcome back, ${me.affiliate.name}. Share your links; orders they bring earn you commission.`} />
+      <PageHeader title="Dashboard" description={<span data-testid="dashboard-greeting">{greeting(me)}</span>} />
       <div className="stack">
         <section className="card" aria-labelledby="links-heading">
           <h2 id="links-heading">Your share links</h2>
@@ -40,4 +41,14 @@ export function DashboardRoute() {
       </div>
     </>
   );
+}
+
+/** Words that fit where the affiliate stands: in a program, waiting for review, or turned down. */
+function greeting({ affiliate: { name }, enrollments, applications }: DashboardQuery['me']): string {
+  if (enrollments.length > 0) return `Welcome back, ${name}. Share your links; orders they bring earn you commission.`;
+  const waiting = applications.find((a) => a.status === 'SUBMITTED');
+  if (waiting) return `Welcome, ${name}. Your application to ${waiting.campaign.name} is under review; your share link appears here once you are approved.`;
+  const rejected = applications.find((a) => a.status === 'REJECTED');
+  if (rejected) return `Hello ${name}. Your application to ${rejected.campaign.name} was not accepted this time; My applications shows the details. You can still apply to other programs.`;
+  return `Welcome, ${name}. Apply to a program through the link a merchant gave you.`;
 }
