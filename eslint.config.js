@@ -7,7 +7,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import boundaries from './lint/boundaries.js';
 
-const nodeFiles = ['server/**', 'stripe-emulator/**', 'e2e/**', 'bench/**', 'scripts/**', 'lint/**', '*.js', '*/*.config.ts', '*/codegen.ts', 'web-shared/build/**'];
+const nodeFiles = [
+  'server/**',
+  'stripe-emulator/**',
+  'e2e/**',
+  'bench/**',
+  'scripts/**',
+  'lint/**',
+  '*.js',
+  '*/*.config.ts',
+  '*/codegen.ts',
+  'web-shared/build/**',
+];
 const webFiles = ['admin-web/src/**', 'portal-web/src/**', 'web-shared/src/**'];
 
 export default tseslint.config(

@@ -17,20 +17,40 @@ try {
     { key: 'audience_size', label: 'Audience size', type: 'NUMBER', required: true },
     { key: 'content_category', label: 'Category', type: 'SELECT', options: ['Tech', 'Food', 'Travel'] },
   ];
-  const { id: campaignId } = (await gql(app.url, `mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-    input: { name: 'Bench', slug: 'bench', destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'PERCENTAGE', rateBps: 1000 }, intakeFields: fields },
-  }, token)).data.createCampaign;
+  const { id: campaignId } = (
+    await gql(
+      app.url,
+      `mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
+      {
+        input: {
+          name: 'Bench',
+          slug: 'bench',
+          destinationUrl: 'https://shop.example/',
+          currency: 'USD',
+          commission: { type: 'PERCENTAGE', rateBps: 1000 },
+          intakeFields: fields,
+        },
+      },
+      token,
+    )
+  ).data.createCampaign;
 
   // Seed set-based: affiliates and applications straight from generate_series.
   const t0 = performance.now();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const { rows: [{ merchant_id: merchantId }] } = await db.query('select merchant_id from campaign where id = $1', [campaignId]);
-  await db.query(`
+  const {
+    rows: [{ merchant_id: merchantId }],
+  } = await db.query('select merchant_id from campaign where id = $1', [campaignId]);
+  await db.query(
+    `
     insert into affiliate (id, merchant_id, email, name, password_hash, created_at)
     select gen_random_uuid(), $1, 'aff' || g || '@bench.example', 'Affiliate ' || g, 'scrypt$10$8$1$x$y', now()
-      from generate_series(1, $2) g`, [merchantId, TOTAL]);
-  await db.query(`
+      from generate_series(1, $2) g`,
+    [merchantId, TOTAL],
+  );
+  await db.query(
+    `
     insert into application (id, merchant_id, campaign_id, affiliate_id, status, email, name, answers, fields_snapshot, search_text, submitted_at)
     select
       (lpad(to_hex((extract(epoch from now()) * 1000)::bigint - $3 + row_number() over (order by a.email)), 12, '0')
@@ -41,7 +61,9 @@ try {
         jsonb_build_object('key', 'audience_size', 'label', 'Audience size', 'value', (length(a.email) * 977)::text),
         jsonb_build_object('key', 'content_category', 'label', 'Category', 'value', (array['Tech','Food','Travel'])[1 + length(a.email) % 3])),
       '[]'::jsonb, lower(a.name || ' ' || a.email), now()
-    from affiliate a where a.merchant_id = $1`, [merchantId, campaignId, TOTAL]);
+    from affiliate a where a.merchant_id = $1`,
+    [merchantId, campaignId, TOTAL],
+  );
   // What autovacuum would have done after a bulk load: statistics and the visibility map.
   await db.query('vacuum analyze');
   console.log(`seeded ${TOTAL} applications in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -71,7 +93,12 @@ try {
   for (let round = 0; round < 3; round++) {
     const { rows } = await db.query(`select id from application where status = 'SUBMITTED' order by id limit 1000 offset $1`, [round * 5000]);
     const start = performance.now();
-    const r = await gql(app.url, `mutation($ids: [ID!]) { reviewApplications(input: { ids: $ids, decision: APPROVE }) { approvedCount } }`, { ids: rows.map((x) => x.id) }, token);
+    const r = await gql(
+      app.url,
+      `mutation($ids: [ID!]) { reviewApplications(input: { ids: $ids, decision: APPROVE }) { approvedCount } }`,
+      { ids: rows.map((x) => x.id) },
+      token,
+    );
     bulk.push({ ms: performance.now() - start, approved: r.data.reviewApplications.approvedCount, statements: r.statements });
   }
   await db.end();

@@ -12,7 +12,9 @@ const headers = JSON.parse(process.env.HEADERS);
 const table = process.env.TABLE;
 const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await db.connect();
-const { rows: [sample] } = await db.query('select * from click limit 1');
+const {
+  rows: [sample],
+} = await db.query('select * from click limit 1');
 if (!sample) throw new Error('the floor server copies a click row of the real server: none found');
 const fixed = `\t${sample.merchant_id}\t${sample.enrollment_id}\t${sample.affiliate_id}\t${sample.campaign_id}\tAFFILIATE\t${sample.occurred_at.toISOString()}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${sample.ip_hash}\t`;
 const COPY = `copy ${table} (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,

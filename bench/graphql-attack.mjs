@@ -20,9 +20,20 @@ const app = await startServer(url, { STRIPE_EMULATOR_PORT: '0' });
 try {
   const { token } = (await gql(app.url, `mutation { signIn(email: "bench-owner@example.test", password: "bench-password") { token } }`)).data.signIn;
   for (let i = 0; i < 20; i++) {
-    await gql(app.url, `mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: { name: `Bench ${i}`, slug: i ? `bench-${i}` : 'bench', destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'PERCENTAGE', rateBps: 1000 } },
-    }, token);
+    await gql(
+      app.url,
+      `mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
+      {
+        input: {
+          name: `Bench ${i}`,
+          slug: i ? `bench-${i}` : 'bench',
+          destinationUrl: 'https://shop.example/',
+          currency: 'USD',
+          commission: { type: 'PERCENTAGE', rateBps: 1000 },
+        },
+      },
+      token,
+    );
   }
   const ordinary = async () => {
     const latencies = [];
@@ -63,8 +74,12 @@ try {
 
   const fmt = (l) => `p50 ${percentile(l, 50).toFixed(1)} ms, p95 ${percentile(l, 95).toFixed(1)} ms`;
   console.log(`ordinary requests alone:                 ${fmt(quiet)}`);
-  console.log(`beside a flood of trivial queries:       ${fmt(trivial.measured)} (${ATTACKERS} clients, ${trivial.latencies.length} requests, each ${fmt(trivial.latencies)})`);
-  console.log(`beside a flood of hostile queries:       ${fmt(hostile.measured)} (${ATTACKERS} clients, ${hostile.latencies.length} requests, each ${fmt(hostile.latencies)})`);
+  console.log(
+    `beside a flood of trivial queries:       ${fmt(trivial.measured)} (${ATTACKERS} clients, ${trivial.latencies.length} requests, each ${fmt(trivial.latencies)})`,
+  );
+  console.log(
+    `beside a flood of hostile queries:       ${fmt(hostile.measured)} (${ATTACKERS} clients, ${hostile.latencies.length} requests, each ${fmt(hostile.latencies)})`,
+  );
   console.log(`p95 ratio hostile flood / trivial flood: ${(percentile(hostile.measured, 95) / percentile(trivial.measured, 95)).toFixed(2)}`);
   console.log('hostile queries were answered:');
   for (const [answer, n] of hostile.answers) console.log(`  ${n} × ${answer}`);

@@ -35,11 +35,26 @@ export async function startServer(databaseUrl, env = {}) {
   const { loadConfig } = await import('../server/dist/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'sorae-bench-'));
   const config = loadConfig({
-    NODE_ENV: 'production', SQL_STATEMENT_HEADER: 'true', CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret', SECRETS_KEY: 'bench-secrets-key-bench-secrets-key', PUBLIC_URL: 'http://127.0.0.1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl,
-    ADMIN_EMAIL: 'bench-owner@example.test', ADMIN_PASSWORD: 'bench-password', PASSWORD_HASH_COST: '10', STRIPE_EMULATOR: 'true', DATA_DIR: dataDir,
-    LOG_LEVEL: 'error', DB_POOL_MAX: '20', SIGNIN_LIMIT_PER_IP: '1000000', APPLY_LIMIT_PER_IP: '1000000',
+    NODE_ENV: 'production',
+    SQL_STATEMENT_HEADER: 'true',
+    CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret',
+    SECRETS_KEY: 'bench-secrets-key-bench-secrets-key',
+    PUBLIC_URL: 'http://127.0.0.1',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    ADMIN_EMAIL: 'bench-owner@example.test',
+    ADMIN_PASSWORD: 'bench-password',
+    PASSWORD_HASH_COST: '10',
+    STRIPE_EMULATOR: 'true',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    DB_POOL_MAX: '20',
+    SIGNIN_LIMIT_PER_IP: '1000000',
+    APPLY_LIMIT_PER_IP: '1000000',
     // The built-in Stripe emulator on a free port: 12111 may belong to another server on the machine.
-    STRIPE_EMULATOR_PORT: '0', ...env,
+    STRIPE_EMULATOR_PORT: '0',
+    ...env,
   });
   const app = await createApp({ config });
   return {

@@ -34,7 +34,6 @@ function autocannon(url, seconds) {
   });
 }
 
-
 /**
  * Counts the 302s a server has sent, on the server side: autocannon stops counting at the end of
  * a run while up to 50 answers are still on the wire (their clicks are logged all the same).
@@ -56,7 +55,10 @@ new PerformanceObserver((list) => {
 
 /** Starts one of the baseline servers (a script beside this one) in a process of its own; resolves with it and its port. */
 function startBaseline(script, env) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
@@ -73,16 +75,39 @@ try {
   const served = count302(app.server);
   // One approved enrollment: a campaign, an application, its approval.
   const { token } = (await gql(app.url, `mutation { signIn(email: "bench-owner@example.test", password: "bench-password") { token } }`)).data.signIn;
-  const { slug } = (await gql(app.url, `mutation($input: CampaignInput!) { createCampaign(input: $input) { slug } }`, {
-    input: { name: 'Bench', slug: 'bench-redirect', destinationUrl: 'https://shop.example/landing?ref=sorae', currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: [] },
-  }, token)).data.createCampaign;
-  const { id } = (await gql(app.url, `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
-    input: { campaignSlug: slug, email: 'affiliate@bench.example', name: 'Bench Affiliate', password: 'affiliate-pw', answers: [] },
-  })).data.submitApplication;
+  const { slug } = (
+    await gql(
+      app.url,
+      `mutation($input: CampaignInput!) { createCampaign(input: $input) { slug } }`,
+      {
+        input: {
+          name: 'Bench',
+          slug: 'bench-redirect',
+          destinationUrl: 'https://shop.example/landing?ref=sorae',
+          currency: 'USD',
+          commission: { type: 'FLAT', amountMinor: 500 },
+          intakeFields: [],
+        },
+      },
+      token,
+    )
+  ).data.createCampaign;
+  const { id } = (
+    await gql(app.url, `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+      input: { campaignSlug: slug, email: 'affiliate@bench.example', name: 'Bench Affiliate', password: 'affiliate-pw', answers: [] },
+    })
+  ).data.submitApplication;
   await confirmFromOutbox(app.url, token, 'affiliate@bench.example');
-  const review = (await gql(app.url, `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareCode } } } }`, {
-    input: { ids: [id], decision: 'APPROVE' },
-  }, token)).data.reviewApplications;
+  const review = (
+    await gql(
+      app.url,
+      `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareCode } } } }`,
+      {
+        input: { ids: [id], decision: 'APPROVE' },
+      },
+      token,
+    )
+  ).data.reviewApplications;
   const code = review.results[0].enrollment.shareCode;
 
   // The bare server answers with the headers the real one sends for this link.
@@ -127,7 +152,11 @@ try {
   };
   const results = { bare: [], real: [], floor: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, url] of [['bare', bareUrl], ['real', realUrl], ['floor', floorUrl]]) {
+    for (const [name, url] of [
+      ['bare', bareUrl],
+      ['real', realUrl],
+      ['floor', floorUrl],
+    ]) {
       const profiler = PROFILE && round === 1 && name === 'real' ? new Session() : undefined;
       if (profiler) {
         profiler.connect();
@@ -153,8 +182,10 @@ try {
       const non302 = r.non2xx - (r['3xx'] ?? 0);
       const cpuPerRequest = cpu / r.requests.total;
       results[name].push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + Math.max(0, non302), cpuPerRequest });
-      console.log(`round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
-        `server ${cpuPerRequest.toFixed(0)} µs CPU/request${gcShown}, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`);
+      console.log(
+        `round ${round} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
+          `server ${cpuPerRequest.toFixed(0)} µs CPU/request${gcShown}, PostgreSQL ${((pgCpu * 1e6) / r.requests.total).toFixed(0)} µs CPU/request (${((pgCpu / DURATION) * 100).toFixed(0)}% of a core), load generator and the rest ${restPerRequest.toFixed(0)} µs/request, machine ${(busy * 100).toFixed(0)}% busy, errors ${r.errors}, timeouts ${r.timeouts}, non-302 ${non302}`,
+      );
     }
   }
   // Headline: the median over rounds of real/bare measured back to back, which cancels most of
@@ -174,7 +205,9 @@ try {
   await app.close();
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  const { rows: [{ n }] } = await db.query('select count(*)::int as n from click');
+  const {
+    rows: [{ n }],
+  } = await db.query('select count(*)::int as n from click');
   await db.end();
 
   console.log('');
@@ -182,8 +215,12 @@ try {
   console.log(`throughput ratio ${throughputRatio.toFixed(2)} (median of rounds; target ≥ 0.70) ${throughputRatio >= 0.7 ? 'OK' : 'MISSED'}`);
   console.log(`p99 ratio        ${p99Ratio.toFixed(2)} (median of rounds; target ≤ 2.00) ${p99Ratio <= 2 ? 'OK' : 'MISSED'}`);
   console.log(`CPU-time ratio   ${cpuRatio.toFixed(2)} (bare µs / real µs per request, medians)`);
-  console.log(`floor            throughput ratio ${floorRatio.toFixed(2)}, p99 ratio ${floorP99Ratio.toFixed(2)} (the bare 302 plus one preformatted COPY row per click: what storing clicks alone costs here)`);
-  console.log(`302s served ${served.n} (warm-up included), click rows after shutdown ${n} (${pendingAtClose} were buffered at close) ${n === served.n ? 'OK' : 'MISMATCH'}`);
+  console.log(
+    `floor            throughput ratio ${floorRatio.toFixed(2)}, p99 ratio ${floorP99Ratio.toFixed(2)} (the bare 302 plus one preformatted COPY row per click: what storing clicks alone costs here)`,
+  );
+  console.log(
+    `302s served ${served.n} (warm-up included), click rows after shutdown ${n} (${pendingAtClose} were buffered at close) ${n === served.n ? 'OK' : 'MISMATCH'}`,
+  );
   if (results.real.some((x) => x.errors) || n !== served.n) process.exitCode = 1;
 } finally {
   bare?.kill();

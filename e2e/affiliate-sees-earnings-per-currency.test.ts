@@ -14,16 +14,19 @@ const SHOPPER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 
 /** What an amount of minor units looks like in the browser's locale (the apps format money with Intl). */
 const moneyInBrowser = (page: Page, minor: number, currency: string) =>
-  page.evaluate(([m, c]) => {
-    const format = new Intl.NumberFormat(undefined, { style: 'currency', currency: c });
-    return format.format(m / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-  }, [minor, currency] as const);
+  page.evaluate(
+    ([m, c]) => {
+      const format = new Intl.NumberFormat(undefined, { style: 'currency', currency: c });
+      return format.format(m / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+    },
+    [minor, currency] as const,
+  );
 
 describeScenario('an affiliate earning in two currencies sees each apart in the portal, and the operator sees them apart in the affiliates list', () => {
   const s = useScenario('affiliate-sees-earnings-per-currency');
   let owner: Record<string, string> = {};
 
-  const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
     const res = await s.system.graphql<T>(query, variables, headers);
     expect(res.errors).toBeUndefined();
     return res.data!;
@@ -40,14 +43,28 @@ describeScenario('an affiliate earning in two currencies sees each apart in the 
     const landing = new URL(res.headers.get('location')!).searchParams;
     clicks += 1;
     await expect
-      .poll(async () => {
-        const d = await gql<{ affiliates: { edges: { node: { email: string; stats: { clicks: number } } }[] } }>(`{ affiliates(first: 10) { edges { node { email stats { clicks } } } } }`);
-        return d.affiliates.edges.find((e) => e.node.email === rio.email)?.node.stats.clicks;
-      }, { timeout: 10_000, interval: 200 })
+      .poll(
+        async () => {
+          const d = await gql<{ affiliates: { edges: { node: { email: string; stats: { clicks: number } } }[] } }>(
+            `{ affiliates(first: 10) { edges { node { email stats { clicks } } } } }`,
+          );
+          return d.affiliates.edges.find((e) => e.node.email === rio.email)?.node.stats.clicks;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
       .toBe(clicks);
     const recorded = await gql<{ recordOrder: { conversion: { channel: string } } }>(
       `mutation ($input: RecordOrderInput!) { recordOrder(input: $input) { conversion { channel } } }`,
-      { input: { id: orderId, amountMinor: 2_000_000_000, currency, occurredAt: new Date().toISOString(), clickId: landing.get('sorae_click'), visitorId: landing.get('sorae_vid') } },
+      {
+        input: {
+          id: orderId,
+          amountMinor: 2_000_000_000,
+          currency,
+          occurredAt: new Date().toISOString(),
+          clickId: landing.get('sorae_click'),
+          visitorId: landing.get('sorae_vid'),
+        },
+      },
     );
     expect(recorded.recordOrder.conversion.channel).toBe('AFFILIATE');
   };
@@ -60,7 +77,10 @@ describeScenario('an affiliate earning in two currencies sees each apart in the 
     );
     owner = { authorization: `Bearer ${signIn.signIn.token}` };
     const shareUrls: Record<string, string> = {};
-    for (const [slug, currency, amountMinor] of [['global', 'USD', USD_COMMISSION], ['jakarta', 'IDR', IDR_COMMISSION]] as const) {
+    for (const [slug, currency, amountMinor] of [
+      ['global', 'USD', USD_COMMISSION],
+      ['jakarta', 'IDR', IDR_COMMISSION],
+    ] as const) {
       await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
         input: { name: `${currency} program`, slug, destinationUrl: 'https://shop.example/', currency, commission: { type: 'FLAT', amountMinor } },
       });

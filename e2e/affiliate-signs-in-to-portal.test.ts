@@ -22,15 +22,22 @@ describeScenario('affiliate signs in to the portal and sees who they are', () =>
     const auth = { authorization: `Bearer ${signIn.data!.signIn.token}` };
     const created = await s.system.graphql(
       `mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
-      { input: { name: 'Partners', slug: 'partners', destinationUrl: 'https://shop.example.com/', currency: 'EUR', commission: { type: 'PERCENTAGE', rateBps: 1000 } } },
+      {
+        input: {
+          name: 'Partners',
+          slug: 'partners',
+          destinationUrl: 'https://shop.example.com/',
+          currency: 'EUR',
+          commission: { type: 'PERCENTAGE', rateBps: 1000 },
+        },
+      },
       auth,
     );
     expect(created.errors).toBeUndefined();
     const affiliate = { email: 'maya@creators.example', name: 'Maya Chen', password: 'maya-portal-password' };
-    const applied = await s.system.graphql(
-      `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }`,
-      { input: { campaignSlug: 'partners', ...affiliate, answers: [] } },
-    );
+    const applied = await s.system.graphql(`mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }`, {
+      input: { campaignSlug: 'partners', ...affiliate, answers: [] },
+    });
     expect(applied.errors).toBeUndefined();
     await confirmFromOutbox(s.system, affiliate.email);
 

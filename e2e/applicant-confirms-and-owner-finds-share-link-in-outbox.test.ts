@@ -16,9 +16,20 @@ describeScenario('an applicant confirms from the emailed link and is approved, a
       s.system.admin,
     );
     owner = { authorization: `Bearer ${signIn.data!.signIn.token}` };
-    const created = await s.system.graphql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: { name: 'Studio Partners', slug: 'studio', destinationUrl: 'https://shop.example.test/', currency: 'EUR', commission: { type: 'PERCENTAGE', rateBps: 1000 }, intakeFields: [] },
-    }, owner);
+    const created = await s.system.graphql(
+      `mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
+      {
+        input: {
+          name: 'Studio Partners',
+          slug: 'studio',
+          destinationUrl: 'https://shop.example.test/',
+          currency: 'EUR',
+          commission: { type: 'PERCENTAGE', rateBps: 1000 },
+          intakeFields: [],
+        },
+      },
+      owner,
+    );
     expect(created.errors).toBeUndefined();
 
     const page = await s.newPage();
@@ -60,7 +71,11 @@ describeScenario('an applicant confirms from the emailed link and is approved, a
     expect(await mine.first().textContent()).toContain('Studio Partners');
     await s.shot(applicant, 'confirmed in the portal');
 
-    const queue = await s.system.graphql<{ applications: { edges: { node: { id: string; email: string } }[] } }>(`{ applications(first: 5) { edges { node { id email } } } }`, {}, owner);
+    const queue = await s.system.graphql<{ applications: { edges: { node: { id: string; email: string } }[] } }>(
+      `{ applications(first: 5) { edges { node { id email } } } }`,
+      {},
+      owner,
+    );
     expect(queue.data!.applications.edges.map((e) => e.node.email)).toEqual([ivy.email]);
     applicationId = queue.data!.applications.edges[0]!.node.id;
   });

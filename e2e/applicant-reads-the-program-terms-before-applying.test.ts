@@ -50,8 +50,16 @@ describeScenario("operator describes a program; an applicant reads its terms, un
     // A logo must be https: the form shows the server's refusal beside the input.
     await page.getByLabel('Logo URL').fill('http://cdn.trailhead.example/logo.png');
     await page.getByTestId('campaign-save').click();
-    await page.locator('.field', { has: page.getByLabel('Logo URL') }).locator('.field__error').waitFor();
-    expect(await page.locator('.field', { has: page.getByLabel('Logo URL') }).locator('.field__error').textContent()).toBe('must be an https:// URL');
+    await page
+      .locator('.field', { has: page.getByLabel('Logo URL') })
+      .locator('.field__error')
+      .waitFor();
+    expect(
+      await page
+        .locator('.field', { has: page.getByLabel('Logo URL') })
+        .locator('.field__error')
+        .textContent(),
+    ).toBe('must be an https:// URL');
   });
 
   it('the applicant reads what the program pays, for how long and when, then applies', async () => {

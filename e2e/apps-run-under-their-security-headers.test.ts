@@ -48,9 +48,19 @@ describeScenario('operators and affiliates use the apps under a strict content s
       s.system.admin,
     );
     const owner = { authorization: `Bearer ${signIn.data!.signIn.token}` };
-    const created = await s.system.graphql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: { name: 'Partners', slug: 'partners', destinationUrl: 'https://shop.example.com/', currency: 'EUR', commission: { type: 'PERCENTAGE', rateBps: 1000 } },
-    }, owner);
+    const created = await s.system.graphql(
+      `mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
+      {
+        input: {
+          name: 'Partners',
+          slug: 'partners',
+          destinationUrl: 'https://shop.example.com/',
+          currency: 'EUR',
+          commission: { type: 'PERCENTAGE', rateBps: 1000 },
+        },
+      },
+      owner,
+    );
     expect(created.errors).toBeUndefined();
     const applied = await s.system.graphql(`mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
       input: { campaignSlug: 'partners', ...maya, answers: [] },

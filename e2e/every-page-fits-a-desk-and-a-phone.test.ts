@@ -26,7 +26,8 @@ function misfits(page: Page) {
       if (s.scrollWidth > s.clientWidth + 1) found.push(`table ${name(s)} is cut off: ${s.scrollWidth - s.clientWidth}px of it hidden`);
     }
     for (const c of Array.from(document.querySelectorAll<HTMLElement>('.table td, .table th'))) {
-      if (c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1) found.push(`a ${c.dataset.column ?? c.tagName} cell of ${name(c)} overflows: "${c.textContent?.slice(0, 40)}"`);
+      if (c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1)
+        found.push(`a ${c.dataset.column ?? c.tagName} cell of ${name(c)} overflows: "${c.textContent?.slice(0, 40)}"`);
     }
     for (const b of Array.from(document.querySelectorAll('main button, main a.btn'))) {
       // A phone's table keeps its header row for screen readers only (1 px, clipped).
@@ -72,91 +73,100 @@ async function firstDetail(page: Page, path: string, prefix: string): Promise<st
   return href!;
 }
 
-describeScenario('operator and affiliates open every page at 1440 and 390 px: nothing is cut off, nothing scrolls sideways, portal tables are cards and the menu folds away', () => {
-  const s = useScenario('every-page-fits-a-desk-and-a-phone', { env: { SEED_DEMO: 'true' } });
+describeScenario(
+  'operator and affiliates open every page at 1440 and 390 px: nothing is cut off, nothing scrolls sideways, portal tables are cards and the menu folds away',
+  () => {
+    const s = useScenario('every-page-fits-a-desk-and-a-phone', { env: { SEED_DEMO: 'true' } });
 
-  it('every admin page fits a desk and a phone', async () => {
-    const page = await s.newPage();
-    await signInToAdmin(page, s.system.admin);
-    const pages: [string, string][] = [
-      ['campaigns', '/admin/campaigns'],
-      ['new-campaign', '/admin/campaigns/new'],
-      ['campaign', await firstDetail(page, '/admin/campaigns', '/admin/campaigns/')],
-      ['applications', '/admin/applications'],
-      ['affiliates', '/admin/affiliates'],
-      ['affiliate', await firstDetail(page, '/admin/affiliates', '/admin/affiliates/')],
-      ['commissions', '/admin/commissions'],
-      ['referrals', '/admin/referrals'],
-      ['payouts', '/admin/payouts'],
-      ['payout-batch', await firstDetail(page, '/admin/payouts', '/admin/payouts/')],
-      ['settings', '/admin/settings'],
-    ];
-    // The outbox, where mail goes without SMTP, when this build has it.
-    if (await page.getByTestId('nav-outbox').count()) pages.push(['outbox', '/admin/outbox']);
-    expect(await tour(s, page, pages.map(([label, path]) => [`admin-${label}`, path] as const))).toEqual([]);
-
-    // The applications queue at a desk: every row's Reject button is in view, not behind a scroll.
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto('/admin/applications');
-    await settled(page);
-    const reject = page.getByTestId('row-reject').first();
-    await reject.waitFor();
-    const box = (await reject.boundingBox())!;
-    expect(box.x + box.width).toBeLessThanOrEqual(1440);
-  });
-
-  it("on a phone the admin's menu is a button: it opens the navigation, and choosing a page closes it", async () => {
-    const page = await s.newPage();
-    await signInToAdmin(page, s.system.admin);
-    await page.setViewportSize({ width: 390, height: 844 });
-    const menu = page.getByTestId('menu-button');
-    const payouts = page.getByTestId('nav-payouts');
-    expect(await menu.isVisible()).toBe(true);
-    expect(await payouts.isVisible()).toBe(false);
-    await menu.click();
-    expect(await menu.getAttribute('aria-expanded')).toBe('true');
-    await payouts.click();
-    await page.waitForURL(/\/admin\/payouts$/);
-    await settled(page);
-    expect(await payouts.isVisible()).toBe(false);
-    expect(await page.title()).toBe('Payouts · Sorae Admin');
-    // At a desk there is no menu button: the navigation is always there.
-    await page.setViewportSize({ width: 1440, height: 900 });
-    expect(await menu.isVisible()).toBe(false);
-    expect(await payouts.isVisible()).toBe(true);
-  });
-
-  it('every portal page fits a desk and a phone, and on a phone its tables are cards of labelled values', async () => {
-    const page = await s.newPage();
-    await signInToPortal(page, APPROVED);
-    const pages = [
-      ['portal-dashboard', '/portal/'],
-      ['portal-applications', '/portal/applications'],
-      ['portal-payouts', '/portal/payouts'],
-      ['portal-get-paid', '/portal/get-paid'],
-    ] as const;
-    expect(await tour(s, page, pages)).toEqual([]);
-    // The last tour stop left the phone width: a row of My applications reads as label: value lines.
-    await page.goto('/portal/applications');
-    await settled(page);
-    const cell = page.getByTestId('applications-row').first().locator('td[data-column="status"]');
-    const card = await cell.evaluate((td) => ({ display: getComputedStyle(td).display, label: getComputedStyle(td, '::before').content }));
-    expect(card).toEqual({ display: 'flex', label: '"Status"' });
-    expect(await page.locator('.table thead').first().boundingBox()).toMatchObject({ width: 1, height: 1 });
-    // The public application page and the sign-in page fit too.
-    const anonymous = await s.newPage();
-    expect(await tour(s, anonymous, [['portal-apply', '/portal/apply/creators']])).toEqual([]);
-  });
-
-  it('the portal greets an affiliate by where they stand: in the program, under review, or turned down', async () => {
-    const greeting = async (who: { email: string; password: string }) => {
+    it('every admin page fits a desk and a phone', async () => {
       const page = await s.newPage();
-      await signInToPortal(page, who);
-      await page.goto('/portal/');
-      return page.getByTestId('dashboard-greeting').textContent();
-    };
-    expect(await greeting(APPROVED)).toMatch(/^Welcome back, Maya Chen\. Share your links/);
-    expect(await greeting(UNDER_REVIEW)).toMatch(/^Welcome, Nora Lindqvist\. Your application to Creator Program is under review/);
-    expect(await greeting(REJECTED)).toMatch(/^Hello Zara Ahmed\. Your application to Creator Program was not accepted this time/);
-  });
-});
+      await signInToAdmin(page, s.system.admin);
+      const pages: [string, string][] = [
+        ['campaigns', '/admin/campaigns'],
+        ['new-campaign', '/admin/campaigns/new'],
+        ['campaign', await firstDetail(page, '/admin/campaigns', '/admin/campaigns/')],
+        ['applications', '/admin/applications'],
+        ['affiliates', '/admin/affiliates'],
+        ['affiliate', await firstDetail(page, '/admin/affiliates', '/admin/affiliates/')],
+        ['commissions', '/admin/commissions'],
+        ['referrals', '/admin/referrals'],
+        ['payouts', '/admin/payouts'],
+        ['payout-batch', await firstDetail(page, '/admin/payouts', '/admin/payouts/')],
+        ['settings', '/admin/settings'],
+      ];
+      // The outbox, where mail goes without SMTP, when this build has it.
+      if (await page.getByTestId('nav-outbox').count()) pages.push(['outbox', '/admin/outbox']);
+      expect(
+        await tour(
+          s,
+          page,
+          pages.map(([label, path]) => [`admin-${label}`, path] as const),
+        ),
+      ).toEqual([]);
+
+      // The applications queue at a desk: every row's Reject button is in view, not behind a scroll.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto('/admin/applications');
+      await settled(page);
+      const reject = page.getByTestId('row-reject').first();
+      await reject.waitFor();
+      const box = (await reject.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(1440);
+    });
+
+    it("on a phone the admin's menu is a button: it opens the navigation, and choosing a page closes it", async () => {
+      const page = await s.newPage();
+      await signInToAdmin(page, s.system.admin);
+      await page.setViewportSize({ width: 390, height: 844 });
+      const menu = page.getByTestId('menu-button');
+      const payouts = page.getByTestId('nav-payouts');
+      expect(await menu.isVisible()).toBe(true);
+      expect(await payouts.isVisible()).toBe(false);
+      await menu.click();
+      expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      await payouts.click();
+      await page.waitForURL(/\/admin\/payouts$/);
+      await settled(page);
+      expect(await payouts.isVisible()).toBe(false);
+      expect(await page.title()).toBe('Payouts · Sorae Admin');
+      // At a desk there is no menu button: the navigation is always there.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      expect(await menu.isVisible()).toBe(false);
+      expect(await payouts.isVisible()).toBe(true);
+    });
+
+    it('every portal page fits a desk and a phone, and on a phone its tables are cards of labelled values', async () => {
+      const page = await s.newPage();
+      await signInToPortal(page, APPROVED);
+      const pages = [
+        ['portal-dashboard', '/portal/'],
+        ['portal-applications', '/portal/applications'],
+        ['portal-payouts', '/portal/payouts'],
+        ['portal-get-paid', '/portal/get-paid'],
+      ] as const;
+      expect(await tour(s, page, pages)).toEqual([]);
+      // The last tour stop left the phone width: a row of My applications reads as label: value lines.
+      await page.goto('/portal/applications');
+      await settled(page);
+      const cell = page.getByTestId('applications-row').first().locator('td[data-column="status"]');
+      const card = await cell.evaluate((td) => ({ display: getComputedStyle(td).display, label: getComputedStyle(td, '::before').content }));
+      expect(card).toEqual({ display: 'flex', label: '"Status"' });
+      expect(await page.locator('.table thead').first().boundingBox()).toMatchObject({ width: 1, height: 1 });
+      // The public application page and the sign-in page fit too.
+      const anonymous = await s.newPage();
+      expect(await tour(s, anonymous, [['portal-apply', '/portal/apply/creators']])).toEqual([]);
+    });
+
+    it('the portal greets an affiliate by where they stand: in the program, under review, or turned down', async () => {
+      const greeting = async (who: { email: string; password: string }) => {
+        const page = await s.newPage();
+        await signInToPortal(page, who);
+        await page.goto('/portal/');
+        return page.getByTestId('dashboard-greeting').textContent();
+      };
+      expect(await greeting(APPROVED)).toMatch(/^Welcome back, Maya Chen\. Share your links/);
+      expect(await greeting(UNDER_REVIEW)).toMatch(/^Welcome, Nora Lindqvist\. Your application to Creator Program is under review/);
+      expect(await greeting(REJECTED)).toMatch(/^Hello Zara Ahmed\. Your application to Creator Program was not accepted this time/);
+    });
+  },
+);

@@ -85,11 +85,9 @@ describeScenario('operator signs in and creates a campaign with intake fields; i
     // Reorder (Social profile first) and remove the unwanted question.
     await intakeField(page, 1).moveUp.click();
     await intakeField(page, 2).remove.click();
-    expect(await page.locator('[data-testid^="intake-field-"][data-testid$="-label"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
-      'Social profile',
-      'Audience size',
-      'Content categories',
-    ]);
+    expect(
+      await page.locator('[data-testid^="intake-field-"][data-testid$="-label"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    ).toEqual(['Social profile', 'Audience size', 'Content categories']);
     await s.shot(page, 'campaign form filled');
 
     // Saving with a duplicate key: the error shows next to that key, nothing is created.
@@ -140,9 +138,27 @@ describeScenario('operator signs in and creates a campaign with intake fields; i
       status: 'ACTIVE',
       acceptingApplications: true,
       intakeFields: [
-        { key: 'social_profile', label: 'Social profile', type: 'URL', required: true, options: [], min: null, max: null, helpText: 'Where your audience follows you' },
+        {
+          key: 'social_profile',
+          label: 'Social profile',
+          type: 'URL',
+          required: true,
+          options: [],
+          min: null,
+          max: null,
+          helpText: 'Where your audience follows you',
+        },
         { key: 'audience_size', label: 'Audience size', type: 'NUMBER', required: true, options: [], min: 0, max: 1000000, helpText: null },
-        { key: 'categories', label: 'Content categories', type: 'MULTISELECT', required: false, options: ['Fashion', 'Beauty', 'Tech'], min: null, max: 2, helpText: null },
+        {
+          key: 'categories',
+          label: 'Content categories',
+          type: 'MULTISELECT',
+          required: false,
+          options: ['Fashion', 'Beauty', 'Tech'],
+          min: null,
+          max: 2,
+          helpText: null,
+        },
       ],
     });
 

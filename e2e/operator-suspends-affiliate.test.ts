@@ -13,7 +13,7 @@ describeScenario('an operator suspends an affiliate whose link then stops workin
   let shareUrl = '';
   let page: Page;
 
-  const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
     const res = await s.system.graphql<T>(query, variables, headers);
     expect(res.errors).toBeUndefined();
     return res.data!;
@@ -33,7 +33,13 @@ describeScenario('an operator suspends an affiliate whose link then stops workin
     );
     owner = { authorization: `Bearer ${signIn.signIn.token}` };
     await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: { name: 'Autumn Drop', slug: 'autumn', destinationUrl: 'https://shop.example.test/autumn', currency: 'EUR', commission: { type: 'PERCENTAGE', rateBps: 1000 } },
+      input: {
+        name: 'Autumn Drop',
+        slug: 'autumn',
+        destinationUrl: 'https://shop.example.test/autumn',
+        currency: 'EUR',
+        commission: { type: 'PERCENTAGE', rateBps: 1000 },
+      },
     });
     const applied = await gql<{ submitApplication: { id: string } }>(
       `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
@@ -46,7 +52,9 @@ describeScenario('an operator suspends an affiliate whose link then stops workin
       { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },
     );
     shareUrl = reviewed.reviewApplications.results[0]!.enrollment!.shareUrl;
-    const affiliates = await gql<{ affiliates: { edges: { node: { id: string; email: string } }[] } }>(`{ affiliates(first: 10) { edges { node { id email } } } }`);
+    const affiliates = await gql<{ affiliates: { edges: { node: { id: string; email: string } }[] } }>(
+      `{ affiliates(first: 10) { edges { node { id email } } } }`,
+    );
     affiliateId = affiliates.affiliates.edges.find((e) => e.node.email === ava.email)!.node.id;
     expect(await follow()).toBe(302);
   });

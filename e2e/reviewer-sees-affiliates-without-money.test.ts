@@ -16,7 +16,7 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
   let affiliateId = '';
   let page: Page;
 
-  const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, headers = owner) => {
     const res = await s.system.graphql<T>(query, variables, headers);
     expect(res.errors).toBeUndefined();
     return res.data!;
@@ -30,7 +30,13 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
     );
     owner = { authorization: `Bearer ${signIn.signIn.token}` };
     await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: { name: 'Winter Edit', slug: 'winter', destinationUrl: 'https://shop.example.test/winter', currency: 'EUR', commission: { type: 'PERCENTAGE', rateBps: 1000 } },
+      input: {
+        name: 'Winter Edit',
+        slug: 'winter',
+        destinationUrl: 'https://shop.example.test/winter',
+        currency: 'EUR',
+        commission: { type: 'PERCENTAGE', rateBps: 1000 },
+      },
     });
     const applied = await gql<{ submitApplication: { id: string } }>(
       `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
@@ -41,17 +47,18 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
     await gql(`mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`, {
       input: { ids: [applied.submitApplication.id], decision: 'APPROVE' },
     });
-    const affiliates = await gql<{ affiliates: { edges: { node: { id: string; email: string } }[] } }>(`{ affiliates(first: 10) { edges { node { id email } } } }`);
+    const affiliates = await gql<{ affiliates: { edges: { node: { id: string; email: string } }[] } }>(
+      `{ affiliates(first: 10) { edges { node { id email } } } }`,
+    );
     affiliateId = affiliates.affiliates.edges.find((e) => e.node.email === zoe.email)!.node.id;
     // No invitations yet (Settings → Team is still to come): the reviewer's account is written as the server would.
     const db = new pg.Client({ connectionString: withDatabase(adminUrl(), s.system.databaseName) });
     await db.connect();
     try {
-      await db.query(`insert into operator (id, merchant_id, email, name, role, password_hash, created_at) values (gen_random_uuid(), $1, $2, 'Rosa', 'REVIEWER', $3, now())`, [
-        signIn.signIn.user.merchant.id,
-        reviewer.email,
-        await hashPassword(reviewer.password, 10),
-      ]);
+      await db.query(
+        `insert into operator (id, merchant_id, email, name, role, password_hash, created_at) values (gen_random_uuid(), $1, $2, 'Rosa', 'REVIEWER', $3, now())`,
+        [signIn.signIn.user.merchant.id, reviewer.email, await hashPassword(reviewer.password, 10)],
+      );
     } finally {
       await db.end();
     }

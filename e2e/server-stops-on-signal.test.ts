@@ -24,7 +24,7 @@ const CLICKS = 200;
 const STOP_BOUND_MS = 8_000;
 
 async function shareCode(system: System): Promise<string> {
-  const gql = async <T,>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const gql = async <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await system.graphql<T>(query, variables, headers);
     if (res.errors || !res.data) throw new Error(JSON.stringify(res.errors));
     return res.data;

@@ -17,7 +17,10 @@ export async function confirmFromOutbox(system: System, email: string, password?
 
 /** The confirmation link in the latest applicationReceived message to `email`, read by the owner. */
 export async function confirmationLink(system: System, email: string): Promise<string> {
-  const signIn = await system.graphql<{ signIn: { token: string } }>(`mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`, { e: system.admin.email, p: system.admin.password });
+  const signIn = await system.graphql<{ signIn: { token: string } }>(`mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`, {
+    e: system.admin.email,
+    p: system.admin.password,
+  });
   if (!signIn.data) throw new Error(`owner sign-in: ${JSON.stringify(signIn.errors)}`);
   const outbox = await system.graphql<{ outbox: { edges: { node: { to: string; kind: string; text: string } }[] } }>(
     `{ outbox(first: 100) { edges { node { to kind text } } } }`,

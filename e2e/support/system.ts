@@ -75,7 +75,11 @@ async function postgresDatabase(baseUrl: string, admin: { email: string; passwor
 const PRINTED_ADMIN = /Admin sign-in:\s+(\S+) \/ (\S+)/;
 
 export function slugOf(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 }
 
 /**
@@ -126,7 +130,11 @@ export async function startSystem(options: StartOptions): Promise<System> {
     tail.push(...lines);
     if (tail.length > 60) tail.splice(0, tail.length - 60);
   };
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), serverEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), serverEntry], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', remember);
   child.stderr!.on('data', remember);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -153,7 +161,12 @@ export async function startSystem(options: StartOptions): Promise<System> {
     await waitForHealth(baseUrl, () => running, options.startupTimeoutMs ?? (options.zeroInstall ? 150_000 : 90_000));
     if (options.zeroInstall) {
       // Printed once the server is up, which may be a moment after /healthz first answers.
-      await until(() => !!printed.admin, () => running, 10_000, 'The server printed no "Admin sign-in:" line');
+      await until(
+        () => !!printed.admin,
+        () => running,
+        10_000,
+        'The server printed no "Admin sign-in:" line',
+      );
       admin = printed.admin!;
     }
   } catch (e) {

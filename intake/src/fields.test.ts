@@ -14,7 +14,10 @@ describe('a campaign form as an operator defines it', () => {
   });
 
   it('names every rule a field breaks', () => {
-    expect(issues([{ key: 'Bad Key', label: ' ', type: 'TEXT' }])).toEqual(['0.key: must start with a letter and use only a-z, 0-9 and _ (at most 40)', '0.label: is required']);
+    expect(issues([{ key: 'Bad Key', label: ' ', type: 'TEXT' }])).toEqual([
+      '0.key: must start with a letter and use only a-z, 0-9 and _ (at most 40)',
+      '0.label: is required',
+    ]);
     expect(issues([{ key: 'c', label: 'C', type: 'SELECT', options: [] }])).toEqual(['0.options: a SELECT field needs at least one option']);
     expect(issues([{ key: 'c', label: 'C', type: 'MULTISELECT', options: ['a', 'a'] }])).toEqual(['0.options: options must be unique']);
     expect(issues([{ key: 'c', label: 'C', type: 'TEXT', options: ['a'] }])).toEqual(['0.options: a TEXT field takes no options']);
@@ -24,7 +27,12 @@ describe('a campaign form as an operator defines it', () => {
   });
 
   it('keys are unique, and a form has at most MAX_INTAKE_FIELDS fields', () => {
-    expect(issues([{ key: 'a', label: 'A', type: 'TEXT' }, { key: 'a', label: 'B', type: 'EMAIL' }])).toEqual(['1.key: duplicate key "a"']);
+    expect(
+      issues([
+        { key: 'a', label: 'A', type: 'TEXT' },
+        { key: 'a', label: 'B', type: 'EMAIL' },
+      ]),
+    ).toEqual(['1.key: duplicate key "a"']);
     const many = Array.from({ length: MAX_INTAKE_FIELDS + 1 }, (_, i) => ({ key: `f${i}`, label: 'F', type: 'TEXT' }));
     expect(issues(many)).toEqual([`: at most ${MAX_INTAKE_FIELDS} fields`]);
   });

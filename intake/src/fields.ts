@@ -16,9 +16,22 @@ const fieldSchema = z
       .max(100)
       .nullish()
       .transform((o) => o ?? []),
-    min: z.number().finite().nullish().transform((v) => v ?? null),
-    max: z.number().finite().nullish().transform((v) => v ?? null),
-    helpText: z.string().trim().max(500).nullish().transform((v) => v || null),
+    min: z
+      .number()
+      .finite()
+      .nullish()
+      .transform((v) => v ?? null),
+    max: z
+      .number()
+      .finite()
+      .nullish()
+      .transform((v) => v ?? null),
+    helpText: z
+      .string()
+      .trim()
+      .max(500)
+      .nullish()
+      .transform((v) => v || null),
   })
   .superRefine((f, ctx) => {
     if (CHOICE_TYPES.has(f.type)) {
@@ -54,6 +67,10 @@ export const intakeFieldsSchema = z
     });
     const length = fields.reduce((n, f) => n + f.label.length + (f.helpText?.length ?? 0) + f.options.reduce((m, o) => m + o.length, 0), 0);
     if (length > MAX_FORM_LENGTH) {
-      ctx.addIssue({ code: 'custom', path: [], message: `is too long: at most ${MAX_FORM_LENGTH.toLocaleString('en-US')} characters of labels, help texts and options in all (${length.toLocaleString('en-US')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `is too long: at most ${MAX_FORM_LENGTH.toLocaleString('en-US')} characters of labels, help texts and options in all (${length.toLocaleString('en-US')})`,
+      });
     }
   });

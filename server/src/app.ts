@@ -130,7 +130,12 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
     const cookies = parseCookies(req);
     const caller = await services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req, cookies), clock());
     return requestContext(orm.em, caller, {
-      services, config, log, ip: clientIp(req, config.trustProxyHops), now: clock, cookies,
+      services,
+      config,
+      log,
+      ip: clientIp(req, config.trustProxyHops),
+      now: clock,
+      cookies,
       setCookie: (c) => setCookies.push(c),
     });
   };

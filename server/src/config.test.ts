@@ -54,7 +54,13 @@ describe('configuration', () => {
   });
 
   it('in production, refuses to pay through the emulator unless STRIPE_EMULATOR=true says so', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sorae', CLICK_IP_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://affiliates.example.com', SECRETS_KEY: 's'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/sorae',
+      CLICK_IP_SECRET: 'x'.repeat(32),
+      PUBLIC_URL: 'https://affiliates.example.com',
+      SECRETS_KEY: 's'.repeat(32),
+    };
     const message = refusal(production);
     expect(message).toMatch(/STRIPE_SECRET_KEY: is required in production; STRIPE_EMULATOR=true runs the built-in Stripe emulator/);
     expect(refusal({ ...production, STRIPE_EMULATOR: 'false' })).toMatch(/STRIPE_SECRET_KEY: is required in production/);

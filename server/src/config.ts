@@ -5,9 +5,7 @@ import { z } from 'zod';
 /** New passwords (sign-up, operators, the first owner) are at least this long. */
 export const MIN_PASSWORD_LENGTH = 12;
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z
   .object({
@@ -15,7 +13,10 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().default('0.0.0.0'),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     DATA_DIR: z.string().default('.data'),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     ADMIN_EMAIL: z.email().optional(),
@@ -25,9 +26,19 @@ const schema = z
     PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
     APPLY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
     APPLY_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(10),
-    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 14),
     COOKIE_SECURE: bool.optional(),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 90).default(120),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 90)
+      .default(120),
     // `true` is one proxy (the usual load balancer); a number counts the proxies in front.
     TRUST_PROXY: z
       .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/, 'must be true, false or a number of proxies')])
@@ -44,7 +55,10 @@ const schema = z
     ORDER_CLICK_WAIT_MS: z.coerce.number().int().min(10).max(120_000).default(6000),
     FINALIZE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
     SQL_STATEMENT_HEADER: bool.optional(),
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+      .optional(),
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook endpoint secret (whsec_…)').optional(),
     STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     STRIPE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
@@ -102,7 +116,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
     }
     if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
-      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production (the public https origin: share links and application URLs are built on it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'is required in production (the public https origin: share links and application URLs are built on it)',
+      });
     }
     if (env.NODE_ENV === 'production' && !env.SECRETS_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required in production (it seals order-webhook secrets at rest)' });

@@ -20,11 +20,9 @@ export class DomainError extends Error {
   }
 }
 
-export const badInput = (message: string, fieldErrors?: Record<string, string>) =>
-  new DomainError('BAD_USER_INPUT', message, fieldErrors);
+export const badInput = (message: string, fieldErrors?: Record<string, string>) => new DomainError('BAD_USER_INPUT', message, fieldErrors);
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
-export const conflict = (message: string, fieldErrors?: Record<string, string>) =>
-  new DomainError('CONFLICT', message, fieldErrors);
+export const conflict = (message: string, fieldErrors?: Record<string, string>) => new DomainError('CONFLICT', message, fieldErrors);
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
 /** A temporary refusal that wrote nothing: retry after `retryAfterSeconds`. */
 export const unavailable = (message: string, retryAfterSeconds: number) => new DomainError('UNAVAILABLE', message, undefined, retryAfterSeconds);
@@ -39,5 +37,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     const path = issue.path.map(String).join('.') || '_';
     fieldErrors[path] ??= issue.message;
   }
-  throw badInput(`Invalid input: ${Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join('; ')}`, fieldErrors);
+  throw badInput(
+    `Invalid input: ${Object.entries(fieldErrors)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+    fieldErrors,
+  );
 }

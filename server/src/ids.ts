@@ -26,11 +26,26 @@ export function uuidv7(now = Date.now()): string {
   const hi = Math.floor(now / 0x1000000);
   const lo = now % 0x1000000;
   return (
-    HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + HEX[(lo >>> 16) & 0xff]! + '-' +
-    HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]! + '-' +
-    HEX[(p[r]! & 0x0f) | 0x70]! + HEX[p[r + 1]!]! + '-' +
-    HEX[(p[r + 2]! & 0x3f) | 0x80]! + HEX[p[r + 3]!]! + '-' +
-    HEX[p[r + 4]!]! + HEX[p[r + 5]!]! + HEX[p[r + 6]!]! + HEX[p[r + 7]!]! + HEX[p[r + 8]!]! + HEX[p[r + 9]!]!
+    HEX[(hi >>> 16) & 0xff]! +
+    HEX[(hi >>> 8) & 0xff]! +
+    HEX[hi & 0xff]! +
+    HEX[(lo >>> 16) & 0xff]! +
+    '-' +
+    HEX[(lo >>> 8) & 0xff]! +
+    HEX[lo & 0xff]! +
+    '-' +
+    HEX[(p[r]! & 0x0f) | 0x70]! +
+    HEX[p[r + 1]!]! +
+    '-' +
+    HEX[(p[r + 2]! & 0x3f) | 0x80]! +
+    HEX[p[r + 3]!]! +
+    '-' +
+    HEX[p[r + 4]!]! +
+    HEX[p[r + 5]!]! +
+    HEX[p[r + 6]!]! +
+    HEX[p[r + 7]!]! +
+    HEX[p[r + 8]!]! +
+    HEX[p[r + 9]!]!
   );
 }
 

@@ -8,7 +8,13 @@ export type { Logger };
  */
 export async function prettyDestination(destination: NodeJS.WritableStream = process.stdout): Promise<DestinationStream> {
   const { default: pretty } = await import('pino-pretty');
-  return pretty({ destination, sync: true, colorize: destination === process.stdout && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  return pretty({
+    destination,
+    sync: true,
+    colorize: destination === process.stdout && process.stdout.isTTY,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
 }
 
 /** Logs to stdout, or to `destination` (tests read what was logged). */

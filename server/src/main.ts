@@ -8,12 +8,7 @@ const log = createLogger(config.logLevel, config.logFormat === 'pretty' ? await 
 const app = await createApp({ config, log });
 
 log.info(`Sorae is up on ${config.publicUrl}`);
-const lines = [
-  '',
-  `  Admin:    ${config.publicUrl}/admin/`,
-  `  Portal:   ${config.publicUrl}/portal/`,
-  `  GraphQL:  ${config.publicUrl}/graphql`,
-];
+const lines = ['', `  Admin:    ${config.publicUrl}/admin/`, `  Portal:   ${config.publicUrl}/portal/`, `  GraphQL:  ${config.publicUrl}/graphql`];
 if (config.seedDemo) {
   lines.push(`  Admin sign-in:   ${config.admin.email} / ${config.admin.password}`);
   lines.push(`  Portal sign-in:  ${DEMO_AFFILIATE.email} / ${DEMO_AFFILIATE.password}`);

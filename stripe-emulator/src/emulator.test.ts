@@ -159,9 +159,7 @@ describe('Stripe emulator through the stripe SDK', () => {
     const id = await readyAccount();
     await emulator.webhooksIdle();
     const { body, signature } = receiver.received[0]!;
-    expect(() => stripe.webhooks.constructEvent(body.replace(id, 'acct_other'), signature, WHSEC)).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
-    );
+    expect(() => stripe.webhooks.constructEvent(body.replace(id, 'acct_other'), signature, WHSEC)).toThrow(Stripe.errors.StripeSignatureVerificationError);
     expect(() => stripe.webhooks.constructEvent(body, signature, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 
@@ -232,7 +230,10 @@ describe('Stripe emulator through the stripe SDK', () => {
     const types = receiver.events(stripe).map((e) => e.type);
     expect(types.filter((t) => t === 'transfer.created')).toHaveLength(4);
     expect(types.filter((t) => t === 'transfer.reversed')).toHaveLength(2);
-    const lastReversed = receiver.events(stripe).filter((e) => e.type === 'transfer.reversed').at(-1)!;
+    const lastReversed = receiver
+      .events(stripe)
+      .filter((e) => e.type === 'transfer.reversed')
+      .at(-1)!;
     expect(lastReversed.data.object).toMatchObject({ id: created[0]!.id, reversed: true });
   });
 
@@ -437,7 +438,10 @@ describe('Stripe emulator through the stripe SDK', () => {
     expect(receiver.received).toHaveLength(2);
     expect((await control('/_emulator/webhooks/resume', { order: 'reverse' })).released).toBe(2);
     await emulator.webhooksIdle();
-    const ids = receiver.events(stripe).slice(2).map((e) => (e.data.object as Stripe.Transfer).id);
+    const ids = receiver
+      .events(stripe)
+      .slice(2)
+      .map((e) => (e.data.object as Stripe.Transfer).id);
     expect(ids).toEqual([b.id, a.id]);
 
     const created = receiver.events(stripe).find((e) => e.type === 'transfer.created')!;
@@ -515,19 +519,33 @@ describe('Stripe emulator state under a data directory', () => {
   it('a restarted emulator pays the account it onboarded, replays the keys it answered, and keeps balance, reversals and events', async () => {
     await boot({ dataDir });
     const account = await stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
-    const link = await stripe.accountLinks.create({ account: account.id, type: 'account_onboarding', refresh_url: 'https://x.test/r', return_url: 'https://x.test/ok' });
+    const link = await stripe.accountLinks.create({
+      account: account.id,
+      type: 'account_onboarding',
+      refresh_url: 'https://x.test/r',
+      return_url: 'https://x.test/ok',
+    });
     expect((await fetch(link.url, { redirect: 'manual' })).status).toBe(302);
-    const first = await stripe.transfers.create({ amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' }, { idempotencyKey: 'payout-item:1:1' });
+    const first = await stripe.transfers.create(
+      { amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' },
+      { idempotencyKey: 'payout-item:1:1' },
+    );
     await stripe.transfers.createReversal(first.id, { amount: 300 });
 
     await restart();
     expect((await stripe.accounts.retrieve(account.id)).payouts_enabled).toBe(true);
     const second = await stripe.transfers.create({ amount: 2_000, currency: 'usd', destination: account.id }, { idempotencyKey: 'payout-item:2:1' });
     expect(second.destination).toBe(account.id);
-    const replayed = await stripe.transfers.create({ amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' }, { idempotencyKey: 'payout-item:1:1' });
+    const replayed = await stripe.transfers.create(
+      { amount: 1_000, currency: 'usd', destination: account.id, transfer_group: 'item-1' },
+      { idempotencyKey: 'payout-item:1:1' },
+    );
     expect(replayed.id).toBe(first.id);
     expect(replayed.lastResponse.headers['idempotent-replayed']).toBe('true');
-    expect((await stripe.transfers.list({ destination: account.id })).data.map((t) => [t.id, t.amount_reversed])).toEqual([[second.id, 0], [first.id, 300]]);
+    expect((await stripe.transfers.list({ destination: account.id })).data.map((t) => [t.id, t.amount_reversed])).toEqual([
+      [second.id, 0],
+      [first.id, 300],
+    ]);
     expect((await stripe.balance.retrieve()).available.find((b) => b.currency === 'usd')!.amount).toBe(1_000_000 - 1_000 + 300 - 2_000);
     expect((await stripe.events.list({ type: 'transfer.created' })).data.map((e) => (e.data.object as Stripe.Transfer).id)).toEqual([second.id, first.id]);
     // Used links stay used (the restarted emulator listens on another port).

@@ -124,7 +124,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     events.clear();
   };
   if (opts.dataDir) {
-    const snapshot = (): Change[] => [...state.snapshot(), ...idempotency.snapshot(), ...[...events.values()].map((event): Change => ({ kind: 'event', event }))];
+    const snapshot = (): Change[] => [
+      ...state.snapshot(),
+      ...idempotency.snapshot(),
+      ...[...events.values()].map((event): Change => ({ kind: 'event', event })),
+    ];
     const opened = await EmulatorJournal.open(opts.dataDir, snapshot, { compactAtBytes: opts.compactAtBytes, log });
     for (const c of opened.changes) {
       if (c.kind === 'reset') reset();
@@ -199,7 +203,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     }),
     route('GET', '/v1/events/:id', 'events.retrieve', ({ path }) => {
       const e = events.get(path.id!);
-      if (!e) throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such event: '${path.id}'`, param: 'id' }, false);
+      if (!e)
+        throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such event: '${path.id}'`, param: 'id' }, false);
       return { body: e };
     }),
   ];
@@ -235,7 +240,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       return fail(
         new StripeHttpError(
           404,
-          { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` },
+          {
+            type: 'invalid_request_error',
+            message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+          },
           false,
         ),
       );

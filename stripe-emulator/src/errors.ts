@@ -37,8 +37,7 @@ export function invalidParam(code: string, message: string, param?: string): Str
 }
 
 export const missingParam = (param: string) => invalidParam('parameter_missing', `Missing required param: ${param}.`, param);
-export const unknownParam = (param: string) =>
-  invalidParam('parameter_unknown', `Received unknown parameter: ${param}`, param);
+export const unknownParam = (param: string) => invalidParam('parameter_unknown', `Received unknown parameter: ${param}`, param);
 
 /** `No such transfer: 'tr_x'` on the URL's resource: 404, not saved (nothing executed). */
 export function noSuchResource(kind: string, id: string, param = 'id'): StripeHttpError {
@@ -97,6 +96,11 @@ export const keyHint = (key: string) => (key.length > 12 ? `${key.slice(0, 8)}**
 export const rateLimited = () =>
   new StripeHttpError(
     429,
-    { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.', doc_url: 'https://stripe.com/docs/error-codes/rate-limit' },
+    {
+      type: 'invalid_request_error',
+      code: 'rate_limit',
+      message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
+      doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+    },
     false,
   );

@@ -84,6 +84,14 @@ function arrayify(value: Node | string): FormValue {
 /** A stable text for comparing the parameters of two requests (idempotency). */
 export function canonicalParams(params: FormParams): string {
   const sort = (v: FormValue): unknown =>
-    typeof v === 'string' ? v : Array.isArray(v) ? v.map(sort) : Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k]!)]));
+    typeof v === 'string'
+      ? v
+      : Array.isArray(v)
+        ? v.map(sort)
+        : Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort(v[k]!)]),
+          );
   return JSON.stringify(sort(params));
 }

@@ -16,10 +16,7 @@ export interface Entry {
 }
 
 export type Begin =
-  | { kind: 'new' }
-  | { kind: 'replay'; response: SavedResponse }
-  | { kind: 'in_flight' }
-  | { kind: 'mismatch'; endpoint: string; sameEndpoint: boolean };
+  { kind: 'new' } | { kind: 'replay'; response: SavedResponse } | { kind: 'in_flight' } | { kind: 'mismatch'; endpoint: string; sameEndpoint: boolean };
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 

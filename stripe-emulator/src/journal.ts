@@ -161,12 +161,14 @@ export class EmulatorJournal {
     this.settled = upTo;
     const done = this.waiters.filter((w) => w.upTo <= upTo);
     this.waiters = this.waiters.filter((w) => w.upTo > upTo);
-    for (const w of done) (err ? w.reject(err) : w.resolve());
+    for (const w of done) err ? w.reject(err) : w.resolve();
   }
 
   /** Writes the whole state as the next generation and drops the current one. */
   private async compact(): Promise<void> {
-    const text = this.snapshot().map((c) => `[${JSON.stringify(c)}]\n`).join('');
+    const text = this.snapshot()
+      .map((c) => `[${JSON.stringify(c)}]\n`)
+      .join('');
     const next = this.generation + 1;
     const tmp = join(this.dir, `${fileName(next)}.tmp`);
     const out = await open(tmp, 'w');

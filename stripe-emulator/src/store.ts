@@ -122,10 +122,8 @@ export function int(params: FormParams, name: string, opts: { required?: boolean
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v)) throw invalidParam('parameter_invalid_integer', `Invalid integer: ${v}`, name);
   const n = Number(v);
-  if (opts.min !== undefined && n < opts.min)
-    throw invalidParam('parameter_invalid_integer', `This value must be greater than or equal to ${opts.min}.`, name);
-  if (opts.max !== undefined && n > opts.max)
-    throw invalidParam('parameter_invalid_integer', `This value must be less than or equal to ${opts.max}.`, name);
+  if (opts.min !== undefined && n < opts.min) throw invalidParam('parameter_invalid_integer', `This value must be greater than or equal to ${opts.min}.`, name);
+  if (opts.max !== undefined && n > opts.max) throw invalidParam('parameter_invalid_integer', `This value must be less than or equal to ${opts.max}.`, name);
   return n;
 }
 
@@ -361,7 +359,10 @@ export class StripeState {
       throw invalidParam('parameter_invalid_string', 'Invalid type: must be one of account_onboarding or account_update', 'type');
     const refreshUrl = str(params, 'refresh_url', true);
     const returnUrl = str(params, 'return_url', true);
-    for (const [p, u] of [['refresh_url', refreshUrl], ['return_url', returnUrl]] as const)
+    for (const [p, u] of [
+      ['refresh_url', refreshUrl],
+      ['return_url', returnUrl],
+    ] as const)
       if (!URL.canParse(u)) throw invalidParam('url_invalid', `Not a valid URL`, p);
     this.getAccount(accountId);
     const token = stripeId('link', 25).slice(5);
@@ -570,8 +571,7 @@ function profileField(profile: FormValue | undefined, name: string): string | nu
 
 function accountUpdated(account: Account, previous: Account): Emitted {
   const changed: Record<string, unknown> = {};
-  for (const k of Object.keys(account) as (keyof Account)[])
-    if (JSON.stringify(account[k]) !== JSON.stringify(previous[k])) changed[k] = previous[k];
+  for (const k of Object.keys(account) as (keyof Account)[]) if (JSON.stringify(account[k]) !== JSON.stringify(previous[k])) changed[k] = previous[k];
   return { type: 'account.updated', account: account.id, object: clone(account), previous: changed };
 }
 

@@ -131,7 +131,10 @@ export class WebhookDispatcher {
     const ok = record.status !== null && record.status >= 200 && record.status < 300;
     if (ok || this.closed) return;
     const delay = this.retryDelaysMs[attemptNo];
-    this.opts.log?.warn({ event: event.id, type: event.type, status: record.status, error: record.error, retryIn: delay }, 'stripe emulator: webhook delivery failed');
+    this.opts.log?.warn(
+      { event: event.id, type: event.type, status: record.status, error: record.error, retryIn: delay },
+      'stripe emulator: webhook delivery failed',
+    );
     if (delay === undefined) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);

@@ -31,7 +31,9 @@ export function ProgramTerms({ terms, testId = 'program-terms' }: { terms: Progr
       <dt>Payouts</dt>
       <dd data-testid="terms-payouts">
         Monthly, on the {ordinal(terms.payoutDayOfMonth)}, through Stripe
-        {terms.minPayoutMinor > 0 ? `, once you have earned at least ${formatMoney(terms.minPayoutMinor, currency)} (smaller balances wait for the next month)` : ''}
+        {terms.minPayoutMinor > 0
+          ? `, once you have earned at least ${formatMoney(terms.minPayoutMinor, currency)} (smaller balances wait for the next month)`
+          : ''}
       </dd>
     </dl>
   );

@@ -71,10 +71,13 @@ describe('Batcher (group commit)', () => {
 
   it('a failed batch rejects its items and the next batch still runs', async () => {
     let calls = 0;
-    const b = new Batcher<number, number>(async (items) => {
-      if (calls++ === 0) throw new Error('connection lost');
-      return items.map((value) => ({ status: 'fulfilled', value }));
-    }, { maxBatch: 10, concurrency: 1 });
+    const b = new Batcher<number, number>(
+      async (items) => {
+        if (calls++ === 0) throw new Error('connection lost');
+        return items.map((value) => ({ status: 'fulfilled', value }));
+      },
+      { maxBatch: 10, concurrency: 1 },
+    );
     await expect(b.submit(1)).rejects.toThrow('connection lost');
     await expect(b.submit(2)).resolves.toBe(2);
   });

@@ -15,7 +15,15 @@ import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
 export const entities = [
-  ...authEntities, ...affiliatesEntities, ...campaignsEntities, ...applicationsEntities, ...trackingEntities, ...ordersEntities, ...commissionsEntities, ...payoutsEntities, ...mailEntities,
+  ...authEntities,
+  ...affiliatesEntities,
+  ...campaignsEntities,
+  ...applicationsEntities,
+  ...trackingEntities,
+  ...ordersEntities,
+  ...commissionsEntities,
+  ...payoutsEntities,
+  ...mailEntities,
 ];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */

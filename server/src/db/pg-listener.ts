@@ -77,7 +77,11 @@ export class PgListener {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
-      await client.query(Object.keys(this.options.channels).map((channel) => `LISTEN ${channel};`).join(' '));
+      await client.query(
+        Object.keys(this.options.channels)
+          .map((channel) => `LISTEN ${channel};`)
+          .join(' '),
+      );
     } catch (err) {
       this.lost(client, err);
       return;

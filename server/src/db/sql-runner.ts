@@ -6,7 +6,10 @@ import { recordQuery } from './query-counter.js';
 export type Exec = <T = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<T[]>;
 
 /** An Exec inside a MikroORM transaction (or on its EntityManager). */
-export const emExec = (em: EntityManager): Exec => (sql, params) => em.execute(sql, [...params]) as never;
+export const emExec =
+  (em: EntityManager): Exec =>
+  (sql, params) =>
+    em.execute(sql, [...params]) as never;
 
 const prepared = new Map<string, { name: string; text: string }>();
 

@@ -60,9 +60,17 @@ describe('who sees money: every money field, every caller', () => {
       return r.data!;
     };
     const order = (id: string, visitorId: string) =>
-      app.gql(`mutation($i: RecordOrderInput!) { recordOrder(input: $i) { conversion { id } } }`, { i: { id, amountMinor: 20_000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId } }, tokens.KEY_ORDERS);
+      app.gql(
+        `mutation($i: RecordOrderInput!) { recordOrder(input: $i) { conversion { id } } }`,
+        { i: { id, amountMinor: 20_000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId } },
+        tokens.KEY_ORDERS,
+      );
     const refund = (orderId: string, amountMinor: number) =>
-      app.gql(`mutation($i: RecordRefundInput!) { recordRefund(input: $i) { refund { refundId } } }`, { i: { orderId, id: uniq('re'), amountMinor, occurredAt: new Date().toISOString() } }, tokens.KEY_ORDERS);
+      app.gql(
+        `mutation($i: RecordRefundInput!) { recordRefund(input: $i) { refund { refundId } } }`,
+        { i: { orderId, id: uniq('re'), amountMinor, occurredAt: new Date().toISOString() } },
+        tokens.KEY_ORDERS,
+      );
     ok(await order('o-1', visitor));
     ok(await refund('o-1', 5_000));
     // The rival alone on another order: not onboarded, so skipped by the batch.
@@ -70,10 +78,17 @@ describe('who sees money: every money field, every caller', () => {
     await click(app, p, rival, { visitorId: alone });
     ok(await order('o-2', alone));
     const ids = ok(await app.gql(`{ commissions { edges { node { id } } } }`, {}, tokens.KEY_READ)).commissions.edges.map((e: any) => e.node.id);
-    expect(ok(await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids }, tokens.KEY_PAYOUTS)).finalizeCommissions.finalizedCount).toBe(2);
+    expect(
+      ok(await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids }, tokens.KEY_PAYOUTS))
+        .finalizeCommissions.finalizedCount,
+    ).toBe(2);
     ok(await refund('o-1', 1_000)); // after finalization: a clawback
     const batch = ok(
-      await app.gql(`mutation($i: CreatePayoutBatchInput!) { createPayoutBatch(input: $i) { id items { totalCount } skipped { reason } } }`, { i: { campaignId: p.campaign.id, period: new Date().toISOString().slice(0, 7) } }, tokens.KEY_PAYOUTS),
+      await app.gql(
+        `mutation($i: CreatePayoutBatchInput!) { createPayoutBatch(input: $i) { id items { totalCount } skipped { reason } } }`,
+        { i: { campaignId: p.campaign.id, period: new Date().toISOString().slice(0, 7) } },
+        tokens.KEY_PAYOUTS,
+      ),
     ).createPayoutBatch;
     expect(batch.items.totalCount).toBe(1);
     expect(batch.skipped).toHaveLength(1);
@@ -85,36 +100,112 @@ describe('who sees money: every money field, every caller', () => {
   const batchVars = () => ({ id: batchId });
   const rows: Row[] = [
     ...['pendingMinor', 'finalizedMinor', 'paidMinor'].flatMap((f): Row[] => [
-      { fields: ['Query.affiliate', 'Affiliate.stats', `AffiliateStats.${f}`], query: `query($id: ID!) { affiliate(id: $id) { stats { ${f} } } }`, vars: affiliateVars, allowed: MONEY_READERS },
+      {
+        fields: ['Query.affiliate', 'Affiliate.stats', `AffiliateStats.${f}`],
+        query: `query($id: ID!) { affiliate(id: $id) { stats { ${f} } } }`,
+        vars: affiliateVars,
+        allowed: MONEY_READERS,
+      },
       { fields: ['Me.stats', `AffiliateStats.${f}`], query: `{ me { stats { ${f} } } }`, allowed: SELF },
-      { fields: ['AffiliateStats.byCurrency', `CurrencyStats.${f}`], query: `query($id: ID!) { affiliate(id: $id) { stats { byCurrency { ${f} } } } }`, vars: affiliateVars, allowed: MONEY_READERS },
+      {
+        fields: ['AffiliateStats.byCurrency', `CurrencyStats.${f}`],
+        query: `query($id: ID!) { affiliate(id: $id) { stats { byCurrency { ${f} } } } }`,
+        vars: affiliateVars,
+        allowed: MONEY_READERS,
+      },
       { fields: ['AffiliateStats.byCurrency', `CurrencyStats.${f}`], query: `{ me { stats { byCurrency { ${f} } } } }`, allowed: SELF },
     ]),
-    { fields: ['Affiliate.conversions', 'Conversion.amountMinor'], query: `query($id: ID!) { affiliate(id: $id) { conversions { edges { node { amountMinor } } } } }`, vars: affiliateVars, allowed: MONEY_READERS },
-    { fields: ['Commission.conversion', 'Conversion.amountMinor'], query: `{ me { commissions { edges { node { conversion { amountMinor } } } } } }`, allowed: SELF },
-    { fields: ['Affiliate.commissions', 'Commission.amountMinor'], query: `query($id: ID!) { affiliate(id: $id) { commissions { edges { node { amountMinor } } } } }`, vars: affiliateVars, allowed: MONEY_READERS },
+    {
+      fields: ['Affiliate.conversions', 'Conversion.amountMinor'],
+      query: `query($id: ID!) { affiliate(id: $id) { conversions { edges { node { amountMinor } } } } }`,
+      vars: affiliateVars,
+      allowed: MONEY_READERS,
+    },
+    {
+      fields: ['Commission.conversion', 'Conversion.amountMinor'],
+      query: `{ me { commissions { edges { node { conversion { amountMinor } } } } } }`,
+      allowed: SELF,
+    },
+    {
+      fields: ['Affiliate.commissions', 'Commission.amountMinor'],
+      query: `query($id: ID!) { affiliate(id: $id) { commissions { edges { node { amountMinor } } } } }`,
+      vars: affiliateVars,
+      allowed: MONEY_READERS,
+    },
     ...['amountMinor', 'originalAmountMinor'].flatMap((f): Row[] => [
       { fields: ['Query.commissions', `Commission.${f}`], query: `{ commissions { edges { node { ${f} } } } }`, allowed: MONEY_READERS },
       { fields: ['Me.commissions', `Commission.${f}`], query: `{ me { commissions { edges { node { ${f} } } } } }`, allowed: SELF },
     ]),
-    { fields: ['Commission.adjustments', 'CommissionAdjustment.amountMinor'], query: `{ commissions { edges { node { adjustments { amountMinor } } } } }`, allowed: MONEY_READERS },
+    {
+      fields: ['Commission.adjustments', 'CommissionAdjustment.amountMinor'],
+      query: `{ commissions { edges { node { adjustments { amountMinor } } } } }`,
+      allowed: MONEY_READERS,
+    },
     { fields: ['Query.clawbacks', 'Clawback.amountMinor'], query: `{ clawbacks { edges { node { amountMinor } } } }`, allowed: MONEY_READERS },
-    { fields: ['Affiliate.payoutAccount', 'PayoutAccount.stripeAccountId'], query: `query($id: ID!) { affiliate(id: $id) { payoutAccount { stripeAccountId } } }`, vars: affiliateVars, allowed: MONEY_READERS },
+    {
+      fields: ['Affiliate.payoutAccount', 'PayoutAccount.stripeAccountId'],
+      query: `query($id: ID!) { affiliate(id: $id) { payoutAccount { stripeAccountId } } }`,
+      vars: affiliateVars,
+      allowed: MONEY_READERS,
+    },
     { fields: ['Me.payoutAccount', 'PayoutAccount.stripeAccountId'], query: `{ me { payoutAccount { stripeAccountId } } }`, allowed: SELF },
-    { fields: ['Query.payoutBatch', 'PayoutBatch.totalMinor'], query: `query($id: ID!) { payoutBatch(id: $id) { totalMinor } }`, vars: batchVars, allowed: PAYOUT_READERS },
-    { fields: ['PayoutBatch.skipped', 'PayoutSkip.amountMinor'], query: `query($id: ID!) { payoutBatch(id: $id) { skipped { amountMinor } } }`, vars: batchVars, allowed: PAYOUT_READERS },
+    {
+      fields: ['Query.payoutBatch', 'PayoutBatch.totalMinor'],
+      query: `query($id: ID!) { payoutBatch(id: $id) { totalMinor } }`,
+      vars: batchVars,
+      allowed: PAYOUT_READERS,
+    },
+    {
+      fields: ['PayoutBatch.skipped', 'PayoutSkip.amountMinor'],
+      query: `query($id: ID!) { payoutBatch(id: $id) { skipped { amountMinor } } }`,
+      vars: batchVars,
+      allowed: PAYOUT_READERS,
+    },
     ...['amountMinor', 'grossMinor', 'clawbackMinor', 'transferReversedMinor', 'stripeTransferId'].flatMap((f): Row[] => [
-      { fields: ['PayoutBatch.items', `PayoutItem.${f}`], query: `query($id: ID!) { payoutBatch(id: $id) { items { edges { node { ${f} } } } } }`, vars: batchVars, allowed: PAYOUT_READERS },
+      {
+        fields: ['PayoutBatch.items', `PayoutItem.${f}`],
+        query: `query($id: ID!) { payoutBatch(id: $id) { items { edges { node { ${f} } } } } }`,
+        vars: batchVars,
+        allowed: PAYOUT_READERS,
+      },
       { fields: ['Me.payouts', `PayoutItem.${f}`], query: `{ me { payouts { edges { node { ${f} } } } } }`, allowed: SELF },
     ]),
     // A campaign's terms: operators (a REVIEWER too: configuration, not earnings) and reading keys.
-    { fields: ['Query.campaign', 'Campaign.minPayoutMinor'], query: `query($id: ID!) { campaign(id: $id) { minPayoutMinor } }`, vars: () => ({ id: p.campaign.id }), allowed: OPERATORS_AND_READERS },
-    { fields: ['Query.campaign', 'Campaign.commission', 'CommissionRule.amountMinor'], query: `query($id: ID!) { campaign(id: $id) { commission { amountMinor } } }`, vars: () => ({ id: p.campaign.id }), allowed: OPERATORS_AND_READERS },
-    { fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.commission'], query: `{ me { enrollments { campaign { commission { type } } } } }`, allowed: [] },
-    { fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.minPayoutMinor'], query: `{ me { enrollments { campaign { minPayoutMinor } } } }`, allowed: [] },
+    {
+      fields: ['Query.campaign', 'Campaign.minPayoutMinor'],
+      query: `query($id: ID!) { campaign(id: $id) { minPayoutMinor } }`,
+      vars: () => ({ id: p.campaign.id }),
+      allowed: OPERATORS_AND_READERS,
+    },
+    {
+      fields: ['Query.campaign', 'Campaign.commission', 'CommissionRule.amountMinor'],
+      query: `query($id: ID!) { campaign(id: $id) { commission { amountMinor } } }`,
+      vars: () => ({ id: p.campaign.id }),
+      allowed: OPERATORS_AND_READERS,
+    },
+    {
+      fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.commission'],
+      query: `{ me { enrollments { campaign { commission { type } } } } }`,
+      allowed: [],
+    },
+    {
+      fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.minPayoutMinor'],
+      query: `{ me { enrollments { campaign { minPayoutMinor } } } }`,
+      allowed: [],
+    },
     // The terms a program offers are public: the application page shows them to anyone.
-    { fields: ['Query.publicCampaign', 'PublicCampaign.minPayoutMinor'], query: `query($s: String!) { publicCampaign(slug: $s) { minPayoutMinor } }`, vars: () => ({ s: p.campaign.slug }), allowed: [...CALLERS] },
-    { fields: ['Query.publicCampaign', 'PublicCampaign.commission', 'CommissionRule.rateBps'], query: `query($s: String!) { publicCampaign(slug: $s) { commission { rateBps } } }`, vars: () => ({ s: p.campaign.slug }), allowed: [...CALLERS] },
+    {
+      fields: ['Query.publicCampaign', 'PublicCampaign.minPayoutMinor'],
+      query: `query($s: String!) { publicCampaign(slug: $s) { minPayoutMinor } }`,
+      vars: () => ({ s: p.campaign.slug }),
+      allowed: [...CALLERS],
+    },
+    {
+      fields: ['Query.publicCampaign', 'PublicCampaign.commission', 'CommissionRule.rateBps'],
+      query: `query($s: String!) { publicCampaign(slug: $s) { commission { rateBps } } }`,
+      vars: () => ({ s: p.campaign.slug }),
+      allowed: [...CALLERS],
+    },
     // Recording refunds: the refund's amount comes back to whoever may record it.
     {
       fields: ['Mutation.recordRefund', 'Refund.amountMinor'],
@@ -128,7 +219,11 @@ describe('who sees money: every money field, every caller', () => {
     const schema = buildSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
     const money = Object.values(schema.getTypeMap())
       .filter(isObjectType)
-      .flatMap((t) => Object.keys(t.getFields()).filter((f) => MONEY_FIELD.test(f)).map((f) => `${t.name}.${f}`))
+      .flatMap((t) =>
+        Object.keys(t.getFields())
+          .filter((f) => MONEY_FIELD.test(f))
+          .map((f) => `${t.name}.${f}`),
+      )
       .concat(ALSO_MONEY);
     const covered = new Set(rows.flatMap((r) => r.fields));
     expect(money.filter((f) => !covered.has(f))).toEqual([]);

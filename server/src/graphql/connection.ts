@@ -24,9 +24,7 @@ export class PageInfo {
 function selects(info: GraphQLResolveInfo | undefined, name: string): boolean {
   const visit = (set: SelectionSetNode | undefined): boolean =>
     !!set?.selections.some((s) =>
-      s.kind === 'Field' ? s.name.value === name
-        : s.kind === 'InlineFragment' ? visit(s.selectionSet)
-          : visit(info!.fragments[s.name.value]?.selectionSet),
+      s.kind === 'Field' ? s.name.value === name : s.kind === 'InlineFragment' ? visit(s.selectionSet) : visit(info!.fragments[s.name.value]?.selectionSet),
     );
   return !!info && info.fieldNodes.some((node) => visit(node.selectionSet));
 }

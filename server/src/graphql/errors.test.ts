@@ -72,8 +72,14 @@ describe('bad input and internal errors', () => {
     };
 
     it('GraphQL: INTERNAL_SERVER_ERROR masked in development, with the request id the one log line carries', async () => {
-      const r = await app.gql(RECORD_ORDER, { input: { id: uniq('ord_'), amountMinor: 100, currency: 'USD', occurredAt: new Date().toISOString(), customerId: secret } }, apiKey);
-      expect(r.errors).toEqual([{ message: 'Internal server error', path: ['recordOrder'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }]);
+      const r = await app.gql(
+        RECORD_ORDER,
+        { input: { id: uniq('ord_'), amountMinor: 100, currency: 'USD', occurredAt: new Date().toISOString(), customerId: secret } },
+        apiKey,
+      );
+      expect(r.errors).toEqual([
+        { message: 'Internal server error', path: ['recordOrder'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } },
+      ]);
       expect(JSON.stringify(r)).not.toContain(secret);
       expectOneValueFreeLine(r.errors![0]!.extensions!.requestId);
     });

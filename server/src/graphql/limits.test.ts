@@ -36,12 +36,17 @@ describe('query limits', () => {
     expect(docs.length).toBeGreaterThan(40);
     for (const source of docs) {
       const document = parse(source, { maxTokens: QUERY_LIMITS.tokens });
-      expect(validate(schema, document, limitRules).map((e) => e.message), source).toEqual([]);
+      expect(
+        validate(schema, document, limitRules).map((e) => e.message),
+        source,
+      ).toEqual([]);
       const fragments = Object.fromEntries(
         document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
       );
       for (const op of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
-        expect(countNodes(schema, op.selectionSet, schema.getRootType(op.operation)!, fragments, { first: 500 }), source).toBeLessThanOrEqual(QUERY_LIMITS.nodes);
+        expect(countNodes(schema, op.selectionSet, schema.getRootType(op.operation)!, fragments, { first: 500 }), source).toBeLessThanOrEqual(
+          QUERY_LIMITS.nodes,
+        );
       }
     }
   });
@@ -115,7 +120,12 @@ describe('query limits', () => {
         }));
       const CREATE = `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`;
       const campaignInput = (intakeFields: unknown) => ({
-        name: wide(100), slug: uniq('largest-'), destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 }, intakeFields,
+        name: wide(100),
+        slug: uniq('largest-'),
+        destinationUrl: 'https://shop.example/',
+        currency: 'USD',
+        commission: { type: 'FLAT', amountMinor: 100 },
+        intakeFields,
       });
       const bodyBytes = (query: string, variables: unknown) => Buffer.byteLength(JSON.stringify({ query, variables }));
 
@@ -146,16 +156,28 @@ describe('query limits', () => {
         expect(longer.errors![0]!.message).toMatch(/is too long: at most 50,000 characters of labels, help texts and options in all \(50,001\)/);
 
         const ids = (n: number) => Array.from({ length: n }, () => crypto.randomUUID());
-        const review = await app.gql(`mutation($ids: [ID!]) { reviewApplications(input: { ids: $ids, decision: APPROVE }) { approvedCount } }`, { ids: ids(MAX_REVIEW_IDS + 1) }, owner.token);
+        const review = await app.gql(
+          `mutation($ids: [ID!]) { reviewApplications(input: { ids: $ids, decision: APPROVE }) { approvedCount } }`,
+          { ids: ids(MAX_REVIEW_IDS + 1) },
+          owner.token,
+        );
         expect(review.errors![0]!.message).toMatch(/at most 1000 at a time: review more with a filter/);
-        const finalize = await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids: ids(MAX_FINALIZE_IDS + 1) }, owner.token);
+        const finalize = await app.gql(
+          `mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`,
+          { ids: ids(MAX_FINALIZE_IDS + 1) },
+          owner.token,
+        );
         expect(finalize.errors![0]!.message).toMatch(/at most 1000 ids: finalize more by campaign or by hold/);
       });
 
       it('refuses a body one byte over the limit with 413, before reading it as GraphQL', async () => {
         const query = '{ __typename }';
         const padding = 'x'.repeat(GRAPHQL_BODY_LIMIT - bodyBytes(query, { padding: '' }) + 1);
-        const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { padding } }) });
+        const res = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables: { padding } }),
+        });
         expect(res.status).toBe(413);
         expect(await res.text()).toMatch(/Body larger than 262144 bytes/);
         const fits = await app.gql(query, { padding: padding.slice(1) });
@@ -187,7 +209,10 @@ describe('query limits', () => {
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38' } } }),
+        body: JSON.stringify({
+          query: '{ __typename }',
+          extensions: { persistedQuery: { version: 1, sha256Hash: 'ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38' } },
+        }),
       });
       const body = (await res.json()) as { errors?: { message: string }[] };
       expect(body.errors?.[0]?.message).toMatch(/PersistedQueryNotSupported/);

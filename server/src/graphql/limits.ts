@@ -98,9 +98,12 @@ export const nodeLimitPlugin: ApolloServerPlugin = {
         for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
         const nodes = countNodes(schema, operation.selectionSet, root, fragments, request.variables ?? {});
         if (nodes > QUERY_LIMITS.nodes) {
-          throw new GraphQLError(`This query could return ${nodes} rows; the limit is ${QUERY_LIMITS.nodes}. Ask for smaller pages or fewer nested connections.`, {
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `This query could return ${nodes} rows; the limit is ${QUERY_LIMITS.nodes}. Ask for smaller pages or fewer nested connections.`,
+            {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+            },
+          );
         }
       },
     };

@@ -25,30 +25,59 @@ describe('applicants and affiliates see only their own', () => {
     const ok = await apply('id name slug intakeFields { key }');
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.submitApplication.campaign).toMatchObject({ id: p.campaign.id, slug });
-    for (const field of ['holdDays', 'commission { type rateBps amountMinor }', 'autoExecutePayouts', 'merchant { id }', 'minPayoutMinor', 'destinationUrl', 'payoutDayOfMonth']) {
+    for (const field of [
+      'holdDays',
+      'commission { type rateBps amountMinor }',
+      'autoExecutePayouts',
+      'merchant { id }',
+      'minPayoutMinor',
+      'destinationUrl',
+      'payoutDayOfMonth',
+    ]) {
       const r = await apply(field);
-      expect(r.errors?.map((e) => e.extensions?.code), field).toEqual(['UNAUTHENTICATED']);
+      expect(
+        r.errors?.map((e) => e.extensions?.code),
+        field,
+      ).toEqual(['UNAUTHENTICATED']);
       expect(JSON.stringify(r.data)).not.toContain(p.merchantId);
     }
   });
 
   it('the public page shows the program, its terms and who offers it, and no setting an operator keeps', async () => {
-    const set = await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, {
-      id: p.campaign.id,
-      input: { description: 'Earn on every order.', logoUrl: 'https://cdn.example/logo.png', holdDays: 14, minPayoutMinor: 5000, payoutDayOfMonth: 5 },
-    }, p.token);
+    const set = await app.gql(
+      `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`,
+      {
+        id: p.campaign.id,
+        input: { description: 'Earn on every order.', logoUrl: 'https://cdn.example/logo.png', holdDays: 14, minPayoutMinor: 5000, payoutDayOfMonth: 5 },
+      },
+      p.token,
+    );
     expect(set.errors).toBeUndefined();
-    const TERMS = 'name description merchantName logoUrl currency commission { type rateBps amountMinor } attributionWindowDays holdDays payoutDayOfMonth minPayoutMinor';
+    const TERMS =
+      'name description merchantName logoUrl currency commission { type rateBps amountMinor } attributionWindowDays holdDays payoutDayOfMonth minPayoutMinor';
     const r = await app.gql(`query($s: String!) { publicCampaign(slug: $s) { ${TERMS} } }`, { s: slug });
     expect(r.errors).toBeUndefined();
-    const merchantName = (await app.gql(`query($id: ID!) { campaign(id: $id) { merchant { name } } }`, { id: p.campaign.id }, p.token)).data!.campaign.merchant.name;
+    const merchantName = (await app.gql(`query($id: ID!) { campaign(id: $id) { merchant { name } } }`, { id: p.campaign.id }, p.token)).data!.campaign.merchant
+      .name;
     expect(r.data!.publicCampaign).toEqual({
-      name: 'Creators', description: 'Earn on every order.', merchantName, logoUrl: 'https://cdn.example/logo.png', currency: 'USD',
-      commission: { type: 'PERCENTAGE', rateBps: 1000, amountMinor: null }, attributionWindowDays: 30, holdDays: 14, payoutDayOfMonth: 5, minPayoutMinor: 5000,
+      name: 'Creators',
+      description: 'Earn on every order.',
+      merchantName,
+      logoUrl: 'https://cdn.example/logo.png',
+      currency: 'USD',
+      commission: { type: 'PERCENTAGE', rateBps: 1000, amountMinor: null },
+      attributionWindowDays: 30,
+      holdDays: 14,
+      payoutDayOfMonth: 5,
+      minPayoutMinor: 5000,
     });
     // A brand name replaces the merchant's name; clearing it brings the merchant's name back.
     const brand = async (brandName: string) => {
-      await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, { id: p.campaign.id, input: { brandName } }, p.token);
+      await app.gql(
+        `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`,
+        { id: p.campaign.id, input: { brandName } },
+        p.token,
+      );
       return (await app.gql(`query($s: String!) { publicCampaign(slug: $s) { merchantName } }`, { s: slug })).data!.publicCampaign.merchantName;
     };
     expect(await brand('Creators Club')).toBe('Creators Club');
@@ -56,8 +85,20 @@ describe('applicants and affiliates see only their own', () => {
     // Whatever a public page may read is listed here: a new field must be added on purpose.
     const type = await app.gql(`{ __type(name: "PublicCampaign") { fields { name } } }`);
     expect(type.data!.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual([
-      'acceptingApplications', 'attributionWindowDays', 'commission', 'currency', 'description', 'holdDays', 'intakeFields',
-      'logoUrl', 'merchantName', 'minPayoutMinor', 'name', 'payoutDayOfMonth', 'slug', 'status',
+      'acceptingApplications',
+      'attributionWindowDays',
+      'commission',
+      'currency',
+      'description',
+      'holdDays',
+      'intakeFields',
+      'logoUrl',
+      'merchantName',
+      'minPayoutMinor',
+      'name',
+      'payoutDayOfMonth',
+      'slug',
+      'status',
     ]);
   });
 
@@ -68,7 +109,11 @@ describe('applicants and affiliates see only their own', () => {
     const rivalClick = await click(app, p, rival, { visitorId, occurredAt: rivalAt });
     await click(app, p, mine, { visitorId });
     const key = (await app.gql(`mutation { createApiKey(name: "store") { key } }`, {}, p.token)).data!.createApiKey.key;
-    const order = await app.gql(`mutation($i: RecordOrderInput!) { recordOrder(input: $i) { conversion { id } } }`, { i: { id: uniq('o'), amountMinor: 1000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId } }, key);
+    const order = await app.gql(
+      `mutation($i: RecordOrderInput!) { recordOrder(input: $i) { conversion { id } } }`,
+      { i: { id: uniq('o'), amountMinor: 1000, currency: 'USD', occurredAt: new Date().toISOString(), visitorId } },
+      key,
+    );
     expect(order.errors).toBeUndefined();
     const TOUCHES = `touches { clickId channel occurredAt affiliateId campaignId referralCode matchedBy kept reason }`;
     const r = await app.gql(`{ me { commissions { edges { node { conversion { attribution { winner { affiliateId } ${TOUCHES} } } } } } } }`, {}, mine.token);
@@ -76,11 +121,23 @@ describe('applicants and affiliates see only their own', () => {
     const attribution = r.data!.me.commissions.edges[0].node.conversion.attribution;
     expect(attribution.winner.affiliateId).toBe(mine.id);
     const other = attribution.touches.find((t: any) => t.affiliateId !== mine.id);
-    expect(other).toEqual({ clickId: null, channel: 'AFFILIATE', occurredAt: null, affiliateId: null, campaignId: null, referralCode: null, matchedBy: [], kept: true, reason: 'ANOTHER_TOUCH' });
+    expect(other).toEqual({
+      clickId: null,
+      channel: 'AFFILIATE',
+      occurredAt: null,
+      affiliateId: null,
+      campaignId: null,
+      referralCode: null,
+      matchedBy: [],
+      kept: true,
+      reason: 'ANOTHER_TOUCH',
+    });
     expect(JSON.stringify(attribution)).not.toContain(rivalClick);
     expect(JSON.stringify(attribution)).not.toContain(rivalAt.toISOString());
     // Operators still see the whole story.
     const op = await app.gql(`{ commissions(first: 1) { edges { node { conversion { attribution { ${TOUCHES} } } } } } }`, {}, p.token);
-    expect(op.data!.commissions.edges[0].node.conversion.attribution.touches).toContainEqual(expect.objectContaining({ clickId: rivalClick, affiliateId: rival.id, occurredAt: rivalAt.toISOString(), reason: 'EARLIER_THAN_WINNER' }));
+    expect(op.data!.commissions.edges[0].node.conversion.attribution.touches).toContainEqual(
+      expect.objectContaining({ clickId: rivalClick, affiliateId: rival.id, occurredAt: rivalAt.toISOString(), reason: 'EARLIER_THAN_WINNER' }),
+    );
   });
 });

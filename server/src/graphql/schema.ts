@@ -31,6 +31,9 @@ export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
     resolvers,
     authChecker,
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }], validate: false, emitSchemaFile: false });
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+    emitSchemaFile: false,
+  });
   return schema;
 }

@@ -30,12 +30,24 @@ describe("a sign-in inside a request never lends its merchant to the request's o
     await f.onboard(affiliate);
     await f.finalized(victim.merchantId, campaign.id, affiliate, [700]);
     // An order through the affiliate's click: a commission still PENDING, for finalizeCommissions to aim at.
-    const clickId = await click(app, { merchantId: victim.merchantId, campaign } as Program, { id: affiliate.affiliateId, enrollmentId: affiliate.enrollmentId } as Program['affiliates'][number]);
-    const order = await app.gql(`mutation($input: RecordOrderInput!) { recordOrder(input: $input) { conversion { commissionId } } }`, {
-      input: { id: uniq('order-'), amountMinor: 10_000, currency: 'USD', occurredAt: new Date().toISOString(), clickId },
-    }, victim.token);
+    const clickId = await click(
+      app,
+      { merchantId: victim.merchantId, campaign } as Program,
+      { id: affiliate.affiliateId, enrollmentId: affiliate.enrollmentId } as Program['affiliates'][number],
+    );
+    const order = await app.gql(
+      `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { conversion { commissionId } } }`,
+      {
+        input: { id: uniq('order-'), amountMinor: 10_000, currency: 'USD', occurredAt: new Date().toISOString(), clickId },
+      },
+      victim.token,
+    );
     ids.commission = order.data!.recordOrder.conversion.commissionId;
-    const batch = await app.gql(`mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) { id } }`, { input: { campaignId: campaign.id, period: '2026-10' } }, victim.token);
+    const batch = await app.gql(
+      `mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) { id } }`,
+      { input: { campaignId: campaign.id, period: '2026-10' } },
+      victim.token,
+    );
     ids.batch = batch.data!.createPayoutBatch.id;
     const key = await app.gql(`mutation { createApiKey(name: "store") { apiKey { id } } }`, {}, victim.token);
     ids.apiKey = key.data!.createApiKey.apiKey.id;
@@ -83,7 +95,8 @@ describe("a sign-in inside a request never lends its merchant to the request's o
   // Every mutation that takes an id of the victim's, with what it answers when it changes nothing.
   const targets: Record<string, { field: () => string; refused: (r: any) => void }> = {
     updateCampaign: {
-      field: () => `updateCampaign(id: "${campaign.id}", input: { destinationUrl: "https://evil.example/steal", commission: { type: PERCENTAGE, rateBps: 10000 } }) { id }`,
+      field: () =>
+        `updateCampaign(id: "${campaign.id}", input: { destinationUrl: "https://evil.example/steal", commission: { type: PERCENTAGE, rateBps: 10000 } }) { id }`,
       refused: notFound,
     },
     setEnrollmentStatus: { field: () => `setEnrollmentStatus(id: "${ids.enrollment}", status: SUSPENDED) { id }`, refused: notFound },

@@ -34,7 +34,10 @@ export function sqlState(err: unknown): string | null {
  */
 export function loggableError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
-  const frames = (err.stack ?? '').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at '));
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
   const code = sqlState(err);
   if (!code) return { type: err.name, message: err.message, frames };
   const { constraint, table, column, routine } = err as DatabaseErrorFields;

@@ -38,11 +38,14 @@ describe('RequestTarget', () => {
   });
 
   it('splits a share link without building a URL', () => {
-    vi.stubGlobal('URL', class {
-      constructor() {
-        throw new Error('URL parsing used');
-      }
-    });
+    vi.stubGlobal(
+      'URL',
+      class {
+        constructor() {
+          throw new Error('URL parsing used');
+        }
+      },
+    );
     try {
       expect(split('/r/AB23CD')).toEqual({ pathname: '/r/AB23CD', search: '' });
       expect(split('/r/AB23CD?utm_source=news&utm_medium=e-mail')).toEqual({ pathname: '/r/AB23CD', search: '?utm_source=news&utm_medium=e-mail' });

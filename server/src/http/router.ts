@@ -164,7 +164,7 @@ export function clientIp(req: IncomingMessage, hops = 0): string {
   const peer = req.socket.remoteAddress ?? 'unknown';
   if (hops <= 0) return peer;
   const forwarded = req.headers['x-forwarded-for'];
-  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '')
+  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean);

@@ -27,10 +27,7 @@ export type HeaderList = readonly (readonly [string, string])[];
  * full URLs leaking to other sites, no shared browsing context with pages it opens.
  */
 export function securityHeaders({ hsts }: { hsts: boolean }): { edge: HeaderList; spa: HeaderList } {
-  const edge: HeaderList = [
-    ['x-content-type-options', 'nosniff'],
-    ...(hsts ? [['strict-transport-security', 'max-age=31536000'] as const] : []),
-  ];
+  const edge: HeaderList = [['x-content-type-options', 'nosniff'], ...(hsts ? [['strict-transport-security', 'max-age=31536000'] as const] : [])];
   const spa: HeaderList = [
     ['content-security-policy', SPA_CSP],
     ['x-frame-options', 'DENY'],

@@ -29,7 +29,11 @@ export function spaHandler(dir: string, prefix: string, { headers, sourceMaps }:
     };
   }
   const serve = sirv(dir, {
-    single: true, etag: true, dev: false, gzip: true, brotli: true,
+    single: true,
+    etag: true,
+    dev: false,
+    gzip: true,
+    brotli: true,
     // A missing asset (a page of a newer release asking an older process) must not stay cached.
     onNoMatch: (_req, res) => notFound(res),
   });

@@ -36,7 +36,9 @@ export async function seedPayouts(em: EntityManager, services: Services, merchan
     await services.payouts.accounts.refresh(em, account.stripeAccountId, now);
     accounts.push(account.stripeAccountId);
   }
-  const ids = (await em.find(Commission, { campaign, affiliate: { $in: earners.map((e) => e.affiliate_id) }, status: CommissionStatus.PENDING })).map((c) => c.id);
+  const ids = (await em.find(Commission, { campaign, affiliate: { $in: earners.map((e) => e.affiliate_id) }, status: CommissionStatus.PENDING })).map(
+    (c) => c.id,
+  );
   if (ids.length) await services.finalization.finalize(em, merchantId, { ids }, now);
 
   await fetch(`${emulator.url}/_emulator/faults`, {

@@ -39,10 +39,22 @@ export async function seedTraffic(em: EntityManager, services: Services, merchan
       const bot = k % 11 === 10;
       const visitorId = `demo-visitor-${i}-${k}`;
       await services.traffic.recordClick({
-        id: uuidv7(at.getTime()), merchantId, enrollmentId: enrollment.id, affiliateId: enrollment.affiliate.id, campaignId: campaign.id,
-        occurredAt: at, referer: source.referer, utmSource: source.utmSource, utmMedium: source.utmMedium, utmCampaign: source.utmSource ? 'spring-drop' : null,
-        utmTerm: null, utmContent: null, userAgent: bot ? 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' : BROWSER,
-        ipHash: services.traffic.hashIp(`198.51.100.${(i * 31 + k) % 250}`), visitorId, isBot: bot,
+        id: uuidv7(at.getTime()),
+        merchantId,
+        enrollmentId: enrollment.id,
+        affiliateId: enrollment.affiliate.id,
+        campaignId: campaign.id,
+        occurredAt: at,
+        referer: source.referer,
+        utmSource: source.utmSource,
+        utmMedium: source.utmMedium,
+        utmCampaign: source.utmSource ? 'spring-drop' : null,
+        utmTerm: null,
+        utmContent: null,
+        userAgent: bot ? 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' : BROWSER,
+        ipHash: services.traffic.hashIp(`198.51.100.${(i * 31 + k) % 250}`),
+        visitorId,
+        isBot: bot,
       });
       if (!bot && k % 3 === 0) visits.push({ visitorId, at });
     }
@@ -52,30 +64,68 @@ export async function seedTraffic(em: EntityManager, services: Services, merchan
   for (const [n, visit] of visits.entries()) {
     const occurredAt = new Date(Math.min(now.getTime() - 60_000, visit.at.getTime() + (5 + random(48 * 60)) * 60_000));
     const order = { id: `DEMO-${1001 + n}`, amountMinor: 2_000 + random(28_000) };
-    await services.orders.recordOrder(em, merchantId, {
-      ...order, currency: campaign.currency, occurredAt: occurredAt.toISOString(), visitorId: visit.visitorId, customerId: `customer-${n}`,
-    }, now);
+    await services.orders.recordOrder(
+      em,
+      merchantId,
+      {
+        ...order,
+        currency: campaign.currency,
+        occurredAt: occurredAt.toISOString(),
+        visitorId: visit.visitorId,
+        customerId: `customer-${n}`,
+      },
+      now,
+    );
     orders.push(order);
   }
   const referral = await services.referrals.codeFor(em, merchantId, 'customer-loyal-7');
   for (let n = 0; n < 3; n++) {
-    await services.orders.recordOrder(em, merchantId, {
-      id: `DEMO-R${n + 1}`, amountMinor: 4_500 + n * 1_000, currency: campaign.currency,
-      occurredAt: new Date(now.getTime() - (n + 2) * DAY).toISOString(), referralCode: referral.code, customerId: `friend-${n}`,
-    }, now);
+    await services.orders.recordOrder(
+      em,
+      merchantId,
+      {
+        id: `DEMO-R${n + 1}`,
+        amountMinor: 4_500 + n * 1_000,
+        currency: campaign.currency,
+        occurredAt: new Date(now.getTime() - (n + 2) * DAY).toISOString(),
+        referralCode: referral.code,
+        customerId: `friend-${n}`,
+      },
+      now,
+    );
   }
   for (let n = 0; n < 2; n++) {
-    await services.orders.recordOrder(em, merchantId, {
-      id: `DEMO-N${n + 1}`, amountMinor: 3_900, currency: campaign.currency, occurredAt: new Date(now.getTime() - (n + 1) * DAY).toISOString(),
-    }, now);
+    await services.orders.recordOrder(
+      em,
+      merchantId,
+      {
+        id: `DEMO-N${n + 1}`,
+        amountMinor: 3_900,
+        currency: campaign.currency,
+        occurredAt: new Date(now.getTime() - (n + 1) * DAY).toISOString(),
+      },
+      now,
+    );
   }
   // A full refund, two partial ones.
-  const refunds = [[orders[2], 1], [orders[4], 0.5], [orders.at(-2), 0.25]] as const;
+  const refunds = [
+    [orders[2], 1],
+    [orders[4], 0.5],
+    [orders.at(-2), 0.25],
+  ] as const;
   for (const [i, [order, share]] of refunds.entries()) {
     if (!order) continue;
-    await services.orders.recordRefund(em, merchantId, {
-      orderId: order.id, id: `DEMO-REFUND-${i + 1}`, amountMinor: Math.round(order.amountMinor * share), occurredAt: new Date(now.getTime() - DAY).toISOString(),
-    }, now);
+    await services.orders.recordRefund(
+      em,
+      merchantId,
+      {
+        orderId: order.id,
+        id: `DEMO-REFUND-${i + 1}`,
+        amountMinor: Math.round(order.amountMinor * share),
+        occurredAt: new Date(now.getTime() - DAY).toISOString(),
+      },
+      now,
+    );
   }
   await services.finalization.sweep(em.fork(), now);
 }

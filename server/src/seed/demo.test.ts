@@ -14,12 +14,21 @@ describe('demo seed', () => {
 
   it('gives a new user a campaign and applications in every status', async () => {
     const r = await app.gql(`{ campaigns { edges { node { slug intakeFields { key } } } } applicationCounts { submitted approved rejected } }`, {}, token);
-    expect(r.data!.campaigns.edges[0].node.intakeFields.map((f: { key: string }) => f.key)).toEqual(['social_profile', 'audience_size', 'content_category', 'pitch']);
+    expect(r.data!.campaigns.edges[0].node.intakeFields.map((f: { key: string }) => f.key)).toEqual([
+      'social_profile',
+      'audience_size',
+      'content_category',
+      'pitch',
+    ]);
     expect(r.data!.applicationCounts).toEqual({ submitted: 10, approved: 12, rejected: 8 });
   });
 
   it('has clicks, attributed orders, refunds and finalized commissions', async () => {
-    const r = await app.gql(`{ affiliates(first: 20) { totalCount } commissions(first: 100) { totalCount edges { node { status adjustments { kind } } } } }`, {}, token);
+    const r = await app.gql(
+      `{ affiliates(first: 20) { totalCount } commissions(first: 100) { totalCount edges { node { status adjustments { kind } } } } }`,
+      {},
+      token,
+    );
     expect(r.errors).toBeUndefined();
     const statuses = new Set(r.data!.commissions.edges.map((e: { node: { status: string } }) => e.node.status));
     expect(statuses).toContain('PENDING');
@@ -29,7 +38,11 @@ describe('demo seed', () => {
   });
 
   it('has a completed payout batch in which one failed transfer was retried and posted', async () => {
-    const r = await app.gql(`{ payoutBatches { edges { node { status items(first: 50) { edges { node { status attempts stripeTransferId } } } } } } }`, {}, token);
+    const r = await app.gql(
+      `{ payoutBatches { edges { node { status items(first: 50) { edges { node { status attempts stripeTransferId } } } } } } }`,
+      {},
+      token,
+    );
     expect(r.errors).toBeUndefined();
     const [batch] = r.data!.payoutBatches.edges.map((e: any) => e.node);
     expect(batch.status).toBe('COMPLETED');
@@ -40,7 +53,10 @@ describe('demo seed', () => {
   });
 
   it('lets the demo affiliate sign in to the portal and see a share link', async () => {
-    const r = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: DEMO_AFFILIATE.email, p: DEMO_AFFILIATE.password });
+    const r = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, {
+      e: DEMO_AFFILIATE.email,
+      p: DEMO_AFFILIATE.password,
+    });
     const me = await app.gql(`{ me { enrollments { shareUrl } } }`, {}, r.data!.affiliateSignIn.token);
     expect(me.data!.me.enrollments[0].shareUrl).toMatch(/\/r\/[A-Z0-9]{8}$/);
   });

@@ -12,10 +12,36 @@ import type { Services } from '../services.js';
 export const DEMO_AFFILIATE = { email: 'maya.chen@creators.example', password: 'sorae-demo-2026' };
 
 const PEOPLE = [
-  'Maya Chen', 'Liam Okafor', 'Sofia Rossi', 'Noah Schmidt', 'Aiko Tanaka', 'Lucas Martin', 'Emma Johansson', 'Mateo García',
-  'Olivia Brown', 'Arjun Patel', 'Chloé Dubois', 'Ethan Kim', 'Zara Ahmed', 'Leo Novak', 'Isla MacLeod', 'Omar Haddad',
-  'Hana Suzuki', 'Jonas Weber', 'Priya Nair', 'Diego Alvarez', 'Nora Lindqvist', 'Kofi Mensah', 'Elena Popescu', 'Sam Taylor',
-  'Yuki Mori', 'Ana Silva', 'Felix Braun', 'Grace Lee', 'Tomás Ruiz', 'Ivy Nguyen',
+  'Maya Chen',
+  'Liam Okafor',
+  'Sofia Rossi',
+  'Noah Schmidt',
+  'Aiko Tanaka',
+  'Lucas Martin',
+  'Emma Johansson',
+  'Mateo García',
+  'Olivia Brown',
+  'Arjun Patel',
+  'Chloé Dubois',
+  'Ethan Kim',
+  'Zara Ahmed',
+  'Leo Novak',
+  'Isla MacLeod',
+  'Omar Haddad',
+  'Hana Suzuki',
+  'Jonas Weber',
+  'Priya Nair',
+  'Diego Alvarez',
+  'Nora Lindqvist',
+  'Kofi Mensah',
+  'Elena Popescu',
+  'Sam Taylor',
+  'Yuki Mori',
+  'Ana Silva',
+  'Felix Braun',
+  'Grace Lee',
+  'Tomás Ruiz',
+  'Ivy Nguyen',
 ];
 const CATEGORIES = ['Fashion', 'Beauty', 'Fitness', 'Tech', 'Food', 'Travel', 'Other'];
 
@@ -43,7 +69,11 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
 
   const ids: string[] = [];
   for (const [i, name] of PEOPLE.entries()) {
-    const handle = name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(' ', '.');
+    const handle = name
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z ]/g, '')
+      .replace(' ', '.');
     const { application } = await services.applications.apply(em, {
       campaignSlug: campaign.slug,
       email: `${handle}@creators.example`,
@@ -61,7 +91,12 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   const owner = await em.findOneOrFail(Operator, { merchant: merchant.id });
   const caller: MerchantCaller = { kind: 'operator', merchantId: merchant.id, operatorId: owner.id, role: owner.role, sessionId: 'seed' };
   await services.applications.review(em, caller, { ids: ids.slice(0, 12), decision: ReviewDecision.APPROVE }, now);
-  await services.applications.review(em, caller, { ids: ids.slice(12, 20), decision: ReviewDecision.REJECT, reason: 'Audience outside our markets for now' }, now);
+  await services.applications.review(
+    em,
+    caller,
+    { ids: ids.slice(12, 20), decision: ReviewDecision.REJECT, reason: 'Audience outside our markets for now' },
+    now,
+  );
   await seedTraffic(em, services, merchant.id, campaign, now);
   await seedPayouts(em, services, merchant.id, campaign, now);
 }

@@ -11,7 +11,11 @@ import { adminUrl, createDatabase, dropDatabase, withDatabase } from './database
 
 export interface GqlResult<T = Record<string, any>> {
   data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; fieldErrors?: Record<string, string>; requestId?: string; retryAfterSeconds?: number } }[];
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: { code?: string; fieldErrors?: Record<string, string>; requestId?: string; retryAfterSeconds?: number };
+  }[];
   status: number;
   statements: number;
   headers: Headers;
@@ -47,9 +51,11 @@ export interface TestApp extends App {
 export async function untilWaitingOnLock(app: App): Promise<void> {
   if (!inject('templateDatabase')) return new Promise((resolve) => setTimeout(resolve, 300));
   const waiting = async () =>
-    (await app.orm.em.getConnection().execute<{ n: number }[]>(
-      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    ))[0]!.n > 0;
+    (
+      await app.orm.em
+        .getConnection()
+        .execute<{ n: number }[]>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)
+    )[0]!.n > 0;
   for (const deadline = Date.now() + 10_000; !(await waiting()); await new Promise((r) => setTimeout(r, 10))) {
     if (Date.now() > deadline) throw new Error('no connection began waiting on a lock within 10 s');
   }
@@ -151,10 +157,9 @@ function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<
       return app.services.traffic.clicks.sync();
     },
     async confirmationToken(email) {
-      const [row] = await app.orm.em.fork().execute<{ text: string }[]>(
-        `select text from mail_message where to_address = ? and kind = 'applicationReceived' order by id desc limit 1`,
-        [email],
-      );
+      const [row] = await app.orm.em
+        .fork()
+        .execute<{ text: string }[]>(`select text from mail_message where to_address = ? and kind = 'applicationReceived' order by id desc limit 1`, [email]);
       const token = row?.text.match(/\/portal\/confirm#(\S+)/)?.[1];
       if (!token) throw new Error(`no confirmation link was emailed to ${email}`);
       return token;

@@ -19,12 +19,20 @@ export async function program(
   opts: { currency?: string; commission?: Record<string, unknown>; attributionWindowDays?: number; affiliates?: number } = {},
 ): Promise<Program> {
   const owner = await app.newMerchant();
-  const c = await app.gql(`mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`, {
-    input: {
-      name: 'Creators', slug: uniq('c-'), destinationUrl: 'https://shop.example/', currency: opts.currency ?? 'USD',
-      commission: opts.commission ?? { type: 'PERCENTAGE', rateBps: 1000 }, attributionWindowDays: opts.attributionWindowDays ?? 30,
+  const c = await app.gql(
+    `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`,
+    {
+      input: {
+        name: 'Creators',
+        slug: uniq('c-'),
+        destinationUrl: 'https://shop.example/',
+        currency: opts.currency ?? 'USD',
+        commission: opts.commission ?? { type: 'PERCENTAGE', rateBps: 1000 },
+        attributionWindowDays: opts.attributionWindowDays ?? 30,
+      },
     },
-  }, owner.token);
+    owner.token,
+  );
   const campaign = c.data!.createCampaign as { id: string; slug: string };
   const affiliates: Program['affiliates'] = [];
   for (let i = 0; i < (opts.affiliates ?? 2); i++) {
@@ -34,7 +42,11 @@ export async function program(
     });
     const applicationId = applied.data!.submitApplication.id as string;
     await app.confirmApplication(email);
-    await app.gql(`mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`, { input: { ids: [applicationId], decision: 'APPROVE' } }, owner.token);
+    await app.gql(
+      `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
+      { input: { ids: [applicationId], decision: 'APPROVE' } },
+      owner.token,
+    );
     const enrollment = await app.emFor(owner.merchantId).findOneOrFail(Enrollment, { application: applicationId });
     const signIn = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'affiliate-pw' });
     affiliates.push({ id: enrollment.affiliate.id, email, enrollmentId: enrollment.id, token: signIn.data!.affiliateSignIn.token });
@@ -52,11 +64,14 @@ export async function click(
 ): Promise<string> {
   const occurredAt = opts.occurredAt ?? new Date(Date.now() - 3600_000);
   const id = uuidv7(occurredAt.getTime());
-  await app.orm.em.fork().getConnection().execute(
-    `insert into click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, ip_hash, visitor_id, is_bot)
+  await app.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `insert into click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, ip_hash, visitor_id, is_bot)
      values (?, ?, ?, ?, ?, 'AFFILIATE', ?, 'test', ?, ?)`,
-    [id, p.merchantId, affiliate.enrollmentId, affiliate.id, opts.campaignId ?? p.campaign.id, occurredAt, opts.visitorId ?? uniq('v'), opts.isBot ?? false],
-  );
+      [id, p.merchantId, affiliate.enrollmentId, affiliate.id, opts.campaignId ?? p.campaign.id, occurredAt, opts.visitorId ?? uniq('v'), opts.isBot ?? false],
+    );
   return id;
 }
 
@@ -69,7 +84,12 @@ export function orderBody(order: Record<string, unknown>, eventId = uniq('evt_')
 }
 
 export function refundBody(orderId: string, refund: Record<string, unknown>, eventId = uniq('evt_')) {
-  return { id: eventId, type: 'order.refunded', order: { id: orderId }, refund: { id: uniq('re_'), amountMinor: 1000, occurredAt: new Date().toISOString(), ...refund } };
+  return {
+    id: eventId,
+    type: 'order.refunded',
+    order: { id: orderId },
+    refund: { id: uniq('re_'), amountMinor: 1000, occurredAt: new Date().toISOString(), ...refund },
+  };
 }
 
 /** POSTs a signed order webhook; `raw` bodies are sent as given. */
@@ -99,27 +119,40 @@ export async function postWebhook(
 
 /** Row counts of everything ingestion writes, for "writes nothing" checks. */
 export async function counts(app: TestApp, merchantId: string) {
-  const [row] = await app.orm.em.fork().getConnection().execute<Record<string, string>[]>(
-    `select (select count(*) from store_order where merchant_id = ?) as orders,
+  const [row] = await app.orm.em
+    .fork()
+    .getConnection()
+    .execute<Record<string, string>[]>(
+      `select (select count(*) from store_order where merchant_id = ?) as orders,
             (select count(*) from conversion where merchant_id = ?) as conversions,
             (select count(*) from commission where merchant_id = ?) as commissions,
             (select count(*) from refund where merchant_id = ?) as refunds,
             (select count(*) from commission_adjustment where merchant_id = ?) as adjustments,
             (select count(*) from webhook_event where merchant_id = ?) as events`,
-    [merchantId, merchantId, merchantId, merchantId, merchantId, merchantId],
-  );
+      [merchantId, merchantId, merchantId, merchantId, merchantId, merchantId],
+    );
   const n = (k: string) => Number(row![k]);
-  return { orders: n('orders'), conversions: n('conversions'), commissions: n('commissions'), refunds: n('refunds'), adjustments: n('adjustments'), events: n('events') };
+  return {
+    orders: n('orders'),
+    conversions: n('conversions'),
+    commissions: n('commissions'),
+    refunds: n('refunds'),
+    adjustments: n('adjustments'),
+    events: n('events'),
+  };
 }
 
 /** Every commission of the merchant with its adjustments' sum: the ledger to reconcile. */
 export async function ledger(app: TestApp, merchantId: string) {
-  return app.orm.em.fork().getConnection().execute<{ order_id: string; status: string; original: string; amount: string; adjusted: string; adjustments: string }[]>(
-    `select cv.order_external_id as order_id, c.status, c.original_amount_minor as original, c.amount_minor as amount,
+  return app.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ order_id: string; status: string; original: string; amount: string; adjusted: string; adjustments: string }[]>(
+      `select cv.order_external_id as order_id, c.status, c.original_amount_minor as original, c.amount_minor as amount,
             c.original_amount_minor + coalesce(sum(a.amount_minor), 0) as adjusted, count(a.id) as adjustments
        from commission c join conversion cv on cv.id = c.conversion_id
        left join commission_adjustment a on a.commission_id = c.id
       where c.merchant_id = ? group by cv.order_external_id, c.id order by cv.order_external_id`,
-    [merchantId],
-  );
+      [merchantId],
+    );
 }

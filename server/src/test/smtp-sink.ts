@@ -10,7 +10,10 @@ export interface ReceivedMail {
 
 /** Undoes quoted-printable (soft line breaks, =XX bytes) so assertions can read the parts. */
 const decodeQp = (s: string) =>
-  Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  Buffer.from(
+    s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 
 /**
  * A real SMTP server for tests (the `smtp-server` package), on a free port of loopback. `stop()`

@@ -42,7 +42,13 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, onConf
           <button type="button" className="btn btn--ghost" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} onClick={() => void run()} disabled={busy} data-testid={`${testId}-confirm`}>
+          <button
+            type="button"
+            className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`}
+            onClick={() => void run()}
+            disabled={busy}
+            data-testid={`${testId}-confirm`}
+          >
             {busy ? busyLabel : confirmLabel}
           </button>
         </div>

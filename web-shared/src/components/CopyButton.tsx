@@ -7,7 +7,17 @@ type Outcome = 'idle' | 'copied' | 'manual';
  * context (https or localhost); elsewhere a hidden textarea and `execCommand('copy')` stand
  * in, and when even that is refused the text is selected for the person to copy themselves.
  */
-export function CopyButton({ text, label = 'Copy', testId = 'copy-button', selectOnFail }: { text: string; label?: string; testId?: string; selectOnFail?: () => void }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  testId = 'copy-button',
+  selectOnFail,
+}: {
+  text: string;
+  label?: string;
+  testId?: string;
+  selectOnFail?: () => void;
+}) {
   const [outcome, setOutcome] = useState<Outcome>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);

@@ -34,7 +34,17 @@ export function CredentialsForm({
   return (
     <form className="stack" onSubmit={submit} noValidate data-testid="sign-in-form">
       <FormError message={problem?.message} />
-      <TextField label="Email" type="email" name="email" autoComplete="username" required value={email} onValueChange={setEmail} error={fe.email} data-testid="sign-in-email" />
+      <TextField
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onValueChange={setEmail}
+        error={fe.email}
+        data-testid="sign-in-email"
+      />
       <TextField
         label="Password"
         type="password"

@@ -256,7 +256,17 @@ export function DataTable<T>(props: DataTableProps<T>) {
   );
 }
 
-function Pager({ pageIndex, pageSize, totalCount, hasNextPage, hasPreviousPage, onNext, onPrevious, testId, loading }: Pagination & { testId: string; loading?: boolean }) {
+function Pager({
+  pageIndex,
+  pageSize,
+  totalCount,
+  hasNextPage,
+  hasPreviousPage,
+  onNext,
+  onPrevious,
+  testId,
+  loading,
+}: Pagination & { testId: string; loading?: boolean }) {
   const pages = totalCount !== undefined ? Math.max(1, Math.ceil(totalCount / pageSize)) : undefined;
   return (
     <nav className="pager" aria-label="Pagination">

@@ -63,7 +63,18 @@ export function describeRule(rule: string): string {
 }
 
 function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactNode {
-  if (t.channel === 'REFERRAL') return <>Referral code{t.referralCode ? <> <code>{t.referralCode}</code></> : null}</>;
+  if (t.channel === 'REFERRAL')
+    return (
+      <>
+        Referral code
+        {t.referralCode ? (
+          <>
+            {' '}
+            <code>{t.referralCode}</code>
+          </>
+        ) : null}
+      </>
+    );
   const who = name?.(t);
   return (
     <>
@@ -104,7 +115,12 @@ export function AttributionExplanation({ attribution, name }: { attribution: Att
       {touches.length > 0 ? (
         <ol className="touches" aria-label="Touches considered, latest first">
           {touches.map((t, i) => (
-            <li key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`} className={`touch ${t.reason === 'WON' ? 'is-winner' : t.kept ? 'is-kept' : 'is-dropped'}`} data-testid="attribution-touch" data-reason={t.reason}>
+            <li
+              key={`${t.clickId ?? t.referralCode ?? 'touch'}-${i}`}
+              className={`touch ${t.reason === 'WON' ? 'is-winner' : t.kept ? 'is-kept' : 'is-dropped'}`}
+              data-testid="attribution-touch"
+              data-reason={t.reason}
+            >
               <span className="touch__what">
                 {describeTouch(t, name)}
                 {t.occurredAt ? <span className="muted"> · {formatDateTime(t.occurredAt)}</span> : null}

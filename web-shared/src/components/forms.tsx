@@ -56,7 +56,13 @@ export function Field({ label, hint, error, adornment, className, children }: Fi
 type Common = { label: ReactNode; hint?: ReactNode; error?: string; className?: string; 'data-testid'?: string };
 
 export function TextField({
-  label, hint, error, className, adornment, onValueChange, ...input
+  label,
+  hint,
+  error,
+  className,
+  adornment,
+  onValueChange,
+  ...input
 }: Common & { adornment?: ReactNode; onValueChange?: (value: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>) {
   return (
     <Field label={label} hint={hint} error={error} className={className} adornment={adornment}>
@@ -77,7 +83,12 @@ export function TextField({
 }
 
 export function TextAreaField({
-  label, hint, error, className, onValueChange, ...area
+  label,
+  hint,
+  error,
+  className,
+  onValueChange,
+  ...area
 }: Common & { onValueChange?: (value: string) => void } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>) {
   return (
     <Field label={label} hint={hint} error={error} className={className}>
@@ -103,7 +114,13 @@ export interface Option {
 }
 
 export function SelectField({
-  label, hint, error, className, options, onValueChange, ...select
+  label,
+  hint,
+  error,
+  className,
+  options,
+  onValueChange,
+  ...select
 }: Common & { options: readonly Option[]; onValueChange?: (value: string) => void } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'>) {
   return (
     <Field label={label} hint={hint} error={error} className={className}>
@@ -130,7 +147,13 @@ export function SelectField({
 
 /** A checkbox with its label beside it (and optional hint/error under it). */
 export function CheckboxField({
-  label, hint, error, className, checked, onCheckedChange, ...input
+  label,
+  hint,
+  error,
+  className,
+  checked,
+  onCheckedChange,
+  ...input
 }: Common & { checked: boolean; onCheckedChange: (checked: boolean) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type' | 'checked'>) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;

@@ -37,7 +37,11 @@ export function checkApplicant(a: Applicant): Record<string, string> {
  * Every problem with the form, keyed like the server's fieldErrors: `name`, `email`,
  * `password`, `answers.<key>`.
  */
-export function checkApplication(fields: readonly IntakeFieldDefinition[], applicant: Applicant, answers: Readonly<Record<string, string>>): Record<string, string> {
+export function checkApplication(
+  fields: readonly IntakeFieldDefinition[],
+  applicant: Applicant,
+  answers: Readonly<Record<string, string>>,
+): Record<string, string> {
   const errors = checkApplicant(applicant);
   for (const field of fields) {
     const checked = checkAnswer(field, answers[field.key]);

@@ -32,7 +32,7 @@ export class CurrencyStats implements CurrencyTotals {
   description:
     'AFFILIATE traffic and commission totals (REFERRAL never counts). Money is never added across currencies: ' +
     '`byCurrency` has one entry per currency, and pendingMinor, finalizedMinor and paidMinor are the entry of `currency`, ' +
-    "the currency of the campaign the affiliate joined first. That choice does not change as they earn, so the fields keep " +
+    'the currency of the campaign the affiliate joined first. That choice does not change as they earn, so the fields keep ' +
     'one meaning for an integration that reads them, and in a program with one currency (most) they are its whole totals.',
 })
 export class AffiliateStats implements AffiliateTotals {
@@ -44,7 +44,8 @@ export class AffiliateStats implements AffiliateTotals {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The currency of pendingMinor, finalizedMinor and paidMinor: byCurrency[0]. Null (and the sums 0) before the affiliate has an enrollment or a commission.',
+    description:
+      'The currency of pendingMinor, finalizedMinor and paidMinor: byCurrency[0]. Null (and the sums 0) before the affiliate has an enrollment or a commission.',
   })
   currency!: string | null;
 
@@ -61,13 +62,13 @@ export class AffiliateStats implements AffiliateTotals {
   paidMinor!: number;
 
   @Field(() => [CurrencyStats], {
-    description: "Every currency of the affiliate's campaigns (at zero until earned) and commissions, in the order they joined the campaigns; never summed together.",
+    description:
+      "Every currency of the affiliate's campaigns (at zero until earned) and commissions, in the order they joined the campaigns; never summed together.",
   })
   byCurrency!: CurrencyStats[];
 }
 
 export const AffiliateConnection = connectionType('Affiliate', Affiliate);
-
 
 const totalsLoader = (ctx: Context) => {
   const merchantId = ctx.caller.kind === 'anonymous' ? '' : ctx.caller.merchantId;
@@ -96,7 +97,7 @@ export class AffiliatesResolver {
   }
 
   @Authorized(affiliatesPolicy.record)
-  @FieldResolver(() => ClickConnection, { description: 'Clicks on this affiliate\'s links, newest first.' })
+  @FieldResolver(() => ClickConnection, { description: "Clicks on this affiliate's links, newest first." })
   async clicks(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return ClickConnection.from(await ctx.services.traffic.clicksOf(ctx.em, a.merchant.id, a.id, page));
   }

@@ -1,5 +1,21 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { sessionCookie } from '../auth/auth.resolver.js';
@@ -268,7 +284,9 @@ export class AffiliateEnrollmentsResolver {
   @Authorized(applicationsPolicy.enrollments)
   @FieldResolver(() => [Enrollment], { description: "The affiliate's campaign memberships, with share codes and status (suspend with setEnrollmentStatus)." })
   enrollments(@Root() affiliate: Affiliate, @Ctx() ctx: Context) {
-    return ctx.loaders.keyed('enrollmentsByAffiliate', (ids: readonly string[]) => ctx.services.applications.enrollmentsByAffiliate(ctx.em, ids)).load(affiliate.id);
+    return ctx.loaders
+      .keyed('enrollmentsByAffiliate', (ids: readonly string[]) => ctx.services.applications.enrollmentsByAffiliate(ctx.em, ids))
+      .load(affiliate.id);
   }
 }
 

@@ -92,7 +92,11 @@ const filterSchema = z.object({
 
 const reviewSchema = z
   .object({
-    ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'select at least one application').max(MAX_REVIEW_IDS, `at most ${MAX_REVIEW_IDS} at a time: review more with a filter`).nullish(),
+    ids: z
+      .array(z.string().refine(isUuid, 'contains a malformed id'))
+      .min(1, 'select at least one application')
+      .max(MAX_REVIEW_IDS, `at most ${MAX_REVIEW_IDS} at a time: review more with a filter`)
+      .nullish(),
     filter: filterSchema.nullish(),
     decision: z.enum(ReviewDecision),
     reason: z.string().trim().max(1000, 'must be at most 1000 characters').nullish(),
@@ -142,9 +146,18 @@ const optionalDate = (v: unknown) => (v == null ? undefined : new Date(v as stri
 function applicationView(row: Record<string, unknown>): Application {
   const ref = (id: unknown) => (id == null ? undefined : { id: id as string });
   return {
-    id: row.id, status: row.status, email: row.email, name: row.name, answers: row.answers,
-    submittedAt: new Date(row.submitted_at as string), reviewedAt: optionalDate(row.reviewed_at), rejectionReason: row.rejection_reason ?? undefined,
-    merchant: ref(row.merchant_id), campaign: ref(row.campaign_id), affiliate: ref(row.affiliate_id), reviewedBy: ref(row.reviewed_by_id),
+    id: row.id,
+    status: row.status,
+    email: row.email,
+    name: row.name,
+    answers: row.answers,
+    submittedAt: new Date(row.submitted_at as string),
+    reviewedAt: optionalDate(row.reviewed_at),
+    rejectionReason: row.rejection_reason ?? undefined,
+    merchant: ref(row.merchant_id),
+    campaign: ref(row.campaign_id),
+    affiliate: ref(row.affiliate_id),
+    reviewedBy: ref(row.reviewed_by_id),
   } as unknown as Application;
 }
 
@@ -156,8 +169,7 @@ export class ApplicationsService {
     private readonly auth: AuthService,
     private readonly campaigns: CampaignsService,
     private readonly mail: MailService,
-  ) {
-  }
+  ) {}
 
   /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
   onEnrollmentChange(listener: (enrollmentId: string) => void): void {
@@ -190,21 +202,43 @@ export class ApplicationsService {
    */
   async submit(em: EntityManager, input: unknown, ip: string, now: Date): Promise<ApplicationReceipt> {
     const data = parseInput(submitSchema, input);
-    await this.auth.limit(em, [{ key: `apply:${ip}`, free: this.config.applyLimitPerIp }, { key: `apply-email:${data.email}`, free: this.config.applyLimitPerEmail }], now, 3600_000);
+    await this.auth.limit(
+      em,
+      [
+        { key: `apply:${ip}`, free: this.config.applyLimitPerIp },
+        { key: `apply-email:${data.email}`, free: this.config.applyLimitPerEmail },
+      ],
+      now,
+      3600_000,
+    );
     const { campaign, answers } = await this.checkSubmission(em, data);
     const merchantId = campaign.merchant.id;
     const passwordHash = await this.auth.hashPassword(data.password);
     const token = newToken('apc_');
     const request = await em.transactional(async (tx) => {
       const created = tx.create(ApplicationRequest, {
-        merchant: tx.getReference(Merchant, merchantId), campaign: campaign.id, email: data.email, name: data.name, answers,
-        fieldsSnapshot: campaign.intakeFields, passwordHash, tokenHash: sha256(token), submittedAt: now, expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
+        merchant: tx.getReference(Merchant, merchantId),
+        campaign: campaign.id,
+        email: data.email,
+        name: data.name,
+        answers,
+        fieldsSnapshot: campaign.intakeFields,
+        passwordHash,
+        tokenHash: sha256(token),
+        submittedAt: now,
+        expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
       });
       await tx.flush();
-      await this.mail.enqueue(tx, {
-        merchantId, to: data.email, template: 'applicationReceived',
-        data: { name: data.name, campaignName: campaign.name, confirmUrl: `${this.config.publicUrl}/portal/confirm#${token}` },
-      }, now);
+      await this.mail.enqueue(
+        tx,
+        {
+          merchantId,
+          to: data.email,
+          template: 'applicationReceived',
+          data: { name: data.name, campaignName: campaign.name, confirmUrl: `${this.config.publicUrl}/portal/confirm#${token}` },
+        },
+        now,
+      );
       return created;
     });
     return { id: request.id, status: ApplicationStatus.SUBMITTED, email: data.email, name: data.name, answers, submittedAt: now, campaign };
@@ -226,20 +260,30 @@ export class ApplicationsService {
     if (existing) {
       const password = input.password;
       if (!password) return { ...answer, passwordRequired: true };
-      const proven = await this.auth.limitedCheck(em, request.email, ip, now, async () => ((await verifyPassword(password, existing.passwordHash)) ? existing : null));
+      const proven = await this.auth.limitedCheck(em, request.email, ip, now, async () =>
+        (await verifyPassword(password, existing.passwordHash)) ? existing : null,
+      );
       if (!proven) throw unauthenticated('Wrong password: enter the password of your portal account');
     }
     let affiliate: Affiliate;
     try {
       affiliate = await em.transactional(async (tx) => {
-        const claimed = await tx.execute<unknown[]>(`update application_request set confirmed_at = ? where id = ? and confirmed_at is null returning id`, [now, request.id]);
+        const claimed = await tx.execute<unknown[]>(`update application_request set confirmed_at = ? where id = ? and confirmed_at is null returning id`, [
+          now,
+          request.id,
+        ]);
         if (!claimed.length) throw badInput(INVALID_LINK, { token: 'is not valid' });
         if ((await tx.count(Application, { campaign: campaign.id, email: request.email })) > 0) {
           throw conflict('You have already applied to this campaign', { email: 'has already applied to this campaign' });
         }
         const account = existing
           ? tx.getReference(Affiliate, existing.id)
-          : tx.create(Affiliate, { merchant: tx.getReference(Merchant, request.merchant.id), email: request.email, name: request.name, passwordHash: request.passwordHash });
+          : tx.create(Affiliate, {
+              merchant: tx.getReference(Merchant, request.merchant.id),
+              email: request.email,
+              name: request.name,
+              passwordHash: request.passwordHash,
+            });
         this.record(tx, campaign, account, request);
         await tx.flush();
         return account;
@@ -264,7 +308,12 @@ export class ApplicationsService {
     const { campaign, answers } = await this.checkSubmission(em, data);
     const affiliate =
       (await em.findOne(Affiliate, { email: data.email })) ??
-      em.create(Affiliate, { merchant: em.getReference(Merchant, campaign.merchant.id), email: data.email, name: data.name, passwordHash: await this.auth.hashPassword(data.password) });
+      em.create(Affiliate, {
+        merchant: em.getReference(Merchant, campaign.merchant.id),
+        email: data.email,
+        name: data.name,
+        passwordHash: await this.auth.hashPassword(data.password),
+      });
     const application = this.record(em, campaign, affiliate, { ...data, answers, submittedAt: new Date() });
     await em.flush();
     return { application, affiliate };
@@ -283,7 +332,9 @@ export class ApplicationsService {
   }
 
   private record(
-    em: EntityManager, campaign: Campaign, affiliate: Affiliate,
+    em: EntityManager,
+    campaign: Campaign,
+    affiliate: Affiliate,
     a: { id?: string; email: string; name: string; answers: Answer[]; submittedAt: Date },
   ): Application {
     return em.create(Application, {
@@ -315,7 +366,12 @@ export class ApplicationsService {
       else answers.push({ key: field.key, label: field.label, value: result.value });
     }
     if (Object.keys(fieldErrors).length) {
-      throw badInput(`Some answers need attention: ${Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join('; ')}`, fieldErrors);
+      throw badInput(
+        `Some answers need attention: ${Object.entries(fieldErrors)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; ')}`,
+        fieldErrors,
+      );
     }
     return answers;
   }
@@ -339,7 +395,10 @@ export class ApplicationsService {
     let counts: Record<ApplicationStatus, number>;
     if (f.search) {
       const [where, params] = filterSql(merchantId, { ...f, status: null });
-      const rows = await em.execute<{ status: ApplicationStatus; n: string }[]>(`select a.status, count(*) as n from application a where ${where} group by a.status`, params);
+      const rows = await em.execute<{ status: ApplicationStatus; n: string }[]>(
+        `select a.status, count(*) as n from application a where ${where} group by a.status`,
+        params,
+      );
       counts = byStatus(rows);
     } else counts = await this.statusCounts(em, merchantId, f.campaignId);
     return { submitted: counts.SUBMITTED, approved: counts.APPROVED, rejected: counts.REJECTED };
@@ -380,7 +439,14 @@ export class ApplicationsService {
             await tx.execute(
               `update application set status = ?, reviewed_at = ?, reviewed_by_id = ?, rejection_reason = ?
                 where id = any(?::uuid[]) and status = any(?::application_status[])`,
-              [to, now, caller.kind === 'operator' ? caller.operatorId : null, r.decision === ReviewDecision.REJECT ? r.reason : null, pgArray(ids), pgArray(sourcesOf(to))],
+              [
+                to,
+                now,
+                caller.kind === 'operator' ? caller.operatorId : null,
+                r.decision === ReviewDecision.REJECT ? r.reason : null,
+                pgArray(ids),
+                pgArray(sourcesOf(to)),
+              ],
               'run',
             );
           }
@@ -398,9 +464,13 @@ export class ApplicationsService {
                select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?
                  from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)`,
               [
-                caller.merchantId, now,
-                pgArray(rowsToInsert.map((e) => e.id)), pgArray(rowsToInsert.map((e) => e.campaign)), pgArray(rowsToInsert.map((e) => e.affiliate)),
-                pgArray(rowsToInsert.map((e) => e.application)), pgArray(rowsToInsert.map((e) => e.code)),
+                caller.merchantId,
+                now,
+                pgArray(rowsToInsert.map((e) => e.id)),
+                pgArray(rowsToInsert.map((e) => e.campaign)),
+                pgArray(rowsToInsert.map((e) => e.affiliate)),
+                pgArray(rowsToInsert.map((e) => e.application)),
+                pgArray(rowsToInsert.map((e) => e.code)),
               ],
               'run',
             );
@@ -437,8 +507,12 @@ export class ApplicationsService {
 
   /** Tells each applicant the decision (the share link, or the reason where the campaign shares it), in the review's transaction. */
   private async mailDecisions(
-    tx: EntityManager, merchantId: string, reviewed: { id: string; campaign_id: string; email: string; name: string }[],
-    enrollments: Map<string, Enrollment>, reason: string | null, now: Date,
+    tx: EntityManager,
+    merchantId: string,
+    reviewed: { id: string; campaign_id: string; email: string; name: string }[],
+    enrollments: Map<string, Enrollment>,
+    reason: string | null,
+    now: Date,
   ) {
     if (!reviewed.length) return;
     const campaigns = await tx.execute<{ id: string; name: string; show_rejection_reason_to_applicant: boolean }[]>(
@@ -450,8 +524,18 @@ export class ApplicationsService {
       const c = campaign.get(a.campaign_id)!;
       const enrollment = enrollments.get(a.id);
       return enrollment
-        ? { merchantId, to: a.email, template: 'applicationApproved', data: { name: a.name, campaignName: c.name, shareUrl: this.shareUrl(enrollment.shareCode) } }
-        : { merchantId, to: a.email, template: 'applicationRejected', data: { name: a.name, campaignName: c.name, reason: c.show_rejection_reason_to_applicant ? reason : null } };
+        ? {
+            merchantId,
+            to: a.email,
+            template: 'applicationApproved',
+            data: { name: a.name, campaignName: c.name, shareUrl: this.shareUrl(enrollment.shareCode) },
+          }
+        : {
+            merchantId,
+            to: a.email,
+            template: 'applicationRejected',
+            data: { name: a.name, campaignName: c.name, reason: c.show_rejection_reason_to_applicant ? reason : null },
+          };
     });
     await this.mail.enqueue(tx, messages, now);
   }

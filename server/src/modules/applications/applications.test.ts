@@ -42,13 +42,27 @@ describe('applications', () => {
 
   const newCampaign = async (token = owner.token, over: Record<string, unknown> = {}) =>
     (
-      await app.gql(CREATE_CAMPAIGN, {
-        input: { name: 'Creators', slug: uniq('c-'), destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: fields, ...over },
-      }, token)
+      await app.gql(
+        CREATE_CAMPAIGN,
+        {
+          input: {
+            name: 'Creators',
+            slug: uniq('c-'),
+            destinationUrl: 'https://shop.example/',
+            currency: 'USD',
+            commission: { type: 'FLAT', amountMinor: 500 },
+            intakeFields: fields,
+            ...over,
+          },
+        },
+        token,
+      )
     ).data!.createCampaign as { id: string; slug: string };
 
   const submit = (slug: string, over: Record<string, unknown> = {}) =>
-    app.gql(SUBMIT, { input: { campaignSlug: slug, email: `${uniq('a')}@example.test`, name: 'Alice Applicant', password: 'applicant-pw', answers: goodAnswers(), ...over } });
+    app.gql(SUBMIT, {
+      input: { campaignSlug: slug, email: `${uniq('a')}@example.test`, name: 'Alice Applicant', password: 'applicant-pw', answers: goodAnswers(), ...over },
+    });
 
   /** Submits and, when that succeeds, opens the emailed link as a new applicant: `session` is the portal's. */
   const apply = async (slug: string, over: Record<string, unknown> = {}) => {
@@ -89,9 +103,17 @@ describe('applications', () => {
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($t: String!) { confirmApplication(token: $t) { passwordRequired email campaignName application { id status } } }', variables: { t: token } }),
+        body: JSON.stringify({
+          query: 'mutation($t: String!) { confirmApplication(token: $t) { passwordRequired email campaignName application { id status } } }',
+          variables: { t: token },
+        }),
       });
-      expect(((await res.json()) as any).data.confirmApplication).toEqual({ passwordRequired: false, email, campaignName: 'Creators', application: { id: a.id, status: 'SUBMITTED' } });
+      expect(((await res.json()) as any).data.confirmApplication).toEqual({
+        passwordRequired: false,
+        email,
+        campaignName: 'Creators',
+        application: { id: a.id, status: 'SUBMITTED' },
+      });
       const cookie = res.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^sorae_affiliate=ses_/);
       const me = await fetch(`${app.url}/graphql`, {
@@ -99,7 +121,10 @@ describe('applications', () => {
         headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0]!, 'x-sorae-audience': 'portal' },
         body: JSON.stringify({ query: '{ me { affiliate { email } applications { id status campaign { name } } } }' }),
       });
-      expect(((await me.json()) as any).data.me).toEqual({ affiliate: { email }, applications: [{ id: a.id, status: 'SUBMITTED', campaign: { name: 'Creators' } }] });
+      expect(((await me.json()) as any).data.me).toEqual({
+        affiliate: { email },
+        applications: [{ id: a.id, status: 'SUBMITTED', campaign: { name: 'Creators' } }],
+      });
       expect(await rows()).toEqual({ applications: before.applications + 1, affiliates: before.affiliates + 1 });
     });
 
@@ -122,7 +147,10 @@ describe('applications', () => {
       const before = await rows();
       const again = await submit(campaign.slug, { email });
       expect(again.errors).toBeUndefined();
-      const confirmed = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired } }', { t: await app.confirmationToken(email), p: 'applicant-pw' });
+      const confirmed = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired } }', {
+        t: await app.confirmationToken(email),
+        p: 'applicant-pw',
+      });
       expect(confirmed.errors![0]!.extensions!.code).toBe('CONFLICT');
       expect(await rows()).toEqual(before);
     });
@@ -134,7 +162,10 @@ describe('applications', () => {
       const before = await rows();
       expect((await submit(other.slug, { email, password: 'another-password-9' })).errors).toBeUndefined();
       expect(await app.confirmApplication(email)).toEqual({ passwordRequired: true, token: null, application: null });
-      const wrong = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { token } }', { t: await app.confirmationToken(email), p: 'another-password-9' });
+      const wrong = await app.gql('mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { token } }', {
+        t: await app.confirmationToken(email),
+        p: 'another-password-9',
+      });
       expect(wrong.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
       expect(await rows()).toEqual(before);
       const ok = await app.confirmApplication(email, 'applicant-pw');
@@ -164,9 +195,14 @@ describe('applications', () => {
     it('keeps the form as it was answered when the campaign form changes later', async () => {
       const c = await newCampaign();
       const { id } = (await apply(c.slug)).data!.submitApplication;
-      await app.gql(`mutation($id:ID!,$f:[IntakeFieldInput!]){ updateCampaign(id:$id,input:{intakeFields:$f}){ id } }`, {
-        id: c.id, f: [{ key: 'social_profile', label: 'Renamed question', type: 'TEXT' }],
-      }, owner.token);
+      await app.gql(
+        `mutation($id:ID!,$f:[IntakeFieldInput!]){ updateCampaign(id:$id,input:{intakeFields:$f}){ id } }`,
+        {
+          id: c.id,
+          f: [{ key: 'social_profile', label: 'Renamed question', type: 'TEXT' }],
+        },
+        owner.token,
+      );
       const stored = await app.emFor(owner.merchantId).findOneOrFail(Application, { id });
       expect(stored.answers.find((x) => x.key === 'social_profile')!.label).toBe('Social profile');
       expect(stored.fieldsSnapshot).toHaveLength(fields.length);
@@ -253,7 +289,11 @@ describe('applications', () => {
       expect(food.data!.applications.totalCount).toBe(3);
       const byName = await app.gql(LIST, { filter: { search: 'zed oth' } }, m.token);
       expect(byName.data!.applications.edges.map((e: any) => e.node.name)).toEqual(['Zed Other']);
-      const counts = await app.gql(`query($f: ApplicationFilter){ applicationCounts(filter: $f) { submitted approved rejected } }`, { f: { campaignId: c1.id } }, m.token);
+      const counts = await app.gql(
+        `query($f: ApplicationFilter){ applicationCounts(filter: $f) { submitted approved rejected } }`,
+        { f: { campaignId: c1.id } },
+        m.token,
+      );
       expect(counts.data!.applicationCounts).toEqual({ submitted: 6, approved: 0, rejected: 0 });
       const pct = await app.gql(LIST, { filter: { search: '100%_' } }, m.token);
       expect(pct.data!.applications.totalCount).toBe(0);
@@ -320,9 +360,17 @@ describe('applications', () => {
       const m = await app.newMerchant();
       const c = await newCampaign(m.token);
       for (let i = 0; i < 4; i++) await apply(c.slug, { answers: goodAnswers({ category: i < 3 ? 'Food' : 'Tech' }) });
-      const r = await app.gql(REVIEW, { input: { filter: { campaignId: c.id, search: 'food', status: 'SUBMITTED' }, decision: 'REJECT', reason: 'Not a fit' } }, m.token);
+      const r = await app.gql(
+        REVIEW,
+        { input: { filter: { campaignId: c.id, search: 'food', status: 'SUBMITTED' }, decision: 'REJECT', reason: 'Not a fit' } },
+        m.token,
+      );
       expect(r.data!.reviewApplications).toMatchObject({ approvedCount: 0, rejectedCount: 3, skippedCount: 0 });
-      const counts = await app.gql(`query($f: ApplicationFilter){ applicationCounts(filter: $f) { submitted rejected } }`, { f: { campaignId: c.id } }, m.token);
+      const counts = await app.gql(
+        `query($f: ApplicationFilter){ applicationCounts(filter: $f) { submitted rejected } }`,
+        { f: { campaignId: c.id } },
+        m.token,
+      );
       expect(counts.data!.applicationCounts).toEqual({ submitted: 1, rejected: 3 });
     });
 
@@ -359,7 +407,8 @@ describe('applications', () => {
 
   describe('the portal', () => {
     const portalMe = async (token: string) =>
-      (await app.gql(`{ me { applications { status rejectionReason campaign { name } } enrollments { shareCode shareUrl campaign { name } } } }`, {}, token)).data!.me;
+      (await app.gql(`{ me { applications { status rejectionReason campaign { name } } enrollments { shareCode shareUrl campaign { name } } } }`, {}, token))
+        .data!.me;
 
     it('the approved affiliate sees the share link; the rejected one sees the reason only when the campaign allows it', async () => {
       const m = await app.newMerchant();
@@ -370,7 +419,13 @@ describe('applications', () => {
       const rejectedQuiet = await apply(quiet.slug);
       const rejectedOpen = await apply(open.slug);
       await app.gql(REVIEW, { input: { ids: [approved.data!.submitApplication.id], decision: 'APPROVE' } }, m.token);
-      await app.gql(REVIEW, { input: { ids: [rejectedQuiet.data!.submitApplication.id, rejectedOpen.data!.submitApplication.id], decision: 'REJECT', reason: 'Too few followers' } }, m.token);
+      await app.gql(
+        REVIEW,
+        {
+          input: { ids: [rejectedQuiet.data!.submitApplication.id, rejectedOpen.data!.submitApplication.id], decision: 'REJECT', reason: 'Too few followers' },
+        },
+        m.token,
+      );
 
       const a = await portalMe(tokenOf(approved));
       expect(a.enrollments).toHaveLength(1);
@@ -390,8 +445,15 @@ describe('application rate limit', () => {
 
   it('refuses a third application from one address within the hour', async () => {
     const owner = await app.newMerchant();
-    const { slug } = (await app.gql(CREATE_CAMPAIGN, { input: { name: 'C', slug: uniq('c-'), destinationUrl: 'https://s.example/', currency: 'EUR', commission: { type: 'FLAT', amountMinor: 1 } } }, owner.token)).data!.createCampaign;
-    const submit = () => app.gql(SUBMIT, { input: { campaignSlug: slug, email: `${uniq('r')}@example.test`, name: 'R', password: 'applicant-pw', answers: [] } });
+    const { slug } = (
+      await app.gql(
+        CREATE_CAMPAIGN,
+        { input: { name: 'C', slug: uniq('c-'), destinationUrl: 'https://s.example/', currency: 'EUR', commission: { type: 'FLAT', amountMinor: 1 } } },
+        owner.token,
+      )
+    ).data!.createCampaign;
+    const submit = () =>
+      app.gql(SUBMIT, { input: { campaignSlug: slug, email: `${uniq('r')}@example.test`, name: 'R', password: 'applicant-pw', answers: [] } });
     expect((await submit()).errors).toBeUndefined();
     expect((await submit()).errors).toBeUndefined();
     expect((await submit()).errors![0]!.extensions!.code).toBe('RATE_LIMITED');

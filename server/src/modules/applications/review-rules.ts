@@ -18,8 +18,7 @@ export const targetStatus = (d: ReviewDecision) => (d === ReviewDecision.APPROVE
 export const canTransition = (from: ApplicationStatus, to: ApplicationStatus) => TRANSITIONS[from].includes(to);
 
 /** The statuses from which `to` may be reached: set-based updates select exactly these. */
-export const sourcesOf = (to: ApplicationStatus) =>
-  (Object.keys(TRANSITIONS) as ApplicationStatus[]).filter((from) => canTransition(from, to));
+export const sourcesOf = (to: ApplicationStatus) => (Object.keys(TRANSITIONS) as ApplicationStatus[]).filter((from) => canTransition(from, to));
 
 export function refusal(from: ApplicationStatus, to: ApplicationStatus): string | null {
   if (canTransition(from, to)) return null;

@@ -39,8 +39,18 @@ describe('API key scopes, expiry and last use', () => {
     const commissionId = recorded.data!.recordOrder.conversion.commissionId;
     expect((await app.gql(`{ commissions { totalCount } }`, {}, k)).data!.commissions.totalCount).toBeGreaterThan(0);
     // The leak of issue 12: finalize past the hold, then build a batch. Both refused, nothing changes.
-    expect(code(await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids: [commissionId] }, k))).toBe('FORBIDDEN');
-    expect(code(await app.gql(`mutation($i: CreatePayoutBatchInput!) { createPayoutBatch(input: $i) { id } }`, { i: { campaignId: p.campaign.id, period: '2026-11' } }, k))).toBe('FORBIDDEN');
+    expect(code(await app.gql(`mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids: [commissionId] }, k))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      code(
+        await app.gql(
+          `mutation($i: CreatePayoutBatchInput!) { createPayoutBatch(input: $i) { id } }`,
+          { i: { campaignId: p.campaign.id, period: '2026-11' } },
+          k,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
     const [row] = await app.orm.em.fork().execute(`select status from commission where id = ?`, [commissionId]);
     expect(row?.status).toBe('PENDING');
     expect(await app.orm.em.fork().execute(`select id from payout_batch where merchant_id = ?`, [p.merchantId])).toHaveLength(0);
@@ -86,7 +96,8 @@ describe('API key scopes, expiry and last use', () => {
     await app.gql(`{ campaigns { totalCount } }`, {}, k.key);
     clock = new Date(first.getTime() + 30_000);
     await app.gql(`{ campaigns { totalCount } }`, {}, k.key);
-    const listed = async () => ((await app.gql(`{ apiKeys { id scopes expiresAt lastUsedAt } }`, {}, p.token)).data!.apiKeys as any[]).find((x) => x.id === k.apiKey.id);
+    const listed = async () =>
+      ((await app.gql(`{ apiKeys { id scopes expiresAt lastUsedAt } }`, {}, p.token)).data!.apiKeys as any[]).find((x) => x.id === k.apiKey.id);
     expect(await listed()).toEqual({ id: k.apiKey.id, scopes: ['READ'], expiresAt: null, lastUsedAt: first.toISOString() });
     clock = new Date(first.getTime() + 61_000);
     await app.gql(`{ campaigns { totalCount } }`, {}, k.key);

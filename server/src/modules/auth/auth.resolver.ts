@@ -82,7 +82,11 @@ export class AuthResolver {
     @Ctx() ctx: Context,
   ): Promise<AffiliateAuth> {
     const known = ctx.cookies.get(DEVICE_COOKIES.affiliate);
-    const { token, caller, device } = await ctx.services.auth.affiliateSignIn(ctx.fork(), { email, password, ip: ctx.ip, merchantId, device: known }, ctx.now());
+    const { token, caller, device } = await ctx.services.auth.affiliateSignIn(
+      ctx.fork(),
+      { email, password, ip: ctx.ip, merchantId, device: known },
+      ctx.now(),
+    );
     sessionCookie(ctx, 'affiliate', token);
     deviceCookie(ctx, 'affiliate', device);
     const affiliate = await ctx.enter(caller).loaders.byId(Affiliate).load(caller.affiliateId);
@@ -115,7 +119,9 @@ export class AuthResolver {
   }
 
   @Authorized(authPolicy.manageAccess)
-  @Mutation(() => CreatedApiKey, { description: 'An API key for an integration, shown once. Scopes default to ORDERS and READ; PAYOUTS moves money, so ask for it only where needed.' })
+  @Mutation(() => CreatedApiKey, {
+    description: 'An API key for an integration, shown once. Scopes default to ORDERS and READ; PAYOUTS moves money, so ask for it only where needed.',
+  })
   createApiKey(
     @Arg('name') name: string,
     @Arg('scopes', () => [ApiKeyScope], { nullable: true, description: 'What the key may do; default [ORDERS, READ].' }) scopes: ApiKeyScope[] | undefined,

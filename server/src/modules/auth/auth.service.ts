@@ -68,7 +68,17 @@ export class AuthService {
   async resolveCaller(em: EntityManager, token: string | undefined, now: Date): Promise<Caller> {
     if (token?.startsWith(SESSION_PREFIX)) {
       // One statement, unscoped: the session is what tells us the merchant.
-      const [row] = await em.getConnection().execute<{ id: string; kind: SessionKind; merchant_id: string; operator_id: string | null; affiliate_id: string | null; role: OperatorRole | null; last_seen_at: Date }[]>(
+      const [row] = await em.getConnection().execute<
+        {
+          id: string;
+          kind: SessionKind;
+          merchant_id: string;
+          operator_id: string | null;
+          affiliate_id: string | null;
+          role: OperatorRole | null;
+          last_seen_at: Date;
+        }[]
+      >(
         `select s.id, s.kind, s.merchant_id, s.operator_id, s.affiliate_id, o.role, s.last_seen_at
            from session s left join operator o on o.id = s.operator_id
           where s.token_hash = ? and s.expires_at > ? and s.last_seen_at > ?`,
@@ -109,7 +119,14 @@ export class AuthService {
    * forgotten for the email when `check` proves the password. A known device of the account
    * (`device`: a trusted device cookie's id) is counted under its own key instead of the email.
    */
-  async limitedCheck<T>(em: EntityManager, email: string, ip: string, now: Date, check: () => Promise<T | null>, device: string | null = null): Promise<T | null> {
+  async limitedCheck<T>(
+    em: EntityManager,
+    email: string,
+    ip: string,
+    now: Date,
+    check: () => Promise<T | null>,
+    device: string | null = null,
+  ): Promise<T | null> {
     await this.throttle.reserve(em, this.throttle.passwordKeys(email, ip, device), now);
     const result = await check();
     if (result !== null) await this.throttle.succeed(em, email, ip, device);
@@ -151,11 +168,11 @@ export class AuthService {
     if (input.merchantId && !isUuid(input.merchantId)) throw badInput('merchantId is not a merchant id', { merchantId: 'is not a merchant id' });
     const device = this.devices.trusted('affiliate', input.device, email);
     const find = async () => {
-      const accounts = await em.find(
-        Affiliate,
-        input.merchantId ? { email, merchant: input.merchantId } : { email },
-        { orderBy: { createdAt: 'asc' }, limit: 10, ...UNSCOPED },
-      );
+      const accounts = await em.find(Affiliate, input.merchantId ? { email, merchant: input.merchantId } : { email }, {
+        orderBy: { createdAt: 'asc' },
+        limit: 10,
+        ...UNSCOPED,
+      });
       let found: Affiliate | null = null;
       for (const account of accounts) if (!found && (await this.check(password, account))) found = account;
       if (accounts.length === 0) await this.check(password, null);
@@ -214,7 +231,10 @@ export class AuthService {
       z.object({
         name: z.string().trim().min(1, 'is required').max(100),
         scopes: z.array(z.enum(ApiKeyScope)).min(1, 'needs at least one scope').nullish(),
-        expiresAt: z.date().refine((d) => d > now, 'must be in the future').nullish(),
+        expiresAt: z
+          .date()
+          .refine((d) => d > now, 'must be in the future')
+          .nullish(),
       }),
       input,
     );

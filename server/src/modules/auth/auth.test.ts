@@ -85,7 +85,11 @@ describe('API keys', () => {
     expect(JSON.stringify(list.data)).not.toContain(key);
     expect((await app.gql(`{ campaigns { totalCount } }`, {}, key)).data!.campaigns.totalCount).toBe(0);
     // Integrations record orders and read: a key cannot change campaigns or review applications…
-    const create = await app.gql(`mutation { createCampaign(input: { name: "X", slug: "key-made", destinationUrl: "https://x.example/", currency: "USD", commission: { type: FLAT, amountMinor: 1 } }) { id } }`, {}, key);
+    const create = await app.gql(
+      `mutation { createCampaign(input: { name: "X", slug: "key-made", destinationUrl: "https://x.example/", currency: "USD", commission: { type: FLAT, amountMinor: 1 } }) { id } }`,
+      {},
+      key,
+    );
     expect(create.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     // …nor mint more keys.
     expect((await app.gql(`mutation { createApiKey(name: "x") { key } }`, {}, key)).errors![0]!.extensions!.code).toBe('FORBIDDEN');

@@ -11,7 +11,7 @@ export enum OperatorRole {
 registerEnumType(OperatorRole, { name: 'OperatorRole' });
 
 @Entity()
-@ObjectType({ description: 'A person who runs the merchant\'s program in the admin app.' })
+@ObjectType({ description: "A person who runs the merchant's program in the admin app." })
 @tenantScoped
 export class Operator extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt';

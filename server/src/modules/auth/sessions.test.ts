@@ -65,7 +65,9 @@ describe('sessions', () => {
       owner.token,
     );
     const email = `${uniq('ava')}@creators.example`;
-    await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, { i: { campaignSlug: slug, email, name: 'Ava', password: 'ava-portal-password', answers: [] } });
+    await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, {
+      i: { campaignSlug: slug, email, name: 'Ava', password: 'ava-portal-password', answers: [] },
+    });
     await app.confirmApplication(email);
     const signIn = () => app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'ava-portal-password' });
     const a = (await signIn()).data!.affiliateSignIn.token as string;
@@ -100,15 +102,33 @@ describe('new passwords', () => {
       owner.token,
     );
     const email = `${uniq('new')}@creators.example`;
-    const r = await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, { i: { campaignSlug: slug, email, name: 'New', password, answers: [] } });
+    const r = await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, {
+      i: { campaignSlug: slug, email, name: 'New', password, answers: [] },
+    });
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { password: expect.stringMatching(message) } });
     expect(await app.orm.em.fork().getConnection().execute(`select 1 from affiliate where email = ?`, [email])).toHaveLength(0);
-    await expect(app.services.auth.addOperator(app.orm.em.fork(), owner.merchantId, { email: `${uniq('op')}@example.test`, name: 'Op', password, role: OperatorRole.REVIEWER })).rejects.toThrow(message);
-    await expect(app.services.auth.createMerchant(app.orm.em.fork(), { merchantName: 'M', email: `${uniq('o')}@example.test`, password, name: 'Owner' })).rejects.toThrow(message);
+    await expect(
+      app.services.auth.addOperator(app.orm.em.fork(), owner.merchantId, {
+        email: `${uniq('op')}@example.test`,
+        name: 'Op',
+        password,
+        role: OperatorRole.REVIEWER,
+      }),
+    ).rejects.toThrow(message);
+    await expect(
+      app.services.auth.createMerchant(app.orm.em.fork(), { merchantName: 'M', email: `${uniq('o')}@example.test`, password, name: 'Owner' }),
+    ).rejects.toThrow(message);
   });
 
   it('a long uncommon password is accepted', async () => {
     const owner = await app.newMerchant();
-    await expect(app.services.auth.addOperator(app.orm.em.fork(), owner.merchantId, { email: `${uniq('op')}@example.test`, name: 'Op', password: 'lantern-orchid-basalt', role: OperatorRole.REVIEWER })).resolves.toBeTruthy();
+    await expect(
+      app.services.auth.addOperator(app.orm.em.fork(), owner.merchantId, {
+        email: `${uniq('op')}@example.test`,
+        name: 'Op',
+        password: 'lantern-orchid-basalt',
+        role: OperatorRole.REVIEWER,
+      }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -127,7 +127,8 @@ describe('limits hold across server processes', () => {
     expect((await browserSignIn(one, SIGN_IN, owner.email, 'owner-password')).code).toBe('RATE_LIMITED');
     const signedIn = await browserSignIn(two, SIGN_IN, owner.email, 'owner-password', device);
     expect(signedIn.code).toBe('OK');
-    for (const app of [two, one, two, one]) expect((await browserSignIn(app, SIGN_IN, owner.email, 'mistyped-password', signedIn.device)).code).toBe('UNAUTHENTICATED');
+    for (const app of [two, one, two, one])
+      expect((await browserSignIn(app, SIGN_IN, owner.email, 'mistyped-password', signedIn.device)).code).toBe('UNAUTHENTICATED');
     expect((await browserSignIn(two, SIGN_IN, owner.email, 'owner-password', signedIn.device)).code).toBe('RATE_LIMITED');
   });
 });
@@ -153,7 +154,8 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
     const app = await startTestApp({ ...env, TRUST_PROXY: '2' }, () => now);
     try {
       const answers = [];
-      for (let i = 0; i < 10; i++) answers.push(code(await signInVia(app, `10.0.${i}.1, 198.51.100.7, 10.1.1.1`, `${uniq('x')}@example.test`, 'wrong-password')));
+      for (let i = 0; i < 10; i++)
+        answers.push(code(await signInVia(app, `10.0.${i}.1, 198.51.100.7, 10.1.1.1`, `${uniq('x')}@example.test`, 'wrong-password')));
       expect(answers).toEqual([...Array(5).fill('UNAUTHENTICATED'), ...Array(5).fill('RATE_LIMITED')]);
       expect(code(await signInVia(app, '198.51.100.8, 10.1.1.1', `${uniq('x')}@example.test`, 'wrong-password'))).toBe('UNAUTHENTICATED');
     } finally {
@@ -168,7 +170,8 @@ describe('applying with an email that has an account', () => {
   let other: string;
   const now = new Date('2026-11-01T12:00:00Z');
   const SUBMIT = `mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id status email name submittedAt answers { key } campaign { id name } enrollment { shareCode } } }`;
-  const submit = (email: string, password: string, campaignSlug = slug) => app.gql(SUBMIT, { i: { campaignSlug, email, name: 'Applicant', password, answers: [] } });
+  const submit = (email: string, password: string, campaignSlug = slug) =>
+    app.gql(SUBMIT, { i: { campaignSlug, email, name: 'Applicant', password, answers: [] } });
   const CONFIRM = `mutation($t: String!, $p: String) { confirmApplication(token: $t, password: $p) { passwordRequired } }`;
 
   beforeAll(async () => {
@@ -208,7 +211,10 @@ describe('applying with an email that has an account', () => {
     const again = await submit(member, 'not-her-password', other);
     expect(seen(wrongPassword)).toEqual(seen(newcomer));
     expect(seen(rightPassword)).toEqual(seen(newcomer));
-    expect({ ...seen(again), data: { ...seen(again).data, campaign: undefined } }).toEqual({ ...seen(newcomer), data: { ...seen(newcomer).data, campaign: undefined } });
+    expect({ ...seen(again), data: { ...seen(again).data, campaign: undefined } }).toEqual({
+      ...seen(newcomer),
+      data: { ...seen(newcomer).data, campaign: undefined },
+    });
     expect(seen(newcomer)).toMatchObject({ errors: undefined, cookie: null, data: { status: 'SUBMITTED', enrollment: null } });
   });
 
@@ -269,7 +275,12 @@ describe('known devices (device cookies)', () => {
     const owner = await app.newMerchant();
     const email = `${uniq('maya')}@creators.example`;
     const em = app.orm.em.fork();
-    em.create(Affiliate, { merchant: em.getReference(Merchant, owner.merchantId), email, name: 'Maya', passwordHash: await app.services.auth.hashPassword('maya-portal-password') });
+    em.create(Affiliate, {
+      merchant: em.getReference(Merchant, owner.merchantId),
+      email,
+      name: 'Maya',
+      passwordHash: await app.services.auth.hashPassword('maya-portal-password'),
+    });
     await em.flush();
     const phone = await browserSignIn(app, AFFILIATE_SIGN_IN, email, 'maya-portal-password');
     expect(phone.device).toMatch(/^sorae_affiliate_device=/);

@@ -87,7 +87,11 @@ export class SignInThrottle {
     );
     let until = row?.until ?? null;
     if (!until && Number(row?.counted) < keys.length) {
-      [{ until } = { until: null }] = await execute<{ until: Date | null }>(em, `select max(blocked_until) as until from signin_throttle where key = any($1::text[])`, [pgTextArray(names)]);
+      [{ until } = { until: null }] = await execute<{ until: Date | null }>(
+        em,
+        `select max(blocked_until) as until from signin_throttle where key = any($1::text[])`,
+        [pgTextArray(names)],
+      );
     }
     if (until) {
       const seconds = Math.max(1, Math.ceil((new Date(until).getTime() - now.getTime()) / 1000));

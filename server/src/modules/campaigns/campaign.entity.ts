@@ -9,7 +9,10 @@ import { campaignsPolicy } from './policy.js';
 
 @Entity()
 @tenantScoped
-@ObjectType({ description: "A campaign. Affiliates and applicants read only id, name, slug and intakeFields; the rest is for operators and reading keys (campaigns' policy.ts)." })
+@ObjectType({
+  description:
+    "A campaign. Affiliates and applicants read only id, name, slug and intakeFields; the rest is for operators and reading keys (campaigns' policy.ts).",
+})
 export class Campaign extends TenantEntity {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts' | 'description';
 

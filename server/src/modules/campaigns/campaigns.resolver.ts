@@ -20,11 +20,7 @@ export class CampaignsResolver {
 
   @Authorized(campaignsPolicy.manage)
   @Mutation(() => Campaign)
-  updateCampaign(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => CampaignUpdateInput) input: CampaignUpdateInput,
-    @Ctx() ctx: Context,
-  ): Promise<Campaign> {
+  updateCampaign(@Arg('id', () => ID) id: string, @Arg('input', () => CampaignUpdateInput) input: CampaignUpdateInput, @Ctx() ctx: Context): Promise<Campaign> {
     return ctx.services.campaigns.update(ctx.em, id, input);
   }
 
@@ -40,7 +36,10 @@ export class CampaignsResolver {
     return ctx.loaders.byId(Campaign).load(id);
   }
 
-  @Query(() => PublicCampaign, { nullable: true, description: 'A campaign\'s public page (the program, its terms and the application form), readable without signing in.' })
+  @Query(() => PublicCampaign, {
+    nullable: true,
+    description: "A campaign's public page (the program, its terms and the application form), readable without signing in.",
+  })
   async publicCampaign(@Arg('slug') slug: string, @Ctx() ctx: Context): Promise<PublicCampaign | null> {
     // Another merchant's campaign: read on a unit of work of its own, never into the caller's.
     return ctx.services.campaigns.publicPage(ctx.fork(), slug);

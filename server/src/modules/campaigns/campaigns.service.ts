@@ -45,8 +45,10 @@ const commissionSchema = z
     amountMinor: z.number().int().min(1, 'must be at least 1').max(MAX_AMOUNT_MINOR).nullish(),
   })
   .superRefine((c, ctx) => {
-    if (c.type === CommissionType.PERCENTAGE && c.rateBps == null) ctx.addIssue({ code: 'custom', path: ['rateBps'], message: 'is required for a PERCENTAGE commission' });
-    if (c.type === CommissionType.FLAT && c.amountMinor == null) ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'is required for a FLAT commission' });
+    if (c.type === CommissionType.PERCENTAGE && c.rateBps == null)
+      ctx.addIssue({ code: 'custom', path: ['rateBps'], message: 'is required for a PERCENTAGE commission' });
+    if (c.type === CommissionType.FLAT && c.amountMinor == null)
+      ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'is required for a FLAT commission' });
   });
 
 /** Every campaign setting with its rule; creation adds defaults, updates take any subset. */
@@ -139,7 +141,7 @@ export class CampaignsService {
     const campaign = await this.require(em, id);
     // Commissions, minimums and payouts are all in the campaign's currency: it never changes.
     if (s.currency && s.currency !== campaign.currency) {
-      throw badInput('A campaign\'s currency cannot change; create a new campaign for another currency', { currency: 'cannot change once the campaign exists' });
+      throw badInput("A campaign's currency cannot change; create a new campaign for another currency", { currency: 'cannot change once the campaign exists' });
     }
     if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
     applySettings(campaign, s);

@@ -45,8 +45,14 @@ describe('campaigns', () => {
     expect(r.errors).toBeUndefined();
     const c = r.data!.createCampaign;
     expect(c).toMatchObject({
-      name: 'Creators', slug: input.slug, status: 'ACTIVE', currency: 'USD',
-      attributionWindowDays: 30, holdDays: 30, minPayoutMinor: 0, payoutDayOfMonth: 1,
+      name: 'Creators',
+      slug: input.slug,
+      status: 'ACTIVE',
+      currency: 'USD',
+      attributionWindowDays: 30,
+      holdDays: 30,
+      minPayoutMinor: 0,
+      payoutDayOfMonth: 1,
       commission: { type: 'PERCENTAGE', rateBps: 1250, amountMinor: null },
       applicationUrl: `${app.config.publicUrl}/portal/apply/${input.slug}`,
     });
@@ -56,25 +62,44 @@ describe('campaigns', () => {
 
   it('a logo is an https URL, a description has a limit, and empty values clear the brand and the logo', async () => {
     const input = validInput({ description: '  Earn 12.5% on every order.  ', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
-    const created = await app.gql(`mutation($input: CampaignInput!) { createCampaign(input: $input) { id description brandName logoUrl } }`, { input }, owner.token);
-    expect(created.data!.createCampaign).toMatchObject({ description: 'Earn 12.5% on every order.', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
+    const created = await app.gql(
+      `mutation($input: CampaignInput!) { createCampaign(input: $input) { id description brandName logoUrl } }`,
+      { input },
+      owner.token,
+    );
+    expect(created.data!.createCampaign).toMatchObject({
+      description: 'Earn 12.5% on every order.',
+      brandName: 'Creators Club',
+      logoUrl: 'https://cdn.example/logo.svg',
+    });
     const id = created.data!.createCampaign.id;
     const update = (input: Record<string, unknown>) =>
-      app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { description brandName logoUrl } }`, { id, input }, owner.token);
+      app.gql(
+        `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { description brandName logoUrl } }`,
+        { id, input },
+        owner.token,
+      );
     for (const logoUrl of ['http://cdn.example/logo.png', 'javascript:alert(1)', 'data:image/png;base64,AAAA', '//cdn.example/logo.png']) {
       const r = await update({ logoUrl });
       expect(r.errors?.[0]?.extensions?.fieldErrors, logoUrl).toEqual({ logoUrl: 'must be an https:// URL' });
     }
     expect((await update({ description: 'x'.repeat(2001) })).errors?.[0]?.extensions?.fieldErrors).toEqual({ description: 'must be at most 2000 characters' });
     // Omitted fields stay; empty ones clear.
-    expect((await update({ description: 'New words' })).data!.updateCampaign).toEqual({ description: 'New words', brandName: 'Creators Club', logoUrl: 'https://cdn.example/logo.svg' });
+    expect((await update({ description: 'New words' })).data!.updateCampaign).toEqual({
+      description: 'New words',
+      brandName: 'Creators Club',
+      logoUrl: 'https://cdn.example/logo.svg',
+    });
     expect((await update({ brandName: '', logoUrl: '' })).data!.updateCampaign).toEqual({ description: 'New words', brandName: null, logoUrl: null });
   });
 
   it('anyone reads the public definition by slug without signing in', async () => {
     const input = validInput();
     await app.gql(CREATE, { input }, owner.token);
-    const r = await app.gql(`query($s:String!){ publicCampaign(slug:$s){ name slug acceptingApplications intakeFields { key type required options min max } } }`, { s: input.slug });
+    const r = await app.gql(
+      `query($s:String!){ publicCampaign(slug:$s){ name slug acceptingApplications intakeFields { key type required options min max } } }`,
+      { s: input.slug },
+    );
     expect(r.data!.publicCampaign).toMatchObject({ name: 'Creators', slug: input.slug, acceptingApplications: true });
     expect(r.data!.publicCampaign.intakeFields).toHaveLength(3);
     const missing = await app.gql(`{ publicCampaign(slug:"no-such-campaign"){ name } }`);
@@ -96,7 +121,16 @@ describe('campaigns', () => {
 
   describe('invalid definitions are refused with per-field errors and write nothing', () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      ['duplicate field keys', { intakeFields: [{ key: 'a', label: 'A', type: 'TEXT' }, { key: 'a', label: 'B', type: 'TEXT' }] }, 'intakeFields.1.key'],
+      [
+        'duplicate field keys',
+        {
+          intakeFields: [
+            { key: 'a', label: 'A', type: 'TEXT' },
+            { key: 'a', label: 'B', type: 'TEXT' },
+          ],
+        },
+        'intakeFields.1.key',
+      ],
       ['SELECT without options', { intakeFields: [{ key: 'c', label: 'C', type: 'SELECT' }] }, 'intakeFields.0.options'],
       ['min greater than max', { intakeFields: [{ key: 'n', label: 'N', type: 'NUMBER', min: 10, max: 1 }] }, 'intakeFields.0.min'],
       ['negative attribution window', { attributionWindowDays: -1 }, 'attributionWindowDays'],
@@ -165,7 +199,12 @@ describe('campaigns', () => {
     it('an affiliate is FORBIDDEN from operator operations; anonymous is UNAUTHENTICATED', async () => {
       const em = app.emFor(owner.merchantId);
       const email = `${uniq('aff')}@example.test`;
-      em.create(Affiliate, { merchant: em.getReference(Merchant, owner.merchantId), email, name: 'Aff', passwordHash: await app.services.auth.hashPassword('affiliate-pw') });
+      em.create(Affiliate, {
+        merchant: em.getReference(Merchant, owner.merchantId),
+        email,
+        name: 'Aff',
+        passwordHash: await app.services.auth.hashPassword('affiliate-pw'),
+      });
       await em.flush();
       const signIn = await app.gql(`mutation($e:String!){ affiliateSignIn(email:$e,password:"affiliate-pw"){ token } }`, { e: email });
       const token = signIn.data!.affiliateSignIn.token;

@@ -31,8 +31,6 @@ export interface CurrencyTotals {
   paidMinor: number;
 }
 
-
-
 /**
  * Commissions: accrual from AFFILIATE conversions, refund adjustments (before finalization
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
@@ -48,8 +46,15 @@ export class CommissionsService implements CommissionAccrual {
                      as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
              where a.conversion_id in (select id from cv) returning id`,
       params: [
-        column((i) => i.id), column((i) => i.merchantId), column((i) => i.conversionId), column((i) => i.enrollmentId), column((i) => i.affiliateId),
-        column((i) => i.campaignId), column((i) => i.currency), column((i) => commissionFor(i.rule, i.orderAmountMinor)), column((i) => i.now.toISOString()),
+        column((i) => i.id),
+        column((i) => i.merchantId),
+        column((i) => i.conversionId),
+        column((i) => i.enrollmentId),
+        column((i) => i.affiliateId),
+        column((i) => i.campaignId),
+        column((i) => i.currency),
+        column((i) => commissionFor(i.rule, i.orderAmountMinor)),
+        column((i) => i.now.toISOString()),
       ],
     };
   }
@@ -81,10 +86,15 @@ export class CommissionsService implements CommissionAccrual {
     if (!isAdjustable(commission.status)) {
       // Locked amount: the reduction becomes a clawback, netted into the affiliate's next payout.
       if (isLocked(commission.status)) {
-        await exec(
-          `insert into clawback (id, merchant_id, commission_id, amount_minor, reason, refund_id, created_at) values (?, ?, ?, ?, ?, ?, ?)`,
-          [uuidv7(input.now.getTime()), input.merchantId, row.id, delta, input.reason, input.refundRowId, input.now],
-        );
+        await exec(`insert into clawback (id, merchant_id, commission_id, amount_minor, reason, refund_id, created_at) values (?, ?, ?, ?, ?, ?, ?)`, [
+          uuidv7(input.now.getTime()),
+          input.merchantId,
+          row.id,
+          delta,
+          input.reason,
+          input.refundRowId,
+          input.now,
+        ]);
       }
       return commission;
     }
@@ -94,7 +104,19 @@ export class CommissionsService implements CommissionAccrual {
       `with a as (insert into commission_adjustment (id, merchant_id, commission_id, kind, amount_minor, reason, refund_id, created_at)
                   values (?, ?, ?, ?, ?, ?, ?, ?))
        update commission set amount_minor = amount_minor + ?, status = ? where id = ?`,
-      [uuidv7(input.now.getTime()), input.merchantId, row.id, AdjustmentKind.REFUND, delta, input.reason, input.refundRowId, input.now, delta, commission.status, row.id],
+      [
+        uuidv7(input.now.getTime()),
+        input.merchantId,
+        row.id,
+        AdjustmentKind.REFUND,
+        delta,
+        input.reason,
+        input.refundRowId,
+        input.now,
+        delta,
+        commission.status,
+        row.id,
+      ],
     );
     return commission;
   }
@@ -119,7 +141,6 @@ export class CommissionsService implements CommissionAccrual {
       return qb;
     }, page);
   }
-
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */
   async adjustmentsOf(em: EntityManager, commissionIds: readonly string[]) {
@@ -197,7 +218,13 @@ export class CommissionsService implements CommissionAccrual {
    * Nets each affiliate's unnetted clawbacks (of this campaign, in that currency) into their
    * payout item, in one statement; returns the sum netted per item.
    */
-  async netClawbacks(tx: EntityManager, merchantId: string, campaignId: string, cutoff: Date | null, items: { itemId: string; affiliateId: string; currency: string }[]) {
+  async netClawbacks(
+    tx: EntityManager,
+    merchantId: string,
+    campaignId: string,
+    cutoff: Date | null,
+    items: { itemId: string; affiliateId: string; currency: string }[],
+  ) {
     if (!items.length) return new Map<string, number>();
     const rows = await tx.execute<{ payout_item_id: string; total: string }[]>(
       `with x as (select * from unnest(?::uuid[], ?::uuid[], ?::text[]) as x(item_id, affiliate_id, currency)),
@@ -208,7 +235,14 @@ export class CommissionsService implements CommissionAccrual {
                  and k.merchant_id = ? and c.campaign_id = ? and k.payout_item_id is null${cutoff ? ' and k.created_at < ?' : ''}
               returning k.payout_item_id, k.amount_minor)
        select payout_item_id, sum(amount_minor) as total from netted group by payout_item_id`,
-      [pgArray(items.map((i) => i.itemId)), pgArray(items.map((i) => i.affiliateId)), pgArray(items.map((i) => i.currency)), merchantId, campaignId, ...(cutoff ? [cutoff] : [])],
+      [
+        pgArray(items.map((i) => i.itemId)),
+        pgArray(items.map((i) => i.affiliateId)),
+        pgArray(items.map((i) => i.currency)),
+        merchantId,
+        campaignId,
+        ...(cutoff ? [cutoff] : []),
+      ],
     );
     return new Map(rows.map((r) => [r.payout_item_id, minorFromDb(r.total)]));
   }
@@ -224,7 +258,11 @@ export class CommissionsService implements CommissionAccrual {
       [now, merchantId, pgArray(from), ...ids.params],
       'run',
     );
-    await tx.execute(`update clawback set applied_at = ? where merchant_id = ? and payout_item_id = ? and applied_at is null`, [now, merchantId, payoutItemId], 'run');
+    await tx.execute(
+      `update clawback set applied_at = ? where merchant_id = ? and payout_item_id = ? and applied_at is null`,
+      [now, merchantId, payoutItemId],
+      'run',
+    );
     return paid.affectedRows;
   }
 

@@ -47,15 +47,23 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
 
   it('recordOrder is idempotent by order id; recordRefund by refund id', async () => {
     // The same order again (a different one under this id is a CONFLICT: orders-graphql.test.ts).
-    const again = await app.gql(RECORD_ORDER, { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: orderedAt, visitorId: visitor } }, apiKey);
+    const again = await app.gql(
+      RECORD_ORDER,
+      { input: { id: orderId, amountMinor: 20_000, currency: 'USD', occurredAt: orderedAt, visitorId: visitor } },
+      apiKey,
+    );
     expect(again.data!.recordOrder.conversion).toMatchObject({ orderId, channel: 'AFFILIATE' });
     const bad = await app.gql(RECORD_ORDER, { input: { id: uniq('o'), amountMinor: -5, currency: 'usd', occurredAt: new Date().toISOString() } }, apiKey);
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: { amountMinor: expect.any(String) } });
-    const early = await app.gql(RECORD_REFUND, { input: { orderId: 'never-recorded', id: uniq('re_'), amountMinor: 5, occurredAt: new Date().toISOString() } }, apiKey);
+    const early = await app.gql(
+      RECORD_REFUND,
+      { input: { orderId: 'never-recorded', id: uniq('re_'), amountMinor: 5, occurredAt: new Date().toISOString() } },
+      apiKey,
+    );
     expect(early.errors![0]!.extensions!.code).toBe('CONFLICT');
   });
 
-  it("operators see the commission with its explanation and adjustments, in a bounded number of statements", async () => {
+  it('operators see the commission with its explanation and adjustments, in a bounded number of statements', async () => {
     const one = await app.gql(COMMISSIONS, { first: 1 }, p.token);
     const page = await app.gql(COMMISSIONS, { first: 50 }, p.token);
     expect(page.errors).toBeUndefined();
@@ -64,8 +72,12 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     expect(page.statements).toBeLessThanOrEqual(8);
     const node = page.data!.commissions.edges.map((e: any) => e.node).find((n: any) => n.conversion.orderId === orderId);
     expect(node).toMatchObject({
-      status: 'PENDING', originalAmountMinor: 2000, amountMinor: 1500, currency: 'USD',
-      affiliate: { id: p.affiliates[1]!.id, email: p.affiliates[1]!.email }, campaign: { id: p.campaign.id },
+      status: 'PENDING',
+      originalAmountMinor: 2000,
+      amountMinor: 1500,
+      currency: 'USD',
+      affiliate: { id: p.affiliates[1]!.id, email: p.affiliates[1]!.email },
+      campaign: { id: p.campaign.id },
       conversion: { channel: 'AFFILIATE', attribution: { rule: 'LAST_TOUCH', winner: { channel: 'AFFILIATE' } } },
       adjustments: [{ kind: 'REFUND', amountMinor: -500 }],
     });
@@ -88,7 +100,11 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     const reviewer = await app.newOperator(p.merchantId, OperatorRole.REVIEWER);
     expect((await app.gql(COMMISSIONS, {}, finance.token)).data!.commissions.totalCount).toBe(6);
     expect((await app.gql(COMMISSIONS, {}, reviewer.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const rec = await app.gql(RECORD_ORDER, { input: { id: uniq('o'), amountMinor: 1, currency: 'USD', occurredAt: new Date().toISOString() } }, reviewer.token);
+    const rec = await app.gql(
+      RECORD_ORDER,
+      { input: { id: uniq('o'), amountMinor: 1, currency: 'USD', occurredAt: new Date().toISOString() } },
+      reviewer.token,
+    );
     expect(rec.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect((await app.gql(`mutation { rotateOrderWebhookSecret }`, {}, finance.token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect((await app.gql(`mutation { rotateOrderWebhookSecret }`, {}, apiKey)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -110,8 +126,12 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
   });
 
   it("the winning affiliate sees its commission in the portal, other affiliates' identities hidden", async () => {
-    const me = await app.gql(`{ me { stats { clicks conversions pendingMinor finalizedMinor paidMinor }
-      commissions(first: 10) { totalCount edges { node { amountMinor conversion { orderId attribution { winner { clickId } touches { clickId affiliateId } } } } } } } }`, {}, p.affiliates[1]!.token);
+    const me = await app.gql(
+      `{ me { stats { clicks conversions pendingMinor finalizedMinor paidMinor }
+      commissions(first: 10) { totalCount edges { node { amountMinor conversion { orderId attribution { winner { clickId } touches { clickId affiliateId } } } } } } } }`,
+      {},
+      p.affiliates[1]!.token,
+    );
     expect(me.errors).toBeUndefined();
     const mine = me.data!.me.commissions.edges.map((e: any) => e.node).find((n: any) => n.conversion.orderId === orderId);
     expect(mine.amountMinor).toBe(1500);
@@ -148,13 +168,21 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     const byId = new Map(all.data!.affiliates.edges.map((e: any) => [e.node.id, e.node.stats]));
     expect(byId.get(p.affiliates[1]!.id)).toEqual({ clicks: 3, conversions: 3, pendingMinor: 3500 });
     expect(byId.get(p.affiliates[0]!.id)).toMatchObject({ clicks: 3, conversions: 2 });
-    const detail = await app.gql(`query($id: ID!) { affiliate(id: $id) { email clicks(first: 10) { totalCount edges { node { id visitorId } } }
-      conversions { totalCount edges { node { orderId channel commissionId } } } commissions { totalCount } } }`, { id: p.affiliates[1]!.id }, p.token);
+    const detail = await app.gql(
+      `query($id: ID!) { affiliate(id: $id) { email clicks(first: 10) { totalCount edges { node { id visitorId } } }
+      conversions { totalCount edges { node { orderId channel commissionId } } } commissions { totalCount } } }`,
+      { id: p.affiliates[1]!.id },
+      p.token,
+    );
     expect(detail.errors).toBeUndefined();
     expect(detail.data!.affiliate).toMatchObject({ clicks: { totalCount: 3 }, conversions: { totalCount: 3 }, commissions: { totalCount: 3 } });
     // An affiliate cannot read another one through me.affiliate-like paths.
     const reviewer = await app.newOperator(p.merchantId, OperatorRole.REVIEWER);
-    const r = await app.gql(`query($id: ID!) { affiliate(id: $id) { stats { clicks } commissions { totalCount } } }`, { id: p.affiliates[1]!.id }, reviewer.token);
+    const r = await app.gql(
+      `query($id: ID!) { affiliate(id: $id) { stats { clicks } commissions { totalCount } } }`,
+      { id: p.affiliates[1]!.id },
+      reviewer.token,
+    );
     expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 
@@ -169,8 +197,16 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     await click(app, p, p.affiliates[2]!, { visitorId: v });
     const r = await postWebhook(app, p, orderBody({ visitorId: v, referralCode: a.data!.createReferralCode.code.toLowerCase(), customerId: 'cust-7' }));
     expect(r.body.conversion).toMatchObject({ channel: 'REFERRAL', commissionId: null });
-    const list = await app.gql(`{ referralConversions { totalCount edges { node { channel referrerCustomerId referralCode attribution { winner { channel } touches { channel } } } } } }`, {}, p.token);
-    expect(list.data!.referralConversions.edges[0].node).toMatchObject({ channel: 'REFERRAL', referrerCustomerId: 'cust-42', referralCode: a.data!.createReferralCode.code });
+    const list = await app.gql(
+      `{ referralConversions { totalCount edges { node { channel referrerCustomerId referralCode attribution { winner { channel } touches { channel } } } } } }`,
+      {},
+      p.token,
+    );
+    expect(list.data!.referralConversions.edges[0].node).toMatchObject({
+      channel: 'REFERRAL',
+      referrerCustomerId: 'cust-42',
+      referralCode: a.data!.createReferralCode.code,
+    });
     expect((await app.gql(`{ commissions { totalCount } }`, {}, p.token)).data!.commissions.totalCount).toBe(before.data!.commissions.totalCount);
     const stats = await app.gql(`query($id: ID!) { affiliate(id: $id) { stats { conversions } } }`, { id: p.affiliates[2]!.id }, p.token);
     expect(stats.data!.affiliate.stats.conversions).toBe(1);
@@ -188,7 +224,12 @@ describe('commissions, referrals and affiliate pages (GraphQL)', () => {
     await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 777 }));
     const r = await app.gql(COMMISSIONS, { filter: { status: 'REVERSED' } }, p.token);
     expect(r.data!.commissions.edges.map((e: any) => e.node)).toEqual([
-      expect.objectContaining({ id: body.conversion.commissionId, amountMinor: 0, originalAmountMinor: 78, adjustments: [expect.objectContaining({ amountMinor: -78 })] }),
+      expect.objectContaining({
+        id: body.conversion.commissionId,
+        amountMinor: 0,
+        originalAmountMinor: 78,
+        adjustments: [expect.objectContaining({ amountMinor: -78 })],
+      }),
     ]);
   });
 });

@@ -10,7 +10,11 @@ import { pgArray } from '../../db/pg-arrays.js';
 export const MAX_FINALIZE_IDS = 1_000;
 
 const inputSchema = z.object({
-  ids: z.array(z.string().refine(isUuid, 'contains a malformed id')).min(1, 'give at least one id').max(MAX_FINALIZE_IDS, `at most ${MAX_FINALIZE_IDS} ids: finalize more by campaign or by hold`).nullish(),
+  ids: z
+    .array(z.string().refine(isUuid, 'contains a malformed id'))
+    .min(1, 'give at least one id')
+    .max(MAX_FINALIZE_IDS, `at most ${MAX_FINALIZE_IDS} ids: finalize more by campaign or by hold`)
+    .nullish(),
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
 });
 

@@ -25,7 +25,15 @@ describe('commission finalization', () => {
   }
 
   const statusOf = async (p: Program, id: string) =>
-    (await app.orm.em.fork().getConnection().execute<{ status: string; finalized_at: Date | null }[]>(`select status, finalized_at from commission where id = ? and merchant_id = ?`, [id, p.merchantId]))[0]!;
+    (
+      await app.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ status: string; finalized_at: Date | null }[]>(`select status, finalized_at from commission where id = ? and merchant_id = ?`, [
+          id,
+          p.merchantId,
+        ])
+    )[0]!;
 
   it('finalizes PENDING commissions past the hold period (counted from the order), and only those', async () => {
     const p = await program(app); // hold: 30 days
@@ -54,9 +62,12 @@ describe('commission finalization', () => {
     const p = await program(app);
     for (const daysAgo of [40, 41, 42]) await commission(p, daysAgo);
     // The backend's not-yet-flushed counters: read before and after, inside one transaction.
-    const stats = async (tx: EntityManager) => (await tx.execute<{ updated: number; hot: number }[]>(
-      `select pg_stat_get_xact_tuples_updated('commission'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('commission'::regclass)::int as hot`,
-    ))[0]!;
+    const stats = async (tx: EntityManager) =>
+      (
+        await tx.execute<{ updated: number; hot: number }[]>(
+          `select pg_stat_get_xact_tuples_updated('commission'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('commission'::regclass)::int as hot`,
+        )
+      )[0]!;
     const counts = await app.orm.em.fork().transactional(async (tx) => {
       const before = await stats(tx);
       const finalized = await app.services.finalization.finalize(tx, p.merchantId, { campaignId: p.campaign.id }, now);
@@ -70,13 +81,13 @@ describe('commission finalization', () => {
     const p = await program(app);
     const id = await commission(p, 40);
     await app.gql(FINALIZE, { input: { ids: [id] } }, p.token);
-    await expect(
-      app.orm.em.fork().getConnection().execute(`update commission set amount_minor = amount_minor - 1 where id = ?`, [id]),
-    ).rejects.toThrow(/amount is locked/);
+    await expect(app.orm.em.fork().getConnection().execute(`update commission set amount_minor = amount_minor - 1 where id = ?`, [id])).rejects.toThrow(
+      /amount is locked/,
+    );
     // Nor can it step back to PENDING to have its amount changed there.
-    await expect(
-      app.orm.em.fork().getConnection().execute(`update commission set status = 'PENDING', finalized_at = null where id = ?`, [id]),
-    ).rejects.toThrow(/is FINALIZED: it cannot become PENDING/);
+    await expect(app.orm.em.fork().getConnection().execute(`update commission set status = 'PENDING', finalized_at = null where id = ?`, [id])).rejects.toThrow(
+      /is FINALIZED: it cannot become PENDING/,
+    );
     expect(await statusOf(p, id)).toMatchObject({ status: 'FINALIZED' });
   });
 

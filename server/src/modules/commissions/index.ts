@@ -13,4 +13,11 @@ export { FinalizationService } from './finalization.service.js';
 /** Entities: db/orm.ts registers every module's list. */
 export const commissionsEntities = [Commission, CommissionAdjustment, Clawback];
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
-export const commissionsResolvers = [CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver, FinalizationResolver, ClawbacksResolver, AffiliateCommissionsResolver] as const;
+export const commissionsResolvers = [
+  CommissionsResolver,
+  ConversionCommissionResolver,
+  MeCommissionsResolver,
+  FinalizationResolver,
+  ClawbacksResolver,
+  AffiliateCommissionsResolver,
+] as const;

@@ -5,7 +5,12 @@ export const commissionsPolicy = {
   /** Commission lists and clawbacks. */
   read: access({ what: 'commissions (FINANCE and OWNER, keys with READ)', roles: [FINANCE], scopes: [READ] }),
   /** A commission's amounts and adjustments: also the affiliate who earns it. */
-  amount: access<{ affiliate: { id: string } }>({ what: 'commission amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ], affiliates: (c) => c.affiliate.id }),
+  amount: access<{ affiliate: { id: string } }>({
+    what: 'commission amounts (FINANCE and OWNER)',
+    roles: [FINANCE],
+    scopes: [READ],
+    affiliates: (c) => c.affiliate.id,
+  }),
   /** Clawback amounts (affiliates see theirs netted in their payouts). */
   clawbackAmount: access({ what: 'clawback amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ] }),
   /** Locking commissions before their hold ends moves money closer to a transfer. */

@@ -71,7 +71,11 @@ export class MailSender {
           finished++;
         }
         if (sent.length) {
-          await tx.execute(`update mail_message set status = 'SENT', sent_at = now(), attempts = attempts + 1, last_error = null where id = any(?::uuid[])`, [pgArray(sent)], 'run');
+          await tx.execute(
+            `update mail_message set status = 'SENT', sent_at = now(), attempts = attempts + 1, last_error = null where id = any(?::uuid[])`,
+            [pgArray(sent)],
+            'run',
+          );
         }
         return { finished, more: !down && due.length === BATCH };
       });
@@ -88,7 +92,9 @@ export class MailSender {
         subject: m.subject,
         html: m.html,
         text: m.text,
-        ...(m.unsubscribe_url ? { list: { unsubscribe: { url: m.unsubscribe_url, comment: 'Unsubscribe' } }, headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
+        ...(m.unsubscribe_url
+          ? { list: { unsubscribe: { url: m.unsubscribe_url, comment: 'Unsubscribe' } }, headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+          : {}),
       });
       return null;
     } catch (e) {
@@ -101,7 +107,11 @@ export class MailSender {
   private async failed(tx: EntityManager, m: Due, error: { message: string; permanent: boolean }) {
     if (error.permanent) {
       this.opts.log.warn({ mailId: m.id }, 'mail: refused by the SMTP server');
-      await tx.execute(`update mail_message set status = ?, attempts = attempts + 1, last_error = ? where id = ?`, [MailStatus.FAILED, error.message, m.id], 'run');
+      await tx.execute(
+        `update mail_message set status = ?, attempts = attempts + 1, last_error = ? where id = ?`,
+        [MailStatus.FAILED, error.message, m.id],
+        'run',
+      );
       return;
     }
     const waitMs = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** Math.min(m.attempts, 30));

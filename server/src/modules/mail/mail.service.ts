@@ -61,7 +61,10 @@ export class MailService {
     const merchantIds = [...new Set(list.map((m) => m.merchantId))];
     const merchants = await em.execute<{ id: string; name: string }[]>(`select id, name from merchant where id = any(?::uuid[])`, [pgArray(merchantIds)]);
     const merchantName = new Map(merchants.map((m) => [m.id, m.name]));
-    const unsubscribe = await this.recipients(em, list.filter((m) => !templates[m.template].transactional));
+    const unsubscribe = await this.recipients(
+      em,
+      list.filter((m) => !templates[m.template].transactional),
+    );
 
     const rows = list.flatMap((m) => {
       const recipient = templates[m.template].transactional ? undefined : unsubscribe.get(`${m.merchantId} ${m.to}`);
@@ -81,10 +84,17 @@ export class MailService {
          from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
            as m(id, merchant_id, kind, to_address, from_name, subject, html, text, unsubscribe_url)`,
       [
-        this.config.mail.smtpUrl ? MailStatus.QUEUED : MailStatus.OUTBOX, now,
-        pgArray(rows.map((r) => r.id)), pgArray(rows.map((r) => r.merchantId)), pgTextArray(rows.map((r) => r.kind)),
-        pgTextArray(rows.map((r) => r.to)), pgTextArray(rows.map((r) => r.fromName)), pgTextArray(rows.map((r) => r.subject)),
-        pgTextArray(rows.map((r) => r.html)), pgTextArray(rows.map((r) => r.text)), pgTextArray(rows.map((r) => r.url)),
+        this.config.mail.smtpUrl ? MailStatus.QUEUED : MailStatus.OUTBOX,
+        now,
+        pgArray(rows.map((r) => r.id)),
+        pgArray(rows.map((r) => r.merchantId)),
+        pgTextArray(rows.map((r) => r.kind)),
+        pgTextArray(rows.map((r) => r.to)),
+        pgTextArray(rows.map((r) => r.fromName)),
+        pgTextArray(rows.map((r) => r.subject)),
+        pgTextArray(rows.map((r) => r.html)),
+        pgTextArray(rows.map((r) => r.text)),
+        pgTextArray(rows.map((r) => r.url)),
       ],
       'run',
     );

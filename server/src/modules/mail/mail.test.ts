@@ -22,9 +22,20 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined | false
 async function applicant(app: TestApp, opts: { showReason?: boolean } = {}) {
   const owner = await app.newMerchant(uniq('Shop '));
   const { id: campaignId, slug } = (
-    await app.gql(CREATE_CAMPAIGN, {
-      input: { name: 'Spring Program', slug: uniq('spring-'), destinationUrl: 'https://shop.example/', currency: 'EUR', commission: { type: 'FLAT', amountMinor: 100 }, showRejectionReasonToApplicant: opts.showReason ?? false },
-    }, owner.token)
+    await app.gql(
+      CREATE_CAMPAIGN,
+      {
+        input: {
+          name: 'Spring Program',
+          slug: uniq('spring-'),
+          destinationUrl: 'https://shop.example/',
+          currency: 'EUR',
+          commission: { type: 'FLAT', amountMinor: 100 },
+          showRejectionReasonToApplicant: opts.showReason ?? false,
+        },
+      },
+      owner.token,
+    )
   ).data!.createCampaign as { id: string; slug: string };
   const email = `${uniq('ann')}@example.test`;
   const sub = await app.gql(SUBMIT, { input: { campaignSlug: slug, email, name: 'Ann Applicant', password: 'applicant-pw', answers: [] } });
@@ -67,7 +78,7 @@ describe('mail without SMTP_URL: the outbox', () => {
     expect((await app.gql(OUTBOX, {}, other.token)).data!.outbox.totalCount).toBe(0);
   });
 
-  it("tells a rejected applicant the reason only when the campaign shares it, escaped in HTML", async () => {
+  it('tells a rejected applicant the reason only when the campaign shares it, escaped in HTML', async () => {
     const reason = 'Audience <too small> & off-topic';
     const shared = await applicant(app, { showReason: true });
     await review(app, shared.owner.token, shared.applicationId, 'REJECT', reason);
@@ -86,7 +97,12 @@ describe('mail without SMTP_URL: the outbox', () => {
   it('refuses an invalid address with a clear error and writes nothing, not even the change that caused it', async () => {
     const owner = await app.newMerchant();
     const em = app.orm.em.fork();
-    const message = (to: string): MailInput => ({ merchantId: owner.merchantId, to, template: 'applicationRejected', data: { name: 'X', campaignName: 'C', reason: null } });
+    const message = (to: string): MailInput => ({
+      merchantId: owner.merchantId,
+      to,
+      template: 'applicationRejected',
+      data: { name: 'X', campaignName: 'C', reason: null },
+    });
     await expect(
       em.transactional(async (tx) => {
         await tx.execute(`update merchant set name = 'Renamed' where id = ?`, [owner.merchantId]);
@@ -101,7 +117,12 @@ describe('mail without SMTP_URL: the outbox', () => {
   it('adds an unsubscribe link to notifications, and an unsubscribed recipient gets no more of them (transactional mail still)', async () => {
     const owner = await app.newMerchant();
     const to = `${uniq('pay')}@example.test`;
-    const posted: MailInput = { merchantId: owner.merchantId, to, template: 'payoutPosted', data: { name: 'P', amount: '€12.00', portalUrl: 'http://x/portal/payouts' } };
+    const posted: MailInput = {
+      merchantId: owner.merchantId,
+      to,
+      template: 'payoutPosted',
+      data: { name: 'P', amount: '€12.00', portalUrl: 'http://x/portal/payouts' },
+    };
     await app.services.mail.enqueue(app.orm.em.fork(), posted, new Date());
     const [first] = await app.emFor(owner.merchantId).find(MailMessage, {});
     const printed = first!.text.match(/Unsubscribe: (\S+)/)![1]!;
@@ -113,7 +134,11 @@ describe('mail without SMTP_URL: the outbox', () => {
     const res = await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(await res.text()).toContain('You are unsubscribed');
 
-    await app.services.mail.enqueue(app.orm.em.fork(), [posted, { merchantId: owner.merchantId, to, template: 'applicationRejected', data: { name: 'P', campaignName: 'C', reason: null } }], new Date());
+    await app.services.mail.enqueue(
+      app.orm.em.fork(),
+      [posted, { merchantId: owner.merchantId, to, template: 'applicationRejected', data: { name: 'P', campaignName: 'C', reason: null } }],
+      new Date(),
+    );
     const kinds = (await app.emFor(owner.merchantId).find(MailMessage, {}, { orderBy: { id: 'asc' } })).map((m) => m.kind);
     expect(kinds).toEqual(['payoutPosted', 'applicationRejected']);
     expect((await fetch(link.replace(/[^/]+$/, 'nope'), { method: 'POST' })).status).toBe(404);
@@ -144,7 +169,9 @@ describe('mail over SMTP', () => {
     expect(mail.raw).toContain('Content-Type: text/plain');
     expect(mail.raw).toContain('Content-Type: text/html');
     expect(mail.raw).toContain(shareUrl);
-    const row = await until('SENT', async () => (await app.emFor(owner.merchantId).find(MailMessage, { status: MailStatus.SENT, kind: 'applicationApproved' })).at(0));
+    const row = await until('SENT', async () =>
+      (await app.emFor(owner.merchantId).find(MailMessage, { status: MailStatus.SENT, kind: 'applicationApproved' })).at(0),
+    );
     expect(row).toMatchObject({ attempts: 1, to: email });
     expect(row!.sentAt).toBeInstanceOf(Date);
   });
@@ -174,7 +201,16 @@ describe('mail over SMTP', () => {
 
   it('marks a message the SMTP server refuses for good as FAILED, with its answer, and tries it no more', async () => {
     const owner = await app.newMerchant();
-    await app.services.mail.enqueue(app.orm.em.fork(), { merchantId: owner.merchantId, to: `gone-${uniq('x')}@example.test`, template: 'applicationRejected', data: { name: 'G', campaignName: 'C', reason: null } }, new Date());
+    await app.services.mail.enqueue(
+      app.orm.em.fork(),
+      {
+        merchantId: owner.merchantId,
+        to: `gone-${uniq('x')}@example.test`,
+        template: 'applicationRejected',
+        data: { name: 'G', campaignName: 'C', reason: null },
+      },
+      new Date(),
+    );
     const failed = await until('FAILED', async () => (await app.emFor(owner.merchantId).fork().find(MailMessage, { status: MailStatus.FAILED })).at(0));
     expect(failed!.lastError).toMatch(/^550/);
     await new Promise((r) => setTimeout(r, 200));
@@ -186,7 +222,10 @@ describe('mail over SMTP', () => {
     try {
       const owner = await app.newMerchant();
       const batch = Array.from({ length: 40 }, (_, i): MailInput => ({
-        merchantId: owner.merchantId, to: `twice-${i}-${uniq('t')}@example.test`, template: 'applicationRejected', data: { name: `N${i}`, campaignName: 'C', reason: null },
+        merchantId: owner.merchantId,
+        to: `twice-${i}-${uniq('t')}@example.test`,
+        template: 'applicationRejected',
+        data: { name: `N${i}`, campaignName: 'C', reason: null },
       }));
       await app.services.mail.enqueue(app.orm.em.fork(), batch, new Date());
       await until('all 40 SENT', async () => (await app.emFor(owner.merchantId).fork().count(MailMessage, { status: MailStatus.SENT })) === 40);

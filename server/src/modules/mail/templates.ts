@@ -40,11 +40,7 @@ export const templates = {
   applicationRejected: template<{ name: string; campaignName: string; reason: string | null }>({
     transactional: true,
     subject: (d) => `Your application to ${d.campaignName}`,
-    body: (d) => [
-      `Hello ${d.name},`,
-      `Your application to ${d.campaignName} was not accepted.`,
-      ...(d.reason ? [{ quote: d.reason }] : []),
-    ],
+    body: (d) => [`Hello ${d.name},`, `Your application to ${d.campaignName} was not accepted.`, ...(d.reason ? [{ quote: d.reason }] : [])],
   }),
   payoutPosted: template<{ name: string; amount: string; portalUrl: string }>({
     transactional: false,
@@ -86,8 +82,7 @@ export function formatMoney(minor: number, currency: string): string {
   return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface Rendered {
   subject: string;
@@ -103,7 +98,9 @@ export function render<K extends TemplateName>(name: K, data: TemplateData<K>, m
   const blocks = t.body(data);
   const foot = unsubscribeUrl ? `You get these emails from ${merchantName}'s affiliate program.` : `Sent by ${merchantName}'s affiliate program.`;
   const html = [
-    '<!doctype html><html><head><meta charset="utf-8"><title>', escapeHtml(subject), '</title></head>',
+    '<!doctype html><html><head><meta charset="utf-8"><title>',
+    escapeHtml(subject),
+    '</title></head>',
     '<body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:0 auto;padding:24px">',
     `<p style="font-weight:600;font-size:18px">${escapeHtml(merchantName)}</p>`,
     ...blocks.map((b) =>

@@ -11,12 +11,20 @@ const page = (body: string) =>
  */
 export function unsubscribeRoutes(router: Router, deps: { mail: MailService; fork: () => EntityManager; clock: () => Date }) {
   const send = (res: import('node:http').ServerResponse, status: number, html: string) => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; form-action 'self'", 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; form-action 'self'",
+      'cache-control': 'no-store',
+    });
     res.end(page(html));
   };
   router
     .on('GET', '/mail/unsubscribe/:token', (_req, res) =>
-      send(res, 200, '<p>Stop getting notifications from this affiliate program? Messages about your applications and payouts still arrive.</p><form method="post"><button type="submit">Unsubscribe</button></form>'),
+      send(
+        res,
+        200,
+        '<p>Stop getting notifications from this affiliate program? Messages about your applications and payouts still arrive.</p><form method="post"><button type="submit">Unsubscribe</button></form>',
+      ),
     )
     .on('POST', '/mail/unsubscribe/:token', async (req, res, params) => {
       await readBody(req, 4096);

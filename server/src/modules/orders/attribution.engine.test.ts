@@ -117,14 +117,24 @@ describe('attribution engine (last touch)', () => {
     const a = click({ occurredAt: t });
     const b = click({ occurredAt: t, affiliateId: 'aff-b', enrollmentId: 'enr-b' });
     expect(b.clickId > a.clickId).toBe(true);
-    for (const order of [[a, b], [b, a]]) {
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       expect(attribute(input({ clicks: order })).winner).toMatchObject({ click: { clickId: b.clickId } });
     }
   });
 
   it('the same click found by click id and visitor id is one touch', () => {
     const c = click();
-    const r = attribute(input({ clicks: [{ ...c, matchedBy: ['clickId'] }, { ...c, matchedBy: ['visitorId'] }] }));
+    const r = attribute(
+      input({
+        clicks: [
+          { ...c, matchedBy: ['clickId'] },
+          { ...c, matchedBy: ['visitorId'] },
+        ],
+      }),
+    );
     expect(r.explanation.touches).toHaveLength(1);
     expect(r.explanation.touches[0]!.matchedBy).toEqual(['clickId', 'visitorId']);
   });

@@ -62,11 +62,32 @@ const TOUCHES_SQL = `
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
-  ['i', 'int'], ['merchant_id', 'uuid'], ['event_id', 'text'], ['event_type', 'text'], ['body_hash', 'text'], ['response', 'text'], ['event_row_id', 'uuid'],
-  ['order_row_id', 'uuid'], ['external_id', 'text'], ['amount_minor', 'bigint'], ['currency', 'text'], ['occurred_at', 'timestamptz'],
-  ['click_id', 'text'], ['visitor_id', 'text'], ['referral_code', 'text'], ['customer_id', 'text'], ['conversion_id', 'uuid'],
-  ['channel', 'channel'], ['enrollment_id', 'uuid'], ['affiliate_id', 'uuid'], ['campaign_id', 'uuid'], ['winning_click_id', 'uuid'],
-  ['referral_code_id', 'uuid'], ['referrer_customer_id', 'text'], ['explanation', 'text'], ['created_at', 'timestamptz'],
+  ['i', 'int'],
+  ['merchant_id', 'uuid'],
+  ['event_id', 'text'],
+  ['event_type', 'text'],
+  ['body_hash', 'text'],
+  ['response', 'text'],
+  ['event_row_id', 'uuid'],
+  ['order_row_id', 'uuid'],
+  ['external_id', 'text'],
+  ['amount_minor', 'bigint'],
+  ['currency', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['click_id', 'text'],
+  ['visitor_id', 'text'],
+  ['referral_code', 'text'],
+  ['customer_id', 'text'],
+  ['conversion_id', 'uuid'],
+  ['channel', 'channel'],
+  ['enrollment_id', 'uuid'],
+  ['affiliate_id', 'uuid'],
+  ['campaign_id', 'uuid'],
+  ['winning_click_id', 'uuid'],
+  ['referral_code_id', 'uuid'],
+  ['referrer_customer_id', 'text'],
+  ['explanation', 'text'],
+  ['created_at', 'timestamptz'],
 ] as const;
 type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 
@@ -144,7 +165,9 @@ export class OrderIngestion {
 
   async ingest(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
     if (order.occurredAt.getTime() > now.getTime() + MAX_ORDER_AHEAD_MS) {
-      throw badInput('occurredAt is more than 24 hours ahead of the server clock', { [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future' });
+      throw badInput('occurredAt is more than 24 hours ahead of the server clock', {
+        [event ? 'order.occurredAt' : 'occurredAt']: 'is more than 24 hours in the future',
+      });
     }
     const job = { em, queryCounts: currentQueryCounts(), merchantId, order, event, now };
     return clickIdOf(order) || order.visitorId ? this.afterServedClicks(job) : this.intake.submit(job);
@@ -241,9 +264,14 @@ export class OrderIngestion {
     // Nothing to look up without click, visitor or code.
     if (!clicks.length && !codes.length) return byOrder;
     const rows = await exec<TouchRow>(TOUCHES_SQL, [
-      pgArray(clicks.map((c) => c.i)), pgArray(clicks.map((c) => c.merchantId)), pgTextArray(clicks.map((c) => c.visitorId)),
-      pgTextArray(clicks.map((c) => c.clickId)), pgArray(clicks.map((c) => c.placedAt)),
-      pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code)),
+      pgArray(clicks.map((c) => c.i)),
+      pgArray(clicks.map((c) => c.merchantId)),
+      pgTextArray(clicks.map((c) => c.visitorId)),
+      pgTextArray(clicks.map((c) => c.clickId)),
+      pgArray(clicks.map((c) => c.placedAt)),
+      pgArray(codes.map((c) => c.i)),
+      pgArray(codes.map((c) => c.merchantId)),
+      pgTextArray(codes.map((c) => c.code)),
     ]);
     for (const r of rows) {
       const list = byOrder.get(r.i);
@@ -270,14 +298,25 @@ export class OrderIngestion {
       if (clickId && r.id === clickId) matchedBy.push('clickId');
       if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
       clicks.push({
-        clickId: r.id, occurredAt: new Date(r.occurred_at!), isBot: !!r.is_bot,
-        enrollmentId: r.enrollment_id!, affiliateId: r.affiliate_id!, campaignId: r.campaign_id!, matchedBy,
+        clickId: r.id,
+        occurredAt: new Date(r.occurred_at!),
+        isBot: !!r.is_bot,
+        enrollmentId: r.enrollment_id!,
+        affiliateId: r.affiliate_id!,
+        campaignId: r.campaign_id!,
+        matchedBy,
       });
       if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
       if (r.campaign_status) {
         campaigns.set(r.campaign_id!, {
-          status: r.campaign_status, attributionWindowDays: r.attribution_window_days!, currency: r.currency!,
-          rule: { type: r.commission_type!, rateBps: r.commission_rate_bps, amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor) },
+          status: r.campaign_status,
+          attributionWindowDays: r.attribution_window_days!,
+          currency: r.currency!,
+          rule: {
+            type: r.commission_type!,
+            rateBps: r.commission_rate_bps,
+            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
+          },
         });
       }
     }
@@ -296,18 +335,44 @@ export class OrderIngestion {
       job,
       outcome,
       columns: {
-        merchant_id: merchantId, event_id: event?.id ?? null, event_type: event?.type ?? null, body_hash: event?.hash ?? null, response: json(outcome),
-        event_row_id: uuidv7(now.getTime()), order_row_id: uuidv7(now.getTime()), external_id: order.id, amount_minor: order.amountMinor,
-        currency: order.currency, occurred_at: order.occurredAt.toISOString(), click_id: order.clickId, visitor_id: order.visitorId,
-        referral_code: order.referralCode, customer_id: order.customerId, conversion_id: conversionId, channel: winner.channel,
-        enrollment_id: won?.click.enrollmentId ?? null, affiliate_id: won?.click.affiliateId ?? null, campaign_id: won?.click.campaignId ?? null,
-        winning_click_id: won?.click.clickId ?? null, referral_code_id: referrer?.id ?? null, referrer_customer_id: referrer?.customerId ?? null,
-        explanation: json(explanation), created_at: now.toISOString(),
+        merchant_id: merchantId,
+        event_id: event?.id ?? null,
+        event_type: event?.type ?? null,
+        body_hash: event?.hash ?? null,
+        response: json(outcome),
+        event_row_id: uuidv7(now.getTime()),
+        order_row_id: uuidv7(now.getTime()),
+        external_id: order.id,
+        amount_minor: order.amountMinor,
+        currency: order.currency,
+        occurred_at: order.occurredAt.toISOString(),
+        click_id: order.clickId,
+        visitor_id: order.visitorId,
+        referral_code: order.referralCode,
+        customer_id: order.customerId,
+        conversion_id: conversionId,
+        channel: winner.channel,
+        enrollment_id: won?.click.enrollmentId ?? null,
+        affiliate_id: won?.click.affiliateId ?? null,
+        campaign_id: won?.click.campaignId ?? null,
+        winning_click_id: won?.click.clickId ?? null,
+        referral_code_id: referrer?.id ?? null,
+        referrer_customer_id: referrer?.customerId ?? null,
+        explanation: json(explanation),
+        created_at: now.toISOString(),
       },
       accrual: won
         ? {
-            id: commissionId!, conversionId, merchantId, enrollmentId: won.click.enrollmentId, affiliateId: won.click.affiliateId,
-            campaignId: won.click.campaignId, currency: order.currency, orderAmountMinor: order.amountMinor, rule: won.campaign.rule, now,
+            id: commissionId!,
+            conversionId,
+            merchantId,
+            enrollmentId: won.click.enrollmentId,
+            affiliateId: won.click.affiliateId,
+            campaignId: won.click.campaignId,
+            currency: order.currency,
+            orderAmountMinor: order.amountMinor,
+            rule: won.campaign.rule,
+            now,
           }
         : null,
     };
@@ -358,8 +423,13 @@ export class OrderIngestion {
     );
     if (!row) throw notFound('Order');
     const recorded: Record<(typeof ORDER_FIELDS)[number], unknown> = {
-      amountMinor: Number(row.amount_minor), currency: row.currency, occurredAt: new Date(row.occurred_at).getTime(), clickId: row.click_id,
-      visitorId: row.visitor_id, referralCode: row.referral_code, customerId: row.customer_id,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      occurredAt: new Date(row.occurred_at).getTime(),
+      clickId: row.click_id,
+      visitorId: row.visitor_id,
+      referralCode: row.referral_code,
+      customerId: row.customer_id,
     };
     const differ = ORDER_FIELDS.filter((f) => recorded[f] !== (f === 'occurredAt' ? order.occurredAt.getTime() : order[f]));
     if (differ.length) {

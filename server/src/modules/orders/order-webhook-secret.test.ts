@@ -10,7 +10,10 @@ import { OrderWebhookSecrets } from './webhook-secrets.js';
 const NEXT_KEY = 'sorae-test-secrets-key-next-next-next-next';
 
 async function storedSecret(app: App, merchantId: string): Promise<string> {
-  const [row] = await app.orm.em.fork().getConnection().execute<{ secret: string }[]>(`select secret from order_webhook_secret where merchant_id = ?`, [merchantId]);
+  const [row] = await app.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ secret: string }[]>(`select secret from order_webhook_secret where merchant_id = ?`, [merchantId]);
   return row!.secret;
 }
 
@@ -47,8 +50,10 @@ describe('order-webhook secrets at rest', () => {
   it('at start seals plaintext rows and rows sealed with SECRETS_KEY_PREVIOUS with the new key; both still verify', async () => {
     const legacy = await app.newMerchant();
     const plaintext = 'whsec_stored-in-plaintext-before-sealing';
-    await app.orm.em.fork().getConnection().execute(
-      `insert into order_webhook_secret (merchant_id, secret, rotated_at) values (?, ?, now())`, [legacy.merchantId, plaintext]);
+    await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`insert into order_webhook_secret (merchant_id, secret, rotated_at) values (?, ?, now())`, [legacy.merchantId, plaintext]);
 
     const restarted = await createApp({ config: { ...app.config, secrets: { key: NEXT_KEY, previousKey: TEST_SECRETS_KEY } }, log: createLogger('silent') });
     try {
@@ -69,9 +74,7 @@ describe('order-webhook secrets at rest', () => {
   it('refuses to start over secrets sealed with a key it does not hold, naming the key, and changes nothing', async () => {
     const before = await storedSecret(app, owner.merchantId);
     const stranger = new OrderWebhookSecrets(new SecretsBox('a-key-that-sealed-none-of-these-rows'));
-    await expect(stranger.resealAll(app.orm.em.fork())).rejects.toThrow(
-      new RegExp(`sealed with key ${before.split(':')[1]}.*Set SECRETS_KEY_PREVIOUS`),
-    );
+    await expect(stranger.resealAll(app.orm.em.fork())).rejects.toThrow(new RegExp(`sealed with key ${before.split(':')[1]}.*Set SECRETS_KEY_PREVIOUS`));
     expect(await storedSecret(app, owner.merchantId)).toBe(before);
   });
 });

@@ -20,11 +20,13 @@ describe('orders on the embedded database (npm start)', () => {
     app.gql(RECORD_ORDER, { input: { id: uniq('ord_'), amountMinor: 5_000, currency: 'USD', occurredAt: new Date().toISOString(), ...input } }, p.token);
 
   it('webhook orders and recordOrder calls arriving together are each attributed and written, and a refund adjusts one', async () => {
-    const visitors = await Promise.all(p.affiliates.map(async (a) => {
-      const visitorId = uniq('v');
-      await click(app, p, a, { visitorId });
-      return visitorId;
-    }));
+    const visitors = await Promise.all(
+      p.affiliates.map(async (a) => {
+        const visitorId = uniq('v');
+        await click(app, p, a, { visitorId });
+        return visitorId;
+      }),
+    );
     const before = await counts(app, p.merchantId);
     // Together, so that several batches are written at once on several pooled connections.
     const bodies = [...Array(12)].map((_, i) => orderBody({ amountMinor: 10_000, visitorId: visitors[i % visitors.length] }));
@@ -36,7 +38,11 @@ describe('orders on the embedded database (npm start)', () => {
     expect(hooks.every((r) => r.body.conversion.channel === 'AFFILIATE' && r.body.conversion.commissionId)).toBe(true);
     expect(calls.map((r) => r.errors)).toEqual(calls.map(() => undefined));
     expect(calls.every((r) => r.data!.recordOrder.conversion.channel === 'AFFILIATE')).toBe(true);
-    expect(await counts(app, p.merchantId)).toMatchObject({ orders: before.orders + 18, conversions: before.conversions + 18, commissions: before.commissions + 18 });
+    expect(await counts(app, p.merchantId)).toMatchObject({
+      orders: before.orders + 18,
+      conversions: before.conversions + 18,
+      commissions: before.commissions + 18,
+    });
 
     const refunded = await postWebhook(app, p, refundBody(bodies[0]!.order.id, { amountMinor: 2_500 }));
     expect(refunded.status).toBe(200);

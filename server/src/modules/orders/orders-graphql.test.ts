@@ -32,7 +32,10 @@ describe('recordOrder and recordRefund: a reused id with other content, or a ref
     expect((await app.gql(RECORD_ORDER, { input }, apiKey)).data!.recordOrder.conversion).toEqual(conversion);
     const before = await counts(app, p.merchantId);
     const changed = await app.gql(RECORD_ORDER, { input: { ...input, amountMinor: 20_000, visitorId: uniq('v') } }, apiKey);
-    expect(changed.errors![0]!.extensions).toEqual({ code: 'CONFLICT', fieldErrors: { id: 'was already recorded with other content (amountMinor, visitorId)' } });
+    expect(changed.errors![0]!.extensions).toEqual({
+      code: 'CONFLICT',
+      fieldErrors: { id: 'was already recorded with other content (amountMinor, visitorId)' },
+    });
     // The webhook is refused alike for an order recordOrder wrote.
     const viaWebhook = await postWebhook(app, p, orderBody({ ...input, amountMinor: 1 }));
     expect(viaWebhook.status).toBe(409);
@@ -48,7 +51,10 @@ describe('recordOrder and recordRefund: a reused id with other content, or a ref
     const changed = await app.gql(RECORD_REFUND, { input: { ...refund, amountMinor: 7_000 } }, apiKey);
     expect(changed.errors![0]!.extensions).toEqual({ code: 'CONFLICT', fieldErrors: { id: 'was already recorded with other content (amountMinor)' } });
     const beyond = await app.gql(RECORD_REFUND, { input: { ...refund, id: uniq('re_'), amountMinor: 5_000 } }, apiKey);
-    expect(beyond.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', fieldErrors: { amountMinor: "must be at most 4000, what is left of the order's 10000" } });
+    expect(beyond.errors![0]!.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fieldErrors: { amountMinor: "must be at most 4000, what is left of the order's 10000" },
+    });
     const viaWebhook = await postWebhook(app, p, refundBody(input.id, { id: refund.id, amountMinor: 1_000 }));
     expect(viaWebhook.status).toBe(409);
     expect(await counts(app, p.merchantId)).toEqual(before);

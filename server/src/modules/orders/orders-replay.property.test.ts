@@ -35,8 +35,11 @@ describe('replayed and reordered deliveries (property)', () => {
       { id: `${run}-o3`, amountMinor: 500, visitorId: uniq('stranger') },
     ];
     const refunds = [
-      [`${run}-o1`, 3_333], [`${run}-o1`, 3_333], [`${run}-o1`, 3_333], // 9,999 in three: full
-      [`${run}-o2`, 1], [`${run}-o2`, 2_000], // 2,000 exceeds the order whether or not the 1 came first
+      [`${run}-o1`, 3_333],
+      [`${run}-o1`, 3_333],
+      [`${run}-o1`, 3_333], // 9,999 in three: full
+      [`${run}-o2`, 1],
+      [`${run}-o2`, 2_000], // 2,000 exceeds the order whether or not the 1 came first
       [`${run}-o3`, 100],
     ] as const;
     return [
@@ -62,15 +65,18 @@ describe('replayed and reordered deliveries (property)', () => {
   };
 
   const ledgerOf = async (run: string) => {
-    const rows = await app.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
-      `select regexp_replace(cv.order_external_id, '^[^-]+-', '') as order_id, cv.channel,
+    const rows = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        `select regexp_replace(cv.order_external_id, '^[^-]+-', '') as order_id, cv.channel,
               c.status, c.original_amount_minor::int as original, c.amount_minor::int as amount,
               (select coalesce(sum(a.amount_minor), 0)::int from commission_adjustment a where a.commission_id = c.id) as adjusted,
               (select count(*)::int from refund r where r.order_id = cv.order_id) as refunds
          from conversion cv left join commission c on c.conversion_id = cv.id
         where cv.merchant_id = ? and cv.order_external_id like ? order by 1`,
-      [p.merchantId, `${run}-%`],
-    );
+        [p.merchantId, `${run}-%`],
+      );
     return rows;
   };
 
@@ -83,20 +89,19 @@ describe('replayed and reordered deliveries (property)', () => {
     expect(expected.find((r) => r.order_id === 'o1')).toMatchObject({ status: 'REVERSED', amount: 0 });
 
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.nat(1_000_000), { minLength: 9, maxLength: 9 }),
-        fc.array(fc.nat(8), { maxLength: 6 }),
-        async (ranks, duplicates) => {
-          const run = uniq('run').replace(/-/g, '');
-          const base = scenario(run);
-          const shuffled = base.map((d, i) => ({ d, r: ranks[i]! })).sort((a, b) => a.r - b.r).map((x) => x.d);
-          // Duplicates inserted at the positions the ranks suggest.
-          for (const [k, i] of duplicates.entries()) shuffled.splice((ranks[k]! % (shuffled.length + 1)), 0, base[i]!);
-          await deliver(shuffled);
-          const got = await ledgerOf(run);
-          expect(got).toEqual(expected);
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.nat(1_000_000), { minLength: 9, maxLength: 9 }), fc.array(fc.nat(8), { maxLength: 6 }), async (ranks, duplicates) => {
+        const run = uniq('run').replace(/-/g, '');
+        const base = scenario(run);
+        const shuffled = base
+          .map((d, i) => ({ d, r: ranks[i]! }))
+          .sort((a, b) => a.r - b.r)
+          .map((x) => x.d);
+        // Duplicates inserted at the positions the ranks suggest.
+        for (const [k, i] of duplicates.entries()) shuffled.splice(ranks[k]! % (shuffled.length + 1), 0, base[i]!);
+        await deliver(shuffled);
+        const got = await ledgerOf(run);
+        expect(got).toEqual(expected);
+      }),
       { numRuns: 12 },
     );
   });

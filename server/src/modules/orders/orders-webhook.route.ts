@@ -51,7 +51,10 @@ export function signPayload(secret: string, rawBody: string | Buffer, t = Math.f
  * merchant, or one without a secret, is checked against a random secret instead, so its answer
  * (401, the same body) and its work do not tell which merchant ids exist.
  */
-export function orderWebhookRoutes(router: Router, deps: { fork: () => EntityManager; orders: OrdersService; secrets: OrderWebhookSecrets; clock: () => Date; log: Logger }) {
+export function orderWebhookRoutes(
+  router: Router,
+  deps: { fork: () => EntityManager; orders: OrdersService; secrets: OrderWebhookSecrets; clock: () => Date; log: Logger },
+) {
   const decoySecret = randomBytes(32).toString('base64url');
   const handler = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const named = req.headers['sorae-merchant'];

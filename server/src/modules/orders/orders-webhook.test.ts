@@ -182,12 +182,15 @@ describe('POST /webhooks/orders', () => {
       expect(r.body.fieldErrors['refund.id']).toMatch(/another order/);
     });
 
-    it('a refund after finalization never changes the locked commission (clawbacks are the payouts module\'s)', async () => {
+    it("a refund after finalization never changes the locked commission (clawbacks are the payouts module's)", async () => {
       const visitorId = uniq('v');
       await click(app, p, p.affiliates[0]!, { visitorId });
       const order = orderBody({ visitorId, amountMinor: 10_000 });
       const { body } = await postWebhook(app, p, order);
-      await app.orm.em.fork().getConnection().execute(`update commission set status = 'FINALIZED', finalized_at = now() where id = ?`, [body.conversion.commissionId]);
+      await app.orm.em
+        .fork()
+        .getConnection()
+        .execute(`update commission set status = 'FINALIZED', finalized_at = now() where id = ?`, [body.conversion.commissionId]);
       const before = await counts(app, p.merchantId);
       const r = await postWebhook(app, p, refundBody(order.order.id, { amountMinor: 10_000 }));
       expect(r.status).toBe(200);
@@ -202,9 +205,12 @@ describe('POST /webhooks/orders', () => {
 
   describe('a reused id with other content, or a refund beyond the order: 4xx, nothing written', () => {
     const commissionRow = async (commissionId: string) =>
-      (await app.orm.em.fork().getConnection().execute<{ status: string; amount_minor: string }[]>(
-        `select status, amount_minor from commission where id = ?`, [commissionId],
-      ))[0];
+      (
+        await app.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ status: string; amount_minor: string }[]>(`select status, amount_minor from commission where id = ?`, [commissionId])
+      )[0];
 
     it('an event id reused for another event answers 409; the first event, byte for byte or re-serialized, is still a replay', async () => {
       const visitorId = uniq('v');
@@ -292,10 +298,13 @@ describe('POST /webhooks/orders', () => {
       await postWebhook(app, p, order);
       const rs = await Promise.all([...Array(8)].map(() => postWebhook(app, p, refundBody(order.order.id, { amountMinor: 3_000 }))));
       expect(rs.map((r) => r.status).sort()).toEqual([200, 200, 200, 400, 400, 400, 400, 400]);
-      const [sum] = await app.orm.em.fork().getConnection().execute<{ total: string }[]>(
-        `select sum(r.amount_minor) as total from refund r join store_order o on o.id = r.order_id where o.merchant_id = ? and o.external_id = ?`,
-        [p.merchantId, order.order.id],
-      );
+      const [sum] = await app.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ total: string }[]>(
+          `select sum(r.amount_minor) as total from refund r join store_order o on o.id = r.order_id where o.merchant_id = ? and o.external_id = ?`,
+          [p.merchantId, order.order.id],
+        );
       expect(sum!.total).toBe('9000');
     });
 
@@ -344,7 +353,9 @@ describe('POST /webhooks/orders', () => {
     it('a good signature is accepted, also with the merchant as a query parameter', async () => {
       const raw = JSON.stringify(orderBody({}));
       const res = await fetch(`${app.url}/webhooks/orders?merchant=${p.merchantId}`, {
-        method: 'POST', headers: { 'sorae-signature': signPayload(p.secret, raw) }, body: raw,
+        method: 'POST',
+        headers: { 'sorae-signature': signPayload(p.secret, raw) },
+        body: raw,
       });
       expect(res.status).toBe(200);
     });
@@ -418,7 +429,12 @@ describe('POST /webhooks/orders', () => {
       ['missing order id', order({ id: '' }), 400, 'order.id'],
       ['order id too long', order({ id: 'x'.repeat(201) }), 400, 'order.id'],
       ['click id as an object', order({ clickId: { $ne: null } }), 400, 'order.clickId'],
-      ['refund of a negative amount', { id: 'evt_r', type: 'order.refunded', order: { id: 'o' }, refund: { id: 'r', amountMinor: -5, occurredAt: new Date().toISOString() } }, 400, 'refund.amountMinor'],
+      [
+        'refund of a negative amount',
+        { id: 'evt_r', type: 'order.refunded', order: { id: 'o' }, refund: { id: 'r', amountMinor: -5, occurredAt: new Date().toISOString() } },
+        400,
+        'refund.amountMinor',
+      ],
     ])('%s', async (_name, body, status, field) => {
       const before = await counts(app, p.merchantId);
       const r = await postWebhook(app, p, body);
@@ -450,11 +466,13 @@ describe('POST /webhooks/orders', () => {
     const deliver = (body: unknown) => app.services.orders.handleWebhook(app.orm.em.fork(), p.merchantId, body, new Date()) as Promise<OrderOutcome>;
 
     it('a batch of new orders costs two statements, whatever its size', async () => {
-      const visitors = await Promise.all([...Array(20)].map(async (_, i) => {
-        const visitorId = uniq('v');
-        if (i % 2 === 0) await click(app, p, p.affiliates[i % 4 < 2 ? 0 : 1]!, { visitorId });
-        return visitorId;
-      }));
+      const visitors = await Promise.all(
+        [...Array(20)].map(async (_, i) => {
+          const visitorId = uniq('v');
+          if (i % 2 === 0) await click(app, p, p.affiliates[i % 4 < 2 ? 0 : 1]!, { visitorId });
+          return visitorId;
+        }),
+      );
       const before = await counts(app, p.merchantId);
       const bodies = [orderBody({ visitorId: uniq('v') }), orderBody({ visitorId: uniq('v') }), ...visitors.map((visitorId) => orderBody({ visitorId }))];
       const { count, result } = countQueries(() => Promise.all(bodies.map(deliver)));
@@ -464,14 +482,20 @@ describe('POST /webhooks/orders', () => {
       expect(count.statements).toBe(2);
       expect(outcomes.slice(2).map((o) => o.conversion.channel)).toEqual(visitors.map((_, i) => (i % 2 === 0 ? 'AFFILIATE' : 'NONE')));
       expect(new Set(outcomes.map((o) => o.conversion.id)).size).toBe(22);
-      expect(await counts(app, p.merchantId)).toEqual({ ...before, orders: before.orders + 22, conversions: before.conversions + 22, commissions: before.commissions + 10, events: before.events + 22 });
+      expect(await counts(app, p.merchantId)).toEqual({
+        ...before,
+        orders: before.orders + 22,
+        conversions: before.conversions + 22,
+        commissions: before.commissions + 10,
+        events: before.events + 22,
+      });
       // Each commission belongs to its own order, at 10% of it.
       const ids = new Set(bodies.map((b) => b.order.id));
       const rows = (await ledger(app, p.merchantId)).filter((l) => ids.has(l.order_id));
       expect(rows.map((r) => [r.status, r.amount])).toEqual([...Array(10)].map(() => ['PENDING', '1000']));
     });
 
-    it("each request is charged the statements of the batch that served it", async () => {
+    it('each request is charged the statements of the batch that served it', async () => {
       const [a, b, c, d] = [0, 1, 2, 3].map(() => countQueries(() => deliver(orderBody({ visitorId: uniq('v') }))));
       await Promise.all([a, b, c, d].map((x) => x!.result));
       // Written together (they waited together for the clicks served before them): the batch's two statements.
@@ -518,7 +542,13 @@ describe('POST /webhooks/orders', () => {
       expect(euro).toMatchObject({ status: 'rejected', reason: { code: 'BAD_USER_INPUT' } });
       expect(stranger).toMatchObject({ status: 'fulfilled', value: { conversion: { channel: 'NONE', commissionId: null } } });
       // Four orders (two fillers, the first, the stranger), one commission, five events (the replay is not one).
-      expect(await counts(app, p.merchantId)).toEqual({ ...before, orders: before.orders + 4, conversions: before.conversions + 4, commissions: before.commissions + 1, events: before.events + 5 });
+      expect(await counts(app, p.merchantId)).toEqual({
+        ...before,
+        orders: before.orders + 4,
+        conversions: before.conversions + 4,
+        commissions: before.commissions + 1,
+        events: before.events + 5,
+      });
     });
   });
 });

@@ -10,7 +10,7 @@ import { ReferralCode } from './referral-code.entity.js';
 import { authPolicy } from '../auth/policy.js';
 import { ordersPolicy } from './policy.js';
 
-@InputType({ description: 'The fields of an order.created webhook body\'s `order`.' })
+@InputType({ description: "The fields of an order.created webhook body's `order`." })
 class RecordOrderInput {
   @Field({ description: "The store's order id: recording it again changes nothing; with other content it is a CONFLICT." })
   id!: string;
@@ -45,7 +45,7 @@ class RecordRefundInput {
   @Field({ description: "The store's refund id: recording it again changes nothing; with other content it is a CONFLICT." })
   id!: string;
 
-  @Field(() => Int, { description: "At most what is left of the order (BAD_USER_INPUT beyond it); 0 only for an order of 0, whose full refund it is." })
+  @Field(() => Int, { description: 'At most what is left of the order (BAD_USER_INPUT beyond it); 0 only for an order of 0, whose full refund it is.' })
   amountMinor!: number;
 
   @Field()
@@ -78,7 +78,10 @@ export class AttributionTouch {
   @Field(() => Date, { nullable: true, description: "Null in an affiliate's view of a touch that is not theirs." })
   occurredAt!: Date | null;
 
-  @Field(() => ID, { nullable: true, description: "The click's affiliate; null for referral touches, and for other affiliates' touches when an affiliate asks." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The click's affiliate; null for referral touches, and for other affiliates' touches when an affiliate asks.",
+  })
   affiliateId!: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -164,7 +167,17 @@ export class OrdersResolver {
     const show = (t: ExplainedTouch): AttributionTouch => {
       // An affiliate learns that a rival's touch existed, never when it happened or whose it was.
       if (self !== null && t.affiliateId !== self) {
-        return { clickId: null, channel: t.channel, occurredAt: null, affiliateId: null, campaignId: null, referralCode: null, matchedBy: [], kept: t.kept, reason: ANOTHER_TOUCH };
+        return {
+          clickId: null,
+          channel: t.channel,
+          occurredAt: null,
+          affiliateId: null,
+          campaignId: null,
+          referralCode: null,
+          matchedBy: [],
+          kept: t.kept,
+          reason: ANOTHER_TOUCH,
+        };
       }
       return {
         clickId: t.clickId,

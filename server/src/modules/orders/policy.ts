@@ -12,6 +12,11 @@ export const ordersPolicy = {
    * Order and refund amounts are money: FINANCE and OWNER, keys that record or read them, and
    * affiliates (who reach only their own conversions). REVIEWERs see that a conversion happened, not its amount.
    */
-  orderAmount: access<{ affiliate?: { id: string } | null }>({ what: 'order amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [ORDERS, READ], affiliates: (c) => c.affiliate?.id }),
+  orderAmount: access<{ affiliate?: { id: string } | null }>({
+    what: 'order amounts (FINANCE and OWNER)',
+    roles: [FINANCE],
+    scopes: [ORDERS, READ],
+    affiliates: (c) => c.affiliate?.id,
+  }),
   refundAmount: access({ what: 'refund amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [ORDERS, READ] }),
 };

@@ -10,7 +10,9 @@ import { ReferralCode } from './referral-code.entity.js';
 export class ReferralsService {
   /** The customer's code: created on first call, the same one afterwards. */
   async codeFor(em: EntityManager, merchantId: string, customerId: unknown): Promise<ReferralCode> {
-    const id = parseInput(z.object({ customerId: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters') }), { customerId }).customerId;
+    const id = parseInput(z.object({ customerId: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters') }), {
+      customerId,
+    }).customerId;
     for (let attempt = 1; ; attempt++) {
       const existing = await em.findOne(ReferralCode, { customerId: id });
       if (existing) return existing;

@@ -88,7 +88,13 @@ export class RefundIntake {
          select ${event ? 'exists (select 1 from ev)' : 'true'} as event_claimed, exists (select 1 from r) as refund_created`,
         [
           ...(event ? [uuidv7(now.getTime()), merchantId, event.id, event.type, event.hash, now] : []),
-          refundRowId, merchantId, refund.id, order.id, refund.amountMinor, refund.occurredAt, now,
+          refundRowId,
+          merchantId,
+          refund.id,
+          order.id,
+          refund.amountMinor,
+          refund.occurredAt,
+          now,
         ],
       );
       // Delivered meanwhile under another order's lock.
@@ -97,8 +103,13 @@ export class RefundIntake {
       if (!flags!.refund_created && !known) await recordedBefore();
       const commission = flags!.refund_created
         ? await this.accrual.applyRefund(emExec(tx), {
-            merchantId, conversionId: order.conversion_id, orderAmountMinor: orderAmount, refundedTotalMinor: refundedTotal,
-            refundRowId, reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`, now,
+            merchantId,
+            conversionId: order.conversion_id,
+            orderAmountMinor: orderAmount,
+            refundedTotalMinor: refundedTotal,
+            refundRowId,
+            reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`,
+            now,
           })
         : await this.accrual.commissionOf(emExec(tx), order.conversion_id);
       const outcome: RefundOutcome = {
@@ -106,7 +117,8 @@ export class RefundIntake {
         refund: { id: refund.id },
         commission,
       };
-      if (event) await tx.execute(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(outcome), merchantId, event.id], 'run');
+      if (event)
+        await tx.execute(`update webhook_event set response = ?::jsonb where merchant_id = ? and event_id = ?`, [json(outcome), merchantId, event.id], 'run');
       return outcome;
     });
     if ('replayOf' in result) return storedResponse<RefundOutcome>(emExec(em), merchantId, result.replayOf);

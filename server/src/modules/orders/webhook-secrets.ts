@@ -6,7 +6,6 @@ import { newToken } from '../auth/secrets.js';
 /** How long a process trusts its cached copy of a merchant's webhook secret. */
 export const SECRET_CACHE_MS = 10_000;
 
-
 /** What a merchant's sealed webhook secret is bound to: it opens in that merchant's row only. */
 const webhookSecretContext = (merchantId: string) => `order-webhook-secret:${merchantId}`;
 
@@ -77,7 +76,7 @@ export class OrderWebhookSecrets {
       const which = [...unknown].map(([id, n]) => `${n} sealed with key ${id}`).join(', ');
       throw new Error(
         `Order-webhook secrets cannot be opened (${which}); this process holds SECRETS_KEY (${this.box.keyId}) and SECRETS_KEY_PREVIOUS only. ` +
-          'Set SECRETS_KEY_PREVIOUS to the key they were sealed with; if that key is lost, delete those merchants\' order_webhook_secret rows and have them rotate their secret.',
+          "Set SECRETS_KEY_PREVIOUS to the key they were sealed with; if that key is lost, delete those merchants' order_webhook_secret rows and have them rotate their secret.",
       );
     }
     for (const r of resealed) {

@@ -99,7 +99,13 @@ export class BatchBuilder {
          select item_id, sum(amount_minor) as total from chosen group by item_id`,
         [col('id'), col('affiliateId'), col('currency'), ...payable.params, merchantId],
       );
-      const netted = await this.commissions.netClawbacks(tx, merchantId, campaignId, cutoff, items.map((i) => ({ itemId: i.id, affiliateId: i.affiliateId, currency: i.currency })));
+      const netted = await this.commissions.netClawbacks(
+        tx,
+        merchantId,
+        campaignId,
+        cutoff,
+        items.map((i) => ({ itemId: i.id, affiliateId: i.affiliateId, currency: i.currency })),
+      );
       const actualGross = new Map(attached.map((a) => [a.item_id, minorFromDb(a.total)]));
       const changed = items.filter((i) => (actualGross.get(i.id) ?? 0) !== i.gross || (netted.get(i.id) ?? 0) !== i.clawback);
       for (const i of changed) {

@@ -3,7 +3,13 @@ import { PayoutAccount } from './payout-account.entity.js';
 import { PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun } from './payout-batch.entity.js';
 import { PayoutPace } from './payout-pace.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
-import { AffiliatePayoutAccountResolver, ClawbackPayoutItemResolver, MePayoutsResolver, PayoutBatchesResolver, PayoutItemResolver } from './payouts.resolver.js';
+import {
+  AffiliatePayoutAccountResolver,
+  ClawbackPayoutItemResolver,
+  MePayoutsResolver,
+  PayoutBatchesResolver,
+  PayoutItemResolver,
+} from './payouts.resolver.js';
 
 export { PayoutAccount } from './payout-account.entity.js';
 export type { PayoutBatch } from './payout-batch.entity.js';
@@ -15,4 +21,10 @@ export { stripeWebhookRoutes } from './stripe-webhook.route.js';
 /** Entities: db/orm.ts registers every module's list. */
 export const payoutsEntities = [PayoutAccount, PayoutBatch, PayoutItem, PayoutItemCommission, PayoutScheduleRun, PayoutPace, StripeEvent];
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
-export const payoutsResolvers = [PayoutBatchesResolver, PayoutItemResolver, MePayoutsResolver, AffiliatePayoutAccountResolver, ClawbackPayoutItemResolver] as const;
+export const payoutsResolvers = [
+  PayoutBatchesResolver,
+  PayoutItemResolver,
+  MePayoutsResolver,
+  AffiliatePayoutAccountResolver,
+  ClawbackPayoutItemResolver,
+] as const;

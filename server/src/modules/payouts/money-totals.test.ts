@@ -46,7 +46,12 @@ describe('money totals past 2^31 minor units, per currency', () => {
     const me = await app.gql(STATS, {}, big.token);
     expect(me.errors).toBeUndefined();
     expect(me.data!.me.stats).toEqual({
-      clicks: 2, conversions: 2, currency: 'IDR', pendingMinor: INT_LIMIT, finalizedMinor: 0, paidMinor: 0,
+      clicks: 2,
+      conversions: 2,
+      currency: 'IDR',
+      pendingMinor: INT_LIMIT,
+      finalizedMinor: 0,
+      paidMinor: 0,
       byCurrency: [{ currency: 'IDR', pendingMinor: INT_LIMIT, finalizedMinor: 0, paidMinor: 0 }],
     });
 
@@ -56,7 +61,7 @@ describe('money totals past 2^31 minor units, per currency', () => {
     expect(row.stats).toMatchObject({ currency: 'IDR', pendingMinor: INT_LIMIT, byCurrency: [{ currency: 'IDR', pendingMinor: INT_LIMIT }] });
   });
 
-  it('two currencies are never summed: the existing fields are in the first campaign\'s currency, byCurrency lists each', async () => {
+  it("two currencies are never summed: the existing fields are in the first campaign's currency, byCurrency lists each", async () => {
     const two = await f.affiliate(owner.token, usd);
     const twoIdr = await f.join(owner.token, idr, two.email);
     await order(two, usd.id, 'USD');
@@ -64,7 +69,10 @@ describe('money totals past 2^31 minor units, per currency', () => {
     await f.finalized(owner.merchantId, usd.id, two, [700]);
 
     const expected = {
-      currency: 'USD', pendingMinor: 500, finalizedMinor: 700, paidMinor: 0,
+      currency: 'USD',
+      pendingMinor: 500,
+      finalizedMinor: 700,
+      paidMinor: 0,
       byCurrency: [
         { currency: 'USD', pendingMinor: 500, finalizedMinor: 700, paidMinor: 0 },
         { currency: 'IDR', pendingMinor: HALF, finalizedMinor: 0, paidMinor: 0 },
@@ -82,7 +90,12 @@ describe('money totals past 2^31 minor units, per currency', () => {
     // An affiliate with nothing earned yet: the first campaign's currency, at zero.
     const fresh = await f.affiliate(owner.token, idr);
     expect((await app.gql(STATS, {}, fresh.token)).data!.me.stats).toEqual({
-      clicks: 0, conversions: 0, currency: 'IDR', pendingMinor: 0, finalizedMinor: 0, paidMinor: 0,
+      clicks: 0,
+      conversions: 0,
+      currency: 'IDR',
+      pendingMinor: 0,
+      finalizedMinor: 0,
+      paidMinor: 0,
       byCurrency: [{ currency: 'IDR', pendingMinor: 0, finalizedMinor: 0, paidMinor: 0 }],
     });
   });
@@ -104,7 +117,9 @@ describe('money totals past 2^31 minor units, per currency', () => {
     expect(created.errors).toBeUndefined();
     const batch = created.data!.createPayoutBatch;
     expect(batch).toMatchObject({ status: 'DRAFT', currency: 'IDR', totalMinor: net });
-    expect(batch.items.edges.map((e: any) => e.node)).toEqual([{ amountMinor: net, grossMinor: INT_LIMIT + 2, clawbackMinor: -1, affiliate: { id: payee.affiliateId } }]);
+    expect(batch.items.edges.map((e: any) => e.node)).toEqual([
+      { amountMinor: net, grossMinor: INT_LIMIT + 2, clawbackMinor: -1, affiliate: { id: payee.affiliateId } },
+    ]);
 
     const listed = await app.gql(`{ payoutBatches(first: 10) { edges { node { id totalMinor } } } }`, {}, owner.token);
     expect(listed.errors).toBeUndefined();
@@ -115,7 +130,11 @@ describe('money totals past 2^31 minor units, per currency', () => {
     const transfers = (await f.transfers()).filter((t) => t.destination === account);
     expect(transfers.map((t) => t.amount)).toEqual([net]);
 
-    const mine = await app.gql(`{ me { payouts(first: 10) { edges { node { amountMinor grossMinor currency status stripeTransferId batch { period } } } } stats { paidMinor } } }`, {}, payee.token);
+    const mine = await app.gql(
+      `{ me { payouts(first: 10) { edges { node { amountMinor grossMinor currency status stripeTransferId batch { period } } } } stats { paidMinor } } }`,
+      {},
+      payee.token,
+    );
     expect(mine.errors).toBeUndefined();
     expect(mine.data!.me.payouts.edges.map((e: any) => e.node)).toEqual([
       { amountMinor: net, grossMinor: INT_LIMIT + 2, currency: 'IDR', status: 'POSTED', stripeTransferId: transfers[0]!.id, batch: { period: '2026-11' } },

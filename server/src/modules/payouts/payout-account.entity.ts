@@ -76,7 +76,11 @@ export class PayoutAccount {
 }
 
 /** Stripe's account → our status: ENABLED only with payouts_enabled and an active transfers capability. */
-export function accountStatus(a: { payouts_enabled?: boolean | null; details_submitted?: boolean | null; capabilities?: { transfers?: string | null } | null }): PayoutAccountStatus {
+export function accountStatus(a: {
+  payouts_enabled?: boolean | null;
+  details_submitted?: boolean | null;
+  capabilities?: { transfers?: string | null } | null;
+}): PayoutAccountStatus {
   if (a.payouts_enabled && a.capabilities?.transfers === 'active') return PayoutAccountStatus.ENABLED;
   return a.details_submitted ? PayoutAccountStatus.RESTRICTED : PayoutAccountStatus.PENDING;
 }

@@ -109,10 +109,16 @@ export class PayoutAccountsService {
     );
     // Stripe has just stopped payouts to a working account: its affiliate must act (past-due requirements…).
     if (changed && status === PayoutAccountStatus.RESTRICTED && changed.before !== PayoutAccountStatus.RESTRICTED) {
-      await this.mail.enqueue(tx, {
-        merchantId: changed.merchant_id, to: changed.email, template: 'payoutAccountNeedsAttention',
-        data: { name: changed.name, portalUrl: `${this.publicUrl}/portal/get-paid` },
-      }, now);
+      await this.mail.enqueue(
+        tx,
+        {
+          merchantId: changed.merchant_id,
+          to: changed.email,
+          template: 'payoutAccountNeedsAttention',
+          data: { name: changed.name, portalUrl: `${this.publicUrl}/portal/get-paid` },
+        },
+        now,
+      );
     }
   }
 

@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PayoutBatchStatus as B, PayoutItemStatus as I, PayoutTransitionError, assertBatchCan, batchSourcesOf, canBatch, canTransitionBatch,
-  canTransitionItem, finishedStatus, idempotencyKey, itemSourcesOf, periodEnd, previousPeriod, transitionBatch, transitionItem, type BatchAction,
+  PayoutBatchStatus as B,
+  PayoutItemStatus as I,
+  PayoutTransitionError,
+  assertBatchCan,
+  batchSourcesOf,
+  canBatch,
+  canTransitionBatch,
+  canTransitionItem,
+  finishedStatus,
+  idempotencyKey,
+  itemSourcesOf,
+  periodEnd,
+  previousPeriod,
+  transitionBatch,
+  transitionItem,
+  type BatchAction,
 } from './payout-rules.js';
 
 describe('payout state machines', () => {
   it('batches: DRAFT → EXECUTING → COMPLETED | COMPLETED_WITH_FAILURES, and back to EXECUTING only to retry failures', () => {
     const legal = [
-      [B.DRAFT, B.EXECUTING], [B.EXECUTING, B.COMPLETED], [B.EXECUTING, B.COMPLETED_WITH_FAILURES], [B.COMPLETED_WITH_FAILURES, B.EXECUTING],
+      [B.DRAFT, B.EXECUTING],
+      [B.EXECUTING, B.COMPLETED],
+      [B.EXECUTING, B.COMPLETED_WITH_FAILURES],
+      [B.COMPLETED_WITH_FAILURES, B.EXECUTING],
     ];
     for (const from of Object.values(B)) {
       for (const to of Object.values(B)) {
@@ -18,7 +35,12 @@ describe('payout state machines', () => {
   });
 
   it('each action starts from its own states: execute a DRAFT, retry a batch with failures, discard a DRAFT', () => {
-    const legal: [BatchAction, B][] = [['execute', B.DRAFT], ['retryFailed', B.COMPLETED_WITH_FAILURES], ['finish', B.EXECUTING], ['discard', B.DRAFT]];
+    const legal: [BatchAction, B][] = [
+      ['execute', B.DRAFT],
+      ['retryFailed', B.COMPLETED_WITH_FAILURES],
+      ['finish', B.EXECUTING],
+      ['discard', B.DRAFT],
+    ];
     for (const action of ['execute', 'retryFailed', 'finish', 'discard'] as const) {
       for (const from of Object.values(B)) {
         expect(canBatch(action, from), `${action} from ${from}`).toBe(legal.some(([a, f]) => a === action && f === from));
@@ -46,7 +68,11 @@ describe('payout state machines', () => {
   });
 
   it('items: PENDING → POSTED | FAILED, FAILED → PENDING (retry); POSTED is final', () => {
-    const legal = [[I.PENDING, I.POSTED], [I.PENDING, I.FAILED], [I.FAILED, I.PENDING]];
+    const legal = [
+      [I.PENDING, I.POSTED],
+      [I.PENDING, I.FAILED],
+      [I.FAILED, I.PENDING],
+    ];
     for (const from of Object.values(I)) {
       for (const to of Object.values(I)) {
         expect(canTransitionItem(from, to), `${from} → ${to}`).toBe(legal.some(([f, t]) => f === from && t === to));

@@ -62,11 +62,9 @@ export const canTransitionItem = (from: PayoutItemStatus, to: PayoutItemStatus) 
 export const canBatch = (action: BatchAction, from: PayoutBatchStatus) => BATCH[action].from.includes(from);
 
 /** The states a batch may reach `to` from: the guard set-based SQL updates use. */
-export const batchSourcesOf = (to: PayoutBatchStatus) =>
-  [...new Set(ACTIONS.filter((a) => BATCH[a].to.includes(to)).flatMap((a) => BATCH[a].from))];
+export const batchSourcesOf = (to: PayoutBatchStatus) => [...new Set(ACTIONS.filter((a) => BATCH[a].to.includes(to)).flatMap((a) => BATCH[a].from))];
 /** The states an item may reach `to` from: the guard set-based SQL updates use. */
-export const itemSourcesOf = (to: PayoutItemStatus) =>
-  (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => ITEM[from].includes(to));
+export const itemSourcesOf = (to: PayoutItemStatus) => (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => ITEM[from].includes(to));
 
 const article = (status: string) => (/^[AEIOU]/.test(status) ? 'An' : 'A');
 const VERB: Record<BatchAction, string> = { execute: 'executed', retryFailed: 'retried', finish: 'finished', discard: 'discarded' };

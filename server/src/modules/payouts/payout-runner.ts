@@ -208,9 +208,17 @@ export class PayoutRunner {
     const r = rows[0];
     if (!r) return null;
     return {
-      id: String(r.id), merchantId: String(r.merchant_id), batchId: String(r.batch_id), destination: String(r.destination),
-      currency: String(r.currency), amountMinor: Number(r.amount_minor), attempts: Number(r.attempts),
-      keySpent: Boolean(r.key_spent), transientFailures: Number(r.transient_failures), abandoned: Boolean(r.abandoned), lease,
+      id: String(r.id),
+      merchantId: String(r.merchant_id),
+      batchId: String(r.batch_id),
+      destination: String(r.destination),
+      currency: String(r.currency),
+      amountMinor: Number(r.amount_minor),
+      attempts: Number(r.attempts),
+      keySpent: Boolean(r.key_spent),
+      transientFailures: Number(r.transient_failures),
+      abandoned: Boolean(r.abandoned),
+      lease,
     };
   }
 
@@ -260,11 +268,13 @@ export class PayoutRunner {
    */
   private async paceHolding(item: ClaimedItem): Promise<boolean> {
     await this.pacer.take(this.abort.signal);
-    const res = await this.orm.em.fork().execute<QueryResult>(
-      `update payout_item set lease_until = clock_timestamp() + ? * interval '1 millisecond' where id = ? and status = ? and lease_owner = ?`,
-      [this.leaseMs, item.id, PENDING, item.lease],
-      'run',
-    );
+    const res = await this.orm.em
+      .fork()
+      .execute<QueryResult>(
+        `update payout_item set lease_until = clock_timestamp() + ? * interval '1 millisecond' where id = ? and status = ? and lease_owner = ?`,
+        [this.leaseMs, item.id, PENDING, item.lease],
+        'run',
+      );
     return res.affectedRows === 1;
   }
 
@@ -327,9 +337,11 @@ export class PayoutRunner {
       );
       if (res.affectedRows !== 1) return false;
       await this.commissions.markPaid(
-        tx, item.merchantId,
+        tx,
+        item.merchantId,
         { sql: 'select l.commission_id from payout_item_commission l where l.payout_item_id = ?', params: [item.id] },
-        item.id, now,
+        item.id,
+        now,
       );
       await this.notify(tx, item, null);
       return true;
@@ -383,10 +395,9 @@ export class PayoutRunner {
   /** EXECUTING with no PENDING item left → COMPLETED or COMPLETED_WITH_FAILURES (batch row locked first). */
   async finishBatch(batchId: string): Promise<void> {
     // Cheap check first (an index probe): most items finish while others are still PENDING.
-    const [open] = await this.orm.em.fork().execute<{ pending: boolean }[]>(
-      `select exists (select 1 from payout_item where batch_id = ? and status = ?) as pending`,
-      [batchId, PENDING],
-    );
+    const [open] = await this.orm.em
+      .fork()
+      .execute<{ pending: boolean }[]>(`select exists (select 1 from payout_item where batch_id = ? and status = ?) as pending`, [batchId, PENDING]);
     if (open?.pending) return;
     await this.orm.em.fork().transactional(async (tx) => {
       const [batch] = await tx.execute<{ status: PayoutBatchStatus }[]>(`select status from payout_batch where id = ? for update`, [batchId]);
@@ -404,10 +415,12 @@ export class PayoutRunner {
 
   /** Batches left EXECUTING with nothing PENDING (a crash between an item's commit and this check). */
   async finishStale(): Promise<void> {
-    const rows = await this.orm.em.fork().execute<{ id: string }[]>(
-      `select b.id from payout_batch b where b.status = ? and not exists (select 1 from payout_item i where i.batch_id = b.id and i.status = ?)`,
-      [PayoutBatchStatus.EXECUTING, PENDING],
-    );
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ id: string }[]>(
+        `select b.id from payout_batch b where b.status = ? and not exists (select 1 from payout_item i where i.batch_id = b.id and i.status = ?)`,
+        [PayoutBatchStatus.EXECUTING, PENDING],
+      );
     for (const r of rows) await this.finishBatch(r.id);
   }
 }

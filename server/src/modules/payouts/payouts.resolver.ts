@@ -83,13 +83,14 @@ const SKIP_MESSAGES: Record<PayoutSkipReason, string> = {
   [PayoutSkipReason.NET_NOT_POSITIVE]: 'Clawbacks cancel out the commissions (net ≤ 0); carried forward',
 };
 
-const readiness = (ctx: Context) =>
-  ctx.loaders.keyed('payoutReadiness', (ids: readonly string[]) => ctx.services.payouts.accounts.readiness(ctx.em, ids));
+const readiness = (ctx: Context) => ctx.loaders.keyed('payoutReadiness', (ids: readonly string[]) => ctx.services.payouts.accounts.readiness(ctx.em, ids));
 
 @Resolver(() => PayoutBatch)
 export class PayoutBatchesResolver {
   @Authorized(payoutsPolicy.send)
-  @Mutation(() => PayoutBatch, { description: 'One PENDING item per affiliate and currency over FINALIZED, unpaid commissions minus clawbacks (DRAFT until executed).' })
+  @Mutation(() => PayoutBatch, {
+    description: 'One PENDING item per affiliate and currency over FINALIZED, unpaid commissions minus clawbacks (DRAFT until executed).',
+  })
   createPayoutBatch(@Arg('input', () => CreatePayoutBatchInput) input: CreatePayoutBatchInput, @Ctx() ctx: Context) {
     return ctx.services.payouts.createBatch(ctx.em, merchantCaller(ctx).merchantId, input, ctx.now());
   }

@@ -151,7 +151,10 @@ export class PayoutsService {
     const batch = await em.transactional(async (tx) => {
       const b = await this.lockedBatch(tx, merchantId, id);
       const from = itemSourcesOf(PayoutItemStatus.PENDING);
-      const [row] = await tx.execute<{ n: string }[]>(`select count(*) as n from payout_item where batch_id = ? and status = any(?::payout_item_status[])`, [b.id, pgArray(from)]);
+      const [row] = await tx.execute<{ n: string }[]>(`select count(*) as n from payout_item where batch_id = ? and status = any(?::payout_item_status[])`, [
+        b.id,
+        pgArray(from),
+      ]);
       if (Number(row!.n) === 0) throw conflict('Nothing to retry: this batch has no FAILED items', { batchId: 'has no FAILED items' });
       if (b.status !== PayoutBatchStatus.EXECUTING) transitionBatch(b, 'retryFailed');
       b.completedAt = null;
@@ -183,11 +186,15 @@ export class PayoutsService {
   }
 
   items(em: EntityManager, batchId: string, status: PayoutItemStatus | null | undefined, page: PageRequest) {
-    return paginateQuery(() => {
-      const qb = em.createQueryBuilder(PayoutItem, 'i').where({ batch: batchId });
-      if (status) qb.andWhere({ status });
-      return qb;
-    }, page, 'asc');
+    return paginateQuery(
+      () => {
+        const qb = em.createQueryBuilder(PayoutItem, 'i').where({ batch: batchId });
+        if (status) qb.andWhere({ status });
+        return qb;
+      },
+      page,
+      'asc',
+    );
   }
 
   /** An affiliate's payout items, newest first. */
@@ -213,8 +220,16 @@ export class PayoutsService {
       `select commission_id, payout_item_id from payout_item_commission where payout_item_id = any(?::uuid[])`,
       [pgArray(itemIds.filter(isUuid))],
     );
-    const commissions = await this.commissions.byIds(em, links.map((l) => l.commission_id));
+    const commissions = await this.commissions.byIds(
+      em,
+      links.map((l) => l.commission_id),
+    );
     const byId = new Map(commissions.map((c) => [c.id, c]));
-    return itemIds.map((id) => links.filter((l) => l.payout_item_id === id).map((l) => byId.get(l.commission_id)).filter((c) => c !== undefined));
+    return itemIds.map((id) =>
+      links
+        .filter((l) => l.payout_item_id === id)
+        .map((l) => byId.get(l.commission_id))
+        .filter((c) => c !== undefined),
+    );
   }
 }

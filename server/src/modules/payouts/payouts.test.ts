@@ -30,10 +30,12 @@ describe('payouts', () => {
   const transfersTo = async (accounts: string[]) => (await f.transfers()).filter((t) => accounts.includes(t.destination));
   /** The payout emails an affiliate was sent (queued with the item's outcome), oldest first. */
   const payoutMail = async (to: string) =>
-    (await app.orm.em.fork().execute<{ kind: string; subject: string; text: string }[]>(
-      `select kind, subject, text from mail_message where to_address = ? and kind like 'payout%' order by id`,
-      [to],
-    ));
+    await app.orm.em
+      .fork()
+      .execute<{ kind: string; subject: string; text: string }[]>(
+        `select kind, subject, text from mail_message where to_address = ? and kind like 'payout%' order by id`,
+        [to],
+      );
 
   describe('affiliate connects Stripe', () => {
     it('creates the Express account once, returns to the portal, and follows account.updated and deauthorization', async () => {
@@ -61,7 +63,11 @@ describe('payouts', () => {
       expect(again.data!.me.payoutAccount.stripeAccountId).toBe(accountId);
 
       // Operators see readiness on the affiliate.
-      const op = await app.gql(`query($id: ID!) { affiliate(id: $id) { payoutAccount { status stripeAccountId payoutsEnabled } } }`, { id: a.affiliateId }, owner.token);
+      const op = await app.gql(
+        `query($id: ID!) { affiliate(id: $id) { payoutAccount { status stripeAccountId payoutsEnabled } } }`,
+        { id: a.affiliateId },
+        owner.token,
+      );
       expect(op.data!.affiliate.payoutAccount).toMatchObject({ status: 'ENABLED', stripeAccountId: accountId, payoutsEnabled: true });
 
       await f.emulator(`/_emulator/accounts/${accountId}/restrict`, {});
@@ -86,7 +92,10 @@ describe('payouts', () => {
 
       await f.emulator(`/_emulator/accounts/${accountId}/deauthorize`, {});
       await app.stripeEmulator!.webhooksIdle();
-      expect((await app.gql(`{ me { payoutAccount { status stripeAccountId } } }`, {}, a.token)).data!.me.payoutAccount).toEqual({ status: 'NOT_CONNECTED', stripeAccountId: null });
+      expect((await app.gql(`{ me { payoutAccount { status stripeAccountId } } }`, {}, a.token)).data!.me.payoutAccount).toEqual({
+        status: 'NOT_CONNECTED',
+        stripeAccountId: null,
+      });
     });
   });
 
@@ -121,7 +130,13 @@ describe('payouts', () => {
       expect(batch).toMatchObject({ status: 'DRAFT', period: '2026-10', currency: 'USD', totalMinor: 1500 + 2200, campaign: { id: campaign.id } });
       const items = batch.items.edges.map((e: any) => e.node);
       expect(batch.items.totalCount).toBe(2);
-      expect(items.find((i: any) => i.affiliate.id === paid.affiliateId)).toMatchObject({ status: 'PENDING', amountMinor: 1500, grossMinor: 1500, clawbackMinor: 0, attempts: 0 });
+      expect(items.find((i: any) => i.affiliate.id === paid.affiliateId)).toMatchObject({
+        status: 'PENDING',
+        amountMinor: 1500,
+        grossMinor: 1500,
+        clawbackMinor: 0,
+        attempts: 0,
+      });
       expect(items.find((i: any) => i.affiliate.id === netted.affiliateId)).toMatchObject({ amountMinor: 2200, grossMinor: 2500, clawbackMinor: -300 });
       const reasons = Object.fromEntries(batch.skipped.map((s: any) => [s.affiliate.id, [s.reason, s.amountMinor]]));
       expect(reasons).toEqual({
@@ -150,13 +165,24 @@ describe('payouts', () => {
         expect(item).toMatchObject({ status: 'POSTED', attempts: 1, failureCode: null, batch: { period: '2026-10' } });
         expect(item.postedAt).toBeTruthy();
         const t = transfers.find((x) => x.id === item.stripeTransferId)!;
-        expect(t).toMatchObject({ amount: item.amountMinor, transfer_group: item.id, idempotency_key: `payout-item:${item.id}:1`, metadata: { payout_item_id: item.id } });
+        expect(t).toMatchObject({
+          amount: item.amountMinor,
+          transfer_group: item.id,
+          idempotency_key: `payout-item:${item.id}:1`,
+          metadata: { payout_item_id: item.id },
+        });
         expect(item.commissions.every((c: any) => c.status === 'PAID' && c.paidAt === item.postedAt)).toBe(true);
       }
-      const [claw] = await app.orm.em.fork().execute(`select applied_at, payout_item_id from clawback where merchant_id = ? and amount_minor = -300`, [owner.merchantId]);
+      const [claw] = await app.orm.em
+        .fork()
+        .execute(`select applied_at, payout_item_id from clawback where merchant_id = ? and amount_minor = -300`, [owner.merchantId]);
       expect(claw!.applied_at).toBeTruthy();
       // The affiliate sees the payout.
-      const me = await app.gql(`{ me { payouts { edges { node { amountMinor currency status stripeTransferId postedAt batch { period } commissions { id } } } } } }`, {}, paid.token);
+      const me = await app.gql(
+        `{ me { payouts { edges { node { amountMinor currency status stripeTransferId postedAt batch { period } commissions { id } } } } } }`,
+        {},
+        paid.token,
+      );
       expect(me.data!.me.payouts.edges).toHaveLength(1);
       expect(me.data!.me.payouts.edges[0].node).toMatchObject({ amountMinor: 1500, status: 'POSTED', batch: { period: '2026-10' } });
       expect(me.data!.me.payouts.edges[0].node.commissions).toHaveLength(2);
@@ -204,7 +230,9 @@ describe('payouts', () => {
       const batch = (await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token)).data!.createPayoutBatch;
       await app.gql(EXECUTE, { id: batch.id }, owner.token);
       expect(await f.settle(owner.token, batch.id)).toMatchObject({ status: 'COMPLETED_WITH_FAILURES', progress: { posted: 1, failed: 1 } });
-      const failed = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges.map((e: any) => e.node).find((i: any) => i.status === 'FAILED');
+      const failed = (await app.gql(BATCH, { id: batch.id }, owner.token))
+        .data!.payoutBatch.items.edges.map((e: any) => e.node)
+        .find((i: any) => i.status === 'FAILED');
       expect(failed).toMatchObject({ failureCode: 'account_invalid', attempts: 1, stripeTransferId: null });
       expect(failed.failureMessage).toMatch(/account/i);
       expect(failed.commissions.every((c: any) => c.status === 'FINALIZED' && c.paidAt === null)).toBe(true);
@@ -222,7 +250,9 @@ describe('payouts', () => {
       const r = await app.gql(RETRY, { id: batch.id }, owner.token);
       expect(r.data!.retryFailedPayoutItems.status).toBe('EXECUTING');
       expect(await f.settle(owner.token, batch.id)).toMatchObject({ status: 'COMPLETED', progress: { posted: 2, failed: 0 } });
-      const retried = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges.map((e: any) => e.node).find((i: any) => i.id === failed.id);
+      const retried = (await app.gql(BATCH, { id: batch.id }, owner.token))
+        .data!.payoutBatch.items.edges.map((e: any) => e.node)
+        .find((i: any) => i.id === failed.id);
       expect(retried).toMatchObject({ status: 'POSTED', attempts: 2, failureCode: null });
       expect((await payoutMail(bad.email)).map((m) => m.kind)).toEqual(['payoutFailed', 'payoutPosted']);
       const transfers = await transfersTo([okAcct, badAcct]);
@@ -241,7 +271,15 @@ describe('payouts', () => {
         const r = await postWebhook(app, p, body);
         expect(r.status).toBe(200);
         const id = r.body.conversion.commissionId as string;
-        expect((await app.gql(`mutation($input: FinalizeCommissionsInput!) { finalizeCommissions(input: $input) { finalizedCount } }`, { input: { ids: [id] } }, p.token)).data!.finalizeCommissions.finalizedCount).toBe(1);
+        expect(
+          (
+            await app.gql(
+              `mutation($input: FinalizeCommissionsInput!) { finalizeCommissions(input: $input) { finalizedCount } }`,
+              { input: { ids: [id] } },
+              p.token,
+            )
+          ).data!.finalizeCommissions.finalizedCount,
+        ).toBe(1);
         return { orderId: body.order.id as string, commissionId: id };
       };
       const pay = async () => {
@@ -258,7 +296,9 @@ describe('payouts', () => {
       const [paid] = await ledger(app, p.merchantId);
       expect(paid).toMatchObject({ status: 'PAID', amount: '1000' });
       const claws = await app.gql(`{ clawbacks { edges { node { amountMinor appliedAt commission { id status } } } } }`, {}, p.token);
-      expect(claws.data!.clawbacks.edges.map((e: any) => e.node)).toEqual([{ amountMinor: -300, appliedAt: null, commission: { id: first.commissionId, status: 'PAID' } }]);
+      expect(claws.data!.clawbacks.edges.map((e: any) => e.node)).toEqual([
+        { amountMinor: -300, appliedAt: null, commission: { id: first.commissionId, status: 'PAID' } },
+      ]);
 
       await order(20_000); // 2,000, less the 300 clawed back
       expect(await pay()).toMatchObject({ amountMinor: 1700, grossMinor: 2000, clawbackMinor: -300 });
@@ -273,7 +313,6 @@ describe('payouts', () => {
   });
 
   describe('an operator discards a preview', () => {
-
     it('nothing was sent, and the next batch takes its commissions and clawbacks', async () => {
       const campaign = await f.campaign(owner.token);
       const a = await f.affiliate(owner.token, campaign);
@@ -379,7 +418,9 @@ describe('payouts', () => {
       const r = await app.gql(CREATE, { input: { campaignId: campaign.id, period: '2026-11' } }, owner.token);
       const batch = r.data!.createPayoutBatch;
       expect(batch.items.totalCount).toBe(0);
-      expect(batch.skipped).toEqual([{ affiliate: { id: a.affiliateId }, amountMinor: 4000, currency: 'USD', reason: 'PAYOUT_ACCOUNT_NOT_READY', message: expect.any(String) }]);
+      expect(batch.skipped).toEqual([
+        { affiliate: { id: a.affiliateId }, amountMinor: 4000, currency: 'USD', reason: 'PAYOUT_ACCOUNT_NOT_READY', message: expect.any(String) },
+      ]);
       await app.gql(EXECUTE, { id: batch.id }, owner.token);
       expect((await f.settle(owner.token, batch.id)).status).toBe('COMPLETED');
       // Carried forward: once connected, the next batch pays it.
@@ -393,7 +434,11 @@ describe('payouts', () => {
       const noSig = await fetch(`${app.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       expect(noSig.status).toBe(400);
       const t = Math.floor(Date.now() / 1000);
-      const forged = await fetch(`${app.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${'ab'.repeat(32)}` } });
+      const forged = await fetch(`${app.url}/webhooks/stripe`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${'ab'.repeat(32)}` },
+      });
       expect(forged.status).toBe(400);
       expect(((await forged.json()) as { error: string }).error).toMatch(/signature/i);
       const seen = await app.orm.em.fork().execute(`select count(*)::int as n from stripe_event where id = 'evt_forged'`);
@@ -405,8 +450,12 @@ describe('payouts', () => {
       const body = JSON.stringify({ id: `evt_${Date.now()}`, object: 'event', type: 'customer.created', data: { object: {} } });
       const send = () =>
         fetch(`${app.url}/webhooks/stripe`, {
-          method: 'POST', body,
-          headers: { 'content-type': 'application/json', 'stripe-signature': signPayload(body, app.services.payouts.stripe.webhookSecret, Math.floor(Date.now() / 1000)) },
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'stripe-signature': signPayload(body, app.services.payouts.stripe.webhookSecret, Math.floor(Date.now() / 1000)),
+          },
         });
       const first = await send();
       expect(first.status).toBe(200);
@@ -433,7 +482,11 @@ describe('the built-in Stripe emulator across a restart', () => {
       await app.gql(EXECUTE, { id: batch.id }, owner.token);
       const done = await f.settle(owner.token, batch.id);
       const item = (await app.gql(BATCH, { id: batch.id }, owner.token)).data!.payoutBatch.items.edges[0].node;
-      expect({ status: done.status, failureCode: item.failureCode, failureMessage: item.failureMessage }).toEqual({ status: 'COMPLETED', failureCode: null, failureMessage: null });
+      expect({ status: done.status, failureCode: item.failureCode, failureMessage: item.failureMessage }).toEqual({
+        status: 'COMPLETED',
+        failureCode: null,
+        failureMessage: null,
+      });
       expect((await f.transfers()).map((t) => [t.destination, t.amount, t.id])).toEqual([[account, 1_200, item.stripeTransferId]]);
     } finally {
       await app.close();
@@ -451,7 +504,12 @@ describe('the Stripe emulator and its control routes exist only in emulator mode
       await emulated.close();
     }
     // The discard port: no Stripe call is expected, and none could reach anything.
-    const real = await startTestApp({ STRIPE_SECRET_KEY: 'sk_test_real', STRIPE_WEBHOOK_SECRET: 'whsec_real', STRIPE_API_URL: 'http://127.0.0.1:9', STRIPE_EMULATOR_PORT: String(port) });
+    const real = await startTestApp({
+      STRIPE_SECRET_KEY: 'sk_test_real',
+      STRIPE_WEBHOOK_SECRET: 'whsec_real',
+      STRIPE_API_URL: 'http://127.0.0.1:9',
+      STRIPE_EMULATOR_PORT: String(port),
+    });
     try {
       expect(real.stripeEmulator).toBeNull();
       await expect(fetch(`http://127.0.0.1:${port}/_emulator/stats`)).rejects.toThrow();
@@ -550,7 +608,9 @@ describe('the monthly schedule', () => {
     expect((await batches()).data!.payoutBatches.edges.map((e: any) => e.node.id)).toEqual([autoBatch.id]);
     now = new Date('2026-12-05T06:00:00Z'); // (the owner's session has expired by then: read the table)
     await app.services.payouts.tick();
-    const december = await app.emFor(owner.merchantId).execute(`select period, total_minor::int as total, status from payout_batch where campaign_id = ?`, [manual.id]);
+    const december = await app
+      .emFor(owner.merchantId)
+      .execute(`select period, total_minor::int as total, status from payout_batch where campaign_id = ?`, [manual.id]);
     expect(december).toEqual([{ period: '2026-11', total: 3000, status: 'DRAFT' }]);
   });
 });

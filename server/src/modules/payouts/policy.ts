@@ -8,7 +8,12 @@ export const payoutsPolicy = {
   /** Building, executing, retrying and discarding batches: a transfer follows. */
   send: access({ what: 'sending payouts (FINANCE and OWNER, keys with PAYOUTS)', roles: [FINANCE], scopes: [PAYOUTS] }),
   /** A payout item's amounts and transfer: also the affiliate it pays. */
-  item: access<{ affiliate: { id: string } }>({ what: 'payout amounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ, PAYOUTS], affiliates: (i) => i.affiliate.id }),
+  item: access<{ affiliate: { id: string } }>({
+    what: 'payout amounts (FINANCE and OWNER)',
+    roles: [FINANCE],
+    scopes: [READ, PAYOUTS],
+    affiliates: (i) => i.affiliate.id,
+  }),
   /** Where an affiliate is paid (Stripe account, readiness): FINANCE and OWNER, reading keys, the affiliate itself. */
   account: access<Affiliate>({ what: 'payout accounts (FINANCE and OWNER)', roles: [FINANCE], scopes: [READ], affiliates: (a) => a.id }),
   /** Fields of the signed-in affiliate's own account view (reached only through `account` or `me`). */

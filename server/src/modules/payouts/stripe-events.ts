@@ -16,7 +16,11 @@ export class StripeEvents {
   async handle(event: Stripe.Event): Promise<'processed' | 'duplicate' | 'ignored'> {
     const now = this.clock();
     return this.orm.em.fork().transactional(async (tx) => {
-      const fresh = await tx.execute<QueryResult>(`insert into stripe_event (id, type, received_at) values (?, ?, ?) on conflict do nothing`, [event.id, event.type, now], 'run');
+      const fresh = await tx.execute<QueryResult>(
+        `insert into stripe_event (id, type, received_at) values (?, ?, ?) on conflict do nothing`,
+        [event.id, event.type, now],
+        'run',
+      );
       if (fresh.affectedRows !== 1) return 'duplicate';
       switch (event.type) {
         case 'account.updated':

@@ -22,7 +22,16 @@ export class PayoutFixtures {
   async campaign(token: string, over: Record<string, unknown> = {}): Promise<{ id: string; slug: string }> {
     const r = await this.app.gql(
       `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`,
-      { input: { name: 'Payouts', slug: uniq('p-'), destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, ...over } },
+      {
+        input: {
+          name: 'Payouts',
+          slug: uniq('p-'),
+          destinationUrl: 'https://shop.example/',
+          currency: 'USD',
+          commission: { type: 'FLAT', amountMinor: 500 },
+          ...over,
+        },
+      },
       token,
     );
     if (!r.data) throw new Error(JSON.stringify(r.errors));
@@ -36,10 +45,9 @@ export class PayoutFixtures {
 
   /** The same applicant (by email and password) approved into a campaign: another enrollment of one affiliate. */
   async join(ownerToken: string, campaign: { id: string; slug: string }, email: string): Promise<Seeded> {
-    const sub = await this.app.gql(
-      `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
-      { input: { campaignSlug: campaign.slug, email, name: 'Affiliate', password: 'affiliate-pw', answers: [] } },
-    );
+    const sub = await this.app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+      input: { campaignSlug: campaign.slug, email, name: 'Affiliate', password: 'affiliate-pw', answers: [] },
+    });
     if (!sub.data) throw new Error(JSON.stringify(sub.errors));
     await this.app.confirmApplication(email);
     const rev = await this.app.gql(
@@ -48,10 +56,15 @@ export class PayoutFixtures {
       ownerToken,
     );
     if (rev.data?.reviewApplications.approvedCount !== 1) throw new Error(JSON.stringify(rev));
-    const signIn = await this.app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token affiliate { id } } }`, { e: email, p: 'affiliate-pw' });
+    const signIn = await this.app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token affiliate { id } } }`, {
+      e: email,
+      p: 'affiliate-pw',
+    });
     if (!signIn.data) throw new Error(JSON.stringify(signIn.errors));
     const affiliateId = signIn.data.affiliateSignIn.affiliate.id as string;
-    const [row] = await this.app.orm.em.fork().execute<{ id: string }[]>(`select id from enrollment where affiliate_id = ? and campaign_id = ?`, [affiliateId, campaign.id]);
+    const [row] = await this.app.orm.em
+      .fork()
+      .execute<{ id: string }[]>(`select id from enrollment where affiliate_id = ? and campaign_id = ?`, [affiliateId, campaign.id]);
     return { affiliateId, enrollmentId: row!.id, email, token: signIn.data.affiliateSignIn.token };
   }
 
@@ -92,9 +105,32 @@ export class PayoutFixtures {
          select ?, ?, ?, ?, ?, ?, k.currency, ?, ?, 'FINALIZED', ?, ? from k`,
         [
           campaignId,
-          orderId, merchantId, `ord-${randomUUID()}`, amount * 10, finalizedAt, finalizedAt,
-          conversionId, merchantId, orderId, `ord-${id}`, finalizedAt, amount * 10, a.enrollmentId, a.affiliateId, campaignId, finalizedAt,
-          id, merchantId, conversionId, a.enrollmentId, a.affiliateId, campaignId, amount, amount, finalizedAt, finalizedAt,
+          orderId,
+          merchantId,
+          `ord-${randomUUID()}`,
+          amount * 10,
+          finalizedAt,
+          finalizedAt,
+          conversionId,
+          merchantId,
+          orderId,
+          `ord-${id}`,
+          finalizedAt,
+          amount * 10,
+          a.enrollmentId,
+          a.affiliateId,
+          campaignId,
+          finalizedAt,
+          id,
+          merchantId,
+          conversionId,
+          a.enrollmentId,
+          a.affiliateId,
+          campaignId,
+          amount,
+          amount,
+          finalizedAt,
+          finalizedAt,
         ],
         'run',
       );
@@ -106,11 +142,13 @@ export class PayoutFixtures {
   /** A clawback (negative) on a commission. */
   async clawback(merchantId: string, commissionId: string, amountMinor: number): Promise<string> {
     const id = uuidv7();
-    await this.app.orm.em.fork().execute(
-      `insert into clawback (id, merchant_id, commission_id, amount_minor, reason, created_at) values (?, ?, ?, ?, 'refund after finalization', now())`,
-      [id, merchantId, commissionId, amountMinor],
-      'run',
-    );
+    await this.app.orm.em
+      .fork()
+      .execute(
+        `insert into clawback (id, merchant_id, commission_id, amount_minor, reason, created_at) values (?, ?, ?, ?, 'refund after finalization', now())`,
+        [id, merchantId, commissionId, amountMinor],
+        'run',
+      );
     return id;
   }
 
@@ -120,7 +158,17 @@ export class PayoutFixtures {
   }
 
   /** Every transfer the emulator made, with its idempotency key. */
-  async transfers(): Promise<{ id: string; amount: number; destination: string; metadata: Record<string, string>; idempotency_key: string | null; reversed: boolean; transfer_group: string | null }[]> {
+  async transfers(): Promise<
+    {
+      id: string;
+      amount: number;
+      destination: string;
+      metadata: Record<string, string>;
+      idempotency_key: string | null;
+      reversed: boolean;
+      transfer_group: string | null;
+    }[]
+  > {
     return (await this.emulator<{ data: any[] }>('/_emulator/transfers')).data;
   }
 

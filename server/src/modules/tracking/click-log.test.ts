@@ -8,9 +8,22 @@ const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function click(n = 0): ClickRecord {
   return {
-    id: uuidv7(), merchantId: uuidv7(), enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(),
-    referer: null, utmSource: `s${n}`, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
-    userAgent: 'ua', ipHash: 'h', visitorId: 'v', isBot: false,
+    id: uuidv7(),
+    merchantId: uuidv7(),
+    enrollmentId: uuidv7(),
+    affiliateId: uuidv7(),
+    campaignId: uuidv7(),
+    occurredAt: new Date(),
+    referer: null,
+    utmSource: `s${n}`,
+    utmMedium: null,
+    utmCampaign: null,
+    utmTerm: null,
+    utmContent: null,
+    userAgent: 'ua',
+    ipHash: 'h',
+    visitorId: 'v',
+    isBot: false,
   };
 }
 

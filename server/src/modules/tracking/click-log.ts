@@ -278,10 +278,22 @@ export function postgresClickWriter(orm: MikroORM): ClickWriter {
     const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
     const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
     await knex.raw(INSERT, [
-      ids('id'), ids('merchantId'), ids('enrollmentId'), ids('affiliateId'), ids('campaignId'),
-      pgArray(batch.map((c) => c.occurredAt.toISOString())), text('referer'),
-      text('utmSource'), text('utmMedium'), text('utmCampaign'), text('utmTerm'), text('utmContent'), text('userAgent'),
-      ids('ipHash'), text('visitorId'), pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+      ids('id'),
+      ids('merchantId'),
+      ids('enrollmentId'),
+      ids('affiliateId'),
+      ids('campaignId'),
+      pgArray(batch.map((c) => c.occurredAt.toISOString())),
+      text('referer'),
+      text('utmSource'),
+      text('utmMedium'),
+      text('utmCampaign'),
+      text('utmTerm'),
+      text('utmContent'),
+      text('userAgent'),
+      ids('ipHash'),
+      text('visitorId'),
+      pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
     ]);
   };
   return async (batch) => {

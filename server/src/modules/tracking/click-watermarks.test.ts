@@ -29,7 +29,9 @@ describe.skipIf(!inject('templateDatabase'))('an order right after its click', (
 
   /** A shopper follows affiliate `n`'s share link on `server`: the click id and visitor id it lands with. */
   async function follow(server: App, n: number, visitorId?: string) {
-    const [{ share_code }] = (await sql<{ share_code: string }>(`select share_code from enrollment where id = ?`, [p.affiliates[n]!.enrollmentId])) as [{ share_code: string }];
+    const [{ share_code }] = (await sql<{ share_code: string }>(`select share_code from enrollment where id = ?`, [p.affiliates[n]!.enrollmentId])) as [
+      { share_code: string },
+    ];
     const res = await fetch(`${server.url}/r/${share_code}`, { redirect: 'manual', headers: visitorId ? { cookie: `sorae_vid=${visitorId}` } : {} });
     expect(res.status).toBe(302);
     const landing = new URL(res.headers.get('location')!);
@@ -38,9 +40,13 @@ describe.skipIf(!inject('templateDatabase'))('an order right after its click', (
 
   const stored = async (clickId: string) => (await sql(`select 1 from click where id = ?`, [clickId])).length === 1;
   const winnerOf = async (conversionId: string) =>
-    (await sql<{ winning_click_id: string | null; affiliate_id: string | null }>(`select winning_click_id, affiliate_id from conversion where id = ?`, [conversionId]))[0]!;
+    (
+      await sql<{ winning_click_id: string | null; affiliate_id: string | null }>(`select winning_click_id, affiliate_id from conversion where id = ?`, [
+        conversionId,
+      ])
+    )[0]!;
 
-  it('on the process that served the click, it is the click\'s', async () => {
+  it("on the process that served the click, it is the click's", async () => {
     const { clickId } = await follow(a, 0);
     expect(await stored(clickId)).toBe(false); // still in the click log's buffer
     const r = await postWebhook(a, p, orderBody({ clickId }));
@@ -49,8 +55,11 @@ describe.skipIf(!inject('templateDatabase'))('an order right after its click', (
     expect(await winnerOf(r.body.conversion.id)).toEqual({ winning_click_id: clickId, affiliate_id: p.affiliates[0]!.id });
   });
 
-  it('on the other process, it is the click\'s, either way round', async () => {
-    for (const [served, taken] of [[b, a], [a, b]] as const) {
+  it("on the other process, it is the click's, either way round", async () => {
+    for (const [served, taken] of [
+      [b, a],
+      [a, b],
+    ] as const) {
       const { clickId } = await follow(served, 1);
       expect(await stored(clickId)).toBe(false);
       const r = await postWebhook(taken, p, orderBody({ clickId }));
@@ -102,7 +111,11 @@ describe.skipIf(!inject('templateDatabase'))('an order right after its click', (
         expect(r.status).toBe(200);
         expect(await winnerOf(r.body.conversion.id)).toEqual({ winning_click_id: clickId, affiliate_id: p.affiliates[0]!.id });
       }
-      const retried = await a.gql(`mutation($input: RecordOrderInput!) { recordOrder(input: $input) { conversion { channel } } }`, { input: recordOrder }, p.token);
+      const retried = await a.gql(
+        `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { conversion { channel } } }`,
+        { input: recordOrder },
+        p.token,
+      );
       expect(retried.data!.recordOrder.conversion.channel).toBe('AFFILIATE');
     } finally {
       if (!dropped) await sql(`alter table click drop constraint click_refused`);
@@ -149,7 +162,9 @@ describe.skipIf(!inject('templateDatabase'))('an order taken while the click wai
   });
 
   it('gets it because that process flushes when asked, not on its schedule', async () => {
-    const [row] = await a.orm.em.getConnection().execute<{ share_code: string }[]>(`select share_code from enrollment where id = ?`, [p.affiliates[0]!.enrollmentId]);
+    const [row] = await a.orm.em
+      .getConnection()
+      .execute<{ share_code: string }[]>(`select share_code from enrollment where id = ?`, [p.affiliates[0]!.enrollmentId]);
     const res = await fetch(`${b.url}/r/${row!.share_code}`, { redirect: 'manual' });
     const clickId = new URL(res.headers.get('location')!).searchParams.get('sorae_click');
     const r = await postWebhook(a, p, orderBody({ clickId }));
@@ -175,7 +190,9 @@ describe.skipIf(!inject('templateDatabase'))('a process joining one that believe
   it('has its first click seen by an order the other process takes at once', async () => {
     const c = await createApp({ config: { ...a.config, port: 0 }, log: createLogger('silent') });
     try {
-      const [row] = await a.orm.em.getConnection().execute<{ share_code: string }[]>(`select share_code from enrollment where id = ?`, [p.affiliates[0]!.enrollmentId]);
+      const [row] = await a.orm.em
+        .getConnection()
+        .execute<{ share_code: string }[]>(`select share_code from enrollment where id = ?`, [p.affiliates[0]!.enrollmentId]);
       const res = await fetch(`${c.url}/r/${row!.share_code}`, { redirect: 'manual' });
       const clickId = new URL(res.headers.get('location')!).searchParams.get('sorae_click');
       const r = await postWebhook(a, p, orderBody({ clickId }));

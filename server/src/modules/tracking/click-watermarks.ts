@@ -199,7 +199,11 @@ export class ClickWatermarks {
     const sent = performance.now();
     const [row] = await chargeQueriesTo([], () =>
       this.sql<{ through: string; latest: string; others: number }>(PUBLISH, [
-        this.processId, claim?.toString() ?? null, this.processId, this.options.processTimeoutMs, tell,
+        this.processId,
+        claim?.toString() ?? null,
+        this.processId,
+        this.options.processTimeoutMs,
+        tell,
       ]),
     );
     this.published = BigInt(row!.through);
@@ -226,7 +230,9 @@ export class ClickWatermarks {
     let row: { ticket: string; behind: string[] } | undefined;
     const sent = performance.now();
     try {
-      [row] = await chargeQueriesTo([], () => this.sql<{ ticket: string; behind: string[] }>(TICKET, [this.processId, this.options.processTimeoutMs, this.processId]));
+      [row] = await chargeQueriesTo([], () =>
+        this.sql<{ ticket: string; behind: string[] }>(TICKET, [this.processId, this.options.processTimeoutMs, this.processId]),
+      );
     } catch (err) {
       this.options.log.error({ err }, 'click watermark: could not take a ticket');
       throw this.refusal();

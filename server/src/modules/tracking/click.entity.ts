@@ -81,7 +81,10 @@ export class Click {
   ipHash!: string;
 
   /** Collated "C" (byte order) by a migration: an opaque token, never sorted for people. */
-  @Field({ description: "The shopper's visitor id (sorae_vid). An affiliate sees a stable pseudonym instead: repeat visitors still show as one, but the id cannot be replayed." })
+  @Field({
+    description:
+      "The shopper's visitor id (sorae_vid). An affiliate sees a stable pseudonym instead: repeat visitors still show as one, but the id cannot be replayed.",
+  })
   @Property({ length: 64 })
   visitorId!: string;
 

@@ -29,9 +29,13 @@ interface Link {
 async function approvedLink(app: TestApp, destinationUrl = 'https://shop.example/landing?ref=sorae&lang=en#top'): Promise<Link> {
   const { merchantId, token } = await app.newMerchant();
   const campaign = (
-    await app.gql(CREATE_CAMPAIGN, {
-      input: { name: 'Creators', slug: uniq('c-'), destinationUrl, currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: [] },
-    }, token)
+    await app.gql(
+      CREATE_CAMPAIGN,
+      {
+        input: { name: 'Creators', slug: uniq('c-'), destinationUrl, currency: 'USD', commission: { type: 'FLAT', amountMinor: 500 }, intakeFields: [] },
+      },
+      token,
+    )
   ).data!.createCampaign as { id: string; slug: string };
   const email = `${uniq('aff')}@example.test`;
   const submitted = await app.gql(SUBMIT, {
@@ -218,9 +222,14 @@ describe('a shopper follows a share link', () => {
       const l = await approvedLink(app);
       expect((await follow(app, `/r/${l.code}`)).status).toBe(302);
       for (const status of ['PAUSED', 'ARCHIVED']) {
-        const r = await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { status } }`, {
-          id: l.campaignId, input: { status },
-        }, l.token);
+        const r = await app.gql(
+          `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { status } }`,
+          {
+            id: l.campaignId,
+            input: { status },
+          },
+          l.token,
+        );
         expect(r.data?.updateCampaign.status).toBe(status);
         await expectNotFound(await follow(app, `/r/${l.code}`));
       }
@@ -337,13 +346,28 @@ describe('the click log under shutdown and failure', () => {
       // Several clicks to one millisecond, then later ones: each keeps its own time.
       const times = [base, base, base, base + 1, base + 1_000, base + 86_400_000];
       const batch: ClickRecord[] = times.map((t, i) => ({
-        id: uuidv7(t), merchantId: link.merchantId, enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(t),
-        referer: i === 0 ? 'https://blog.example/a\tb\\c\nd\re' : null, utmSource: i === 1 ? 'naïve — ünïcode ✓' : null, utmMedium: null, utmCampaign: '\\N', utmTerm: null, utmContent: null,
-        userAgent: CHROME, ipHash: 'h', visitorId: uniq('v'), isBot: i === 2,
+        id: uuidv7(t),
+        merchantId: link.merchantId,
+        enrollmentId: uuidv7(),
+        affiliateId: uuidv7(),
+        campaignId: uuidv7(),
+        occurredAt: new Date(t),
+        referer: i === 0 ? 'https://blog.example/a\tb\\c\nd\re' : null,
+        utmSource: i === 1 ? 'naïve — ünïcode ✓' : null,
+        utmMedium: null,
+        utmCampaign: '\\N',
+        utmTerm: null,
+        utmContent: null,
+        userAgent: CHROME,
+        ipHash: 'h',
+        visitorId: uniq('v'),
+        isBot: i === 2,
       }));
       await postgresClickWriter(app.orm)(batch);
       const rows = new Map((await clicksOf(app, link.merchantId)).map((r) => [r.id as string, r]));
-      expect(batch.map((c) => [new Date(rows.get(c.id)!.occurred_at).getTime(), rows.get(c.id)!.is_bot])).toEqual(batch.map((c) => [c.occurredAt.getTime(), c.isBot]));
+      expect(batch.map((c) => [new Date(rows.get(c.id)!.occurred_at).getTime(), rows.get(c.id)!.is_bot])).toEqual(
+        batch.map((c) => [c.occurredAt.getTime(), c.isBot]),
+      );
       expect(rows.get(batch[0]!.id)).toMatchObject({ referer: 'https://blog.example/a\tb\\c\nd\re', utm_campaign: '\\N' });
       expect(rows.get(batch[1]!.id)).toMatchObject({ utm_source: 'naïve — ünïcode ✓', referer: null });
     } finally {
@@ -357,8 +381,22 @@ describe('the click log under shutdown and failure', () => {
       const link = await approvedLink(app);
       const write = postgresClickWriter(app.orm);
       const record = (): ClickRecord => ({
-        id: uuidv7(), merchantId: link.merchantId, enrollmentId: uuidv7(), affiliateId: uuidv7(), campaignId: uuidv7(), occurredAt: new Date(),
-        referer: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, userAgent: CHROME, ipHash: 'h', visitorId: uniq('v'), isBot: false,
+        id: uuidv7(),
+        merchantId: link.merchantId,
+        enrollmentId: uuidv7(),
+        affiliateId: uuidv7(),
+        campaignId: uuidv7(),
+        occurredAt: new Date(),
+        referer: null,
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+        utmTerm: null,
+        utmContent: null,
+        userAgent: CHROME,
+        ipHash: 'h',
+        visitorId: uniq('v'),
+        isBot: false,
       });
       const first = [record(), record()];
       await write(first);
@@ -413,13 +451,16 @@ describe.skipIf(!inject('templateDatabase'))('several server processes on one da
   let app: TestApp;
   let other: App;
   const SET = `mutation($id: ID!, $status: EnrollmentStatus!) { setEnrollmentStatus(id: $id, status: $status) { status } }`;
-  const followOn = (server: App, code: string) => fetch(`${server.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': CHROME } }).then((r) => r.status);
+  const followOn = (server: App, code: string) =>
+    fetch(`${server.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': CHROME } }).then((r) => r.status);
   const enrollmentOf = async (code: string) =>
     (await app.orm.em.getConnection().execute<{ id: string }[]>(`select id from enrollment where share_code = ?`, [code]))[0]!.id;
   // Well under the share-link cache's 30 s TTL: what is seen within it came by notification.
   const soon = <T>(check: () => Promise<T>) => eventually(check, 3000);
   const listeners = () =>
-    app.orm.em.getConnection().execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
+    app.orm.em
+      .getConnection()
+      .execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
   /** The link is in `other`'s cache: what it answers next without a notification is stale. */
   const cachedInOther = async (code: string) => {
     expect(await followOn(other, code)).toBe(302);
@@ -448,9 +489,14 @@ describe.skipIf(!inject('templateDatabase'))('several server processes on one da
   it('a campaign paused in one process stops its links in the other', async () => {
     const l = await approvedLink(app);
     await cachedInOther(l.code);
-    const r = await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { status } }`, {
-      id: l.campaignId, input: { status: 'PAUSED' },
-    }, l.token);
+    const r = await app.gql(
+      `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { status } }`,
+      {
+        id: l.campaignId,
+        input: { status: 'PAUSED' },
+      },
+      l.token,
+    );
     expect(r.data!.updateCampaign.status).toBe('PAUSED');
     await soon(async () => expect(await followOn(other, l.code)).toBe(404));
   });
@@ -458,7 +504,9 @@ describe.skipIf(!inject('templateDatabase'))('several server processes on one da
   it('a listener whose connection is killed listens again, and the other process hears changes as before', async () => {
     const before = (await listeners()).map((l) => l.pid);
     expect(before).toHaveLength(2);
-    await app.orm.em.getConnection().execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
+    await app.orm.em
+      .getConnection()
+      .execute(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = ?`, [LISTENER_NAME]);
     await soon(async () => {
       const now = (await listeners()).map((l) => l.pid);
       expect(now).toHaveLength(2);

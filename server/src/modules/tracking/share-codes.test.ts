@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ShareCodeCache, locationFor, normalizeShareCode, parseTarget, type ShareLinkSource } from './share-codes.js';
 
 const row = (code: string, over: Record<string, unknown> = {}) => ({
-  code, enrollmentId: `e-${code}`, affiliateId: 'a', campaignId: 'c', merchantId: 'm', destinationUrl: 'https://shop.example/?ref=x', active: true, ...over,
+  code,
+  enrollmentId: `e-${code}`,
+  affiliateId: 'a',
+  campaignId: 'c',
+  merchantId: 'm',
+  destinationUrl: 'https://shop.example/?ref=x',
+  active: true,
+  ...over,
 });
 
 function source(known: Record<string, ReturnType<typeof row>>) {
@@ -114,9 +121,22 @@ describe('share codes', () => {
 
     it('incoming utm values win over the destination ones, and are encoded', () => {
       const t = parseTarget('https://shop.example/?utm_source=site&ref=x');
-      const loc = new URL(locationFor(t, [['utm_source', 'news & letters'], ['utm_id', '7']], ...ids));
+      const loc = new URL(
+        locationFor(
+          t,
+          [
+            ['utm_source', 'news & letters'],
+            ['utm_id', '7'],
+          ],
+          ...ids,
+        ),
+      );
       expect([...loc.searchParams]).toEqual([
-        ['ref', 'x'], ['utm_source', 'news & letters'], ['utm_id', '7'], ['sorae_click', ids[0]], ['sorae_vid', ids[1]],
+        ['ref', 'x'],
+        ['utm_source', 'news & letters'],
+        ['utm_id', '7'],
+        ['sorae_click', ids[0]],
+        ['sorae_vid', ids[1]],
       ]);
     });
   });

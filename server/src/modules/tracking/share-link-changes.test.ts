@@ -27,7 +27,13 @@ describe('share-link change notifications', () => {
     const silent = createServer((s) => sockets.push(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const listener = new PgListener(`postgres://u:p@127.0.0.1:${port}/db`, { channels: { [SHARE_LINK_CHANNEL]() {} }, onGap() {}, log, timeoutMs: 200, retryMs: 50 });
+    const listener = new PgListener(`postgres://u:p@127.0.0.1:${port}/db`, {
+      channels: { [SHARE_LINK_CHANNEL]() {} },
+      onGap() {},
+      log,
+      timeoutMs: 200,
+      retryMs: 50,
+    });
     const started = Date.now();
     await listener.start();
     expect(listener.connected).toBe(false);
@@ -57,7 +63,12 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
   it('hears changes, listens again after losing its connection, and reports the gap once', async () => {
     const heard: ShareLinkChange[] = [];
     let gaps = 0;
-    const listener = new PgListener(app.config.databaseUrl!, { channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) }, onGap: () => gaps++, log, retryMs: 500 });
+    const listener = new PgListener(app.config.databaseUrl!, {
+      channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) },
+      onGap: () => gaps++,
+      log,
+      retryMs: 500,
+    });
     await listener.start();
     try {
       const a = uuidv7();
@@ -86,26 +97,54 @@ describe.skipIf(!inject('templateDatabase'))('the share-link listener on Postgre
 
   it('the database announces a changed status or destination when it commits, and nothing for a rollback or another column', async () => {
     const heard: ShareLinkChange[] = [];
-    const listener = new PgListener(app.config.databaseUrl!, { channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) }, onGap() {}, log });
+    const listener = new PgListener(app.config.databaseUrl!, {
+      channels: { [SHARE_LINK_CHANNEL]: shareLinkHandler((c) => heard.push(c), log) },
+      onGap() {},
+      log,
+    });
     await listener.start();
     try {
       const { merchantId, token } = await app.newMerchant();
-      const created = await app.gql(`mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-        input: { name: 'Announced', slug: `announced-${uuidv7().slice(-8)}`, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 }, intakeFields: [] },
-      }, token);
+      const created = await app.gql(
+        `mutation($input: CampaignInput!) { createCampaign(input: $input) { id } }`,
+        {
+          input: {
+            name: 'Announced',
+            slug: `announced-${uuidv7().slice(-8)}`,
+            destinationUrl: 'https://shop.example/',
+            currency: 'USD',
+            commission: { type: 'FLAT', amountMinor: 100 },
+            intakeFields: [],
+          },
+        },
+        token,
+      );
       const id = created.data!.createCampaign.id as string;
-      await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, { id, input: { name: 'Renamed' } }, token);
+      await app.gql(
+        `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`,
+        { id, input: { name: 'Renamed' } },
+        token,
+      );
       const em = app.emFor(merchantId);
-      await em.transactional(async (tx) => {
-        await tx.execute(`update campaign set status = 'PAUSED' where id = ?`, [id]);
-        throw new Error('rolled back');
-      }).catch(() => undefined);
-      await app.gql(`mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`, { id, input: { destinationUrl: 'https://shop.example/new' } }, token);
+      await em
+        .transactional(async (tx) => {
+          await tx.execute(`update campaign set status = 'PAUSED' where id = ?`, [id]);
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      await app.gql(
+        `mutation($id: ID!, $input: CampaignUpdateInput!) { updateCampaign(id: $id, input: $input) { id } }`,
+        { id, input: { destinationUrl: 'https://shop.example/new' } },
+        token,
+      );
       // Notifications arrive in commit order: once this one is heard, any announcement of the above has been too.
       const last = uuidv7();
       await sql('select pg_notify(?, ?)', [SHARE_LINK_CHANNEL, `enrollment:${last}`]);
       await until(() => heard.some((c) => c.id === last));
-      expect(heard).toEqual([{ kind: 'campaign', id }, { kind: 'enrollment', id: last }]);
+      expect(heard).toEqual([
+        { kind: 'campaign', id },
+        { kind: 'enrollment', id: last },
+      ]);
     } finally {
       await listener.close();
     }

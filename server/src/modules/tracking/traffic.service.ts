@@ -157,7 +157,15 @@ export class TrafficService {
 function shareLinksFrom(orm: MikroORM): ShareLinkSource {
   return async (code) => {
     const rows = await orm.em.getConnection().execute<
-      { enrollment_id: string; affiliate_id: string; campaign_id: string; merchant_id: string; destination_url: string; status: string; campaign_status: string }[]
+      {
+        enrollment_id: string;
+        affiliate_id: string;
+        campaign_id: string;
+        merchant_id: string;
+        destination_url: string;
+        status: string;
+        campaign_status: string;
+      }[]
     >(
       `select e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.merchant_id, e.status, c.status as campaign_status, c.destination_url
          from enrollment e join campaign c on c.id = e.campaign_id

@@ -13,21 +13,30 @@ export function AffiliateClicks({ affiliateId, campaignName }: { affiliateId: st
   const columns: Column<Click>[] = [
     { id: 'occurredAt', header: 'Time', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'campaign', header: 'Campaign', cell: (c) => campaignName(c.campaignId), sortValue: (c) => campaignName(c.campaignId) },
-    { id: 'referer', header: 'Referer', cell: (c) => (c.referer ? <span className="cell-clip" title={c.referer}>{c.referer}</span> : <span className="muted">Direct</span>) },
+    {
+      id: 'referer',
+      header: 'Referer',
+      cell: (c) =>
+        c.referer ? (
+          <span className="cell-clip" title={c.referer}>
+            {c.referer}
+          </span>
+        ) : (
+          <span className="muted">Direct</span>
+        ),
+    },
     { id: 'utm', header: 'UTM', cell: (c) => <Utm click={c} /> },
-    { id: 'bot', header: 'Bot', cell: (c) => (c.isBot ? <Badge tone="warning">Bot: never attributed</Badge> : <span className="muted">No</span>), sortValue: (c) => c.isBot },
+    {
+      id: 'bot',
+      header: 'Bot',
+      cell: (c) => (c.isBot ? <Badge tone="warning">Bot: never attributed</Badge> : <span className="muted">No</span>),
+      sortValue: (c) => c.isBot,
+    },
     // The first characters tell visitors apart on a page; the whole id is in the tooltip.
     { id: 'visitor', header: 'Visitor', cell: (c) => <span title={c.visitorId}>Visitor {c.visitorId.slice(0, 8)}</span> },
   ];
   return (
-    <DataTable
-      label="Clicks"
-      testId="affiliate-clicks"
-      columns={columns}
-      getRowId={(c) => c.id}
-      empty="No clicks on this affiliate's links yet."
-      {...table}
-    />
+    <DataTable label="Clicks" testId="affiliate-clicks" columns={columns} getRowId={(c) => c.id} empty="No clicks on this affiliate's links yet." {...table} />
   );
 }
 
@@ -55,7 +64,17 @@ export function AffiliateConversions({ affiliateId, money }: { affiliateId: stri
   const columns: Column<Conversion>[] = [
     { id: 'occurredAt', header: 'Ordered', cell: (c) => formatDateTime(c.occurredAt), sortValue: (c) => c.occurredAt },
     { id: 'order', header: 'Order', cell: (c) => <code>{c.orderId}</code>, sortValue: (c) => c.orderId },
-    ...(money ? [{ id: 'amount', header: 'Order amount', align: 'end' as const, cell: (c: Conversion) => formatMoney(c.amountMinor ?? 0, c.currency), sortValue: (c: Conversion) => c.amountMinor ?? 0 }] : []),
+    ...(money
+      ? [
+          {
+            id: 'amount',
+            header: 'Order amount',
+            align: 'end' as const,
+            cell: (c: Conversion) => formatMoney(c.amountMinor ?? 0, c.currency),
+            sortValue: (c: Conversion) => c.amountMinor ?? 0,
+          },
+        ]
+      : []),
     {
       id: 'click',
       header: 'Winning click',
@@ -79,7 +98,11 @@ export function AffiliateConversions({ affiliateId, money }: { affiliateId: stri
 export function AffiliateCommissions({ affiliateId }: { affiliateId: string }) {
   const { table } = useConnectionTable(AffiliateCommissionsDocument, { variables: { id: affiliateId }, connection: (d) => d.affiliate?.commissions });
   if (table.error && errorCode(table.error) === 'FORBIDDEN') {
-    return <p className="muted" data-testid="affiliate-commissions-forbidden">Commissions are visible to finance and owner operators.</p>;
+    return (
+      <p className="muted" data-testid="affiliate-commissions-forbidden">
+        Commissions are visible to finance and owner operators.
+      </p>
+    );
   }
   const columns: Column<Commission>[] = [
     { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },

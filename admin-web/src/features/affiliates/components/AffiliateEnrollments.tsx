@@ -94,12 +94,12 @@ function EnrollmentStatusDialog({ enrollment, onClose }: { enrollment: Enrollmen
         {suspend ? (
           <>
             <p>
-              The share link <code>{enrollment.shareUrl}</code> stops redirecting <strong>at once</strong>: shoppers who follow it get a “not found” page instead of
-              the store.
+              The share link <code>{enrollment.shareUrl}</code> stops redirecting <strong>at once</strong>: shoppers who follow it get a “not found” page
+              instead of the store.
             </p>
             <p>
-              Its clicks no longer win attribution, so orders from now on earn this affiliate no commission through this link. Commissions already earned are not
-              changed. You can reactivate the link later.
+              Its clicks no longer win attribution, so orders from now on earn this affiliate no commission through this link. Commissions already earned are
+              not changed. You can reactivate the link later.
             </p>
           </>
         ) : (

@@ -42,7 +42,12 @@ export function AffiliatesTable() {
               </span>
             ),
           },
-          { id: 'payouts', header: 'Payouts', cell: (a) => a.payoutAccount && <PayoutReadiness status={a.payoutAccount.status} />, sortValue: (a) => a.payoutAccount?.status ?? '' },
+          {
+            id: 'payouts',
+            header: 'Payouts',
+            cell: (a) => a.payoutAccount && <PayoutReadiness status={a.payoutAccount.status} />,
+            sortValue: (a) => a.payoutAccount?.status ?? '',
+          },
         ] satisfies Column<Row>[])
       : []),
   ];

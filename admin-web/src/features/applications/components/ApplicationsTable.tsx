@@ -74,7 +74,15 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
       cols.push({ id: 'reviewedAt', header: 'Reviewed', cell: (r) => formatDateTime(r.reviewedAt) });
     }
     if (filter.status === 'REJECTED') {
-      cols.push({ id: 'reason', header: 'Reason', cell: (r) => <span className="cell-clip" title={r.rejectionReason ?? undefined}>{r.rejectionReason ?? '—'}</span> });
+      cols.push({
+        id: 'reason',
+        header: 'Reason',
+        cell: (r) => (
+          <span className="cell-clip" title={r.rejectionReason ?? undefined}>
+            {r.rejectionReason ?? '—'}
+          </span>
+        ),
+      });
     }
     if (filter.status === 'APPROVED') {
       cols.push({ id: 'shareCode', header: 'Share code', cell: (r) => (r.enrollment ? <code>{r.enrollment.shareCode}</code> : '—') });
@@ -87,10 +95,22 @@ export function ApplicationsTable({ filter, order, onOrderChange, canReview, onO
         cell: (r) =>
           r.status === 'SUBMITTED' ? (
             <span className="row-actions">
-              <button type="button" className="btn btn--secondary btn--small" onClick={() => reviewOne(r, 'APPROVE')} aria-label={`Approve ${r.name}`} data-testid="row-approve">
+              <button
+                type="button"
+                className="btn btn--secondary btn--small"
+                onClick={() => reviewOne(r, 'APPROVE')}
+                aria-label={`Approve ${r.name}`}
+                data-testid="row-approve"
+              >
                 Approve
               </button>
-              <button type="button" className="btn btn--ghost btn--small btn--danger-text" onClick={() => reviewOne(r, 'REJECT')} aria-label={`Reject ${r.name}`} data-testid="row-reject">
+              <button
+                type="button"
+                className="btn btn--ghost btn--small btn--danger-text"
+                onClick={() => reviewOne(r, 'REJECT')}
+                aria-label={`Reject ${r.name}`}
+                data-testid="row-reject"
+              >
                 Reject
               </button>
             </span>

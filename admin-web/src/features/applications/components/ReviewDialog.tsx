@@ -8,7 +8,15 @@ import type { ReviewOutcome, ReviewRequest } from './review';
  * Confirms a review before it is sent. A rejection needs one reason (for every application in
  * it). Afterwards the queue, its counts and an open drawer are fetched again.
  */
-export function ReviewDialog({ request, onCancel, onReviewed }: { request: ReviewRequest; onCancel: () => void; onReviewed: (outcome: ReviewOutcome) => void }) {
+export function ReviewDialog({
+  request,
+  onCancel,
+  onReviewed,
+}: {
+  request: ReviewRequest;
+  onCancel: () => void;
+  onReviewed: (outcome: ReviewOutcome) => void;
+}) {
   const [review, { loading }] = useMutation(ReviewApplicationsDocument, {
     // Pages and counts cached under other filters are stale too: drop them all, so any of them
     // shown later is fetched again, and fetch the ones on screen now.

@@ -9,8 +9,9 @@ export function ReviewSummary({ outcome, names, onDismiss }: { outcome: ReviewOu
     <div className={`banner ${skipped.length > 0 ? 'banner--warning' : 'banner--success'} banner--stacked`} role="status" data-testid="review-summary">
       <div className="banner__row">
         <p>
-          Approved <strong data-testid="summary-approved">{outcome.approvedCount}</strong>, rejected <strong data-testid="summary-rejected">{outcome.rejectedCount}</strong>,
-          skipped <strong data-testid="summary-skipped">{outcome.skippedCount}</strong>.
+          Approved <strong data-testid="summary-approved">{outcome.approvedCount}</strong>, rejected{' '}
+          <strong data-testid="summary-rejected">{outcome.rejectedCount}</strong>, skipped <strong data-testid="summary-skipped">{outcome.skippedCount}</strong>
+          .
         </p>
         <button type="button" className="btn btn--ghost btn--small" onClick={onDismiss} aria-label="Dismiss the review summary">
           ×

@@ -34,7 +34,7 @@ export function StatusTabs({ value, onChange, counts, panelId }: Props) {
               const i = TABS.findIndex((t) => t.status === value);
               const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
               onChange(next.status);
-              (e.currentTarget.parentElement?.querySelectorAll<HTMLButtonElement>('[role="tab"]')[TABS.indexOf(next)])?.focus();
+              e.currentTarget.parentElement?.querySelectorAll<HTMLButtonElement>('[role="tab"]')[TABS.indexOf(next)]?.focus();
             }}
             data-testid={`tab-${tab.status.toLowerCase()}`}
           >

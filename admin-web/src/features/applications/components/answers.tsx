@@ -53,7 +53,14 @@ export function AnswerValue({ value, compact = false }: { value: string | null |
   const url = webUrl(value);
   if (url) {
     return (
-      <a href={url.toString()} target="_blank" rel="noopener noreferrer" className={compact ? 'cell-clip' : 'answer__link'} title={value} data-testid="answer-link">
+      <a
+        href={url.toString()}
+        target="_blank"
+        rel="noopener noreferrer"
+        className={compact ? 'cell-clip' : 'answer__link'}
+        title={value}
+        data-testid="answer-link"
+      >
         {compact ? `${url.host}${url.pathname === '/' ? '' : url.pathname}` : value}
       </a>
     );

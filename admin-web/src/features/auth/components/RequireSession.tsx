@@ -20,7 +20,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
     );
   }
   const code = error ? errorCode(error) : undefined;
-  if ((error && code !== 'UNAUTHENTICATED') && !data) {
+  if (error && code !== 'UNAUTHENTICATED' && !data) {
     return (
       <div className="center-page">
         <ErrorState error={error} onRetry={() => void refetch()} title="Could not reach Sorae" />

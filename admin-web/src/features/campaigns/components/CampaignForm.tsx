@@ -1,5 +1,15 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { CheckboxField, currencyDigits, describeError, FormError, SelectField, TextAreaField, TextField, UnsavedChangesPrompt, useUnsavedChanges } from '@sorae/web-shared';
+import {
+  CheckboxField,
+  currencyDigits,
+  describeError,
+  FormError,
+  SelectField,
+  TextAreaField,
+  TextField,
+  UnsavedChangesPrompt,
+  useUnsavedChanges,
+} from '@sorae/web-shared';
 import type { CampaignInput, CampaignStatus, CommissionType } from '../../../gql/graphql';
 import { draftToInput, sameDraft, slugify, type CampaignDraft, type DraftErrors } from './campaign-draft';
 import { IntakeFieldBuilder } from './IntakeFieldBuilder';
@@ -14,9 +24,25 @@ interface Props {
 
 /** Paths the form shows next to an input; anything else the server reports goes in the banner. */
 const TOP_LEVEL_PATHS = new Set([
-  'name', 'slug', 'destinationUrl', 'currency', 'commission', 'commission.type', 'commission.rateBps', 'commission.amountMinor',
-  'attributionWindowDays', 'holdDays', 'minPayoutMinor', 'payoutDayOfMonth', 'status', 'intakeFields',
-  'showRejectionReasonToApplicant', 'autoExecutePayouts', 'description', 'brandName', 'logoUrl',
+  'name',
+  'slug',
+  'destinationUrl',
+  'currency',
+  'commission',
+  'commission.type',
+  'commission.rateBps',
+  'commission.amountMinor',
+  'attributionWindowDays',
+  'holdDays',
+  'minPayoutMinor',
+  'payoutDayOfMonth',
+  'status',
+  'intakeFields',
+  'showRejectionReasonToApplicant',
+  'autoExecutePayouts',
+  'description',
+  'brandName',
+  'logoUrl',
 ]);
 const INTAKE_PATH = /^intakeFields\.(\d+)\.(key|label|type|required|options|min|max|helpText)(\.|$)/;
 

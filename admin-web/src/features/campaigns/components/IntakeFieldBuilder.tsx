@@ -39,7 +39,11 @@ export function IntakeFieldBuilder({ fields, onChange, errors }: Props) {
     [next[index], next[to]] = [next[to]!, next[index]!];
     onChange(next, { structural: true });
   };
-  const remove = (index: number) => onChange(fields.filter((_, i) => i !== index), { structural: true });
+  const remove = (index: number) =>
+    onChange(
+      fields.filter((_, i) => i !== index),
+      { structural: true },
+    );
   const add = () => onChange([...fields, newIntakeField()], { structural: true });
 
   const err = (i: number, prop: string) => {
@@ -70,19 +74,45 @@ export function IntakeFieldBuilder({ fields, onChange, errors }: Props) {
                 <span className="intake-field__number">{n}</span>
                 <span className="intake-field__title">{title}</span>
                 <div className="intake-field__actions">
-                  <button type="button" className="btn btn--icon" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move field ${n} up`} data-testid={`intake-field-${i}-up`}>
+                  <button
+                    type="button"
+                    className="btn btn--icon"
+                    onClick={() => move(i, -1)}
+                    disabled={i === 0}
+                    aria-label={`Move field ${n} up`}
+                    data-testid={`intake-field-${i}-up`}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="btn btn--icon" onClick={() => move(i, 1)} disabled={i === fields.length - 1} aria-label={`Move field ${n} down`} data-testid={`intake-field-${i}-down`}>
+                  <button
+                    type="button"
+                    className="btn btn--icon"
+                    onClick={() => move(i, 1)}
+                    disabled={i === fields.length - 1}
+                    aria-label={`Move field ${n} down`}
+                    data-testid={`intake-field-${i}-down`}
+                  >
                     ↓
                   </button>
-                  <button type="button" className="btn btn--ghost btn--danger-text" onClick={() => remove(i)} aria-label={`Remove field ${n}`} data-testid={`intake-field-${i}-remove`}>
+                  <button
+                    type="button"
+                    className="btn btn--ghost btn--danger-text"
+                    onClick={() => remove(i)}
+                    aria-label={`Remove field ${n}`}
+                    data-testid={`intake-field-${i}-remove`}
+                  >
                     Remove
                   </button>
                 </div>
               </div>
               <div className="grid grid--3">
-                <TextField label="Label" value={f.label} onValueChange={(v) => setLabel(i, v)} error={err(i, 'label')} data-testid={`intake-field-${i}-label`} />
+                <TextField
+                  label="Label"
+                  value={f.label}
+                  onValueChange={(v) => setLabel(i, v)}
+                  error={err(i, 'label')}
+                  data-testid={`intake-field-${i}-label`}
+                />
                 <TextField
                   label="Key"
                   value={f.key}
@@ -114,12 +144,40 @@ export function IntakeFieldBuilder({ fields, onChange, errors }: Props) {
               ) : null}
               {hasBounds(f.type) ? (
                 <div className="grid grid--2">
-                  <TextField label="Min" inputMode="decimal" value={f.min} onValueChange={(v) => update(i, 'min', v)} error={err(i, 'min')} hint={BOUND_HINTS[f.type]} data-testid={`intake-field-${i}-min`} />
-                  <TextField label="Max" inputMode="decimal" value={f.max} onValueChange={(v) => update(i, 'max', v)} error={err(i, 'max')} data-testid={`intake-field-${i}-max`} />
+                  <TextField
+                    label="Min"
+                    inputMode="decimal"
+                    value={f.min}
+                    onValueChange={(v) => update(i, 'min', v)}
+                    error={err(i, 'min')}
+                    hint={BOUND_HINTS[f.type]}
+                    data-testid={`intake-field-${i}-min`}
+                  />
+                  <TextField
+                    label="Max"
+                    inputMode="decimal"
+                    value={f.max}
+                    onValueChange={(v) => update(i, 'max', v)}
+                    error={err(i, 'max')}
+                    data-testid={`intake-field-${i}-max`}
+                  />
                 </div>
               ) : null}
-              <TextField label="Help text" value={f.helpText} onValueChange={(v) => update(i, 'helpText', v)} error={err(i, 'helpText')} hint="Shown under the question on the application form." data-testid={`intake-field-${i}-help`} />
-              <CheckboxField label="Required" checked={f.required} onCheckedChange={(v) => update(i, 'required', v)} error={err(i, 'required')} data-testid={`intake-field-${i}-required`} />
+              <TextField
+                label="Help text"
+                value={f.helpText}
+                onValueChange={(v) => update(i, 'helpText', v)}
+                error={err(i, 'helpText')}
+                hint="Shown under the question on the application form."
+                data-testid={`intake-field-${i}-help`}
+              />
+              <CheckboxField
+                label="Required"
+                checked={f.required}
+                onCheckedChange={(v) => update(i, 'required', v)}
+                error={err(i, 'required')}
+                data-testid={`intake-field-${i}-required`}
+              />
             </li>
           );
         })}

@@ -14,7 +14,8 @@ export function CommissionDetails({ commission: c, affiliateName }: { commission
       <section aria-label="Why this order was attributed">
         <h3 className="section-title">Why this affiliate</h3>
         <p className="muted">
-          Order <code>{c.conversion.orderId}</code> of {formatMoney(c.conversion.amountMinor, c.conversion.currency)} at {formatDateTime(c.conversion.occurredAt)}.
+          Order <code>{c.conversion.orderId}</code> of {formatMoney(c.conversion.amountMinor, c.conversion.currency)} at{' '}
+          {formatDateTime(c.conversion.occurredAt)}.
         </p>
         <AttributionExplanation attribution={c.conversion.attribution} name={name} />
       </section>

@@ -66,7 +66,8 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
       align: 'end',
       cell: (c) => (
         <span data-testid="commission-amount">
-          {c.amountMinor !== c.originalAmountMinor ? <s className="muted">{formatMoney(c.originalAmountMinor, c.currency)}</s> : null} {formatMoney(c.amountMinor, c.currency)}
+          {c.amountMinor !== c.originalAmountMinor ? <s className="muted">{formatMoney(c.originalAmountMinor, c.currency)}</s> : null}{' '}
+          {formatMoney(c.amountMinor, c.currency)}
         </span>
       ),
       sortValue: (c) => c.amountMinor,

@@ -3,9 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { describeError, FormError, Modal, type Problem, SelectField } from '@sorae/web-shared';
 import { CommissionsDocument, FinalizeCommissionsDocument } from '../api/commissions';
 
-export type FinalizeRequest =
-  | { kind: 'selected'; ids: string[]; onDone: () => void }
-  | { kind: 'past-hold'; campaignId: string };
+export type FinalizeRequest = { kind: 'selected'; ids: string[]; onDone: () => void } | { kind: 'past-hold'; campaignId: string };
 
 interface CampaignChoice {
   id: string;
@@ -53,7 +51,8 @@ export function FinalizeDialog({ request, campaigns, onClose }: { request: Final
     }
   };
 
-  const title = request.kind === 'selected' ? `Finalize ${request.ids.length} commission${request.ids.length === 1 ? '' : 's'} now?` : 'Finalize everything past its hold?';
+  const title =
+    request.kind === 'selected' ? `Finalize ${request.ids.length} commission${request.ids.length === 1 ? '' : 's'} now?` : 'Finalize everything past its hold?';
 
   if (finalizedCount !== null) {
     return (
@@ -94,7 +93,8 @@ export function FinalizeDialog({ request, campaigns, onClose }: { request: Final
             />
             <p>
               Every pending commission of {campaign ? <strong>{campaign.name}</strong> : 'this campaign'} older than its hold period
-              {campaign ? ` (${campaign.holdDays} day${campaign.holdDays === 1 ? '' : 's'})` : ''} is locked now, as the scheduled sweep would. Newer ones stay pending.
+              {campaign ? ` (${campaign.holdDays} day${campaign.holdDays === 1 ? '' : 's'})` : ''} is locked now, as the scheduled sweep would. Newer ones stay
+              pending.
             </p>
           </>
         )}

@@ -50,12 +50,21 @@ export function CommissionsRoute() {
         description={
           <>
             What each affiliate earned, why each order was attributed to them, and every adjustment. Finalizing locks an amount. Orders won by a customer's
-            referral code earn no commission: see <Link to="/referrals" data-testid="commissions-referrals-link">Referrals</Link>.
+            referral code earn no commission: see{' '}
+            <Link to="/referrals" data-testid="commissions-referrals-link">
+              Referrals
+            </Link>
+            .
           </>
         }
         actions={
           canFinalize ? (
-            <button type="button" className="btn btn--secondary" onClick={() => setFinalizing({ kind: 'past-hold', campaignId })} data-testid="finalize-past-hold">
+            <button
+              type="button"
+              className="btn btn--secondary"
+              onClick={() => setFinalizing({ kind: 'past-hold', campaignId })}
+              data-testid="finalize-past-hold"
+            >
               Finalize everything past its hold…
             </button>
           ) : null

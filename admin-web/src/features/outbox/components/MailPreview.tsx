@@ -22,7 +22,9 @@ export function MailPreview({ id, onClose }: { id: string; onClose: () => void }
           <iframe title="HTML part" sandbox="" srcDoc={m.html} className="mail-preview" data-testid="outbox-message-html" />
           <details>
             <summary>Plain-text part</summary>
-            <pre className="mail-preview__text" data-testid="outbox-message-text">{m.text}</pre>
+            <pre className="mail-preview__text" data-testid="outbox-message-text">
+              {m.text}
+            </pre>
           </details>
         </div>
       ) : null}

@@ -37,8 +37,24 @@ export function BatchesTable() {
         );
       },
     },
-    { id: 'total', header: 'Total', align: 'end', cell: (b) => <span data-testid="batch-total">{formatMoney(b.totalMinor, b.currency)}</span>, sortValue: (b) => b.totalMinor },
-    { id: 'created', header: 'Created', cell: (b) => <>{formatDateTime(b.createdAt)}{b.scheduled ? <span className="muted"> · scheduled</span> : null}</>, sortValue: (b) => b.createdAt },
+    {
+      id: 'total',
+      header: 'Total',
+      align: 'end',
+      cell: (b) => <span data-testid="batch-total">{formatMoney(b.totalMinor, b.currency)}</span>,
+      sortValue: (b) => b.totalMinor,
+    },
+    {
+      id: 'created',
+      header: 'Created',
+      cell: (b) => (
+        <>
+          {formatDateTime(b.createdAt)}
+          {b.scheduled ? <span className="muted"> · scheduled</span> : null}
+        </>
+      ),
+      sortValue: (b) => b.createdAt,
+    },
   ];
 
   return (

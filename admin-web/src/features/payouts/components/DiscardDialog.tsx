@@ -33,8 +33,8 @@ export function DiscardDialog({ batch, onClose }: Props) {
       onClose={onClose}
     >
       <p>
-        Nothing has been sent for {batch.campaign.name}, {batch.period}. Its commissions and clawbacks are released, and the next batch for this
-        campaign includes them.
+        Nothing has been sent for {batch.campaign.name}, {batch.period}. Its commissions and clawbacks are released, and the next batch for this campaign
+        includes them.
       </p>
     </ConfirmDialog>
   );

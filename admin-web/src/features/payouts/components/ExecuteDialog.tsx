@@ -29,7 +29,8 @@ export function ExecuteDialog({ batch, itemCount, onClose }: Props) {
     >
       <p>
         Sends <strong data-testid="execute-count">{itemCount}</strong> Stripe transfer{itemCount === 1 ? '' : 's'} totalling{' '}
-        <strong data-testid="execute-total">{formatMoney(batch.totalMinor, batch.currency)}</strong> to the affiliates of {batch.campaign.name} for {batch.period}.
+        <strong data-testid="execute-total">{formatMoney(batch.totalMinor, batch.currency)}</strong> to the affiliates of {batch.campaign.name} for{' '}
+        {batch.period}.
       </p>
       <p className="muted">Each transfer is sent once, whatever happens; a transfer Stripe refuses is marked failed and can be retried from this page.</p>
     </ConfirmDialog>

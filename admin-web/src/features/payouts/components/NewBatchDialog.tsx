@@ -80,9 +80,10 @@ export function NewBatchDialog({ campaigns, onClose }: { campaigns: readonly Cam
           data-testid="new-batch-period"
         />
         <p className="muted">
-          The batch gathers every finalized, unpaid commission of the campaign into one item per affiliate, net of clawbacks. Affiliates below the minimum payout
-          {campaign ? ` (${formatMoney(campaign.minPayoutMinor, campaign.currency)})` : ''} or without a payouts-enabled Stripe account are carried forward. You see the
-          preview next; nothing is sent until you execute it.
+          The batch gathers every finalized, unpaid commission of the campaign into one item per affiliate, net of clawbacks. Affiliates below the minimum
+          payout
+          {campaign ? ` (${formatMoney(campaign.minPayoutMinor, campaign.currency)})` : ''} or without a payouts-enabled Stripe account are carried forward. You
+          see the preview next; nothing is sent until you execute it.
         </p>
         <FormError message={problem?.message} />
         <div className="modal__actions">

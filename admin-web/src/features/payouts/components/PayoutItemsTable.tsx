@@ -58,7 +58,16 @@ export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
       ),
       sortValue: (i) => i.amountMinor,
     },
-    { id: 'status', header: 'Status', cell: (i) => <span className="payouts-nowrap"><PayoutItemStatusBadge status={i.status} /></span>, sortValue: (i) => i.status },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (i) => (
+        <span className="payouts-nowrap">
+          <PayoutItemStatusBadge status={i.status} />
+        </span>
+      ),
+      sortValue: (i) => i.status,
+    },
     {
       id: 'transfer',
       header: 'Transfer',
@@ -89,12 +98,22 @@ export function PayoutItemsTable({ batchId, status, refreshKey }: Props) {
           <span className="muted">—</span>
         ),
     },
-    { id: 'attempts', header: 'Attempts', align: 'end', cell: (i) => <span data-testid="payout-item-attempts">{i.attempts}</span>, sortValue: (i) => i.attempts },
+    {
+      id: 'attempts',
+      header: 'Attempts',
+      align: 'end',
+      cell: (i) => <span data-testid="payout-item-attempts">{i.attempts}</span>,
+      sortValue: (i) => i.attempts,
+    },
     { id: 'postedAt', header: 'Posted', cell: (i) => formatDateTime(i.postedAt), sortValue: (i) => i.postedAt },
     {
       id: 'account',
       header: 'Payout account',
-      cell: (i) => <span className="payouts-nowrap"><PayoutAccountStatusBadge status={i.affiliate.payoutAccount.status} /></span>,
+      cell: (i) => (
+        <span className="payouts-nowrap">
+          <PayoutAccountStatusBadge status={i.affiliate.payoutAccount.status} />
+        </span>
+      ),
       sortValue: (i) => i.affiliate.payoutAccount.status,
     },
   ];

@@ -31,7 +31,15 @@ export function SkippedTable({ skipped }: { skipped: readonly Row[] }) {
       ),
       sortValue: (s) => s.reason,
     },
-    { id: 'account', header: 'Payout account', cell: (s) => <span className="payouts-nowrap"><PayoutAccountStatusBadge status={s.affiliate.payoutAccount.status} /></span> },
+    {
+      id: 'account',
+      header: 'Payout account',
+      cell: (s) => (
+        <span className="payouts-nowrap">
+          <PayoutAccountStatusBadge status={s.affiliate.payoutAccount.status} />
+        </span>
+      ),
+    },
   ];
   return (
     <DataTable

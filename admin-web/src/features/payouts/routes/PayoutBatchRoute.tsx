@@ -91,7 +91,10 @@ export function PayoutBatchRoute() {
         }
         actions={
           <>
-            <ExportCsvButton batchId={batch.id} fileName={`payouts-${batch.period}-${batch.campaign.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${batch.id.slice(-8)}.csv`} />
+            <ExportCsvButton
+              batchId={batch.id}
+              fileName={`payouts-${batch.period}-${batch.campaign.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${batch.id.slice(-8)}.csv`}
+            />
             {failed > 0 && !executing && !draft ? (
               <button type="button" className="btn btn--primary" onClick={() => void runRetry()} disabled={retryState.loading} data-testid="retry-failed">
                 {retryState.loading ? 'Retrying…' : `Retry failed items (${failed})`}
@@ -114,8 +117,8 @@ export function PayoutBatchRoute() {
         {draft ? (
           <div className="banner banner--info" role="status" data-testid="batch-preview">
             Preview: nothing has been sent. Executing sends {itemCount} transfer{itemCount === 1 ? '' : 's'} totalling {money(batch.totalMinor)}
-            {batch.skipped.length ? `; ${batch.skipped.length} affiliate${batch.skipped.length === 1 ? ' is' : 's are'} carried forward (below)` : ''}. Until then
-            its commissions are reserved for this batch; discard the preview to release them.
+            {batch.skipped.length ? `; ${batch.skipped.length} affiliate${batch.skipped.length === 1 ? ' is' : 's are'} carried forward (below)` : ''}. Until
+            then its commissions are reserved for this batch; discard the preview to release them.
           </div>
         ) : null}
         <FormError message={retryProblem} />

@@ -16,8 +16,8 @@ export function ReferralsRoute() {
       <div className="stack">
         <div className="banner banner--info" data-testid="referrals-explanation">
           <p>
-            Referral orders never create affiliate commissions: they are not counted in any affiliate's totals or payouts. When the winning (last) touch before an
-            order is a referral code, the order is recorded here as a referral conversion, for your store's own customer-referral rewards.
+            Referral orders never create affiliate commissions: they are not counted in any affiliate's totals or payouts. When the winning (last) touch before
+            an order is a referral code, the order is recorded here as a referral conversion, for your store's own customer-referral rewards.
           </p>
         </div>
         <ReferralConversionsTable />

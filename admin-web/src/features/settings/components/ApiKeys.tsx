@@ -1,6 +1,18 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
-import { Badge, CheckboxField, type Column, CopyField, DataTable, describeError, errorCode, formatDateTime, FormError, type Problem, TextField } from '@sorae/web-shared';
+import {
+  Badge,
+  CheckboxField,
+  type Column,
+  CopyField,
+  DataTable,
+  describeError,
+  errorCode,
+  formatDateTime,
+  FormError,
+  type Problem,
+  TextField,
+} from '@sorae/web-shared';
 import type { ApiKeyScope, ApiKeysQuery } from '../../../gql/graphql';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '../api/api-keys';
 
@@ -25,7 +37,11 @@ export function ApiKeys() {
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
   if (error && errorCode(error) === 'FORBIDDEN') {
-    return <p className="muted" data-testid="api-keys-forbidden">Only the merchant's owner can manage API keys.</p>;
+    return (
+      <p className="muted" data-testid="api-keys-forbidden">
+        Only the merchant's owner can manage API keys.
+      </p>
+    );
   }
 
   const columns: Column<ApiKeyRow>[] = [
@@ -141,7 +157,13 @@ function RevokeButton({ apiKey }: { apiKey: ApiKeyRow }) {
   const [revoke, { loading, error }] = useMutation(RevokeApiKeyDocument);
   if (!confirming) {
     return (
-      <button type="button" className="btn btn--ghost btn--danger-text" onClick={() => setConfirming(true)} data-testid="revoke-api-key" aria-label={`Revoke ${apiKey.name}`}>
+      <button
+        type="button"
+        className="btn btn--ghost btn--danger-text"
+        onClick={() => setConfirming(true)}
+        data-testid="revoke-api-key"
+        aria-label={`Revoke ${apiKey.name}`}
+      >
         Revoke
       </button>
     );

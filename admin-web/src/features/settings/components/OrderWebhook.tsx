@@ -46,8 +46,8 @@ export function OrderWebhook() {
           </dt>
           <dd>
             <code>t=&lt;unix seconds&gt;,v1=&lt;signature&gt;</code>, where the signature is the hex HMAC-SHA256, keyed with your webhook secret, of the text{' '}
-            <code>&lt;t&gt;.&lt;raw request body&gt;</code>. Requests whose <code>t</code> is more than 5 minutes from our clock are refused (401), as is a wrong
-            signature.
+            <code>&lt;t&gt;.&lt;raw request body&gt;</code>. Requests whose <code>t</code> is more than 5 minutes from our clock are refused (401), as is a
+            wrong signature.
           </dd>
           <dt>
             <code>Content-Type</code>

@@ -19,8 +19,8 @@ const { clickId, visitorId } = window.Sorae ? Sorae.getAttribution() : { clickId
       </p>
       <CopyField value={snippet} label="sorae.js snippet" testId="sorae-js-snippet" />
       <p>
-        Your checkout reads them with <code>Sorae.getAttribution()</code>, which returns <code>{'{ clickId, visitorId }'}</code> (each null when the shopper did not
-        come through a link), and your backend sends both with the order.
+        Your checkout reads them with <code>Sorae.getAttribution()</code>, which returns <code>{'{ clickId, visitorId }'}</code> (each null when the shopper did
+        not come through a link), and your backend sends both with the order.
       </p>
       <CopyField value={checkout} label="Checkout example" testId="sorae-js-checkout" multiline />
     </div>

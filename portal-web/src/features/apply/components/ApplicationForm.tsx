@@ -102,20 +102,23 @@ export function ApplicationForm({ campaignSlug, fields, onSubmitted }: Props) {
         <fieldset className="form-section">
           <legend className="form-section__title">About you and your audience</legend>
           {fields.map((field) => (
-            <IntakeFieldInput key={field.key} field={field} value={answers[field.key] ?? ''} onChange={(v) => setAnswer(field.key, v)} error={errors[`answers.${field.key}`]} />
+            <IntakeFieldInput
+              key={field.key}
+              field={field}
+              value={answers[field.key] ?? ''}
+              onChange={(v) => setAnswer(field.key, v)}
+              error={errors[`answers.${field.key}`]}
+            />
           ))}
         </fieldset>
       ) : null}
 
       <fieldset className="form-section">
         <legend className="form-section__title">Your partner account</legend>
-        <p className="muted">We email you a link to confirm your application; then you follow it in the partner portal, signing in with this email and password.</p>
-        <TextField
-          label={<FieldLabel text="Your name" required />}
-          autoComplete="name"
-          {...accountField('name', name, setName)}
-          data-testid="apply-name"
-        />
+        <p className="muted">
+          We email you a link to confirm your application; then you follow it in the partner portal, signing in with this email and password.
+        </p>
+        <TextField label={<FieldLabel text="Your name" required />} autoComplete="name" {...accountField('name', name, setName)} data-testid="apply-name" />
         <TextField
           label={<FieldLabel text="Email" required />}
           type="email"

@@ -11,8 +11,8 @@ export function CheckEmail({ campaignName, application }: { campaignName: string
       <div className="banner banner--success banner--stacked" role="status">
         <h1 id="check-email-heading">Check your email</h1>
         <p>
-          Thank you for applying to <strong>{campaignName}</strong>. We sent a link to <strong>{application.email}</strong>: open it to confirm your
-          email address and send your application for review.
+          Thank you for applying to <strong>{campaignName}</strong>. We sent a link to <strong>{application.email}</strong>: open it to confirm your email
+          address and send your application for review.
         </p>
       </div>
       <p className="muted">The link works once, for 24 hours. Nothing is sent for review until you open it.</p>

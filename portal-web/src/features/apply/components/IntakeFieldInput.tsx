@@ -115,7 +115,14 @@ function MultiSelect({ field, value, onChange, error, label, hint }: Omit<Props,
       <div className="choices">
         {field.options.map((option, i) => (
           <div className="checkbox" key={option}>
-            <input type="checkbox" id={`${id}-${i}`} name={field.key} value={option} checked={chosen.has(option)} onChange={(e) => toggle(option, e.target.checked)} />
+            <input
+              type="checkbox"
+              id={`${id}-${i}`}
+              name={field.key}
+              value={option}
+              checked={chosen.has(option)}
+              onChange={(e) => toggle(option, e.target.checked)}
+            />
             <label htmlFor={`${id}-${i}`}>{option}</label>
           </div>
         ))}

@@ -56,7 +56,14 @@ export function ConfirmRoute() {
             <strong>{confirmation.email}</strong> already has a partner account. Enter its password to add your application to{' '}
             <strong>{confirmation.campaignName}</strong>.
           </p>
-          <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="confirm-password" />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="confirm-password"
+          />
           {problem ? <FormError message={problem.code === 'UNAUTHENTICATED' ? 'That is not the password of this partner account.' : problemMessage} /> : null}
           <button type="submit" className="btn btn--primary btn--block" disabled={loading} data-testid="confirm-submit">
             {loading ? 'Confirming…' : 'Confirm my application'}

@@ -12,7 +12,9 @@ export function SignInRoute() {
     <main className="auth-page">
       <div className="auth-card">
         <div className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true">S</span>
+          <span className="brand__mark" aria-hidden="true">
+            S
+          </span>
           <span>Sorae Partner Portal</span>
         </div>
         <h1>Sign in</h1>

@@ -1,5 +1,14 @@
 import { useState } from 'react';
-import { AttributionExplanation, type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, type TouchView, useConnectionTable } from '@sorae/web-shared';
+import {
+  AttributionExplanation,
+  type Column,
+  CommissionStatusBadge,
+  DataTable,
+  formatDateTime,
+  formatMoney,
+  type TouchView,
+  useConnectionTable,
+} from '@sorae/web-shared';
 import type { MyCommissionsQuery } from '../../../gql/graphql';
 import { MyCommissionsDocument } from '../api/dashboard';
 
@@ -28,7 +37,8 @@ export function MyCommissions() {
       align: 'end',
       cell: (c) => (
         <span data-testid="my-commission-amount">
-          {c.amountMinor !== c.originalAmountMinor ? <s className="muted">{formatMoney(c.originalAmountMinor, c.currency)}</s> : null} {formatMoney(c.amountMinor, c.currency)}
+          {c.amountMinor !== c.originalAmountMinor ? <s className="muted">{formatMoney(c.originalAmountMinor, c.currency)}</s> : null}{' '}
+          {formatMoney(c.amountMinor, c.currency)}
         </span>
       ),
       sortValue: (c) => c.amountMinor,
@@ -49,7 +59,13 @@ export function MyCommissions() {
       header: '',
       align: 'end',
       cell: (c) => (
-        <button type="button" className="btn btn--ghost btn--small" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? null : c.id)} data-testid="my-commission-why">
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          aria-expanded={open === c.id}
+          onClick={() => setOpen(open === c.id ? null : c.id)}
+          data-testid="my-commission-why"
+        >
           {open === c.id ? 'Hide why' : 'Why it is yours'}
         </button>
       ),

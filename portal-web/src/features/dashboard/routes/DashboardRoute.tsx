@@ -49,6 +49,7 @@ function greeting({ affiliate: { name }, enrollments, applications }: DashboardQ
   const waiting = applications.find((a) => a.status === 'SUBMITTED');
   if (waiting) return `Welcome, ${name}. Your application to ${waiting.campaign.name} is under review; your share link appears here once you are approved.`;
   const rejected = applications.find((a) => a.status === 'REJECTED');
-  if (rejected) return `Hello ${name}. Your application to ${rejected.campaign.name} was not accepted this time; My applications shows the details. You can still apply to other programs.`;
+  if (rejected)
+    return `Hello ${name}. Your application to ${rejected.campaign.name} was not accepted this time; My applications shows the details. You can still apply to other programs.`;
   return `Welcome, ${name}. Apply to a program through the link a merchant gave you.`;
 }

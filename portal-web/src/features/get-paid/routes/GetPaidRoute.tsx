@@ -76,7 +76,11 @@ export function GetPaidRoute() {
       <PageHeader title="Get paid" description="Where your commissions are paid: your Stripe account, connected through Stripe Connect." />
       <div className="stack">
         {returned === 'return' ? (
-          <div className={`banner ${account.status === 'ENABLED' ? 'banner--success' : 'banner--info'} banner--row`} role="status" data-testid="onboarding-returned">
+          <div
+            className={`banner ${account.status === 'ENABLED' ? 'banner--success' : 'banner--info'} banner--row`}
+            role="status"
+            data-testid="onboarding-returned"
+          >
             <span>
               {account.status === 'ENABLED'
                 ? 'Welcome back: your Stripe account is connected and can receive payouts.'

@@ -50,7 +50,12 @@ export function MyPayoutsTable() {
       cell: (p) => (
         <span data-testid="my-payout-amount" data-amount-minor={p.amountMinor}>
           {formatMoney(p.amountMinor, p.currency)}
-          {p.clawbackMinor !== 0 ? <span className="muted"> ({formatMoney(p.grossMinor, p.currency)} less {formatMoney(-p.clawbackMinor, p.currency)} refunded)</span> : null}
+          {p.clawbackMinor !== 0 ? (
+            <span className="muted">
+              {' '}
+              ({formatMoney(p.grossMinor, p.currency)} less {formatMoney(-p.clawbackMinor, p.currency)} refunded)
+            </span>
+          ) : null}
         </span>
       ),
       sortValue: (p) => p.amountMinor,
@@ -93,13 +98,13 @@ export function MyPayoutsTable() {
         </div>
       ) : null}
       <DataTable
-      label="My payouts"
-      testId="my-payouts"
-      columns={columns}
-      getRowId={(p) => p.id}
-      empty="No payouts yet. Finalized commissions are paid in each program's monthly payout, once your Stripe account is connected."
-      expandedRow={(p) => (open.has(p.id) ? <PaidCommissions payout={p} /> : null)}
-      {...table}
+        label="My payouts"
+        testId="my-payouts"
+        columns={columns}
+        getRowId={(p) => p.id}
+        empty="No payouts yet. Finalized commissions are paid in each program's monthly payout, once your Stripe account is connected."
+        expandedRow={(p) => (open.has(p.id) ? <PaidCommissions payout={p} /> : null)}
+        {...table}
       />
     </div>
   );

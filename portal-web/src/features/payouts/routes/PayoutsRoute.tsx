@@ -5,7 +5,10 @@ import { MyPayoutsTable } from '../components/MyPayoutsTable';
 export function PayoutsRoute() {
   return (
     <>
-      <PageHeader title="Payouts" description="Every transfer to your Stripe account: the month it pays for, the amount, its status and the commissions it covered." />
+      <PageHeader
+        title="Payouts"
+        description="Every transfer to your Stripe account: the month it pays for, the amount, its status and the commissions it covered."
+      />
       <MyPayoutsTable />
     </>
   );

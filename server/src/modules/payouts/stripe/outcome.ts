@@ -8,10 +8,7 @@ import Stripe from 'stripe';
  * - `definite`: a 4xx from execution (account_invalid, balance_insufficient, …): the item fails
  *   with Stripe's code and message.
  */
-export type Failure =
-  | { kind: 'no_answer'; detail: string }
-  | { kind: 'key_spent'; detail: string }
-  | { kind: 'definite'; code: string; message: string };
+export type Failure = { kind: 'no_answer'; detail: string } | { kind: 'key_spent'; detail: string } | { kind: 'definite'; code: string; message: string };
 
 export function classify(err: unknown): Failure {
   if (err instanceof Stripe.errors.StripeError) {
