@@ -89,7 +89,7 @@ describeScenario('an affiliate earning in two currencies sees each apart in the 
         { input: { campaignSlug: slug, ...rio, answers: [] } },
         {},
       );
-      await confirmFromOutbox(s.system, rio.email);
+      await confirmFromOutbox(s.system, rio.email, rio.password);
       const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
         `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
         { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },

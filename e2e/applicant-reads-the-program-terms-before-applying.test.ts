@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { intakeField, signInToAdmin } from './support/admin.js';
+import { confirmationLink } from './support/applicants.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 
 const LOGO = 'https://cdn.trailhead.example/logo.png';
@@ -90,7 +91,9 @@ describeScenario("operator describes a program; an applicant reads its terms, un
     await form.getByLabel('Email', { exact: false }).fill('rowan@trail.example');
     await form.getByLabel('Password').fill('rowan-portal-password');
     await form.getByTestId('apply-submit').click();
-    await page.getByTestId('apply-under-review').waitFor();
+    await page.getByTestId('apply-check-email').waitFor();
+    await page.goto(await confirmationLink(s.system, 'rowan@trail.example'));
+    await page.getByRole('heading', { name: 'My applications', level: 1 }).waitFor();
 
     // In the portal, the new applicant is greeted as one, under the program's brand.
     await page.goto('/portal/');

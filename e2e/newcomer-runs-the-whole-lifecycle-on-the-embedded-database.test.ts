@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
+import { confirmationLink } from './support/applicants.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 
 /** The demo campaign `npm start` seeds: 10% commission, payouts from $20.00. */
@@ -74,7 +75,10 @@ describeScenario(
       await form.getByLabel('Email', { exact: false }).fill(newcomer.email);
       await form.getByLabel('Password').fill(newcomer.password);
       await applicant.getByRole('button', { name: 'Submit application' }).click();
-      await applicant.getByTestId('apply-under-review').waitFor();
+      await applicant.getByTestId('apply-check-email').waitFor();
+      // The demo has no SMTP server: the confirmation waits in the owner's outbox; she opens it.
+      await applicant.goto(await confirmationLink(s.system, newcomer.email));
+      await applicant.getByRole('heading', { name: 'My applications', level: 1 }).waitFor();
     });
 
     it('the operator signs in with what `npm start` printed, approves her and copies her share link; Settings → Integrations gives the store its webhook secret', async () => {
