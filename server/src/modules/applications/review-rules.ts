@@ -1,4 +1,3 @@
-import { conflict } from '../../errors.js';
 import { ApplicationStatus } from './application.entity.js';
 
 export enum ReviewDecision {
@@ -23,9 +22,4 @@ export const sourcesOf = (to: ApplicationStatus) => (Object.keys(TRANSITIONS) as
 export function refusal(from: ApplicationStatus, to: ApplicationStatus): string | null {
   if (canTransition(from, to)) return null;
   return from === to ? `already ${from.toLowerCase()}` : `cannot be ${to.toLowerCase()}: it is already ${from.toLowerCase()}`;
-}
-
-export function assertTransition(from: ApplicationStatus, to: ApplicationStatus): void {
-  const why = refusal(from, to);
-  if (why) throw conflict(`The application ${why}`);
 }

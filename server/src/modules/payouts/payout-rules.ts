@@ -37,7 +37,8 @@ const BATCH: Record<BatchAction, { from: readonly PayoutBatchStatus[]; to: reado
 const ACTIONS = Object.keys(BATCH) as BatchAction[];
 
 /**
- * The item state machine, in one place:
+ * The item state machine, in one place (items change only in set-based SQL, whose allowed source
+ * statuses come from itemSourcesOf):
  *   PENDING → POSTED (a transfer exists: created, replayed or adopted by reconciliation)
  *   PENDING → FAILED (a definite Stripe error)
  *   FAILED → PENDING (retryFailedPayoutItems: reconciled first, then a new attempt)
@@ -64,7 +65,7 @@ export const canBatch = (action: BatchAction, from: PayoutBatchStatus) => BATCH[
 /** The states a batch may reach `to` from: the guard set-based SQL updates use. */
 export const batchSourcesOf = (to: PayoutBatchStatus) => [...new Set(ACTIONS.filter((a) => BATCH[a].to.includes(to)).flatMap((a) => BATCH[a].from))];
 /** The states an item may reach `to` from: the guard set-based SQL updates use. */
-export const itemSourcesOf = (to: PayoutItemStatus) => (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => ITEM[from].includes(to));
+export const itemSourcesOf = (to: PayoutItemStatus) => (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => canTransitionItem(from, to));
 
 const article = (status: string) => (/^[AEIOU]/.test(status) ? 'An' : 'A');
 const VERB: Record<BatchAction, string> = { execute: 'executed', retryFailed: 'retried', finish: 'finished', discard: 'discarded' };
@@ -86,13 +87,6 @@ export function transitionBatch<B extends { status: PayoutBatchStatus }>(batch: 
   assertBatchCan(batch, action);
   batch.status = BATCH[action].to[0]!;
   return batch;
-}
-
-/** Moves an item to `to`, or throws PayoutTransitionError (CONFLICT). */
-export function transitionItem<I extends { status: PayoutItemStatus }>(item: I, to: PayoutItemStatus): I {
-  if (!canTransitionItem(item.status, to)) throw new PayoutTransitionError(`${article(item.status)} ${item.status} payout item cannot become ${to}`);
-  item.status = to;
-  return item;
 }
 
 /** What a finished batch is called: any FAILED item makes it COMPLETED_WITH_FAILURES. */
