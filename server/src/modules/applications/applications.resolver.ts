@@ -237,15 +237,17 @@ export class ApplicationsResolver {
 
   @FieldResolver(() => Enrollment, { nullable: true, description: 'The share code, once approved.' })
   enrollment(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
-    if (ctx.caller.kind === 'anonymous') return null;
+    if (!applicationsPolicy.seesEnrollment(ctx.caller)) return null;
     return ctx.loaders.keyed('enrollmentByApplication', (ids: readonly string[]) => ctx.services.applications.enrollmentsByApplication(ctx.em, ids)).load(a.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Shown to the applicant only if the campaign's showRejectionReasonToApplicant is on." })
-  async rejectionReason(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
-    if (!a.rejectionReason || ctx.caller.kind !== 'affiliate') return a.rejectionReason ?? null;
-    const campaign = await ctx.loaders.byId(Campaign).load(a.campaign.id);
-    return campaign?.showRejectionReasonToApplicant ? a.rejectionReason : null;
+  rejectionReason(@Root() a: ApplicationNode, @Ctx() ctx: Context) {
+    return applicationsPolicy.rejectionReason(
+      ctx.caller,
+      a.rejectionReason,
+      async () => (await ctx.loaders.byId(Campaign).load(a.campaign.id))?.showRejectionReasonToApplicant ?? false,
+    );
   }
 
   @Authorized(applicationsPolicy.read)

@@ -119,8 +119,6 @@ export class Attribution {
   orderAheadOfClock!: boolean;
 }
 
-const ANOTHER_TOUCH = 'ANOTHER_TOUCH';
-
 export const ConversionConnection = connectionType('Conversion', Conversion);
 @Resolver(() => Conversion)
 export class OrdersResolver {
@@ -163,40 +161,13 @@ export class OrdersResolver {
   @FieldResolver(() => Attribution)
   attribution(@Root() c: Conversion, @Ctx() ctx: Context): Attribution {
     const e = c.explanation;
-    const self = ctx.caller.kind === 'affiliate' ? ctx.caller.affiliateId : null;
-    const show = (t: ExplainedTouch): AttributionTouch => {
-      // An affiliate learns that a rival's touch existed, never when it happened or whose it was.
-      if (self !== null && t.affiliateId !== self) {
-        return {
-          clickId: null,
-          channel: t.channel,
-          occurredAt: null,
-          affiliateId: null,
-          campaignId: null,
-          referralCode: null,
-          matchedBy: [],
-          kept: t.kept,
-          reason: ANOTHER_TOUCH,
-        };
-      }
-      return {
-        clickId: t.clickId,
-        channel: t.channel,
-        occurredAt: new Date(t.occurredAt),
-        affiliateId: t.affiliateId,
-        campaignId: t.campaignId,
-        referralCode: self !== null ? null : t.referralCode,
-        matchedBy: t.matchedBy,
-        kept: t.kept,
-        reason: t.reason,
-      };
-    };
+    const show = (t: ExplainedTouch) => ordersPolicy.touchFor(ctx.caller, t);
     return { rule: e.rule, winner: e.winner ? show(e.winner) : null, touches: e.touches.map(show), orderAheadOfClock: e.orderAheadOfClock };
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'REFERRAL: the code used (operators only).' })
   async referralCode(@Root() c: Conversion, @Ctx() ctx: Context) {
-    if (!c.referralCode || ctx.caller.kind === 'affiliate') return null;
+    if (!c.referralCode || !ordersPolicy.seesReferralCodes(ctx.caller)) return null;
     return (await ctx.loaders.byId(ReferralCode).load(c.referralCode.id))?.code ?? null;
   }
 }

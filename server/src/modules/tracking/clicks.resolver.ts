@@ -2,6 +2,7 @@ import { FieldResolver, Resolver, Root } from 'type-graphql';
 import { connectionType } from '../../graphql/connection.js';
 import { Ctx, type Context } from '../../graphql/context.js';
 import { Click } from './click.entity.js';
+import { trackingPolicy } from './policy.js';
 
 export const ClickConnection = connectionType('Click', Click);
 
@@ -9,6 +10,6 @@ export const ClickConnection = connectionType('Click', Click);
 export class ClickResolver {
   @FieldResolver(() => String)
   visitorId(@Root() c: Click, @Ctx() ctx: Context): string {
-    return ctx.caller.kind === 'affiliate' ? ctx.services.traffic.visitorPseudonym(c.visitorId) : c.visitorId;
+    return trackingPolicy.pseudonymizesVisitors(ctx.caller) ? ctx.services.traffic.visitorPseudonym(c.visitorId) : c.visitorId;
   }
 }
