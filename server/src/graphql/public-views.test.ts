@@ -18,13 +18,19 @@ describe('applicants and affiliates see only their own', () => {
   });
   afterAll(() => app?.close());
 
-  const apply = (selection: string) =>
-    app.gql(APPLY(selection), { input: { campaignSlug: slug, email: `${uniq('a')}@example.test`, name: 'Applicant', password: 'applicant-pw', answers: [] } });
+  const applicant = () => ({ campaignSlug: slug, email: `${uniq('a')}@example.test`, name: 'Applicant', password: 'applicant-pw', answers: [] });
+  const apply = (selection: string) => app.gql(APPLY(selection), { input: applicant() });
 
   it('an anonymous application answers what the public page shows of its campaign, nothing more (it signs no one in)', async () => {
     const ok = await apply('id name slug intakeFields { key }');
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.submitApplication.campaign).toMatchObject({ id: p.campaign.id, slug });
+    // The answer names no enrollment (nobody signed in reads a merchant's rows).
+    const enrollment = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id enrollment { id shareCode } } }`, {
+      input: applicant(),
+    });
+    expect(enrollment.errors).toBeUndefined();
+    expect(enrollment.data!.submitApplication.enrollment).toBeNull();
     for (const field of [
       'holdDays',
       'commission { type rateBps amountMinor }',
