@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommissionType } from '../campaigns/campaign.enums.js';
 import { CommissionStatus } from './commission.entity.js';
-import { CommissionTransitionError, commissionFor, refundAdjustment, transition } from './commission-rules.js';
+import { CommissionTransitionError, commissionFor, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
 
 const { PENDING, FINALIZED, REVERSED, PAID } = CommissionStatus;
 
@@ -37,6 +37,13 @@ describe('commission transitions', () => {
     } catch (e) {
       expect((e as CommissionTransitionError).code).toBe('CONFLICT');
     }
+  });
+
+  it('set-based updates select exactly the legal source statuses', () => {
+    expect(sourcesOf(FINALIZED)).toEqual([PENDING]);
+    expect(sourcesOf(PAID)).toEqual([FINALIZED]);
+    expect(sourcesOf(REVERSED)).toEqual([PENDING]);
+    expect(sourcesOf(PENDING)).toEqual([]);
   });
 });
 

@@ -28,6 +28,9 @@ export class CommissionTransitionError extends DomainError {
 
 export const canTransition = (from: CommissionStatus, to: CommissionStatus) => ALLOWED[from].includes(to);
 
+/** The statuses from which `to` may be reached: set-based updates select exactly these. */
+export const sourcesOf = (to: CommissionStatus) => (Object.keys(ALLOWED) as CommissionStatus[]).filter((from) => canTransition(from, to));
+
 /** Moves a commission to `to`, or throws CommissionTransitionError (CONFLICT). */
 export function transition<C extends { status: CommissionStatus; finalizedAt?: Date | null }>(commission: C, to: CommissionStatus, now: Date = new Date()): C {
   if (!canTransition(commission.status, to)) throw new CommissionTransitionError(commission.status, to);

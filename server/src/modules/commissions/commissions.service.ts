@@ -7,7 +7,7 @@ import { isUuid, uuidv7 } from '../../ids.js';
 import type { AccrualInput, CommissionAccrual } from '../orders/ports.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
-import { canTransition, commissionFor, isAdjustable, isLocked, refundAdjustment, transition } from './commission-rules.js';
+import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
 
@@ -252,7 +252,7 @@ export class CommissionsService implements CommissionAccrual {
    * ids) FINALIZED → PAID, and the clawbacks it netted applied, in the caller's transaction.
    */
   async markPaid(tx: EntityManager, merchantId: string, ids: { sql: string; params: unknown[] }, payoutItemId: string, now: Date): Promise<number> {
-    const from = Object.values(CommissionStatus).filter((s) => canTransition(s, CommissionStatus.PAID));
+    const from = sourcesOf(CommissionStatus.PAID);
     const paid = await tx.execute<QueryResult>(
       `update commission set status = 'PAID', paid_at = ? where merchant_id = ? and status = any(?::commission_status[]) and id in (${ids.sql})`,
       [now, merchantId, pgArray(from), ...ids.params],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import { CommissionStatus } from './commission.entity.js';
-import { canTransition } from './commission-rules.js';
+import { sourcesOf } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 
 /** A page of the commissions list at most twice over; more go by campaign or by hold. */
@@ -19,7 +19,7 @@ const inputSchema = z.object({
 });
 
 /** The statuses finalization may start from, read from the state machine. */
-const SOURCES = Object.values(CommissionStatus).filter((s) => canTransition(s, CommissionStatus.FINALIZED));
+const SOURCES = sourcesOf(CommissionStatus.FINALIZED);
 
 /**
  * Locks commission amounts: FINALIZED commissions never change again (the database refuses it
