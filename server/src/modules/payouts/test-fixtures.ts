@@ -49,7 +49,7 @@ export class PayoutFixtures {
       input: { campaignSlug: campaign.slug, email, name: 'Affiliate', password: 'affiliate-pw', answers: [] },
     });
     if (!sub.data) throw new Error(JSON.stringify(sub.errors));
-    await this.app.confirmApplication(email);
+    await this.app.confirmApplication(email, 'affiliate-pw');
     const rev = await this.app.gql(
       `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
       { input: { ids: [sub.data.submitApplication.id], decision: 'APPROVE' } },
