@@ -62,10 +62,8 @@ export default tseslint.config(
   {
     files: ['server/src/**'],
     rules: {
-      // lead: switch to error once modules have front doors
-      'import-x/no-cycle': ['warn', { ignoreExternal: true }],
-      // lead: switch to error once modules have front doors
-      'boundaries/module-front-door': ['warn', { dir: 'server/src/modules' }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'boundaries/module-front-door': ['error', { dir: 'server/src/modules' }],
     },
   },
   {

@@ -7,8 +7,8 @@ import { buildSchema, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type GqlResult, type TestApp } from '../test/harness.js';
 import { click, program, type Program } from '../test/orders-fixtures.js';
-import { OperatorRole } from '../modules/auth/operator.entity.js';
-import { PayoutFixtures } from '../modules/payouts/test-fixtures.js';
+import { OperatorRole } from '../modules/auth/index.js';
+import { PayoutFixtures } from '../test/payouts-fixtures.js';
 
 const CALLERS = ['OWNER', 'FINANCE', 'REVIEWER', 'KEY_ORDERS', 'KEY_READ', 'KEY_PAYOUTS', 'AFFILIATE', 'ANONYMOUS'] as const;
 type Who = (typeof CALLERS)[number];

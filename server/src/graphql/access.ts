@@ -1,7 +1,6 @@
 import { forbidden, unauthenticated } from '../errors.js';
-import { ApiKeyScope } from '../modules/auth/api-key.entity.js';
-import { OperatorRole } from '../modules/auth/operator.entity.js';
-import type { Caller } from '../modules/auth/caller.js';
+import { ApiKeyScope, OperatorRole } from './roles.js';
+import type { Caller } from '../modules/auth/index.js';
 
 /**
  * Who may reach an operation or a field: the one shape every module's `policy.ts` declares and

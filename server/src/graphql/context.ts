@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createParameterDecorator } from 'type-graphql';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { AffiliateCaller, Caller, MerchantCaller, SignedInCaller } from '../modules/auth/caller.js';
+import type { AffiliateCaller, Caller, MerchantCaller, SignedInCaller } from '../modules/auth/index.js';
 import { lockedToTenant } from '../modules/tenancy.js';
 import { Loaders } from './loaders.js';
 import type { Services } from '../services.js';

@@ -5,8 +5,8 @@ import { Kind, buildSchema, parse, validate, type FragmentDefinitionNode, type O
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ANSWER_LENGTH, MAX_ANSWERS_LENGTH, MAX_FORM_LENGTH, MAX_INTAKE_FIELDS } from '@sorae/intake';
 import { GRAPHQL_BODY_LIMIT } from '../http/graphql-handler.js';
-import { MAX_REVIEW_IDS } from '../modules/applications/applications.service.js';
-import { MAX_FINALIZE_IDS } from '../modules/commissions/finalization.service.js';
+import { MAX_REVIEW_IDS } from '../modules/applications/index.js';
+import { MAX_FINALIZE_IDS } from '../modules/commissions/index.js';
 import { startTestApp, uniq, type TestApp } from '../test/harness.js';
 import { QUERY_LIMITS, countNodes, limitRules } from './limits.js';
 

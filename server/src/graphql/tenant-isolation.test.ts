@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperatorRole } from '../modules/auth/operator.entity.js';
-import { PayoutFixtures, type Seeded } from '../modules/payouts/test-fixtures.js';
+import { OperatorRole } from '../modules/auth/index.js';
+import { PayoutFixtures, type Seeded } from '../test/payouts-fixtures.js';
 import { TENANT, lockedToTenant } from '../modules/tenancy.js';
 import { startTestApp, uniq, type TestApp } from '../test/harness.js';
 import { click, type Program } from '../test/orders-fixtures.js';

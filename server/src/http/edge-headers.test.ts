@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test/harness.js';
 import { program } from '../test/orders-fixtures.js';
-import { Enrollment } from '../modules/applications/enrollment.entity.js';
+import { Enrollment } from '../modules/applications/index.js';
 
 describe('headers on the REST edge and /graphql', () => {
   let app: TestApp;

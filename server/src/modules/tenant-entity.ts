@@ -1,7 +1,7 @@
 import { ManyToOne, PrimaryKey, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { uuidv7 } from '../ids.js';
-import { Merchant } from './auth/merchant.entity.js';
+import type { Merchant } from './auth/index.js';
 
 /**
  * What every row a merchant owns starts with: a UUIDv7 id (time-sortable, so keyset pages follow
@@ -14,6 +14,7 @@ export abstract class TenantEntity {
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
 
-  @ManyToOne(() => Merchant, { ref: true })
+  // By name: auth's entities extend this class, so it cannot load auth's front door.
+  @ManyToOne('Merchant', { ref: true })
   merchant!: Ref<Merchant>;
 }

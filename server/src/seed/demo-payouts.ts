@@ -1,10 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Campaign } from '../modules/campaigns/campaign.entity.js';
-import { Commission, CommissionStatus } from '../modules/commissions/commission.entity.js';
-import { PayoutAccount } from '../modules/payouts/payout-account.entity.js';
-import type { PayoutBatch } from '../modules/payouts/payout-batch.entity.js';
-import { PayoutBatchStatus } from '../modules/payouts/payout-rules.js';
+import type { Campaign } from '../modules/campaigns/index.js';
+import { Commission, CommissionStatus } from '../modules/commissions/index.js';
+import { PayoutAccount, type PayoutBatch, PayoutBatchStatus } from '../modules/payouts/index.js';
 import type { Services } from '../services.js';
 
 /** Waits for the runner to finish a batch (the emulator answers in milliseconds). */

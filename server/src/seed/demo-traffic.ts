@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../ids.js';
-import { Enrollment } from '../modules/applications/enrollment.entity.js';
-import type { Campaign } from '../modules/campaigns/campaign.entity.js';
+import { Enrollment } from '../modules/applications/index.js';
+import type { Campaign } from '../modules/campaigns/index.js';
 import type { Services } from '../services.js';
 
 const DAY = 86_400_000;

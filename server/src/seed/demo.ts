@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { MerchantCaller } from '../modules/auth/caller.js';
-import { ReviewDecision } from '../modules/applications/review-rules.js';
-import type { Merchant } from '../modules/auth/merchant.entity.js';
-import { Operator } from '../modules/auth/operator.entity.js';
+import { type Merchant, type MerchantCaller, Operator } from '../modules/auth/index.js';
+import { ReviewDecision } from '../modules/applications/index.js';
 import { TENANT } from '../modules/tenancy.js';
 import { seedPayouts } from './demo-payouts.js';
 import { seedTraffic } from './demo-traffic.js';

@@ -6,7 +6,7 @@ import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { lockedToTenant } from '../modules/tenancy.js';
-import { OperatorRole } from '../modules/auth/operator.entity.js';
+import { OperatorRole } from '../modules/auth/index.js';
 import { adminUrl, createDatabase, dropDatabase, withDatabase } from './databases.js';
 
 export interface GqlResult<T = Record<string, any>> {

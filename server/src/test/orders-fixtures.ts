@@ -1,8 +1,8 @@
 // Test arrangements shared by the orders and commissions tests (not a test file itself).
 import { uuidv7 } from '../ids.js';
 import { uniq, type TestApp } from './harness.js';
-import { Enrollment } from '../modules/applications/enrollment.entity.js';
-import { signPayload } from '../modules/orders/orders-webhook.route.js';
+import { Enrollment } from '../modules/applications/index.js';
+import { signPayload } from '../modules/orders/index.js';
 
 export interface Program {
   merchantId: string;

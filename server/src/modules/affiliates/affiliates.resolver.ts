@@ -2,10 +2,8 @@ import { SafeIntResolver } from 'graphql-scalars';
 import { Arg, Args, Authorized, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { Me } from '../auth/me.types.js';
-import type { CurrencyTotals } from '../commissions/commissions.service.js';
-import { ConversionConnection } from '../orders/orders.resolver.js';
-import { ClickConnection } from '../tracking/clicks.resolver.js';
+import { Me } from './me.types.js';
+import type { CurrencyTotals } from '../commissions/index.js';
 import { Affiliate } from './affiliate.entity.js';
 import type { AffiliateTotals } from './affiliates.service.js';
 import { affiliatesPolicy } from './policy.js';
@@ -94,18 +92,6 @@ export class AffiliatesResolver {
   @FieldResolver(() => AffiliateStats, { description: 'Counts for every operator; the money in it for FINANCE and OWNER, reading keys and the affiliate.' })
   stats(@Root() a: Affiliate, @Ctx() ctx: Context) {
     return totalsLoader(ctx).load(a.id);
-  }
-
-  @Authorized(affiliatesPolicy.record)
-  @FieldResolver(() => ClickConnection, { description: "Clicks on this affiliate's links, newest first." })
-  async clicks(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    return ClickConnection.from(await ctx.services.traffic.clicksOf(ctx.em, a.merchant.id, a.id, page));
-  }
-
-  @Authorized(affiliatesPolicy.record)
-  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first (amounts for those who see money).' })
-  async conversions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, a.merchant.id, { affiliateId: a.id }, page));
   }
 }
 

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { paginate, type PageRequest } from '../../db/pagination.js';
-import type { CommissionsService, CurrencyTotals } from '../commissions/commissions.service.js';
-import type { OrdersService } from '../orders/orders.service.js';
-import type { TrafficService } from '../tracking/traffic.service.js';
+import type { CommissionsService, CurrencyTotals } from '../commissions/index.js';
+import type { OrdersService } from '../orders/index.js';
+import type { TrafficService } from '../tracking/index.js';
 import { Affiliate } from './affiliate.entity.js';
 
 /**

@@ -4,6 +4,8 @@ import { AffiliatesResolver, MeStatsResolver } from './affiliates.resolver.js';
 
 export { Affiliate } from './affiliate.entity.js';
 export { AffiliatesService } from './affiliates.service.js';
+export { Me } from './me.types.js';
+export { affiliatesPolicy } from './policy.js';
 
 /** Entities: db/orm.ts registers every module's list. */
 export const affiliatesEntities = [Affiliate];

@@ -1,6 +1,6 @@
 import { Entity, Index, ManyToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
 import type { IntakeField } from '@sorae/intake';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
 import type { Answer } from './application.entity.js';

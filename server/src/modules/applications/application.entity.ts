@@ -1,9 +1,9 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { IntakeField } from '@sorae/intake';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Operator } from '../auth/operator.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Operator } from '../auth/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
 

@@ -18,11 +18,9 @@ import {
 } from 'type-graphql';
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { sessionCookie } from '../auth/auth.resolver.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Me } from '../auth/me.types.js';
-import { Operator } from '../auth/operator.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Operator, sessionCookie } from '../auth/index.js';
+import { Affiliate, Me } from '../affiliates/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import type { ApplicationNode } from './applications.service.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';

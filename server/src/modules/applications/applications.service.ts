@@ -5,16 +5,20 @@ import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } 
 import type { Config } from '../../config.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
-import type { AffiliateCaller, MerchantCaller } from '../auth/caller.js';
+import {
+  type AffiliateCaller,
+  type AuthService,
+  emailSchema,
+  Merchant,
+  type MerchantCaller,
+  newPasswordSchema,
+  newToken,
+  sha256,
+  verifyPassword,
+} from '../auth/index.js';
 import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { emailSchema, type AuthService } from '../auth/auth.service.js';
-import { Merchant } from '../auth/merchant.entity.js';
-import { newPasswordSchema } from '../auth/password-policy.js';
-import { newToken, sha256, verifyPassword } from '../auth/secrets.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
-import { CampaignStatus } from '../campaigns/campaign.enums.js';
-import type { CampaignsService } from '../campaigns/campaigns.service.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Campaign, type CampaignsService, CampaignStatus } from '../campaigns/index.js';
 import { TENANT, UNSCOPED } from '../tenancy.js';
 import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, untilWaitingOnLock, type TestApp } from '../../test/harness.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { OperatorRole } from '../auth/operator.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { OperatorRole } from '../auth/index.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import { Enrollment } from './enrollment.entity.js';
 import { CODE_ALPHABET } from '../../ids.js';

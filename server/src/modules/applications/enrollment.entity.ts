@@ -1,7 +1,7 @@
 import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { Application } from './application.entity.js';
 import { TenantEntity } from '../tenant-entity.js';

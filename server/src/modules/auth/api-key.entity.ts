@@ -1,19 +1,9 @@
 import { Entity, Enum, ManyToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { ApiKeyScope } from '../../graphql/roles.js';
 import { tenantScoped } from '../tenancy.js';
 import { Operator } from './operator.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
-
-/** What an integration's key may do, chosen at creation; each module's policy names the scopes it accepts. */
-export enum ApiKeyScope {
-  /** Record orders and refunds. */
-  ORDERS = 'ORDERS',
-  /** Read commissions, clawbacks, payouts and affiliates (never applicants' answers). */
-  READ = 'READ',
-  /** Finalize commissions and create, execute, retry and discard payout batches. */
-  PAYOUTS = 'PAYOUTS',
-}
-registerEnumType(ApiKeyScope, { name: 'ApiKeyScope' });
 
 export const DEFAULT_API_KEY_SCOPES: readonly ApiKeyScope[] = [ApiKeyScope.ORDERS, ApiKeyScope.READ];
 

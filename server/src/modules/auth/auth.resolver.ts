@@ -2,11 +2,11 @@ import { Arg, Authorized, Field, FieldResolver, ID, Mutation, ObjectType, Query,
 import { notFound } from '../../errors.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { DEVICE_COOKIES, SESSION_COOKIES, serializeCookie } from '../../http/cookies.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { ApiKey, ApiKeyScope } from './api-key.entity.js';
+import { Affiliate, Me } from '../affiliates/index.js';
+import { ApiKeyScope } from '../../graphql/roles.js';
+import { ApiKey } from './api-key.entity.js';
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from './device-cookies.js';
 import { authPolicy } from './policy.js';
-import { Me } from './me.types.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
 

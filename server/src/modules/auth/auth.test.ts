@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { OperatorRole } from './operator.entity.js';
+import { OperatorRole } from '../../graphql/roles.js';
 import { Session } from './session.entity.js';
 import { UNSCOPED } from '../tenancy.js';
 

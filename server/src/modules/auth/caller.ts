@@ -1,5 +1,4 @@
-import type { ApiKeyScope } from './api-key.entity.js';
-import type { OperatorRole } from './operator.entity.js';
+import type { ApiKeyScope, OperatorRole } from '../../graphql/roles.js';
 
 /** Who is calling: resolved from the bearer token or session cookie by `AuthService.resolveCaller`. */
 export type Caller =

@@ -9,14 +9,14 @@ import { AuthResolver, MeResolver } from './auth.resolver.js';
 export type { AffiliateCaller, Caller, MerchantCaller, SignedInCaller } from './caller.js';
 export { authPolicy } from './policy.js';
 
-export { ApiKeyScope } from './api-key.entity.js';
 export { Merchant } from './merchant.entity.js';
-export { Operator, OperatorRole } from './operator.entity.js';
+export { ApiKeyScope, OperatorRole } from '../../graphql/roles.js';
+export { Operator } from './operator.entity.js';
 export { AuthService, emailSchema } from './auth.service.js';
-export { Me } from './me.types.js';
 export { newPasswordSchema } from './password-policy.js';
 export { newToken, verifyPassword } from './secrets.js';
 export { sessionCookie } from './auth.resolver.js';
+export { sha256 } from './secrets.js';
 
 /** Entities: db/orm.ts registers every module's list. */
 export const authEntities = [Merchant, Operator, Session, ApiKey, SignInThrottleRow];

@@ -1,14 +1,8 @@
 import { Entity, Enum, OptionalProps, Property } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { OperatorRole } from '../../graphql/roles.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
-
-export enum OperatorRole {
-  OWNER = 'OWNER',
-  REVIEWER = 'REVIEWER',
-  FINANCE = 'FINANCE',
-}
-registerEnumType(OperatorRole, { name: 'OperatorRole' });
 
 @Entity()
 @ObjectType({ description: "A person who runs the merchant's program in the admin app." })

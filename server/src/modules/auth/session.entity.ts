@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { uuidv7 } from '../../ids.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
+import { Affiliate } from '../affiliates/index.js';
 import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
-import { OperatorRole } from './operator.entity.js';
+import { OperatorRole } from '../../graphql/roles.js';
 
 const SIGN_IN = `mutation($e:String!,$p:String!){ signIn(email:$e,password:$p){ token } }`;
 const ME = '{ currentUser { email } }';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
+import { Affiliate } from '../affiliates/index.js';
 import { Merchant } from './merchant.entity.js';
 
 const SIGN_IN = `mutation($e:String!,$p:String!){ signIn(email:$e,password:$p){ token } }`;

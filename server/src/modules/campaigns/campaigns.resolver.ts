@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignInput, CampaignUpdateInput, CommissionRule, PublicCampaign } from './campaign.types.js';
 import { commissionRule } from './campaigns.service.js';

@@ -6,7 +6,7 @@ import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';

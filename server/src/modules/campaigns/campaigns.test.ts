@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperatorRole } from '../auth/operator.entity.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant, OperatorRole } from '../auth/index.js';
+import { Affiliate } from '../affiliates/index.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { Campaign } from './campaign.entity.js';
 

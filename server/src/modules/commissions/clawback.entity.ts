@@ -1,7 +1,7 @@
 import { BigIntType, Check, Entity, Index, ManyToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { tenantScoped } from '../tenancy.js';
-import { Refund } from '../orders/order.entity.js';
+import { Refund } from '../orders/index.js';
 import { Commission } from './commission.entity.js';
 import { TenantEntity } from '../tenant-entity.js';
 import { commissionsPolicy } from './policy.js';

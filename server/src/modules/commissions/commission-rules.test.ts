@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CommissionType } from '../campaigns/campaign.enums.js';
+import { CommissionType } from '../campaigns/index.js';
 import { CommissionStatus } from './commission.entity.js';
 import { CommissionTransitionError, commissionFor, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
 

@@ -1,6 +1,6 @@
 import { DomainError } from '../../errors.js';
 import { applyBps } from '../../money.js';
-import { CommissionType } from '../campaigns/campaign.enums.js';
+import { CommissionType } from '../campaigns/index.js';
 import { CommissionStatus } from './commission.entity.js';
 
 /**

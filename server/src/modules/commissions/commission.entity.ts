@@ -1,10 +1,9 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Enrollment } from '../applications/enrollment.entity.js';
-import { Conversion } from '../orders/conversion.entity.js';
-import { Refund } from '../orders/order.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Enrollment } from '../applications/index.js';
+import { Conversion, Refund } from '../orders/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { TenantEntity } from '../tenant-entity.js';
 import { commissionsPolicy } from './policy.js';

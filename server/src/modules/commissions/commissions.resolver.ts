@@ -1,10 +1,9 @@
 import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Me } from '../auth/me.types.js';
-import { Conversion } from '../orders/conversion.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Affiliate, Me } from '../affiliates/index.js';
+import { Conversion } from '../orders/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { Commission, CommissionAdjustment, CommissionStatus } from './commission.entity.js';
 import { commissionsPolicy } from './policy.js';
 

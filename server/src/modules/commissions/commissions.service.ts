@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseInput } from '../../errors.js';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
-import type { AccrualInput, CommissionAccrual } from '../orders/ports.js';
+import type { AccrualInput, CommissionAccrual } from '../orders/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';

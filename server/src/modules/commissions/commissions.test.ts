@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { click, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
-import { OperatorRole } from '../auth/operator.entity.js';
+import { OperatorRole } from '../auth/index.js';
 
 const COMMISSIONS = `query($filter: CommissionFilter, $first: Int, $after: String) {
   commissions(filter: $filter, first: $first, after: $after) {

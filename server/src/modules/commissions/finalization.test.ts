@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { click, ledger, orderBody, postWebhook, program, refundBody, type Program } from '../../test/orders-fixtures.js';
-import { OperatorRole } from '../auth/operator.entity.js';
+import { OperatorRole } from '../auth/index.js';
 
 const DAY = 86_400_000;
 const FINALIZE = `mutation($input: FinalizeCommissionsInput!) { finalizeCommissions(input: $input) { finalizedCount } }`;

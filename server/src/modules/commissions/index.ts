@@ -9,6 +9,7 @@ export { Clawback } from './clawback.entity.js';
 export { Commission, CommissionStatus } from './commission.entity.js';
 export { CommissionsService, type CurrencyTotals } from './commissions.service.js';
 export { FinalizationService } from './finalization.service.js';
+export { MAX_FINALIZE_IDS } from './finalization.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */
 export const commissionsEntities = [Commission, CommissionAdjustment, Clawback];

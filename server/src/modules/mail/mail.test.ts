@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.js';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
-import { OperatorRole } from '../auth/operator.entity.js';
+import { OperatorRole } from '../auth/index.js';
 import { MailMessage, MailStatus } from './mail-message.entity.js';
 import type { MailInput } from './mail.service.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attribute, type AttributionInput, type CandidateClick } from './attribution.engine.js';
-import { Channel } from '../tracking/click.entity.js';
+import { Channel } from '../tracking/index.js';
 
 const DAY = 86_400_000;
 const ORDER_AT = new Date('2026-03-10T12:00:00.000Z');

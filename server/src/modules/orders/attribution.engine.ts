@@ -15,7 +15,7 @@
  * order time, as the code is entered at checkout, the last thing the shopper does) beats a click
  * at the same instant; between clicks, the larger click id (UUIDv7: the later-logged) wins.
  */
-import { Channel } from '../tracking/click.entity.js';
+import { Channel } from '../tracking/index.js';
 
 export type MatchedBy = 'clickId' | 'visitorId' | 'referralCode';
 

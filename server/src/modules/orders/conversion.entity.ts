@@ -1,12 +1,12 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Enrollment } from '../applications/enrollment.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Enrollment } from '../applications/index.js';
+import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import type { AttributionExplanation } from './attribution.engine.js';
-import { Channel } from '../tracking/click.entity.js';
+import { Channel } from '../tracking/index.js';
 import { Order } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { TenantEntity } from '../tenant-entity.js';

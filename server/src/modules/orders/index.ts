@@ -5,7 +5,7 @@ import { Order, Refund } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
 import { MerchantIntegrationResolver } from './integration.resolver.js';
-import { OrdersResolver } from './orders.resolver.js';
+import { AffiliateConversionsResolver, OrdersResolver } from './orders.resolver.js';
 
 export { Conversion } from './conversion.entity.js';
 export { Refund } from './order.entity.js';
@@ -19,4 +19,4 @@ export { ConversionConnection } from './orders.resolver.js';
 /** Entities: db/orm.ts registers every module's list. */
 export const ordersEntities = [Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret];
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
-export const ordersResolvers = [MerchantIntegrationResolver, OrdersResolver] as const;
+export const ordersResolvers = [MerchantIntegrationResolver, OrdersResolver, AffiliateConversionsResolver] as const;

@@ -1,6 +1,6 @@
 import { FieldResolver, Resolver } from 'type-graphql';
 import { Ctx, type Context } from '../../graphql/context.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 
 /** Where a merchant's store sends orders and loads the script from (PUBLIC_URL based). */
 @Resolver(() => Merchant)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
-import type { Channel } from '../tracking/click.entity.js';
+import type { Channel } from '../tracking/index.js';
 
 /** What a store may send: orders, refunds and their webhook events, validated; and what each is answered. */
 

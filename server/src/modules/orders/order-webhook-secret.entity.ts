@@ -1,5 +1,5 @@
 import { Entity, OneToOne, OptionalProps, Property, type Ref } from '@mikro-orm/core';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 import { tenantScoped } from '../tenancy.js';
 
 /**

@@ -3,11 +3,12 @@ import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, merchantCaller, type Context } from '../../graphql/context.js';
 import { notFound } from '../../errors.js';
 import type { ExplainedTouch } from './attribution.engine.js';
-import { Channel } from '../tracking/click.entity.js';
+import { Channel } from '../tracking/index.js';
 import { Conversion } from './conversion.entity.js';
 import { Refund } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
-import { authPolicy } from '../auth/policy.js';
+import { authPolicy } from '../auth/index.js';
+import { Affiliate, affiliatesPolicy } from '../affiliates/index.js';
 import { ordersPolicy } from './policy.js';
 
 @InputType({ description: "The fields of an order.created webhook body's `order`." })
@@ -169,5 +170,15 @@ export class OrdersResolver {
   async referralCode(@Root() c: Conversion, @Ctx() ctx: Context) {
     if (!c.referralCode || !ordersPolicy.seesReferralCodes(ctx.caller)) return null;
     return (await ctx.loaders.byId(ReferralCode).load(c.referralCode.id))?.code ?? null;
+  }
+}
+
+/** An affiliate's conversions, a field of the affiliates module's Affiliate that orders answers. */
+@Resolver(() => Affiliate)
+export class AffiliateConversionsResolver {
+  @Authorized(affiliatesPolicy.record)
+  @FieldResolver(() => ConversionConnection, { description: 'AFFILIATE conversions won by this affiliate, newest first (amounts for those who see money).' })
+  async conversions(@Root() a: Affiliate, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return ConversionConnection.from(await ctx.services.orders.conversions(ctx.em, a.merchant.id, { affiliateId: a.id }, page));
   }
 }

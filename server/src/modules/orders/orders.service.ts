@@ -3,7 +3,7 @@ import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import { parseInput } from '../../errors.js';
 import { isUuid } from '../../ids.js';
-import { Channel } from '../tracking/click.entity.js';
+import { Channel } from '../tracking/index.js';
 import { Conversion } from './conversion.entity.js';
 import { OrderIngestion } from './order-ingestion.js';
 import { eventHash, orderSchema, refundSchema, webhookSchema, type OrderOutcome, type RefundOutcome } from './order-input.js';

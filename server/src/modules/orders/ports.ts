@@ -1,4 +1,4 @@
-import type { CommissionType } from '../campaigns/campaign.enums.js';
+import type { CommissionType } from '../campaigns/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import type { RefundOutcome } from './order-input.js';
 

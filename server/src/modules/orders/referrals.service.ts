@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
 import { CODE_ALPHABET, randomCode } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 import { ReferralCode } from './referral-code.entity.js';
 
 /** Customer-refers-customer codes (channel REFERRAL). */

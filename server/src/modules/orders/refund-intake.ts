@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emExec } from '../../db/sql-runner.js';
 import { badInput, conflict } from '../../errors.js';
 import { uuidv7 } from '../../ids.js';
-import type { Channel } from '../tracking/click.entity.js';
+import type { Channel } from '../tracking/index.js';
 import { json, type EventRef, type RefundInput, type RefundOutcome } from './order-input.js';
 import type { CommissionAccrual } from './ports.js';
 import { storedResponse } from './webhook-events.js';

@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { uuidv7 } from '../../ids.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Merchant } from '../auth/index.js';
 import { tenantScoped } from '../tenancy.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '../../ids.js';
 import { SecretsBox, SecretsBoxError } from '../../secrets-box.js';
-import { newToken } from '../auth/secrets.js';
+import { newToken } from '../auth/index.js';
 
 /** How long a process trusts its cached copy of a merchant's webhook secret. */
 export const SECRET_CACHE_MS = 10_000;

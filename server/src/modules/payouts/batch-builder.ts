@@ -4,7 +4,7 @@ import { DomainError, conflict } from '../../errors.js';
 import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { minorFromDb } from '../../money.js';
-import type { CommissionsService } from '../commissions/commissions.service.js';
+import type { CommissionsService } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
 import { click, orderBody, postWebhook } from '../../test/orders-fixtures.js';
-import { PayoutFixtures, type Seeded } from './test-fixtures.js';
+import { PayoutFixtures, type Seeded } from '../../test/payouts-fixtures.js';
 
 const INT_LIMIT = 2 ** 31;
 const HALF = 2 ** 30;

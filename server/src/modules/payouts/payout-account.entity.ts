@@ -1,8 +1,8 @@
 import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { uuidv7 } from '../../ids.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Merchant } from '../auth/index.js';
 import { tenantScoped } from '../tenancy.js';
 
 /** An affiliate's readiness to be paid, as the API shows it. */

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { notFound } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
+import { Affiliate } from '../affiliates/index.js';
 import type { MailService } from '../mail/index.js';
 import { PayoutAccount, PayoutAccountStatus, accountStatus } from './payout-account.entity.js';
 

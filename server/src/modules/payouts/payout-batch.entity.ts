@@ -1,10 +1,10 @@
 import { BigIntType, Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Authorized, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Merchant } from '../auth/merchant.entity.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
-import { Commission } from '../commissions/commission.entity.js';
+import { Affiliate } from '../affiliates/index.js';
+import { Merchant } from '../auth/index.js';
+import { Campaign } from '../campaigns/index.js';
+import { Commission } from '../commissions/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
 import { TenantEntity } from '../tenant-entity.js';

@@ -4,7 +4,7 @@ import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type Stripe from 'stripe';
 import type { Logger } from '../../logger.js';
-import type { CommissionsService } from '../commissions/commissions.service.js';
+import type { CommissionsService } from '../commissions/index.js';
 import { formatMoney, type MailService } from '../mail/index.js';
 import { PayoutBatchStatus, PayoutItemStatus, batchSourcesOf, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import type { PayoutRunner } from './payout-runner.js';
-import { PayoutFixtures, type Seeded } from './test-fixtures.js';
+import { PayoutFixtures, type Seeded } from '../../test/payouts-fixtures.js';
 
 const RUNS = Number(process.env.PAYOUT_FUZZ_RUNS ?? 200);
 const LANES = 4;

@@ -3,12 +3,10 @@ import { Arg, Args, Authorized, Field, FieldResolver, ID, Info, InputType, Int, 
 import { SafeIntResolver } from 'graphql-scalars';
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
-import { Me } from '../auth/me.types.js';
-import { authPolicy } from '../auth/policy.js';
-import { Campaign } from '../campaigns/campaign.entity.js';
-import { Clawback } from '../commissions/clawback.entity.js';
-import { Commission } from '../commissions/commission.entity.js';
+import { Affiliate, Me } from '../affiliates/index.js';
+import { authPolicy } from '../auth/index.js';
+import { Campaign } from '../campaigns/index.js';
+import { Clawback, Commission } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutBatch, PayoutItem, PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
 import { PayoutItemStatus } from './payout-rules.js';

@@ -6,7 +6,7 @@ import { DomainError, badInput, conflict, parseInput } from '../../errors.js';
 import { paginate, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import type { CommissionsService } from '../commissions/commissions.service.js';
+import type { CommissionsService } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';
 import { PayoutBatch, PayoutItem } from './payout-batch.entity.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { OperatorRole } from '../auth/operator.entity.js';
+import { OperatorRole } from '../auth/index.js';
 import { click, ledger, orderBody, postWebhook, program, refundBody } from '../../test/orders-fixtures.js';
-import { PayoutFixtures, type Seeded } from './test-fixtures.js';
+import { PayoutFixtures, type Seeded } from '../../test/payouts-fixtures.js';
 
 const CREATE = `mutation($input: CreatePayoutBatchInput!) { createPayoutBatch(input: $input) {
   id status period totalMinor currency campaign { id }

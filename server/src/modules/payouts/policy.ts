@@ -1,5 +1,5 @@
 import { access, FINANCE, PAYOUTS, READ } from '../../graphql/access.js';
-import type { Affiliate } from '../affiliates/affiliate.entity.js';
+import type { Affiliate } from '../affiliates/index.js';
 
 /** Who may see and move payouts. */
 export const payoutsPolicy = {

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Affiliate } from '../affiliates/affiliate.entity.js';
+import { Affiliate } from './affiliate.entity.js';
 
 /**
  * The signed-in affiliate's portal view. Each module adds its own fields with a

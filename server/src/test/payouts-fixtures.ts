@@ -2,8 +2,8 @@
 // Stripe onboarding through the emulator's link, and FINALIZED commissions seeded in SQL (the
 // orders and finalization paths have their own tests).
 import { randomUUID } from 'node:crypto';
-import { uuidv7 } from '../../ids.js';
-import { uniq, type TestApp } from '../../test/harness.js';
+import { uuidv7 } from '../ids.js';
+import { uniq, type TestApp } from './harness.js';
 
 export interface Seeded {
   affiliateId: string;
