@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKeyScope } from '../auth/api-key.entity.js';
-import { OperatorRole } from '../auth/operator.entity.js';
-import type { Caller } from '../auth/index.js';
-import { Channel } from '../tracking/click.entity.js';
+import { ApiKeyScope, OperatorRole, type Caller } from '../auth/index.js';
+import { Channel } from '../tracking/index.js';
 import type { ExplainedTouch } from './attribution.engine.js';
 import { ordersPolicy } from './policy.js';
 
