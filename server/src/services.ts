@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { AffiliatesService } from './modules/affiliates/index.js';
-import { AuthService } from './modules/auth/index.js';
+import { AuthService, Passwords, Team } from './modules/auth/index.js';
 import { ApplicationsService } from './modules/applications/index.js';
 import { TrafficService } from './modules/tracking/index.js';
 import { CampaignsService } from './modules/campaigns/index.js';
@@ -17,6 +17,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const mail = new MailService(config, orm, log);
+  const passwords = new Passwords(config, auth, mail);
+  const team = new Team(config, auth, mail);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns, mail);
@@ -28,6 +30,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const orders = new OrdersService(commissions, traffic);
   return {
     auth,
+    /** Password resets (mailed links) and changes, for operators and affiliates. */
+    passwords,
+    /** The merchant's operators: invitations, roles, removal (always one owner). */
+    team,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
     mail,
     campaigns,
