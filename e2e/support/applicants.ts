@@ -1,3 +1,4 @@
+import { mailedLink } from './outbox.js';
 import type { System } from './system.js';
 
 /**
@@ -16,19 +17,4 @@ export async function confirmFromOutbox(system: System, email: string, password?
 }
 
 /** The confirmation link in the latest applicationReceived message to `email`, read by the owner. */
-export async function confirmationLink(system: System, email: string): Promise<string> {
-  const signIn = await system.graphql<{ signIn: { token: string } }>(`mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`, {
-    e: system.admin.email,
-    p: system.admin.password,
-  });
-  if (!signIn.data) throw new Error(`owner sign-in: ${JSON.stringify(signIn.errors)}`);
-  const outbox = await system.graphql<{ outbox: { edges: { node: { to: string; kind: string; text: string } }[] } }>(
-    `{ outbox(first: 100) { edges { node { to kind text } } } }`,
-    {},
-    { authorization: `Bearer ${signIn.data.signIn.token}` },
-  );
-  const mail = outbox.data?.outbox.edges.map((e) => e.node).find((m) => m.to === email && m.kind === 'applicationReceived');
-  const link = mail?.text.match(/(\S+\/portal\/confirm#\S+)/)?.[1];
-  if (!link) throw new Error(`no confirmation link was mailed to ${email}: ${JSON.stringify(outbox.errors ?? outbox.data)}`);
-  return link;
-}
+export const confirmationLink = (system: System, email: string): Promise<string> => mailedLink(system, email, 'applicationReceived', '/portal/confirm#');
