@@ -102,17 +102,7 @@ describe('passwords', () => {
 
   it('resets an affiliate from the portal link, ending their sessions', async () => {
     const owner = await app.newMerchant();
-    const slug = uniq('c');
-    await app.gql(
-      `mutation($i:CampaignInput!){ createCampaign(input:$i){ id } }`,
-      { i: { name: slug, slug, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
-      owner.token,
-    );
-    const email = `${uniq('ava')}@creators.example`;
-    await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, {
-      i: { campaignSlug: slug, email, name: 'Ava', password: 'ava-portal-password', answers: [] },
-    });
-    const session = (await app.confirmApplication(email)).token!;
+    const { email, token: session } = await app.newAffiliate(owner.token, 'ava-portal-password');
     expect((await app.gql(REQUEST, { e: email, a: 'ADMIN' })).data).toEqual({ requestPasswordReset: true });
     expect(await mails(email)).toBe(0);
     await app.gql(REQUEST, { e: email, a: 'PORTAL' });
