@@ -100,7 +100,7 @@ describe('passwords', () => {
     expect(await mails('not-an-address')).toBe(0);
   });
 
-  it('resets an affiliate from the portal link, ending their sessions', async () => {
+  it('resets an affiliate from the portal link, ending their sessions; the affiliate changes it signed in', async () => {
     const owner = await app.newMerchant();
     const { email, token: session } = await app.newAffiliate(owner.token, 'ava-portal-password');
     expect((await app.gql(REQUEST, { e: email, a: 'ADMIN' })).data).toEqual({ requestPasswordReset: true });
@@ -112,7 +112,11 @@ describe('passwords', () => {
     ).toContain('/portal/reset-password#');
     expect((await app.gql(RESET, { t: token, p: 'ava new passphrase' })).data).toEqual({ resetPassword: true });
     expect(code(await app.gql('{ me { affiliate { email } } }', {}, session))).toBe('UNAUTHENTICATED');
-    expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ava new passphrase' }))).toBe('OK');
+    const signedIn = (await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ava new passphrase' })).data!.affiliateSignIn.token as string;
+    // And changes it in the portal, signed in.
+    expect((await app.gql(CHANGE, { c: 'ava new passphrase', p: 'ava changed it again' }, signedIn)).data).toEqual({ changePassword: true });
+    expect(code(await app.gql('{ me { affiliate { email } } }', {}, signedIn))).toBe('OK');
+    expect(code(await app.gql(AFFILIATE_SIGN_IN, { e: email, p: 'ava changed it again' }))).toBe('OK');
   });
 
   it('is rate-limited per address like sign-in', async () => {
