@@ -27,7 +27,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-  const orders = new OrdersService(commissions, traffic);
+  const orders = new OrdersService(commissions, { clicks: traffic, enrollments: applications, campaigns });
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */

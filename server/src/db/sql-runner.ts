@@ -44,3 +44,20 @@ export async function withConnection<T>(em: EntityManager, fn: (exec: Exec) => P
     await client.releaseConnection(conn);
   }
 }
+
+/**
+ * `fn`'s statements on `exec`'s connection as one transaction: committed when it resolves,
+ * rolled back when it throws (so the connection goes back to the pool clean).
+ */
+export async function inTransaction<T>(exec: Exec, fn: () => Promise<T>): Promise<T> {
+  await exec('begin', []);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await exec('rollback', []);
+    throw err;
+  }
+  await exec('commit', []);
+  return result;
+}

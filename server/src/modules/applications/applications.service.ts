@@ -19,12 +19,13 @@ import {
 import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
 import { Affiliate } from '../affiliates/index.js';
 import { Campaign, type CampaignsService, CampaignStatus } from '../campaigns/index.js';
-import { TENANT, UNSCOPED } from '../tenancy.js';
+import { TENANT, UNSCOPED, type TenantRef } from '../tenancy.js';
 import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
+import type { Exec } from '../../db/sql-runner.js';
 import type { MailInput, MailService } from '../mail/index.js';
 
 /** How long an emailed confirmation link works. */
@@ -188,6 +189,19 @@ export class ApplicationsService {
     await em.flush();
     for (const listener of this.listeners) listener(enrollment.id);
     return enrollment;
+  }
+
+  /**
+   * Port for attribution (orders): the status of each enrollment named, in one statement for
+   * any number (`refs` pairs each enrollment id with its merchant); one that is gone is missing.
+   */
+  async enrollmentStatuses(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, EnrollmentStatus>> {
+    if (!refs.length) return new Map();
+    const rows = await exec<{ id: string; status: EnrollmentStatus }>(
+      `select e.id, e.status from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join enrollment e on e.id = x.id and e.merchant_id = x.merchant_id`,
+      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   shareUrl(code: string): string {

@@ -5,9 +5,11 @@ import { intakeFieldsSchema } from '@sorae/intake';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
+import { pgArray } from '../../db/pg-arrays.js';
+import type { Exec } from '../../db/sql-runner.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/index.js';
-import { UNSCOPED } from '../tenancy.js';
+import { UNSCOPED, type TenantRef } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionType } from './campaign.enums.js';
 import type { CommissionRule, PublicCampaign } from './campaign.types.js';
@@ -110,6 +112,14 @@ export function commissionRule(c: Campaign): CommissionRule {
   return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
 }
 
+/** A campaign's terms for attributing an order and accruing its commission. */
+export interface AttributionTerms {
+  status: CampaignStatus;
+  attributionWindowDays: number;
+  currency: string;
+  rule: CommissionRule;
+}
+
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
 
 export class CampaignsService {
@@ -158,6 +168,42 @@ export class CampaignsService {
 
   list(em: EntityManager, page: PageRequest) {
     return paginate(em, Campaign, {}, page);
+  }
+
+  /**
+   * Port for attribution (orders): what an order needs of each campaign its candidate clicks
+   * name, in one statement for any number (`refs` pairs each campaign id with its merchant).
+   */
+  async attributionTerms(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, AttributionTerms>> {
+    if (!refs.length) return new Map();
+    const rows = await exec<{
+      id: string;
+      status: CampaignStatus;
+      attribution_window_days: number;
+      currency: string;
+      commission_type: CommissionType;
+      commission_rate_bps: number | null;
+      commission_amount_minor: string | number | null;
+    }>(
+      `select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor
+         from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join campaign k on k.id = x.id and k.merchant_id = x.merchant_id`,
+      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          status: r.status,
+          attributionWindowDays: r.attribution_window_days,
+          currency: r.currency,
+          rule: {
+            type: r.commission_type,
+            rateBps: r.commission_rate_bps,
+            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
+          },
+        },
+      ]),
+    );
   }
 
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */

@@ -36,16 +36,22 @@ export interface CurrencyTotals {
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
  */
 export class CommissionsService implements CommissionAccrual {
-  /** The commission rows of a batch's AFFILIATE conversions: PENDING, at each campaign's rule (see CommissionAccrual). */
-  accrualStatement(inputs: readonly AccrualInput[]) {
+  /**
+   * Accrual: the commissions of the AFFILIATE conversions an order batch just wrote, PENDING at
+   * each campaign's rule, in one statement whatever their number (see CommissionAccrual).
+   * Returns how many were written.
+   */
+  async accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number> {
+    if (!inputs.length) return 0;
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
-    return {
-      sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
-            select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING', a.created_at
-              from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[])
-                     as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
-             where a.conversion_id in (select id from cv) returning id`,
-      params: [
+    const rows = await exec<{ n: string }>(
+      `with a as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
+                  select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING', a.created_at
+                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[])
+                           as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
+                  returning 1)
+       select count(*) as n from a`,
+      [
         column((i) => i.id),
         column((i) => i.merchantId),
         column((i) => i.conversionId),
@@ -56,7 +62,8 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => commissionFor(i.rule, i.orderAmountMinor)),
         column((i) => i.now.toISOString()),
       ],
-    };
+    );
+    return Number(rows[0]!.n);
   }
 
   /**

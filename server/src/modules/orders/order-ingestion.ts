@@ -2,14 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Batcher } from '../../db/batcher.js';
 import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import { withConnection, type Exec } from '../../db/sql-runner.js';
+import { inTransaction, withConnection, type Exec } from '../../db/sql-runner.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isUuid, uuidv7 } from '../../ids.js';
-import type { CommissionType } from '../campaigns/index.js';
-import { Channel } from '../tracking/index.js';
-import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
+import type { AttributionTerms } from '../campaigns/index.js';
+import type { TenantRef } from '../tenancy.js';
+import { Channel, type CandidateClickRow, type ClickLookup } from '../tracking/index.js';
+import { attribute, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
-import type { AccrualInput, CommissionAccrual, ServedClicks } from './ports.js';
+import type { AccrualInput, AttributionSources, CommissionAccrual } from './ports.js';
 import { storedResponse } from './webhook-events.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
@@ -17,48 +18,28 @@ export const MAX_ORDER_AHEAD_MS = 24 * 3600_000;
 /** Candidate clicks loaded per order: a visitor's latest ones (plus the order's own click id). */
 export const MAX_CANDIDATE_CLICKS = 100;
 
-interface TouchRow {
+/** A customer referral code an order names, found in the batch's one lookup. */
+interface ReferralRow {
   /** The order's place in its batch. */
   i: number;
-  kind: 'click' | 'referral';
   id: string;
-  occurred_at: Date | null;
-  is_bot: boolean | null;
-  enrollment_id: string | null;
-  affiliate_id: string | null;
-  campaign_id: string | null;
-  visitor_id: string | null;
-  enrollment_status: string | null;
-  campaign_status: string | null;
-  attribution_window_days: number | null;
-  currency: string | null;
-  commission_type: CommissionType | null;
-  commission_rate_bps: number | null;
-  commission_amount_minor: string | number | null;
-  code: string | null;
-  customer_id: string | null;
+  code: string;
+  customer_id: string;
 }
 
-/**
- * The candidate touches of a batch of orders, in one statement: per order (`i`), its clicks by
- * click id or visitor id (an indexed lookup each), and its referral code.
- */
-const TOUCHES_SQL = `
-  select j.i, t.* from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
-   cross join lateral (
-     select 'click' as kind, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id,
-            e.status::text as enrollment_status, k.status::text as campaign_status, k.attribution_window_days, k.currency,
-            k.commission_type::text as commission_type, k.commission_rate_bps, k.commission_amount_minor,
-            null::text as code, null::text as customer_id
-       from (select * from click
-              where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
-              order by occurred_at > j.placed_at, occurred_at desc limit ${MAX_CANDIDATE_CLICKS}) c
-       left join enrollment e on e.id = c.enrollment_id
-       left join campaign k on k.id = c.campaign_id) t
-  union all
-  select j.i, 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
+/** Per order (`i`), the referral code it names, in one statement for the batch. */
+const REFERRALS_SQL = `
+  select j.i, r.id, r.code, r.customer_id
     from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
     join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
+
+/** What one order's attribution reads: its candidate clicks with their enrollments and campaigns, its referral code. */
+interface Touches {
+  clicks: CandidateClickRow[];
+  referral: ReferralRow | null;
+  enrollments: ReadonlyMap<string, string>;
+  campaigns: ReadonlyMap<string, AttributionTerms>;
+}
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
@@ -92,12 +73,12 @@ const ORDER_COLUMNS = [
 type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 
 /**
- * One atomic statement for a whole batch: events, orders, conversions and commissions, each row
- * written only if the one before it was new (a replayed event or a known order id writes nothing;
- * so does the second of two such duplicates inside one batch). Answers, per order, whether its
- * event was claimed and its order created.
+ * One atomic statement for a whole batch: events, orders and conversions, each row written only
+ * if the one before it was new (a replayed event or a known order id writes nothing; so does the
+ * second of two such duplicates inside one batch). Answers, per order, whether its event was
+ * claimed and its order (with its conversion) created.
  */
-const writeStatement = (commissions: string) => `
+const WRITE_SQL = `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -110,9 +91,9 @@ const writeStatement = (commissions: string) => `
                                  enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
-           from x join o on o.id = x.order_row_id returning id),
-  cm as (${commissions})
-  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
+           from x join o on o.id = x.order_row_id returning id)
+  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created,
+         x.conversion_id in (select id from cv) as conversion_written from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */
 export const ORDER_BATCH_MAX = 100;
@@ -146,8 +127,9 @@ interface PlannedOrder {
 /**
  * Orders in: attribution and the conversion row; the commission itself is written through
  * `CommissionAccrual`. Orders are group-committed: those that arrive while a batch is being
- * written go together in the next one, which costs two statements whatever its size (the
- * candidate touches, then one atomic insert of events, orders, conversions and commissions).
+ * written go together in the next one, which costs at most eight statements whatever its size:
+ * the candidate touches through their owners' ports (see `touches`), then one atomic insert of
+ * events, orders and conversions and, in the same transaction, the commissions' accrual.
  */
 export class OrderIngestion {
   private readonly intake = new Batcher<OrderJob, OrderOutcome>((jobs) => this.ingestBatch(jobs), {
@@ -160,7 +142,7 @@ export class OrderIngestion {
 
   constructor(
     private readonly accrual: CommissionAccrual,
-    private readonly clicks: ServedClicks,
+    private readonly sources: AttributionSources,
   ) {}
 
   async ingest(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
@@ -193,7 +175,7 @@ export class OrderIngestion {
     while (this.awaitingClicks.length) {
       const group = this.awaitingClicks.splice(0);
       try {
-        await this.clicks.awaitServedClicks(); // begun after every order of the group arrived
+        await this.sources.clicks.awaitServedClicks(); // begun after every order of the group arrived
         this.intake.submitAll(group.map((g) => g.job)).forEach((outcome, i) => outcome.then(group[i]!.resolve, group[i]!.reject));
       } catch (err) {
         for (const g of group) g.reject(err);
@@ -203,11 +185,11 @@ export class OrderIngestion {
   }
 
   /**
-   * A batch of orders (one when traffic is light) in two statements whatever its size: the
-   * candidate touches of all of them, then, after each order's attribution, one write. Each
-   * order is answered on its own: a refused one (currency) does not hold back the others, and
-   * when a statement fails (it wrote nothing: one statement is all or nothing) the orders are
-   * taken again one by one, so only the one at fault fails.
+   * A batch of orders (one when traffic is light) in the same statements whatever its size: the
+   * candidate touches of all of them, then, after each order's attribution, one write (with its
+   * accrual). Each order is answered on its own: a refused one (currency) does not hold back the
+   * others, and when the write fails (it wrote nothing: one statement, or one transaction, is all
+   * or nothing) the orders are taken again one by one, so only the one at fault fails.
    */
   private async ingestBatch(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
     try {
@@ -234,7 +216,7 @@ export class OrderIngestion {
       const planned: { i: number; plan: PlannedOrder }[] = [];
       jobs.forEach((job, i) => {
         try {
-          planned.push({ i, plan: this.attribute(job, touches.get(i) ?? []) });
+          planned.push({ i, plan: this.attribute(job, touches(i)) });
         } catch (reason) {
           results[i] = { status: 'rejected', reason };
         }
@@ -251,75 +233,60 @@ export class OrderIngestion {
     });
   }
 
-  /** Candidate touches per order of the batch (by its index), in one statement. */
-  private async touches(exec: Exec, jobs: OrderJob[]): Promise<Map<number, TouchRow[]>> {
-    const clicks: { i: number; merchantId: string; visitorId: string | null; clickId: string | null; placedAt: string }[] = [];
+  /**
+   * What each order of the batch (by its index) is attributed from, in at most four statements
+   * whatever the batch's size: the candidate clicks (tracking's port), the referral codes (our
+   * own table), then the statuses of the clicks' enrollments and their campaigns' terms (the
+   * applications and campaigns ports). Orders without click, visitor or code read nothing.
+   */
+  private async touches(exec: Exec, jobs: OrderJob[]): Promise<(i: number) => Touches> {
+    const lookups: ClickLookup[] = [];
     const codes: { i: number; merchantId: string; code: string }[] = [];
     jobs.forEach(({ merchantId, order }, i) => {
       const clickId = clickIdOf(order);
-      if (clickId || order.visitorId) clicks.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt.toISOString() });
+      if (clickId || order.visitorId) lookups.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt });
       if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
     });
-    const byOrder = new Map<number, TouchRow[]>();
-    // Nothing to look up without click, visitor or code.
-    if (!clicks.length && !codes.length) return byOrder;
-    const rows = await exec<TouchRow>(TOUCHES_SQL, [
-      pgArray(clicks.map((c) => c.i)),
-      pgArray(clicks.map((c) => c.merchantId)),
-      pgTextArray(clicks.map((c) => c.visitorId)),
-      pgTextArray(clicks.map((c) => c.clickId)),
-      pgArray(clicks.map((c) => c.placedAt)),
-      pgArray(codes.map((c) => c.i)),
-      pgArray(codes.map((c) => c.merchantId)),
-      pgTextArray(codes.map((c) => c.code)),
-    ]);
-    for (const r of rows) {
-      const list = byOrder.get(r.i);
-      if (list) list.push(r);
-      else byOrder.set(r.i, [r]);
-    }
-    return byOrder;
+    const clicks = await this.sources.clicks.candidateClicks(exec, lookups, MAX_CANDIDATE_CLICKS);
+    const referrals = codes.length
+      ? await exec<ReferralRow>(REFERRALS_SQL, [pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code))])
+      : [];
+    const merchantOf = (c: CandidateClickRow) => jobs[c.i]!.merchantId;
+    const distinct = (ref: (c: CandidateClickRow) => TenantRef) => [...new Map(clicks.map((c) => [ref(c).id, ref(c)])).values()];
+    const enrollments = await this.sources.enrollments.enrollmentStatuses(
+      exec,
+      distinct((c) => ({ merchantId: merchantOf(c), id: c.enrollmentId })),
+    );
+    const campaigns = await this.sources.campaigns.attributionTerms(
+      exec,
+      distinct((c) => ({ merchantId: merchantOf(c), id: c.campaignId })),
+    );
+    const clicksOf = new Map<number, CandidateClickRow[]>();
+    for (const c of clicks) clicksOf.set(c.i, [...(clicksOf.get(c.i) ?? []), c]);
+    const referralOf = new Map(referrals.map((r) => [r.i, r]));
+    return (i) => ({ clicks: clicksOf.get(i) ?? [], referral: referralOf.get(i) ?? null, enrollments, campaigns });
   }
 
   /** The decision for one order (pure), and the row that records it. */
-  private attribute(job: OrderJob, rows: TouchRow[]): PlannedOrder {
+  private attribute(job: OrderJob, touches: Touches): PlannedOrder {
     const { merchantId, order, event, now } = job;
     const clickId = clickIdOf(order);
-    const clicks: CandidateClick[] = [];
-    const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
-    const enrollments = new Map<string, string>();
-    let referral: { id: string; code: string; customerId: string } | null = null;
-    for (const r of rows) {
-      if (r.kind === 'referral') {
-        referral = { id: r.id, code: r.code!, customerId: r.customer_id! };
-        continue;
-      }
+    const { campaigns, enrollments } = touches;
+    const clicks: CandidateClick[] = touches.clicks.map((c) => {
       const matchedBy: MatchedBy[] = [];
-      if (clickId && r.id === clickId) matchedBy.push('clickId');
-      if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
-      clicks.push({
-        clickId: r.id,
-        occurredAt: new Date(r.occurred_at!),
-        isBot: !!r.is_bot,
-        enrollmentId: r.enrollment_id!,
-        affiliateId: r.affiliate_id!,
-        campaignId: r.campaign_id!,
+      if (clickId && c.clickId === clickId) matchedBy.push('clickId');
+      if (order.visitorId && c.visitorId === order.visitorId) matchedBy.push('visitorId');
+      return {
+        clickId: c.clickId,
+        occurredAt: c.occurredAt,
+        isBot: c.isBot,
+        enrollmentId: c.enrollmentId,
+        affiliateId: c.affiliateId,
+        campaignId: c.campaignId,
         matchedBy,
-      });
-      if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
-      if (r.campaign_status) {
-        campaigns.set(r.campaign_id!, {
-          status: r.campaign_status,
-          attributionWindowDays: r.attribution_window_days!,
-          currency: r.currency!,
-          rule: {
-            type: r.commission_type!,
-            rateBps: r.commission_rate_bps,
-            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
-          },
-        });
-      }
-    }
+      };
+    });
+    const referral = touches.referral && { id: touches.referral.id, code: touches.referral.code, customerId: touches.referral.customer_id };
     const { winner, explanation } = attribute({ order, clicks, referral, campaigns, enrollments, now });
     const won = winner.channel === Channel.AFFILIATE ? { click: winner.click, campaign: campaigns.get(winner.click.campaignId)! } : null;
     if (won && won.campaign.currency !== order.currency) {
@@ -378,15 +345,30 @@ export class OrderIngestion {
     };
   }
 
-  /** The batch's one write statement; per order (by index): event claimed, order created. */
+  /**
+   * The batch's write; per order (by index): event claimed, order created. With commissions to
+   * accrue, one transaction holds the write and the accrual of the conversions it wrote, so a
+   * commission exists exactly when its conversion does.
+   */
   private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
-    const accrual = this.accrual.accrualStatement(planned.flatMap((p) => (p.plan.accrual ? [p.plan.accrual] : [])));
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql), [
-      ...ORDER_COLUMNS.map(([name]) => column(name)),
-      ...accrual.params,
-    ]);
+    const writeOrders = () =>
+      exec<{ i: number; event_claimed: boolean; order_created: boolean; conversion_written: boolean }>(
+        WRITE_SQL,
+        ORDER_COLUMNS.map(([name]) => column(name)),
+      );
+    const rows = planned.some((p) => p.plan.accrual)
+      ? await inTransaction(exec, async () => {
+          const written = await writeOrders();
+          const conversions = new Set(written.filter((r) => r.conversion_written).map((r) => r.i));
+          await this.accrual.accrue(
+            exec,
+            planned.flatMap(({ i, plan }) => (plan.accrual && conversions.has(i) ? [plan.accrual] : [])),
+          );
+          return written;
+        })
+      : await writeOrders();
     return new Map(rows.map((r) => [r.i, r]));
   }
 

@@ -7,7 +7,7 @@ import { Channel } from '../tracking/index.js';
 import { Conversion } from './conversion.entity.js';
 import { OrderIngestion } from './order-ingestion.js';
 import { eventHash, orderSchema, refundSchema, webhookSchema, type OrderOutcome, type RefundOutcome } from './order-input.js';
-import type { CommissionAccrual, ServedClicks } from './ports.js';
+import type { AttributionSources, CommissionAccrual } from './ports.js';
 import { RefundIntake } from './refund-intake.js';
 
 /**
@@ -19,8 +19,8 @@ export class OrdersService {
   private readonly orders: OrderIngestion;
   private readonly refunds: RefundIntake;
 
-  constructor(accrual: CommissionAccrual, clicks: ServedClicks) {
-    this.orders = new OrderIngestion(accrual, clicks);
+  constructor(accrual: CommissionAccrual, sources: AttributionSources) {
+    this.orders = new OrderIngestion(accrual, sources);
     this.refunds = new RefundIntake(accrual);
   }
 

@@ -1,11 +1,13 @@
-import type { CommissionType } from '../campaigns/index.js';
+import type { ApplicationsService } from '../applications/index.js';
+import type { CampaignsService, CommissionType } from '../campaigns/index.js';
+import type { TrafficService } from '../tracking/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import type { RefundOutcome } from './order-input.js';
 
 /** What attribution hands the commissions module (which implements it): commissions → attribution. */
 export interface AccrualInput {
   id: string;
-  /** The conversion it is for, written by the same statement. */
+  /** The conversion it is for, written in the same transaction just before. */
   conversionId: string;
   merchantId: string;
   enrollmentId: string;
@@ -23,12 +25,12 @@ export interface AccrualInput {
  */
 export interface CommissionAccrual {
   /**
-   * The body of a data-modifying CTE (`?` placeholders) inserting the commissions of a batch's
-   * AFFILIATE conversions (any number, none included; the text is the same whatever the count):
-   * only those whose conversion the CTE named `cv` wrote (column `id`), so orders, conversions
-   * and commissions are written by one atomic statement.
+   * Writes the commissions of a batch's AFFILIATE conversions (one statement for any number),
+   * on the connection and in the transaction that wrote those conversions: the caller passes
+   * only conversions it has just written, so a commission exists exactly when its conversion
+   * does. Returns how many were written.
    */
-  accrualStatement(inputs: readonly AccrualInput[]): { sql: string; params: unknown[] };
+  accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number>;
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
     exec: Exec,
@@ -38,8 +40,13 @@ export interface CommissionAccrual {
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
 
-/** The clicks an order reads: TrafficService, which buffers them (see ClickWatermarks). */
-export interface ServedClicks {
-  /** Resolves once every click served before the call is stored; refuses (UNAVAILABLE) while that cannot be. */
-  awaitServedClicks(): Promise<void>;
+/**
+ * What attribution reads of the modules below it, each through the owner's port (services.ts
+ * wires them): tracking's clicks (TrafficService buffers them: see ClickWatermarks),
+ * applications' enrollment statuses, campaigns' terms.
+ */
+export interface AttributionSources {
+  clicks: Pick<TrafficService, 'awaitServedClicks' | 'candidateClicks'>;
+  enrollments: Pick<ApplicationsService, 'enrollmentStatuses'>;
+  campaigns: Pick<CampaignsService, 'attributionTerms'>;
 }

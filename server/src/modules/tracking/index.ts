@@ -4,7 +4,7 @@ import { Click } from './click.entity.js';
 import { AffiliateClicksResolver, ClickResolver } from './clicks.resolver.js';
 
 export { Channel } from './click.entity.js';
-export { TrafficService } from './traffic.service.js';
+export { TrafficService, type CandidateClickRow, type ClickLookup } from './traffic.service.js';
 export { ClickConnection } from './clicks.resolver.js';
 export { trafficRoutes } from './redirect.route.js';
 
