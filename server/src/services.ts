@@ -50,7 +50,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
+    payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock),
   };
 }
 

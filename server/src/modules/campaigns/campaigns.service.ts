@@ -206,6 +206,28 @@ export class CampaignsService {
     );
   }
 
+  /**
+   * Port for payouts: holds a campaign for building (or discarding) a payout batch, in the
+   * caller's transaction, and answers what the batch needs of it. NO KEY: builders and discards
+   * of one campaign exclude each other without blocking orders' foreign keys.
+   */
+  async holdForPayouts(tx: EntityManager, merchantId: string, campaignId: string): Promise<{ currency: string; minPayoutMinor: number } | null> {
+    const [row] = await tx.execute<{ currency: string; min_payout_minor: string }[]>(
+      `select currency, min_payout_minor from campaign where id = ? and merchant_id = ? for no key update`,
+      [campaignId, merchantId],
+    );
+    return row ? { currency: row.currency, minPayoutMinor: Number(row.min_payout_minor) } : null;
+  }
+
+  /** Port for payouts' monthly schedule: every merchant's campaigns whose payout day has come this month. */
+  async payoutDayReached(em: EntityManager, dayOfMonth: number): Promise<{ id: string; merchantId: string; autoExecutePayouts: boolean }[]> {
+    const rows = await em.execute<{ id: string; merchant_id: string; auto_execute_payouts: boolean }[]>(
+      `select id, merchant_id, auto_execute_payouts from campaign where payout_day_of_month <= ?`,
+      [dayOfMonth],
+    );
+    return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id, autoExecutePayouts: r.auto_execute_payouts }));
+  }
+
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */
   findPublic(em: EntityManager, slug: string): Promise<Campaign | null> {
     return em.findOne(Campaign, { slug }, UNSCOPED);

@@ -336,13 +336,7 @@ export class PayoutRunner {
         'run',
       );
       if (res.affectedRows !== 1) return false;
-      await this.commissions.markPaid(
-        tx,
-        item.merchantId,
-        { sql: 'select l.commission_id from payout_item_commission l where l.payout_item_id = ?', params: [item.id] },
-        item.id,
-        now,
-      );
+      await this.commissions.markPaid(tx, item.merchantId, item.id, now);
       await this.notify(tx, item, null);
       return true;
     });
