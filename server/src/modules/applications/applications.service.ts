@@ -23,7 +23,7 @@ import { TENANT, UNSCOPED, type TenantRef } from '../tenancy.js';
 import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
-import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
+import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import type { Exec } from '../../db/sql-runner.js';
 import type { MailInput, MailService } from '../mail/index.js';
@@ -185,7 +185,10 @@ export class ApplicationsService {
   async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
     const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;
     if (!enrollment) throw notFound('Enrollment');
-    enrollment.status = parseInput(z.enum(EnrollmentStatus), status);
+    const to = parseInput(z.enum(EnrollmentStatus), status);
+    if (enrollment.status === to) return enrollment; // already there: nothing changes
+    if (!canTransitionEnrollment(enrollment.status, to)) throw conflict(`A ${enrollment.status} enrollment cannot become ${to}`);
+    enrollment.status = to;
     await em.flush();
     for (const listener of this.listeners) listener(enrollment.id);
     return enrollment;
