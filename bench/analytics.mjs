@@ -152,12 +152,21 @@ try {
     [merchantId, campaignId, CONVERSIONS, DAYS],
   );
   const tSeed = performance.now();
-  // The rollups as a deployment gets them: the analytics migration run again over the seeded rows.
-  const { Migration20261207040000: RollupMigration } = await import('../server/dist/db/migrations/Migration20261207040000.js');
-  const migration = new RollupMigration(app.orm.em.getDriver(), app.orm.config);
-  await migration.down();
-  await migration.up();
-  for (const q of migration.getQueries()) await db.query(q);
+  // The rollups as a deployment gets them: the analytics migrations run again over the seeded rows.
+  const migrations = [];
+  for (const name of ['Migration20261207040000', 'Migration20261207040100']) {
+    const { [name]: Class } = await import(`../server/dist/db/migrations/${name}.js`);
+    migrations.push(new Class(app.orm.em.getDriver(), app.orm.config));
+  }
+  for (const m of [...migrations].reverse()) {
+    await m.down();
+    for (const q of m.getQueries()) await db.query(q);
+    m.reset();
+  }
+  for (const m of migrations) {
+    await m.up();
+    for (const q of m.getQueries()) await db.query(q);
+  }
   const tRollup = performance.now();
   await db.query('vacuum analyze');
   const {

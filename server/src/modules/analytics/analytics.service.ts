@@ -151,12 +151,15 @@ export class AnalyticsService {
     return { currency, totals, series, selection };
   }
 
-  /** Figures per bucket start (YYYY-MM-DD), one aggregate over the daily rollups. */
+  /**
+   * Figures per bucket start (YYYY-MM-DD), one aggregate over the daily rollups: a campaign's
+   * days (a row per day) for a whole program, an enrollment's days for one affiliate.
+   */
   private async buckets(em: EntityManager, s: AnalyticsSelection): Promise<Map<string, Figures>> {
     const rows = await em.execute<{ bucket: string; clicks: string; unique_clicks: string; conversions: string; revenue: string; commission: string }[]>(
       `select to_char(date_trunc(?, d.day::timestamp), 'YYYY-MM-DD') as bucket, sum(d.clicks) as clicks, sum(d.unique_clicks) as unique_clicks,
               sum(d.conversions) as conversions, sum(d.revenue_minor) as revenue, sum(d.commission_minor) as commission
-         from analytics_day d
+         from ${s.affiliateId ? 'analytics_day' : 'analytics_campaign_day'} d
         where d.merchant_id = ? and d.day >= ?::date and d.day < ?::date and d.campaign_id = any(?::uuid[])${s.affiliateId ? ' and d.affiliate_id = ?' : ''}
         group by 1`,
       [TRUNC[s.interval], s.merchantId, s.fromDay, s.toDay, pgArray(s.campaignIds), ...(s.affiliateId ? [s.affiliateId] : [])],

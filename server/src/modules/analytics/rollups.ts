@@ -14,47 +14,61 @@ export const VISIT_KEYS_KEPT_MS = 48 * HOUR_MS;
 export const PRUNE_EVERY_MS = HOUR_MS;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Adds to a day's row, or creates it: the one upsert every rollup ends with. */
-const UPSERT = `on conflict (merchant_id, day, campaign_id, enrollment_id) do update set
-    clicks = analytics_day.clicks + excluded.clicks,
-    unique_clicks = analytics_day.unique_clicks + excluded.unique_clicks,
-    conversions = analytics_day.conversions + excluded.conversions,
-    revenue_minor = analytics_day.revenue_minor + excluded.revenue_minor,
-    commission_minor = analytics_day.commission_minor + excluded.commission_minor`;
+const FIGURES = ['clicks', 'unique_clicks', 'conversions', 'revenue_minor', 'commission_minor'] as const;
+const added = (table: string) => FIGURES.map((f) => `${f} = ${table}.${f} + excluded.${f}`).join(', ');
+
+/**
+ * The rollup of `an_src` (merchant_id, day, campaign_id, enrollment_id, affiliate_id and the
+ * figures, one row per enrollment and day): data-modifying CTEs adding it to the enrollments'
+ * days, then to the campaigns' days (what an overview without an affiliate reads). Every writer
+ * takes the rows in this order (the campaign CTE waits for the day CTE through its subquery),
+ * each table's in key order, so concurrent click flushes, order batches and refunds never deadlock.
+ */
+const ROLLUP_CTES = `
+  an_day as (insert into analytics_day (merchant_id, day, campaign_id, enrollment_id, affiliate_id, ${FIGURES.join(', ')})
+             select merchant_id, day, campaign_id, enrollment_id, affiliate_id, ${FIGURES.join(', ')} from an_src order by 1, 2, 3, 4
+             on conflict (merchant_id, day, campaign_id, enrollment_id) do update set ${added('analytics_day')} returning 1),
+  an_campaign as (insert into analytics_campaign_day (merchant_id, day, campaign_id, ${FIGURES.join(', ')})
+             select merchant_id, day, campaign_id, ${FIGURES.map((f) => `sum(${f})`).join(', ')} from an_src
+              where (select count(*) from an_day) >= 0 group by 1, 2, 3 order by 1, 2, 3
+             on conflict (merchant_id, day, campaign_id) do update set ${added('analytics_campaign_day')} returning 1)`;
 
 /**
  * A batch's clicks: first the (link, visitor, hour) keys not seen before (those are its unique
- * clicks), then each day's row gets its clicks and new unique clicks. Rows are taken in key
- * order, so concurrent flushes and order batches lock them in one order and never deadlock.
+ * clicks), then each day's rows get its clicks and new unique clicks.
  */
 const CLICKS_SQL = `
   with k as (insert into analytics_visit_hour (hour, enrollment_id, visitor_id)
              select distinct t.hour, t.enrollment_id, t.visitor_id from unnest(?::timestamptz[], ?::uuid[], ?::text[]) as t(hour, enrollment_id, visitor_id)
               order by 1, 2, 3
              on conflict do nothing returning hour, enrollment_id),
-  u as (select enrollment_id, (hour at time zone 'UTC')::date as day, count(*) as n from k group by 1, 2)
-  insert into analytics_day (merchant_id, day, campaign_id, enrollment_id, affiliate_id, clicks, unique_clicks)
-  select c.merchant_id, c.day, c.campaign_id, c.enrollment_id, c.affiliate_id, c.clicks, coalesce(u.n, 0)
-    from unnest(?::uuid[], ?::date[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[]) as c(merchant_id, day, campaign_id, enrollment_id, affiliate_id, clicks)
-    left join u on u.enrollment_id = c.enrollment_id and u.day = c.day
-   order by 1, 2, 3, 4
-  ${UPSERT}`;
+  u as (select enrollment_id, (hour at time zone 'UTC')::date as day, count(*) as n from k group by 1, 2),
+  an_src as (select c.merchant_id, c.day, c.campaign_id, c.enrollment_id, c.affiliate_id, c.clicks, coalesce(u.n, 0) as unique_clicks,
+                    0 as conversions, 0 as revenue_minor, 0 as commission_minor
+               from unnest(?::uuid[], ?::date[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[]) as c(merchant_id, day, campaign_id, enrollment_id, affiliate_id, clicks)
+               left join u on u.enrollment_id = c.enrollment_id and u.day = c.day),
+  ${ROLLUP_CTES}
+  select count(*) from an_campaign`;
 
-const CONVERSIONS_SQL = `insert into analytics_day (merchant_id, day, campaign_id, enrollment_id, affiliate_id, conversions, revenue_minor, commission_minor)
-  select a.merchant_id, (a.occurred_at at time zone 'UTC')::date, a.campaign_id, a.enrollment_id, a.affiliate_id, count(*), sum(a.amount), sum(a.commission)
-    from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[])
-           as a(conversion_id, merchant_id, occurred_at, campaign_id, enrollment_id, affiliate_id, amount, commission)
-   where a.conversion_id in (select id from cv)
-   group by 1, 2, 3, 4, 5
-   order by 1, 2, 3, 4
-  ${UPSERT}`;
+/** The CTEs orders' write statement runs (see ConversionRollup): only the conversions it wrote (`cv`). */
+const CONVERSIONS_CTES = `
+  an_src as (select a.merchant_id, (a.occurred_at at time zone 'UTC')::date as day, a.campaign_id, a.enrollment_id, a.affiliate_id,
+                    0 as clicks, 0 as unique_clicks, count(*) as conversions, sum(a.amount) as revenue_minor, sum(a.commission) as commission_minor
+               from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[])
+                      as a(conversion_id, merchant_id, occurred_at, campaign_id, enrollment_id, affiliate_id, amount, commission)
+              where a.conversion_id in (select id from cv)
+              group by 1, 2, 3, 4, 5),
+  ${ROLLUP_CTES}`;
 
-const REFUND_SQL = `insert into analytics_day (merchant_id, day, campaign_id, enrollment_id, affiliate_id, revenue_minor, commission_minor)
-  values (?, ?::date, ?, ?, ?, ?, ?)
-  ${UPSERT}`;
+const REFUND_SQL = `
+  with an_src as (select ?::uuid as merchant_id, ?::date as day, ?::uuid as campaign_id, ?::uuid as enrollment_id, ?::uuid as affiliate_id,
+                         0 as clicks, 0 as unique_clicks, 0 as conversions, ?::bigint as revenue_minor, ?::bigint as commission_minor),
+  ${ROLLUP_CTES}
+  select count(*) from an_campaign`;
 
 /**
- * The daily rollups (`analytics_day`: per merchant, UTC day, campaign and enrollment), kept in
+ * The daily rollups (`analytics_day`: per merchant, UTC day, campaign and enrollment, and
+ * `analytics_campaign_day`, the same without the enrollment), kept in
  * the transactions that write what they count, set-based: a click batch by the click log, a
  * batch of orders by order ingestion (inside its one statement), a refund by refund intake.
  * Bots and other channels never reach them. Unique clicks stay exact: `analytics_visit_hour`
@@ -93,7 +107,7 @@ export class AnalyticsRollups implements ClickRollup, ConversionRollup {
   conversionsStatement(inputs: readonly ConversionFigures[]) {
     const column = (value: (input: ConversionFigures) => string | number) => pgArray(inputs.map(value));
     return {
-      sql: CONVERSIONS_SQL,
+      ctes: CONVERSIONS_CTES,
       params: [
         column((i) => i.conversionId),
         column((i) => i.merchantId),

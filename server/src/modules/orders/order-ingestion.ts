@@ -98,7 +98,7 @@ type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
  * the AFFILIATE conversions it wrote. Answers, per order, whether its
  * event was claimed and its order created.
  */
-const writeStatement = (commissions: string, rollup: string | null) => `
+const writeStatement = (commissions: string, rollupCtes: string | null) => `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -113,9 +113,9 @@ const writeStatement = (commissions: string, rollup: string | null) => `
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
            from x join o on o.id = x.order_row_id returning id),
   cm as (${commissions})${
-    rollup
+    rollupCtes
       ? `,
-  fg as (${rollup})`
+  ${rollupCtes}`
       : ''
   }
   select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
@@ -403,7 +403,7 @@ export class OrderIngestion {
     );
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql, rollup?.sql ?? null), [
+    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql, rollup?.ctes ?? null), [
       ...ORDER_COLUMNS.map(([name]) => column(name)),
       ...accrual.params,
       ...(rollup?.params ?? []),

@@ -71,11 +71,11 @@ export interface RefundFigures {
  */
 export interface ConversionRollup {
   /**
-   * The body of a data-modifying CTE (`?` placeholders, the same text whatever the count) adding
-   * a batch's AFFILIATE conversions to the figures: only those the CTE named `cv` wrote (column
-   * `id`), so the figures and the conversions are written by one atomic statement.
+   * CTE definitions (`name as (…), …`, names starting with `an_`; `?` placeholders, the same text
+   * whatever the count) adding a batch's AFFILIATE conversions to the figures: only those the CTE
+   * named `cv` wrote (column `id`), so the figures and the conversions are written by one atomic statement.
    */
-  conversionsStatement(inputs: readonly ConversionFigures[]): { sql: string; params: unknown[] };
+  conversionsStatement(inputs: readonly ConversionFigures[]): { ctes: string; params: unknown[] };
   /** Inside the refund's transaction: the refund and the commission it took back. */
   refundRecorded(exec: Exec, refund: RefundFigures): Promise<void>;
 }
