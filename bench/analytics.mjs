@@ -220,7 +220,7 @@ try {
   // Upkeep: the same load on the server with rollups and the one without, back to back, ROUNDS times.
   const {
     rows: [{ share_code: code }],
-  } = await db.query(`select share_code from enrollment where campaign_id = $1 order by id limit 1`, [campaignId]);
+  } = await db.query(`select e.share_code from enrollment e join affiliate a on a.id = e.affiliate_id where a.email = 'aff@bench.example'`);
   const rounds = { redirect: [], orders: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const withRollups = await child('--redirect', { URL_: app.url, CODE: code });
