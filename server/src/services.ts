@@ -10,10 +10,11 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
+import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date, options = { rollups: true }) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const mail = new MailService(config, orm, log);
@@ -22,12 +23,15 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns, mail);
-  const traffic = new TrafficService(config, orm, log);
+  // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
+  const rollups = new AnalyticsRollups();
+  const rollup = options.rollups ? rollups : undefined;
+  const traffic = new TrafficService(config, orm, log, { rollup });
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-  const orders = new OrdersService(commissions, { clicks: traffic, enrollments: applications, campaigns });
+  const orders = new OrdersService(commissions, { clicks: traffic, enrollments: applications, campaigns }, rollup);
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */
@@ -51,6 +55,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
     payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock),
+    /** Figures per day, week or month from the daily rollups. */
+    analytics: new AnalyticsService(campaigns),
+    /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
+    rollups,
   };
 }
 

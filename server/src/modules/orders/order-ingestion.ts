@@ -10,7 +10,7 @@ import type { TenantRef } from '../tenancy.js';
 import { Channel, type CandidateClickRow, type ClickLookup } from '../tracking/index.js';
 import { attribute, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
-import type { AccrualInput, AttributionSources, CommissionAccrual } from './ports.js';
+import type { AccrualInput, AttributionSources, CommissionAccrual, ConversionRollup } from './ports.js';
 import { storedResponse } from './webhook-events.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
@@ -143,6 +143,7 @@ export class OrderIngestion {
   constructor(
     private readonly accrual: CommissionAccrual,
     private readonly sources: AttributionSources,
+    private readonly rollup?: ConversionRollup,
   ) {}
 
   async ingest(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
@@ -362,9 +363,25 @@ export class OrderIngestion {
       ? await inTransaction(exec, async () => {
           const written = await writeOrders();
           const conversions = new Set(written.filter((r) => r.conversion_written).map((r) => r.i));
+          const accrued = planned.flatMap(({ i, plan }) =>
+            plan.accrual && conversions.has(i) ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : [],
+          );
           await this.accrual.accrue(
             exec,
-            planned.flatMap(({ i, plan }) => (plan.accrual && conversions.has(i) ? [plan.accrual] : [])),
+            accrued.map((a) => a.accrual),
+          );
+          await this.rollup?.conversionsRecorded(
+            exec,
+            accrued.map(({ accrual: a, occurredAt }) => ({
+              conversionId: a.conversionId,
+              merchantId: a.merchantId,
+              campaignId: a.campaignId,
+              enrollmentId: a.enrollmentId,
+              affiliateId: a.affiliateId,
+              occurredAt,
+              amountMinor: a.orderAmountMinor,
+              commissionMinor: this.accrual.amountOf(a),
+            })),
           );
           return written;
         })

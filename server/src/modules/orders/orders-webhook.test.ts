@@ -492,9 +492,9 @@ describe('POST /webhooks/orders', () => {
       const { count, result } = countQueries(() => Promise.all(bodies.map(deliver)));
       const outcomes = await result;
       // Orders naming a visitor wait together for the clicks served before them, then go in one
-      // batch of twenty-two: 7 statements (the candidate clicks, their enrollments and campaigns,
-      // then one transaction: begin, the write, the commissions' accrual, commit).
-      expect(count.statements).toBe(7);
+      // batch of twenty-two: 8 statements (the candidate clicks, their enrollments and campaigns,
+      // then one transaction: begin, the write, the commissions' accrual, analytics' figures, commit).
+      expect(count.statements).toBe(8);
       expect(outcomes.slice(2).map((o) => o.conversion.channel)).toEqual(visitors.map((_, i) => (i % 2 === 0 ? 'AFFILIATE' : 'NONE')));
       expect(new Set(outcomes.map((o) => o.conversion.id)).size).toBe(22);
       expect(await counts(app, p.merchantId)).toEqual({

@@ -31,11 +31,13 @@ export interface CommissionAccrual {
    * does. Returns how many were written.
    */
   accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number>;
+  /** The commission an accrual writes (its campaign's rule applied to the order amount). */
+  amountOf(input: AccrualInput): number;
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
     exec: Exec,
     input: { merchantId: string; conversionId: string; orderAmountMinor: number; refundedTotalMinor: number; refundRowId: string; reason: string; now: Date },
-  ): Promise<RefundOutcome['commission']>;
+  ): Promise<{ commission: RefundOutcome['commission']; reductionMinor: number }>;
   /** The commission of a conversion, if any. */
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
@@ -49,4 +51,40 @@ export interface AttributionSources {
   clicks: Pick<TrafficService, 'awaitServedClicks' | 'candidateClicks'>;
   enrollments: Pick<ApplicationsService, 'enrollmentStatuses'>;
   campaigns: Pick<CampaignsService, 'attributionTerms'>;
+}
+
+/** An AFFILIATE conversion as the figures count it: on its order's day, with its accrued commission. */
+export interface ConversionFigures {
+  conversionId: string;
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  amountMinor: number;
+  commissionMinor: number;
+}
+
+/** A refund of an AFFILIATE conversion as the figures count it: on the refund's day, with the commission it took back. */
+export interface RefundFigures {
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  /** The refund (positive; the figures subtract it). */
+  amountMinor: number;
+  /** The commission reduction it caused, an adjustment or a clawback (zero or negative). */
+  commissionMinor: number;
+}
+
+/**
+ * What orders asks of whoever keeps figures over conversions (the analytics module implements
+ * it; services.ts wires it), in the transaction that writes them.
+ */
+export interface ConversionRollup {
+  /** Inside the transaction that wrote them: a batch's AFFILIATE conversions (only those it wrote) and their commissions. */
+  conversionsRecorded(exec: Exec, conversions: readonly ConversionFigures[]): Promise<void>;
+  /** Inside the refund's transaction: the refund and the commission it took back. */
+  refundRecorded(exec: Exec, refund: RefundFigures): Promise<void>;
 }
