@@ -91,6 +91,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const services = createServices(config, orm, log, stripe, clock);
   const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
+  const resealedSales = await services.stripeSales.resealAll(orm.em.fork());
+  if (resealedSales) log.info({ resealed: resealedSales }, 'sealed Stripe sales keys with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);

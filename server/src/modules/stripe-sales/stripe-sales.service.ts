@@ -236,6 +236,29 @@ export class StripeSalesService {
     return { outcome: handled.outcome, ...(handled.detail ? { detail: handled.detail } : {}), ...(handled.orderId ? { orderId: handled.orderId } : {}) };
   }
 
+  /**
+   * At start-up: seals with the current SECRETS_KEY every stored key and endpoint secret sealed
+   * with SECRETS_KEY_PREVIOUS (as OrderWebhookSecrets.resealAll does; a value sealed with a key
+   * this process does not hold stops the start, naming it). Each row is replaced only if it still
+   * holds what was read, so processes starting together do not clash.
+   */
+  async resealAll(em: EntityManager): Promise<number> {
+    const { box } = this.deps;
+    const rows = await em.execute<{ merchant_id: string; api_key: string; endpoint_secret: string }[]>(
+      `select merchant_id, api_key, endpoint_secret from stripe_sales_account`,
+    );
+    const stale = rows.filter((r) => !box.isCurrent(r.api_key) || !box.isCurrent(r.endpoint_secret));
+    for (const r of stale) {
+      const again = (sealed: string, context: string) => box.seal(box.open(sealed, context), context);
+      await em.execute(
+        `update stripe_sales_account set api_key = ?, endpoint_secret = ? where merchant_id = ? and api_key = ? and endpoint_secret = ?`,
+        [again(r.api_key, keyContext(r.merchant_id)), again(r.endpoint_secret, secretContext(r.merchant_id)), r.merchant_id, r.api_key, r.endpoint_secret],
+        'run',
+      );
+    }
+    return stale.length;
+  }
+
   private async handle(em: EntityManager, merchantId: string, client: Stripe, event: Stripe.Event, now: Date): Promise<Recorded> {
     switch (event.type) {
       case 'checkout.session.completed': {

@@ -1,6 +1,9 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { createApp } from '../../app.js';
+import { createLogger } from '../../logger.js';
+import { SecretsBox } from '../../secrets-box.js';
+import { startTestApp, TEST_SECRETS_KEY, uniq, type TestApp } from '../../test/harness.js';
 import { OperatorRole } from '../auth/index.js';
 import { click, ledger, program, type Program } from '../../test/orders-fixtures.js';
 
@@ -254,5 +257,26 @@ describe('selling through Stripe', () => {
       .getConnection()
       .execute<{ amount_minor: string }[]>(`select amount_minor from clawback where merchant_id = ?`, [p.merchantId]);
     expect(clawback).toMatchObject({ amount_minor: '-800' });
+  });
+
+  it('a start under a rotated SECRETS_KEY seals the stored key and endpoint secret again; both still open', async () => {
+    const p = await selling();
+    const secret = await app.services.stripeSales.endpointSecret(app.orm.em.fork(), p.merchantId);
+    const nextKey = 'sorae-test-secrets-key-rotated-for-stripe-sales';
+    const restarted = await createApp({ config: { ...app.config, secrets: { key: nextKey, previousKey: TEST_SECRETS_KEY } }, log: createLogger('silent') });
+    try {
+      const [row] = await restarted.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ api_key: string; endpoint_secret: string }[]>(`select api_key, endpoint_secret from stripe_sales_account where merchant_id = ?`, [
+          p.merchantId,
+        ]);
+      const current = `sb1:${new SecretsBox(nextKey).keyId}:`;
+      expect(row!.api_key.startsWith(current) && row!.endpoint_secret.startsWith(current)).toBe(true);
+      expect(await restarted.services.stripeSales.endpointSecret(restarted.orm.em.fork(), p.merchantId)).toBe(secret);
+      expect(await restarted.services.stripeSales.resealAll(restarted.orm.em.fork())).toBe(0);
+    } finally {
+      await restarted.close();
+    }
   });
 });
