@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
-import { confirmFromOutbox } from './support/applicants.js';
+import { campaignWithAffiliate, ownerHeaders } from './support/applicants.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { freePort } from '../scripts/free-port.mjs';
 
@@ -28,32 +28,13 @@ describeScenario(
     };
 
     it('the merchant has a campaign and an approved affiliate with a share link', async () => {
-      const signIn = await gql<{ signIn: { token: string } }>(
-        `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token } }`,
-        s.system.admin,
-        {},
+      owner = await ownerHeaders(s.system);
+      shareUrl = await campaignWithAffiliate(
+        s.system,
+        owner,
+        { name: 'Pro Plan', slug: 'pro', destinationUrl: 'https://shop.example/pricing', currency: 'USD', commission: { type: 'PERCENTAGE', rateBps: 2000 } },
+        mia,
       );
-      owner = { authorization: `Bearer ${signIn.signIn.token}` };
-      await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-        input: {
-          name: 'Pro Plan',
-          slug: 'pro',
-          destinationUrl: 'https://shop.example/pricing',
-          currency: 'USD',
-          commission: { type: 'PERCENTAGE', rateBps: 2000 },
-        },
-      });
-      const applied = await gql<{ submitApplication: { id: string } }>(
-        `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
-        { input: { campaignSlug: 'pro', ...mia, answers: [] } },
-        {},
-      );
-      await confirmFromOutbox(s.system, mia.email);
-      const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
-        `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
-        { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },
-      );
-      shareUrl = reviewed.reviewApplications.results[0]!.enrollment!.shareUrl;
     });
 
     it('the owner connects the demo sales account: the page shows it connected, with its account', async () => {
