@@ -264,12 +264,12 @@ export class StripeSalesService {
       case 'checkout.session.completed': {
         const session = event.data.object;
         if (session.payment_status === 'unpaid') return { outcome: 'ignored', detail: 'the session is not paid (yet)' };
-        if (session.mode === 'payment') return this.recordSale(em, merchantId, saleFromPayment(session, new Date(event.created * 1000)), now);
+        if (session.mode === 'payment') return this.recordSale(em, merchantId, client, saleFromPayment(session, new Date(event.created * 1000)), now);
         const invoiceId = idOf(session.invoice);
         if (session.mode !== 'subscription' || !invoiceId)
           return { outcome: 'ignored', detail: `a ${session.mode}-mode session without an invoice is no sale` };
         const invoice = await client.invoices.retrieve(invoiceId, { expand: ['payments'] });
-        return this.recordSale(em, merchantId, saleFromInvoice(invoice, session), now);
+        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
       }
       case 'invoice.paid': {
         const subscription = subscriptionOf(event.data.object);
@@ -278,7 +278,7 @@ export class StripeSalesService {
         // The first invoice carries the click of the session that started the subscription (it may not have arrived yet).
         const session =
           invoice.billing_reason === 'subscription_create' ? ((await client.checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null) : null;
-        return this.recordSale(em, merchantId, saleFromInvoice(invoice, session), now);
+        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
       }
       case 'charge.refunded': {
         const charge = event.data.object;
@@ -317,18 +317,18 @@ export class StripeSalesService {
    * pay (another currency) is recorded unattributed, with the reason kept on the event; one the
    * rules refuse outright (an amount past the limit) is not recorded.
    */
-  private async recordSale(em: EntityManager, merchantId: string, sale: Sale, now: Date): Promise<Recorded> {
+  private async recordSale(em: EntityManager, merchantId: string, client: Stripe, sale: Sale, now: Date): Promise<Recorded> {
     const recorded = { orderId: sale.order.id, paymentIntent: sale.paymentIntent, orderAmountMinor: sale.order.amountMinor, chargedMinor: sale.chargedMinor };
-    // The single place the recurring engine's fields join the order (Order input's `subscription` and `couponCode`):
-    // sale.subscription as is, and the code of sale.promotionCodeId (client.promotionCodes.retrieve).
-    const order = { ...sale.order };
+    // The recurring engine's fields of the order input (a subscription's payments, a promotion code's enrollment).
+    const couponCode = sale.promotionCodeId ? (await client.promotionCodes.retrieve(sale.promotionCodeId)).code : null;
+    const order = { ...sale.order, couponCode, subscription: sale.subscription };
     try {
       await this.deps.orders.recordOrder(em, merchantId, order, now);
       return { outcome: 'order', ...recorded };
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'BAD_USER_INPUT') throw err;
       if (err.fieldErrors?.currency && (order.clickId || order.visitorId)) {
-        await this.deps.orders.recordOrder(em, merchantId, { ...order, clickId: null, visitorId: null }, now);
+        await this.deps.orders.recordOrder(em, merchantId, { ...order, clickId: null, visitorId: null, couponCode: null }, now);
         return { outcome: 'order', detail: `recorded unattributed: ${err.message}`, ...recorded };
       }
       return { outcome: 'ignored', detail: `not recorded: ${err.message}`, orderId: sale.order.id, paymentIntent: sale.paymentIntent };

@@ -144,11 +144,30 @@ describe('selling through Stripe', () => {
     const sale = await checkout(p.account, { mode: 'subscription', amount: 2_000, metadata: { sorae_click: clickId } });
     expect(await conversionOf(p.merchantId, sale.invoice!)).toMatchObject({ channel: 'AFFILIATE', affiliate_id: p.affiliates[1]!.id, amount_minor: '2000' });
     expect(await conversionOf(p.merchantId, sale.session)).toBeUndefined();
-    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id])).toEqual([
-      ['invoice.paid', 'order', sale.invoice],
+    // Stripe sends the two in no set order (both are delivered at once): each names the invoice.
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id]).sort()).toEqual([
       ['checkout.session.completed', 'order', sale.invoice],
+      ['invoice.paid', 'order', sale.invoice],
     ]);
     expect(await ledger(app, p.merchantId)).toHaveLength(1);
+  });
+
+  it('each renewal is an order of its own (its invoice), and a promotion code on the session is read from Stripe', async () => {
+    const p = await selling();
+    const coupon = await sdk(p.key).coupons.create({ percent_off: 10, duration: 'forever' });
+    await sdk(p.key).promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'MIA10' });
+    const sale = await checkout(p.account, { mode: 'subscription', amount: 2_000, promotion_code: 'MIA10' });
+    const renewal = await control(`/_emulator/sales/subscriptions/${sale.subscription}/renew`);
+    await emulator().webhooksIdle();
+    expect(await conversionOf(p.merchantId, sale.invoice!)).toMatchObject({ amount_minor: '1800' });
+    expect(await conversionOf(p.merchantId, renewal.invoice)).toMatchObject({ amount_minor: '1800' });
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id]).sort()).toEqual(
+      [
+        ['invoice.paid', 'order', sale.invoice],
+        ['checkout.session.completed', 'order', sale.invoice],
+        ['invoice.paid', 'order', renewal.invoice],
+      ].sort(),
+    );
   });
 
   it('out of order: checkout.session.completed after invoice.paid, or before it, records the same order once', async () => {
