@@ -11,6 +11,7 @@ import { CommissionsService, FinalizationService } from './modules/commissions/i
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
 import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js';
+import { StripeSalesService } from './modules/stripe-sales/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -59,6 +60,16 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     analytics: new AnalyticsService(campaigns),
     /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
     rollups,
+    /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
+    stripeSales: new StripeSalesService({
+      box: secrets,
+      orders,
+      clientFor: stripe.clientFor,
+      publicUrl: config.publicUrl,
+      live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
+      emulatorUrl: stripe.emulator?.url ?? null,
+      log,
+    }),
   };
 }
 

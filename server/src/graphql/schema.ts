@@ -12,6 +12,7 @@ import { commissionsResolvers } from '../modules/commissions/index.js';
 import { payoutsResolvers } from '../modules/payouts/index.js';
 import { mailResolvers } from '../modules/mail/index.js';
 import { analyticsResolvers } from '../modules/analytics/index.js';
+import { stripeSalesResolvers } from '../modules/stripe-sales/index.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -25,6 +26,7 @@ export const resolvers = [
   ...payoutsResolvers,
   ...mailResolvers,
   ...analyticsResolvers,
+  ...stripeSalesResolvers,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -4,6 +4,7 @@ import { ApiKeys } from '../components/ApiKeys';
 import { ChangePassword } from '../components/ChangePassword';
 import { OrderWebhook } from '../components/OrderWebhook';
 import { SoraeJsSnippet } from '../components/SoraeJsSnippet';
+import { StripeSales } from '../components/StripeSales';
 import { Team } from '../components/Team';
 
 export function SettingsRoute() {
@@ -25,6 +26,10 @@ export function SettingsRoute() {
         <section className="card" aria-labelledby="webhook-heading">
           <h3 id="webhook-heading">Order webhook</h3>
           <OrderWebhook />
+        </section>
+        <section className="card" aria-labelledby="stripe-sales-heading">
+          <h3 id="stripe-sales-heading">Stripe</h3>
+          <StripeSales />
         </section>
         <section className="card" aria-labelledby="sorae-js-heading">
           <h3 id="sorae-js-heading">Tracking script (sorae.js)</h3>
