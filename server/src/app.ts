@@ -25,6 +25,10 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/orders/index.js';
 import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
+import { csvExportRoutes } from './http/exports.js';
+import { commissionsCsv } from './modules/commissions/index.js';
+import { affiliatesCsv, applicationsCsv } from './modules/applications/index.js';
+import { lockedToTenant } from './modules/tenancy.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
@@ -147,6 +151,15 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
   unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
+  csvExportRoutes(
+    router,
+    {
+      callerOf: (req) => services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req, parseCookies(req)), clock()),
+      emFor: (merchantId) => lockedToTenant(orm.em, merchantId),
+      clock,
+    },
+    [commissionsCsv(services.commissions), affiliatesCsv(services.affiliateDirectory), applicationsCsv(services.applications)],
+  );
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, target) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, target))
