@@ -11,7 +11,10 @@ export function AffiliatePicker({ value, onChange }: { value: string; onChange: 
   const listId = useId();
   const [text, setText] = useState('');
   const search = useDebouncedValue(text.trim(), 250);
-  const chosen = useQuery(AffiliateNameDocument, { variables: { id: value }, skip: !value }).data?.affiliate;
+  // The one just picked is shown at once; one named by the URL (a link from an affiliate's page) is read.
+  const [picked, setPicked] = useState<{ id: string; name: string; email: string } | null>(null);
+  const named = useQuery(AffiliateNameDocument, { variables: { id: value }, skip: !value || picked?.id === value });
+  const chosen = picked?.id === value ? picked : named.data?.affiliate;
   const matches = useQuery(AffiliateSearchDocument, { variables: { search }, skip: !!value || !search });
   const options = matches.data?.affiliates.edges.map((e) => e.node) ?? [];
   const open = !value && !!search && !matches.loading;
@@ -21,7 +24,7 @@ export function AffiliatePicker({ value, onChange }: { value: string; onChange: 
       <Field label="Affiliate">
         {() => (
           <div className="picker__chosen" data-testid="filter-affiliate-chosen">
-            <span>{chosen ? `${chosen.name} (${chosen.email})` : 'One affiliate'}</span>
+            <span>{chosen ? `${chosen.name} (${chosen.email})` : named.loading ? 'Loading…' : 'An affiliate not found'}</span>
             <button type="button" className="btn btn--ghost btn--small" onClick={() => onChange('')} data-testid="filter-affiliate-clear">
               Clear
             </button>
@@ -58,6 +61,7 @@ export function AffiliatePicker({ value, onChange }: { value: string; onChange: 
                   type="button"
                   onClick={() => {
                     setText('');
+                    setPicked(a);
                     onChange(a.id);
                   }}
                   data-testid="affiliate-option"
