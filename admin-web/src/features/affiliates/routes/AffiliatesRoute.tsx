@@ -1,9 +1,9 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { PageHeader, SelectField, TextField, useDebouncedValue } from '@sorae/web-shared';
 import type { EnrollmentStatus } from '../../../gql/graphql';
 import { ExportCsvLink } from '../../../lib/ExportCsvLink';
+import { useUrlParams } from '../../../lib/useUrlParams';
 import { AffiliateFilterChoicesDocument } from '../api/affiliates';
 import { AffiliatesTable } from '../components/AffiliatesTable';
 
@@ -15,21 +15,11 @@ const STATUSES: { value: EnrollmentStatus | ''; label: string }[] = [
 
 /** Filters live in the URL (`?q=&campaign=&status=`), so a search can be shared or bookmarked. */
 export function AffiliatesRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const [searchText, setSearchText] = useState(params.get('q') ?? '');
   const search = useDebouncedValue(searchText.trim(), 300);
   const campaignId = params.get('campaign') ?? '';
   const status = (params.get('status') ?? '') as EnrollmentStatus | '';
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   const campaigns = useQuery(AffiliateFilterChoicesDocument).data?.campaigns.edges.map((e) => e.node) ?? [];
   const filter = { search: search || null, campaignId: campaignId || null, status: status || null };
 

@@ -1,9 +1,10 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { errorCode, PageHeader, SelectField } from '@sorae/web-shared';
 import type { CommissionStatus } from '../../../gql/graphql';
 import { ExportCsvLink } from '../../../lib/ExportCsvLink';
+import { useUrlParams } from '../../../lib/useUrlParams';
 import { CommissionFilterChoicesDocument } from '../api/commissions';
 import { AffiliatePicker } from '../components/AffiliatePicker';
 import { CommissionsTable } from '../components/CommissionsTable';
@@ -19,20 +20,10 @@ const STATUSES: { value: CommissionStatus | ''; label: string }[] = [
 
 /** Filters live in the URL (`?status=&campaign=&affiliate=`), so an affiliate's page can link here. */
 export function CommissionsRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const status = (params.get('status') ?? '') as CommissionStatus | '';
   const campaignId = params.get('campaign') ?? '';
   const affiliateId = params.get('affiliate') ?? '';
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const choices = useQuery(CommissionFilterChoicesDocument);
   const role = choices.data?.currentUser?.role;
