@@ -47,6 +47,7 @@ export function csvExportRoutes(router: Router, deps: ExportDeps, exports: reado
       try {
         const who = await deps.callerOf(req);
         demand(x.access, who);
+        // Exports are merchants' lists: no policy of theirs lets an affiliate in.
         if (who.kind !== 'operator' && who.kind !== 'apiKey') throw new DomainError('FORBIDDEN', `Not allowed: ${x.access.what}`);
         caller = who;
         const values: Record<string, string> = {};

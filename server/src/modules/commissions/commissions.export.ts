@@ -2,6 +2,7 @@ import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keysetBatches } from '../../db/pagination.js';
 import type { CsvExport } from '../../http/exports.js';
+import { minorFromDb } from '../../money.js';
 import { commissionsFilter, type CommissionsService, type ParsedCommissionFilter } from './commissions.service.js';
 import { commissionsPolicy } from './policy.js';
 
@@ -93,8 +94,8 @@ export function commissionsCsv(service: CommissionsService): CsvExport<ParsedCom
           r.order_id,
           r.order_at,
           r.currency,
-          Number(r.original_amount_minor),
-          Number(r.amount_minor),
+          minorFromDb(r.original_amount_minor),
+          minorFromDb(r.amount_minor),
           r.finalized_at,
           r.paid_at,
         ]);
