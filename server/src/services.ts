@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { AffiliatesService } from './modules/affiliates/index.js';
 import { AuthService, Passwords, Team } from './modules/auth/index.js';
-import { ApplicationsService } from './modules/applications/index.js';
+import { AffiliateDirectory, ApplicationsService } from './modules/applications/index.js';
 import { TrafficService } from './modules/tracking/index.js';
 import { CampaignsService } from './modules/campaigns/index.js';
 import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/orders/index.js';
@@ -43,12 +43,14 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     mail,
     campaigns,
     applications,
+    /** The affiliates list: enrolled affiliates, searched and filtered. */
+    affiliateDirectory: new AffiliateDirectory(),
     orders,
     /** Each merchant's order-webhook secret, sealed with SECRETS_KEY (app.ts reseals at start-up). */
     orderWebhookSecrets: new OrderWebhookSecrets(secrets),
     referrals: new ReferralsService(),
     commissions,
-    /** The affiliates list and each one's traffic and earnings, from tracking, orders and commissions. */
+    /** Each affiliate's traffic and earnings, from tracking, orders and commissions. */
     affiliates: new AffiliatesService(traffic, orders, commissions),
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
     finalization: new FinalizationService(),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
 import type { Config } from '../../config.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
-import { paginateQuery, type PageRequest } from '../../db/pagination.js';
+import { keysetBatches, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import {
   type AffiliateCaller,
   type AuthService,
@@ -26,6 +26,7 @@ import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import type { Exec } from '../../db/sql-runner.js';
+import { containsPattern } from '../../db/search.js';
 import type { MailInput, MailService } from '../mail/index.js';
 
 /** How long an emailed confirmation link works. */
@@ -53,6 +54,19 @@ const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
 export const SHARE_CODE_LENGTH = 8;
 /** Twice the largest page the queue shows; more are reviewed by filter. */
 export const MAX_REVIEW_IDS = 1_000;
+
+export interface ApplicationExportRow {
+  id: string;
+  submitted_at: Date;
+  status: ApplicationStatus;
+  campaign_id: string;
+  campaign_name: string;
+  name: string;
+  email: string;
+  reviewed_at: Date | null;
+  rejection_reason: string | null;
+  answers: Answer[];
+}
 
 export interface ApplicationFilter {
   campaignId?: string | null;
@@ -111,7 +125,6 @@ const reviewSchema = z
     if (r.decision === ReviewDecision.REJECT && !r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
   });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** A PostgreSQL array literal of values that need no quoting (ids, share codes). */
 
 /** One WHERE clause (table alias `a`) shared by the queue listing and bulk review. */
@@ -120,7 +133,7 @@ function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [
   const params: unknown[] = [merchantId];
   if (filter.campaignId) clauses.push('a.campaign_id = ?') && params.push(filter.campaignId);
   if (filter.status) clauses.push('a.status = ?') && params.push(filter.status);
-  if (filter.search) clauses.push(`a.search_text like ?`) && params.push(`%${escapeLike(filter.search.toLowerCase())}%`);
+  if (filter.search) clauses.push(`a.search_text like ?`) && params.push(containsPattern(filter.search.toLowerCase()));
   return [clauses.join(' and '), params];
 }
 
@@ -408,6 +421,25 @@ export class ApplicationsService {
           return f.status ? counts[f.status] : counts.SUBMITTED + counts.APPROVED + counts.REJECTED;
         };
     return paginateQuery(makeQuery, page, direction, applicationView, count);
+  }
+
+  /** Checks a filter (BAD_USER_INPUT with each field's problem). */
+  parseFilter(filter: ApplicationFilter | Record<string, string>) {
+    return parseInput(filterSchema, filter);
+  }
+
+  /** The queue's filtered applications for an export, newest first, a keyset batch at a time. */
+  exportBatches(em: EntityManager, merchantId: string, filter: z.output<typeof filterSchema>) {
+    const [where, params] = filterSql(merchantId, filter);
+    return keysetBatches((after, limit) =>
+      em.execute<ApplicationExportRow[]>(
+        `select a.id, a.submitted_at, a.status, a.campaign_id, c.name as campaign_name, a.name, a.email, a.reviewed_at, a.rejection_reason, a.answers
+           from application a join campaign c on c.id = a.campaign_id
+          where ${where}${after ? ' and a.id < ?' : ''}
+          order by a.id desc limit ?`,
+        [...params, ...(after ? [after] : []), limit],
+      ),
+    );
   }
 
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */

@@ -23,6 +23,10 @@ const filterSchema = z.object({
   affiliateId: z.string().refine(isUuid, 'is not an affiliate id').nullish(),
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
 });
+export type ParsedCommissionFilter = z.output<typeof filterSchema>;
+/** A commission filter checked (BAD_USER_INPUT with each field's problem). */
+export const commissionsFilter = (filter: CommissionFilter | Record<string, string> | null | undefined): ParsedCommissionFilter =>
+  parseInput(filterSchema, filter ?? {});
 
 /** Commission sums of one affiliate in one currency. */
 /** The commissions a payout batch of one campaign may take (see CommissionsService.payableTotals). */
@@ -161,14 +165,17 @@ export class CommissionsService implements CommissionAccrual {
   // ---- Reads ----
 
   list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, page: PageRequest) {
-    const f = parseInput(filterSchema, filter ?? {});
-    return paginateQuery(() => {
-      const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
-      if (f.status) qb.andWhere({ status: f.status });
-      if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
-      if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
-      return qb;
-    }, page);
+    const f = commissionsFilter(filter);
+    return paginateQuery(() => this.filtered(em, merchantId, f), page);
+  }
+
+  /** The commissions a checked filter selects (alias `c`): the list's and the export's query. */
+  filtered(em: EntityManager, merchantId: string, f: ParsedCommissionFilter) {
+    const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
+    if (f.status) qb.andWhere({ status: f.status });
+    if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
+    if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
+    return qb;
   }
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */

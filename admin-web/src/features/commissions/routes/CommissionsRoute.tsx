@@ -1,9 +1,12 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { errorCode, PageHeader, SelectField } from '@sorae/web-shared';
 import type { CommissionStatus } from '../../../gql/graphql';
+import { ExportCsvLink } from '../../../lib/ExportCsvLink';
+import { useUrlParams } from '../../../lib/useUrlParams';
 import { CommissionFilterChoicesDocument } from '../api/commissions';
+import { AffiliatePicker } from '../components/AffiliatePicker';
 import { CommissionsTable } from '../components/CommissionsTable';
 import { FinalizeDialog, type FinalizeRequest } from '../components/FinalizeDialog';
 
@@ -17,27 +20,15 @@ const STATUSES: { value: CommissionStatus | ''; label: string }[] = [
 
 /** Filters live in the URL (`?status=&campaign=&affiliate=`), so an affiliate's page can link here. */
 export function CommissionsRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const status = (params.get('status') ?? '') as CommissionStatus | '';
   const campaignId = params.get('campaign') ?? '';
   const affiliateId = params.get('affiliate') ?? '';
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const choices = useQuery(CommissionFilterChoicesDocument);
   const role = choices.data?.currentUser?.role;
   const canFinalize = role === 'FINANCE' || role === 'OWNER';
   const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
-  const affiliates = useMemo(() => choices.data?.affiliates.edges.map((e) => e.node) ?? [], [choices.data]);
-  const names = useMemo(() => new Map(affiliates.map((a) => [a.id, a.name])), [affiliates]);
   const [finalizing, setFinalizing] = useState<FinalizeRequest | null>(null);
 
   const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null };
@@ -59,14 +50,17 @@ export function CommissionsRoute() {
         }
         actions={
           canFinalize ? (
-            <button
-              type="button"
-              className="btn btn--secondary"
-              onClick={() => setFinalizing({ kind: 'past-hold', campaignId })}
-              data-testid="finalize-past-hold"
-            >
-              Finalize everything past its hold…
-            </button>
+            <>
+              <ExportCsvLink list="commissions" filter={filter} />
+              <button
+                type="button"
+                className="btn btn--secondary"
+                onClick={() => setFinalizing({ kind: 'past-hold', campaignId })}
+                data-testid="finalize-past-hold"
+              >
+                Finalize everything past its hold…
+              </button>
+            </>
           ) : null
         }
       />
@@ -85,19 +79,12 @@ export function CommissionsRoute() {
               options={[{ value: '', label: 'All campaigns' }, ...campaigns.map((c) => ({ value: c.id, label: c.name }))]}
               data-testid="filter-campaign"
             />
-            <SelectField
-              label="Affiliate"
-              value={affiliateId}
-              onValueChange={(v) => setParam('affiliate', v)}
-              options={[{ value: '', label: 'All affiliates' }, ...affiliates.map((a) => ({ value: a.id, label: `${a.name} (${a.email})` }))]}
-              data-testid="filter-affiliate"
-            />
+            <AffiliatePicker value={affiliateId} onChange={(id) => setParam('affiliate', id)} />
           </div>
           <CommissionsTable
             key={`${status}|${campaignId}|${affiliateId}`}
             filter={filter}
             canFinalize={canFinalize}
-            affiliateName={(id) => names.get(id)}
             onFinalizeSelected={(ids, clear) => setFinalizing({ kind: 'selected', ids, onDone: clear })}
           />
         </div>
