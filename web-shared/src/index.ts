@@ -29,6 +29,7 @@ export {
   type DateRange,
   type Interval,
   intervalFor,
+  lengthInDays,
   type Preset,
   PRESETS,
   presetRange,
@@ -40,6 +41,7 @@ export {
 } from './lib/date-range';
 export { describeError, errorCode, type Problem } from './lib/errors';
 export { explainPayoutFailure, type PayoutFailureAdvice } from './lib/payout-failures';
+export { type NextPayout, nextPayout } from './lib/payout-schedule';
 export { describeSeries, type SeriesPoint } from './lib/series-summary';
 export {
   bpsToInput,

@@ -34,6 +34,7 @@ export function TimeSeriesChart({
   const [asTable, setAsTable] = useState(false);
   const tableId = useId();
   const summary = describeSeries(metric.label, points, interval, metric.format);
+  const unit = interval === 'DAY' ? 'Day' : interval === 'WEEK' ? 'Week' : 'Month';
   return (
     <div className="chart" data-testid={testId} data-metric={metric.key}>
       {asTable ? (
@@ -41,21 +42,23 @@ export function TimeSeriesChart({
           <caption className="visually-hidden">{summary}</caption>
           <thead>
             <tr>
-              <th scope="col">{interval === 'DAY' ? 'Day' : interval === 'WEEK' ? 'Week' : 'Month'}</th>
+              <th scope="col">{unit}</th>
               <th scope="col">{metric.label}</th>
             </tr>
           </thead>
           <tbody>
             {points.map((p) => (
               <tr key={p.start} data-testid={`${testId}-row`} data-start={p.start}>
-                <td>{bucketLabel(p.start, interval)}</td>
-                <td className="num">{metric.format(p.value)}</td>
+                <td data-label={unit}>{bucketLabel(p.start, interval)}</td>
+                <td className="num" data-label={metric.label}>
+                  {metric.format(p.value)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <Plot points={points} interval={interval} format={metric.format} summary={summary} testId={`${testId}-plot`} />
+        <Plot metricKey={metric.key} points={points} interval={interval} format={metric.format} summary={summary} testId={`${testId}-plot`} />
       )}
       <div className="chart__actions">
         <button type="button" className="btn btn--ghost btn--small" aria-expanded={asTable} aria-controls={tableId} onClick={() => setAsTable(!asTable)}>
@@ -67,12 +70,14 @@ export function TimeSeriesChart({
 }
 
 function Plot({
+  metricKey,
   points,
   interval,
   format,
   summary,
   testId,
 }: {
+  metricKey: string;
   points: readonly SeriesPoint[];
   interval: Interval;
   format: (n: number) => string;
@@ -80,8 +85,13 @@ function Plot({
   testId: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  // Redrawn when the figures change, not on every render that passes equal arrays or a new formatter.
+  const latest = useRef({ points, format });
+  latest.current = { points, format };
+  const figures = JSON.stringify(points);
 
   useEffect(() => {
+    const { points, format } = latest.current;
     const el = box.current;
     if (!el) return;
     const css = getComputedStyle(el);
@@ -113,7 +123,7 @@ function Plot({
       resize.disconnect();
       plot.destroy();
     };
-  }, [points, interval, format]);
+  }, [metricKey, figures, interval]);
 
   return <div ref={box} className="chart__plot" role="img" aria-label={summary} data-testid={testId} />;
 }
