@@ -10,6 +10,7 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
+import { AnalyticsService } from './modules/analytics/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -51,6 +52,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
     payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
+    /** Figures per day, week or month from the daily rollups. */
+    analytics: new AnalyticsService(campaigns),
   };
 }
 

@@ -156,6 +156,12 @@ export class CampaignsService {
     return campaign;
   }
 
+  /** Every campaign of the merchant with its currency (which never changes), oldest first: analytics' port. */
+  async currencies(em: EntityManager, merchantId: string): Promise<{ id: string; currency: string }[]> {
+    const rows = await em.find(Campaign, { merchant: merchantId }, { fields: ['id', 'currency'], orderBy: { id: 'asc' } });
+    return rows.map((c) => ({ id: c.id, currency: c.currency }));
+  }
+
   list(em: EntityManager, page: PageRequest) {
     return paginate(em, Campaign, {}, page);
   }
