@@ -25,6 +25,7 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/orders/index.js';
 import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
+import { PRUNE_EVERY_MS } from './modules/analytics/index.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
@@ -95,6 +96,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   jobs.push(() => finalizing.stop());
+  const pruning = every(PRUNE_EVERY_MS, 'analytics-prune', () => services.rollups.prune(orm.em.fork(), clock()), log);
+  jobs.push(() => pruning.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');

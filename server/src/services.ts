@@ -10,7 +10,7 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
-import { AnalyticsService } from './modules/analytics/index.js';
+import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -23,12 +23,14 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns, mail);
-  const traffic = new TrafficService(config, orm, log);
+  // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
+  const rollups = new AnalyticsRollups();
+  const traffic = new TrafficService(config, orm, log, { rollup: rollups });
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-  const orders = new OrdersService(commissions, traffic);
+  const orders = new OrdersService(commissions, traffic, rollups);
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */
@@ -54,6 +56,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
     /** Figures per day, week or month from the daily rollups. */
     analytics: new AnalyticsService(campaigns),
+    /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
+    rollups,
   };
 }
 

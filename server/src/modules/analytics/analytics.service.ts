@@ -156,10 +156,10 @@ export class AnalyticsService {
     const rows = await em.execute<{ bucket: string; clicks: string; unique_clicks: string; conversions: string; revenue: string; commission: string }[]>(
       `select to_char(date_trunc(?, d.day::timestamp), 'YYYY-MM-DD') as bucket, sum(d.clicks) as clicks, sum(d.unique_clicks) as unique_clicks,
               sum(d.conversions) as conversions, sum(d.revenue_minor) as revenue, sum(d.commission_minor) as commission
-         from ${DAYS} d
+         from analytics_day d
         where d.merchant_id = ? and d.day >= ?::date and d.day < ?::date and d.campaign_id = any(?::uuid[])${s.affiliateId ? ' and d.affiliate_id = ?' : ''}
         group by 1`,
-      [TRUNC[s.interval], ...daysParams(s.merchantId), s.merchantId, s.fromDay, s.toDay, pgArray(s.campaignIds), ...(s.affiliateId ? [s.affiliateId] : [])],
+      [TRUNC[s.interval], s.merchantId, s.fromDay, s.toDay, pgArray(s.campaignIds), ...(s.affiliateId ? [s.affiliateId] : [])],
     );
     return new Map(
       rows.map((r) => [
@@ -184,12 +184,12 @@ export class AnalyticsService {
     if (!limit || !s.campaignIds.length) return [];
     const rows = await em.execute<{ affiliate_id: string; clicks: string; conversions: string; revenue: string; commission: string }[]>(
       `select d.affiliate_id, sum(d.clicks) as clicks, sum(d.conversions) as conversions, sum(d.revenue_minor) as revenue, sum(d.commission_minor) as commission
-         from ${DAYS} d
+         from analytics_day d
         where d.merchant_id = ? and d.day >= ?::date and d.day < ?::date and d.campaign_id = any(?::uuid[])${s.affiliateId ? ' and d.affiliate_id = ?' : ''}
         group by d.affiliate_id
         order by sum(d.revenue_minor) desc, sum(d.conversions) desc, sum(d.clicks) desc, d.affiliate_id
         limit ?`,
-      [...daysParams(s.merchantId), s.merchantId, s.fromDay, s.toDay, pgArray(s.campaignIds), ...(s.affiliateId ? [s.affiliateId] : []), limit],
+      [s.merchantId, s.fromDay, s.toDay, pgArray(s.campaignIds), ...(s.affiliateId ? [s.affiliateId] : []), limit],
     );
     return rows.map((r) => ({
       affiliateId: r.affiliate_id,
@@ -202,42 +202,10 @@ export class AnalyticsService {
 
   /** The campaigns an affiliate has figures in (its default currency is theirs). */
   private async campaignsOf(em: EntityManager, merchantId: string, affiliateId: string): Promise<Set<string>> {
-    const rows = await em.execute<{ campaign_id: string }[]>(`select distinct d.campaign_id from ${DAYS} d where d.merchant_id = ? and d.affiliate_id = ?`, [
-      ...daysParams(merchantId),
-      merchantId,
-      affiliateId,
-    ]);
+    const rows = await em.execute<{ campaign_id: string }[]>(
+      `select distinct d.campaign_id from analytics_day d where d.merchant_id = ? and d.affiliate_id = ?`,
+      [merchantId, affiliateId],
+    );
     return new Set(rows.map((r) => r.campaign_id));
   }
 }
-
-/*
- * Until the rollups land: the daily figures straight from the raw rows (the same definition the
- * rollups keep). Clicks and unique clicks on the click's day; conversions, revenue and accrued
- * commission on the order's day; refunds, refund adjustments and clawbacks on the refund's day.
- */
-const RAW_DAYS = `(
-  select merchant_id, day, campaign_id, enrollment_id, affiliate_id, sum(clicks) as clicks, sum(unique_clicks) as unique_clicks,
-         sum(conversions) as conversions, sum(revenue_minor) as revenue_minor, sum(commission_minor) as commission_minor
-    from (
-      select merchant_id, (occurred_at at time zone 'UTC')::date as day, campaign_id, enrollment_id, affiliate_id, count(*) as clicks,
-             count(distinct (visitor_id, date_trunc('hour', occurred_at at time zone 'UTC'))) as unique_clicks, 0 as conversions, 0 as revenue_minor, 0 as commission_minor
-        from click where merchant_id = ? and not is_bot and channel = 'AFFILIATE' group by 1, 2, 3, 4, 5
-      union all
-      select merchant_id, (occurred_at at time zone 'UTC')::date, campaign_id, enrollment_id, affiliate_id, 0, 0, count(*), sum(amount_minor), 0
-        from conversion where merchant_id = ? and channel = 'AFFILIATE' group by 1, 2, 3, 4, 5
-      union all
-      select cv.merchant_id, (r.occurred_at at time zone 'UTC')::date, cv.campaign_id, cv.enrollment_id, cv.affiliate_id, 0, 0, 0, -sum(r.amount_minor), 0
-        from refund r join conversion cv on cv.order_id = r.order_id where r.merchant_id = ? and cv.channel = 'AFFILIATE' group by 1, 2, 3, 4, 5
-      union all
-      select c.merchant_id, (cv.occurred_at at time zone 'UTC')::date, c.campaign_id, c.enrollment_id, c.affiliate_id, 0, 0, 0, 0, sum(c.original_amount_minor)
-        from commission c join conversion cv on cv.id = c.conversion_id where c.merchant_id = ? group by 1, 2, 3, 4, 5
-      union all
-      select c.merchant_id, (coalesce(r.occurred_at, a.created_at) at time zone 'UTC')::date, c.campaign_id, c.enrollment_id, c.affiliate_id, 0, 0, 0, 0, sum(a.amount_minor)
-        from commission_adjustment a join commission c on c.id = a.commission_id left join refund r on r.id = a.refund_id where a.merchant_id = ? group by 1, 2, 3, 4, 5
-      union all
-      select c.merchant_id, (coalesce(r.occurred_at, k.created_at) at time zone 'UTC')::date, c.campaign_id, c.enrollment_id, c.affiliate_id, 0, 0, 0, 0, sum(k.amount_minor)
-        from clawback k join commission c on c.id = k.commission_id left join refund r on r.id = k.refund_id where k.merchant_id = ? group by 1, 2, 3, 4, 5
-    ) f group by 1, 2, 3, 4, 5)`;
-const DAYS = RAW_DAYS;
-const daysParams = (merchantId: string) => Array<string>(6).fill(merchantId);

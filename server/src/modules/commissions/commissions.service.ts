@@ -53,10 +53,14 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => i.affiliateId),
         column((i) => i.campaignId),
         column((i) => i.currency),
-        column((i) => commissionFor(i.rule, i.orderAmountMinor)),
+        column((i) => this.amountOf(i)),
         column((i) => i.now.toISOString()),
       ],
     };
+  }
+
+  amountOf(input: AccrualInput): number {
+    return commissionFor(input.rule, input.orderAmountMinor);
   }
 
   /**
@@ -73,7 +77,7 @@ export class CommissionsService implements CommissionAccrual {
          from commission c where c.merchant_id = ? and c.conversion_id = ? for update of c`,
       [input.merchantId, input.conversionId],
     );
-    if (!row) return null;
+    if (!row) return { commission: null, reductionMinor: 0 };
     const commission = { id: row.id, status: row.status, amountMinor: Number(row.amount_minor) };
     // Adjustments and clawbacks together: the same share of a refund is never taken twice.
     const delta = refundAdjustment({
@@ -82,7 +86,7 @@ export class CommissionsService implements CommissionAccrual {
       refundedTotalMinor: input.refundedTotalMinor,
       alreadyReducedMinor: Number(row.reduced),
     });
-    if (delta === 0) return commission;
+    if (delta === 0) return { commission, reductionMinor: 0 };
     if (!isAdjustable(commission.status)) {
       // Locked amount: the reduction becomes a clawback, netted into the affiliate's next payout.
       if (isLocked(commission.status)) {
@@ -95,8 +99,9 @@ export class CommissionsService implements CommissionAccrual {
           input.refundRowId,
           input.now,
         ]);
+        return { commission, reductionMinor: delta };
       }
-      return commission;
+      return { commission, reductionMinor: 0 };
     }
     commission.amountMinor += delta;
     if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
@@ -118,7 +123,7 @@ export class CommissionsService implements CommissionAccrual {
         row.id,
       ],
     );
-    return commission;
+    return { commission, reductionMinor: delta };
   }
 
   async commissionOf(exec: Exec, conversionId: string) {

@@ -9,7 +9,7 @@ import type { CommissionType } from '../campaigns/index.js';
 import { Channel } from '../tracking/index.js';
 import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
-import type { AccrualInput, CommissionAccrual, ServedClicks } from './ports.js';
+import type { AccrualInput, CommissionAccrual, ConversionRollup, ServedClicks } from './ports.js';
 import { storedResponse } from './webhook-events.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
@@ -94,10 +94,11 @@ type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 /**
  * One atomic statement for a whole batch: events, orders, conversions and commissions, each row
  * written only if the one before it was new (a replayed event or a known order id writes nothing;
- * so does the second of two such duplicates inside one batch). Answers, per order, whether its
+ * so does the second of two such duplicates inside one batch), and with a rollup, the figures of
+ * the AFFILIATE conversions it wrote. Answers, per order, whether its
  * event was claimed and its order created.
  */
-const writeStatement = (commissions: string) => `
+const writeStatement = (commissions: string, rollup: string | null) => `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -111,7 +112,12 @@ const writeStatement = (commissions: string) => `
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
            from x join o on o.id = x.order_row_id returning id),
-  cm as (${commissions})
+  cm as (${commissions})${
+    rollup
+      ? `,
+  fg as (${rollup})`
+      : ''
+  }
   select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */
@@ -161,6 +167,7 @@ export class OrderIngestion {
   constructor(
     private readonly accrual: CommissionAccrual,
     private readonly clicks: ServedClicks,
+    private readonly rollup?: ConversionRollup,
   ) {}
 
   async ingest(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
@@ -380,12 +387,26 @@ export class OrderIngestion {
 
   /** The batch's one write statement; per order (by index): event claimed, order created. */
   private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
-    const accrual = this.accrual.accrualStatement(planned.flatMap((p) => (p.plan.accrual ? [p.plan.accrual] : [])));
+    const accruals = planned.flatMap((p) => (p.plan.accrual ? [{ accrual: p.plan.accrual, occurredAt: p.plan.job.order.occurredAt }] : []));
+    const accrual = this.accrual.accrualStatement(accruals.map((a) => a.accrual));
+    const rollup = this.rollup?.conversionsStatement(
+      accruals.map(({ accrual: a, occurredAt }) => ({
+        conversionId: a.conversionId,
+        merchantId: a.merchantId,
+        campaignId: a.campaignId,
+        enrollmentId: a.enrollmentId,
+        affiliateId: a.affiliateId,
+        occurredAt,
+        amountMinor: a.orderAmountMinor,
+        commissionMinor: this.accrual.amountOf(a),
+      })),
+    );
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql), [
+    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql, rollup?.sql ?? null), [
       ...ORDER_COLUMNS.map(([name]) => column(name)),
       ...accrual.params,
+      ...(rollup?.params ?? []),
     ]);
     return new Map(rows.map((r) => [r.i, r]));
   }

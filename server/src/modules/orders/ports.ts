@@ -29,13 +29,55 @@ export interface CommissionAccrual {
    * and commissions are written by one atomic statement.
    */
   accrualStatement(inputs: readonly AccrualInput[]): { sql: string; params: unknown[] };
+  /** The commission an accrual writes (its campaign's rule applied to the order amount). */
+  amountOf(input: AccrualInput): number;
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
     exec: Exec,
     input: { merchantId: string; conversionId: string; orderAmountMinor: number; refundedTotalMinor: number; refundRowId: string; reason: string; now: Date },
-  ): Promise<RefundOutcome['commission']>;
+  ): Promise<{ commission: RefundOutcome['commission']; reductionMinor: number }>;
   /** The commission of a conversion, if any. */
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
+}
+
+/** An AFFILIATE conversion as the figures count it: on its order's day, with its accrued commission. */
+export interface ConversionFigures {
+  conversionId: string;
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  amountMinor: number;
+  commissionMinor: number;
+}
+
+/** A refund of an AFFILIATE conversion as the figures count it: on the refund's day, with the commission it took back. */
+export interface RefundFigures {
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  /** The refund (positive; the figures subtract it). */
+  amountMinor: number;
+  /** The commission reduction it caused, an adjustment or a clawback (zero or negative). */
+  commissionMinor: number;
+}
+
+/**
+ * What orders asks of whoever keeps figures over conversions (the analytics module implements
+ * it; services.ts wires it), in the transaction that writes them.
+ */
+export interface ConversionRollup {
+  /**
+   * The body of a data-modifying CTE (`?` placeholders, the same text whatever the count) adding
+   * a batch's AFFILIATE conversions to the figures: only those the CTE named `cv` wrote (column
+   * `id`), so the figures and the conversions are written by one atomic statement.
+   */
+  conversionsStatement(inputs: readonly ConversionFigures[]): { sql: string; params: unknown[] };
+  /** Inside the refund's transaction: the refund and the commission it took back. */
+  refundRecorded(exec: Exec, refund: RefundFigures): Promise<void>;
 }
 
 /** The clicks an order reads: TrafficService, which buffers them (see ClickWatermarks). */

@@ -13,6 +13,7 @@ import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } fro
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
 import { withConnection } from '../../db/sql-runner.js';
+import type { ClickRollup } from './ports.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -21,6 +22,8 @@ export interface TrafficOptions {
   /** Replaces the PostgreSQL writer (tests inject failures). */
   writer?: ClickWriter;
   cache?: ShareCodeCacheOptions;
+  /** Figures kept over stored clicks (analytics), updated in each batch's transaction. */
+  rollup?: ClickRollup;
 }
 
 /**
@@ -48,7 +51,7 @@ export class TrafficService {
   ) {
     this.pseudonymKey = createHmac('sha256', config.clicks.ipSecret).update('visitor-pseudonym').digest();
     this.shareCodes = new ShareCodeCache(shareLinksFrom(orm), options.cache);
-    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm), {
+    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm, options.rollup), {
       flushMs: config.clicks.flushMs,
       batchSize: config.clicks.batchSize,
       log,
