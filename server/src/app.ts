@@ -37,6 +37,8 @@ export interface AppOptions {
   log?: Logger;
   /** The clock every request and job reads; tests pass a fixed one. */
   clock?: () => Date;
+  /** Keep no analytics figures: only the benchmarks' baseline (bench/analytics.mjs), never a server. */
+  withoutRollups?: boolean;
 }
 
 export interface App {
@@ -67,7 +69,7 @@ function bearerOrCookie(req: IncomingMessage, cookies: ReadonlyMap<string, strin
   return cookies.get(SESSION_COOKIES.operator) || cookies.get(SESSION_COOKIES.affiliate);
 }
 
-export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date() }: AppOptions): Promise<App> {
+export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date(), withoutRollups = false }: AppOptions): Promise<App> {
   // Stopped as soon as a shutdown begins, while requests drain: their work is transactional or
   // leased, so none is left half done.
   const jobs: (() => Promise<void>)[] = [];
@@ -88,7 +90,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
   const stripe = await connectStripe(config, log);
   resources.unshift(() => stripe.close());
-  const services = createServices(config, orm, log, stripe, clock);
+  const services = createServices(config, orm, log, stripe, clock, { rollups: !withoutRollups });
   const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());

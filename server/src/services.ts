@@ -14,7 +14,7 @@ import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date, options = { rollups: true }) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const mail = new MailService(config, orm, log);
@@ -25,12 +25,13 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const applications = new ApplicationsService(config, auth, campaigns, mail);
   // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
   const rollups = new AnalyticsRollups();
-  const traffic = new TrafficService(config, orm, log, { rollup: rollups });
+  const rollup = options.rollups ? rollups : undefined;
+  const traffic = new TrafficService(config, orm, log, { rollup });
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-  const orders = new OrdersService(commissions, traffic, rollups);
+  const orders = new OrdersService(commissions, traffic, rollup);
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */
