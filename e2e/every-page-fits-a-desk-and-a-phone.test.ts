@@ -82,6 +82,7 @@ describeScenario(
       const page = await s.newPage();
       await signInToAdmin(page, s.system.admin);
       const pages: [string, string][] = [
+        ['overview', '/admin/overview'],
         ['campaigns', '/admin/campaigns'],
         ['new-campaign', '/admin/campaigns/new'],
         ['campaign', await firstDetail(page, '/admin/campaigns', '/admin/campaigns/')],

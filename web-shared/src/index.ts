@@ -16,7 +16,7 @@ export { ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, ResetPasswordF
 export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';
 export { UnsavedChangesPrompt } from './components/UnsavedChangesPrompt';
 export { Stats, type Stat } from './components/Stats';
-export { type ChartMetric, MetricChart, TimeSeriesChart } from './components/TimeSeriesChart';
+export { type ChartMetric, MetricChart } from './components/TimeSeriesChart';
 export { type Connection, type ConnectionTableOptions, useConnectionTable } from './hooks/useConnectionTable';
 export { type ConnectionPage, useCursorPagination } from './hooks/useCursorPagination';
 export { useDebouncedValue } from './hooks/useDebouncedValue';
@@ -24,25 +24,10 @@ export { useDocumentTitle } from './hooks/useDocumentTitle';
 export { useUnsavedChanges } from './hooks/useUnsavedChanges';
 export { useSignOut } from './hooks/useSignOut';
 export type { CommissionStatus, PayoutAccountStatus, PayoutItemStatus } from './gql/schema';
-export {
-  changeBetween,
-  type DateRange,
-  type Interval,
-  intervalFor,
-  lengthInDays,
-  type Preset,
-  PRESETS,
-  presetRange,
-  previousRange,
-  type RangeChoice,
-  ratio,
-  toInstants,
-  utcDay,
-} from './lib/date-range';
+export { changeBetween, type Interval, intervalFor, lengthInDays, previousRange, type RangeChoice, ratio, toInstants, utcDay } from './lib/date-range';
 export { describeError, errorCode, type Problem } from './lib/errors';
-export { explainPayoutFailure, type PayoutFailureAdvice } from './lib/payout-failures';
-export { type NextPayout, nextPayout } from './lib/payout-schedule';
-export { describeSeries, type SeriesPoint } from './lib/series-summary';
+export { explainPayoutFailure } from './lib/payout-failures';
+export { nextPayout } from './lib/payout-schedule';
 export {
   bpsToInput,
   currencyDigits,
