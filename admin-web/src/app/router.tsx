@@ -16,6 +16,7 @@ import { PayoutBatchRoute } from '../features/payouts/routes/PayoutBatchRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
 import { OutboxRoute } from '../features/outbox/routes/OutboxRoute';
+import { OverviewRoute } from '../features/overview/routes/OverviewRoute';
 import { AppLayout } from './AppLayout';
 import { NotFound } from './NotFound';
 
@@ -36,7 +37,8 @@ export function createRouter() {
           </RequireSession>
         ),
         children: [
-          { index: true, element: <Navigate to="/campaigns" replace /> },
+          { index: true, element: <Navigate to="/overview" replace /> },
+          { path: 'overview', element: <OverviewRoute /> },
           { path: 'campaigns', element: <CampaignsRoute /> },
           { path: 'campaigns/new', element: <NewCampaignRoute /> },
           { path: 'campaigns/:campaignId', element: <CampaignRoute /> },
