@@ -91,6 +91,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
+  jobs.push(() => services.webhooks.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
@@ -198,6 +199,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
   jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
   services.mail.start();
+  services.webhooks.start(port);
 
   let closing: Promise<void> | undefined;
   return {

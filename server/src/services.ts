@@ -10,6 +10,7 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
+import { WebhooksService } from './modules/webhooks/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -19,9 +20,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const mail = new MailService(config, orm, log);
   const passwords = new Passwords(config, auth, mail);
   const team = new Team(config, auth, mail);
+  const webhooks = new WebhooksService(config, orm, secrets, mail, auth, log, clock);
   const campaigns = new CampaignsService(config.publicUrl);
-  const commissions = new CommissionsService();
-  const applications = new ApplicationsService(config, auth, campaigns, mail);
+  const commissions = new CommissionsService(webhooks);
+  const applications = new ApplicationsService(config, auth, campaigns, mail, webhooks);
   const traffic = new TrafficService(config, orm, log);
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
@@ -36,6 +38,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     team,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
     mail,
+    /** Outgoing webhooks: the outbox other modules write events into, and the sender (app.ts starts and closes it). */
+    webhooks,
     campaigns,
     applications,
     orders,
@@ -46,11 +50,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** The affiliates list and each one's traffic and earnings, from tracking, orders and commissions. */
     affiliates: new AffiliatesService(traffic, orders, commissions),
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
-    finalization: new FinalizationService(),
+    finalization: new FinalizationService(webhooks),
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
+    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock, webhooks),
   };
 }
 

@@ -11,6 +11,7 @@ import { ordersEntities } from '../modules/orders/index.js';
 import { commissionsEntities } from '../modules/commissions/index.js';
 import { payoutsEntities } from '../modules/payouts/index.js';
 import { mailEntities } from '../modules/mail/index.js';
+import { webhooksEntities } from '../modules/webhooks/index.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
@@ -24,6 +25,7 @@ export const entities = [
   ...commissionsEntities,
   ...payoutsEntities,
   ...mailEntities,
+  ...webhooksEntities,
 ];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */

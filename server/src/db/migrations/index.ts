@@ -26,6 +26,8 @@ import { Migration20261206220000 } from './Migration20261206220000.js';
 import { Migration20261206220100 } from './Migration20261206220100.js';
 import { Migration20261206223000 } from './Migration20261206223000.js';
 import { Migration20261207070000 } from './Migration20261207070000.js';
+import { Migration20261207080000 } from './Migration20261207080000.js';
+import { Migration20261207080100 } from './Migration20261207080100.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -55,4 +57,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206220100', class: Migration20261206220100 },
   { name: 'Migration20261206223000', class: Migration20261206223000 },
   { name: 'Migration20261207070000', class: Migration20261207070000 },
+  { name: 'Migration20261207080000', class: Migration20261207080000 },
+  { name: 'Migration20261207080100', class: Migration20261207080100 },
 ];

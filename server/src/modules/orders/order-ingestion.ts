@@ -111,7 +111,7 @@ const writeStatement = (commissions: string) => `
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
            from x join o on o.id = x.order_row_id returning id),
-  cm as (${commissions})
+  ${commissions}
   select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */

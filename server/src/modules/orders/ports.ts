@@ -23,10 +23,11 @@ export interface AccrualInput {
  */
 export interface CommissionAccrual {
   /**
-   * The body of a data-modifying CTE (`?` placeholders) inserting the commissions of a batch's
-   * AFFILIATE conversions (any number, none included; the text is the same whatever the count):
-   * only those whose conversion the CTE named `cv` wrote (column `id`), so orders, conversions
-   * and commissions are written by one atomic statement.
+   * Data-modifying CTEs (`name as (…)`, comma-separated, `?` placeholders) inserting the
+   * commissions of a batch's AFFILIATE conversions (any number, none included; the text is the
+   * same whatever the count), and what follows from them (their events): only those whose
+   * conversion the CTE named `cv` wrote (column `id`), so orders, conversions and commissions
+   * are written by one atomic statement.
    */
   accrualStatement(inputs: readonly AccrualInput[]): { sql: string; params: unknown[] };
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
