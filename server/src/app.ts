@@ -101,6 +101,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const resealedSales = await services.stripeSales.resealAll(orm.em.fork());
   if (resealedSales) log.info({ resealed: resealedSales }, 'sealed Stripe sales keys with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
+  jobs.push(() => services.webhooks.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
@@ -221,6 +222,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
   jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
   services.mail.start();
+  services.webhooks.start(port);
 
   let closing: Promise<void> | undefined;
   return {

@@ -15,6 +15,7 @@ import { ReferralsRoute } from '../features/referrals/routes/ReferralsRoute';
 import { PayoutBatchRoute } from '../features/payouts/routes/PayoutBatchRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
+import { WebhooksRoute } from '../features/settings/routes/WebhooksRoute';
 import { OutboxRoute } from '../features/outbox/routes/OutboxRoute';
 import { OverviewRoute } from '../features/overview/routes/OverviewRoute';
 import { AppLayout } from './AppLayout';
@@ -51,6 +52,7 @@ export function createRouter() {
           { path: 'payouts/:batchId', element: <PayoutBatchRoute /> },
           { path: 'outbox', element: <OutboxRoute /> },
           { path: 'settings', element: <SettingsRoute /> },
+          { path: 'settings/webhooks', element: <WebhooksRoute /> },
           { path: '*', element: <NotFound /> },
         ],
       },

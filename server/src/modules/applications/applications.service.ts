@@ -28,6 +28,8 @@ import { pgArray } from '../../db/pg-arrays.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { containsPattern } from '../../db/search.js';
 import type { MailInput, MailService } from '../mail/index.js';
+import type { OutgoingEvent, WebhookOutbox } from '../webhooks/index.js';
+import { emExec } from '../../db/sql-runner.js';
 
 /** How long an emailed confirmation link works. */
 const CONFIRM_TTL_MS = 24 * 3600_000;
@@ -187,6 +189,7 @@ export class ApplicationsService {
     private readonly auth: AuthService,
     private readonly campaigns: CampaignsService,
     private readonly mail: MailService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
@@ -318,8 +321,25 @@ export class ApplicationsService {
               name: request.name,
               passwordHash: request.passwordHash,
             });
-        this.record(tx, campaign, account, request);
+        const application = this.record(tx, campaign, account, request);
         await tx.flush();
+        await this.webhooks.enqueue(
+          emExec(tx),
+          [
+            applicationEvent(application.merchant.id, 'application.submitted', {
+              id: application.id,
+              status: application.status,
+              campaignId: campaign.id,
+              affiliateId: account.id,
+              email: application.email,
+              name: application.name,
+              submittedAt: application.submittedAt,
+              reviewedAt: null,
+              rejectionReason: null,
+            }),
+          ],
+          now,
+        );
         return account;
       });
     } catch (e) {
@@ -534,7 +554,24 @@ export class ApplicationsService {
               );
             }
           }
-          await this.mailDecisions(tx, caller.merchantId, eligible, enrollments, r.decision === ReviewDecision.REJECT ? r.reason! : null, now);
+          const reason = r.decision === ReviewDecision.REJECT ? r.reason! : null;
+          await this.mailDecisions(tx, caller.merchantId, eligible, enrollments, reason, now);
+          await this.webhooks.enqueue(
+            emExec(tx),
+            eligible.map((row) =>
+              applicationEvent(caller.merchantId, to === ApplicationStatus.APPROVED ? 'application.approved' : 'application.rejected', {
+                id: row.id,
+                status: to,
+                campaignId: row.campaign_id,
+                affiliateId: row.affiliate_id,
+                email: row.email,
+                name: row.name,
+                reviewedAt: now,
+                rejectionReason: reason,
+              }),
+            ),
+            now,
+          );
           const found = new Set(rows.map((row) => row.id));
           const results: ReviewOutcome[] = rows.map((row) => {
             const why = refusal(row.status, to);
@@ -614,3 +651,10 @@ export class ApplicationsService {
     return applicationIds.map((id) => map.get(id) ?? null);
   }
 }
+
+/** An application's event: `data.application` is what an operator sees of it. */
+const applicationEvent = (merchantId: string, type: OutgoingEvent['type'], application: Record<string, unknown>): OutgoingEvent => ({
+  merchantId,
+  type,
+  data: { application },
+});
