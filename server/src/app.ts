@@ -100,6 +100,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
   const resealedSales = await services.stripeSales.resealAll(orm.em.fork());
   if (resealedSales) log.info({ resealed: resealedSales }, 'sealed Stripe sales keys with the current SECRETS_KEY');
+  const resealedEndpoints = await services.webhooks.resealAll(orm.em.fork());
+  if (resealedEndpoints) log.info({ resealed: resealedEndpoints }, 'sealed outgoing webhook secrets with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
   jobs.push(() => services.webhooks.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).

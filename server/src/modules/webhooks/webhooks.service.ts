@@ -93,6 +93,28 @@ export class WebhooksService implements WebhookOutbox {
     });
   }
 
+  /**
+   * At start-up: seals with the current SECRETS_KEY every endpoint secret sealed with
+   * SECRETS_KEY_PREVIOUS (as the order-webhook secrets and Stripe sales keys are), so a rotation
+   * can drop the old key. A row is replaced only if it still holds what was read, so processes
+   * starting together do not clash; a secret sealed with a key this process lacks stops the start.
+   */
+  async resealAll(em: EntityManager): Promise<number> {
+    const rows = await em.getConnection().execute<{ id: string; secret: string }[]>(`select id, secret from webhook_endpoint`);
+    const stale = rows.filter((r) => !this.box.isCurrent(r.secret));
+    for (const r of stale) {
+      const context = endpointSecretContext(r.id);
+      await em
+        .getConnection()
+        .execute(
+          `update webhook_endpoint set secret = ? where id = ? and secret = ?`,
+          [this.box.seal(this.box.open(r.secret, context), context), r.id, r.secret],
+          'run',
+        );
+    }
+    return stale.length;
+  }
+
   list(em: EntityManager): Promise<WebhookEndpoint[]> {
     return em.find(WebhookEndpoint, {}, { orderBy: { id: 'asc' } });
   }

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import { createLogger } from '../../logger.js';
 import { emExec } from '../../db/sql-runner.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { SecretsBox } from '../../secrets-box.js';
+import { startTestApp, TEST_SECRETS_KEY, type TestApp } from '../../test/harness.js';
+import { endpointSecretContext } from './webhook-sender.js';
 import { click, orderBody, postWebhook, program } from '../../test/orders-fixtures.js';
 import { webhookReceiver } from '../../test/webhook-receiver.js';
 
@@ -163,6 +165,27 @@ describe('outgoing webhooks', () => {
       expect((await strict.gql(`{ webhookEndpoints { id } }`, {}, owner.token)).data!.webhookEndpoints).toHaveLength(0);
     } finally {
       await strict.close();
+    }
+  });
+
+  it('at start seals endpoint secrets sealed with SECRETS_KEY_PREVIOUS with the new key, which opens them to the same secret', async () => {
+    const owner = await app.newMerchant();
+    const { secret, endpoint } = await createEndpoint(app, owner.token, 'http://127.0.0.1:9/hook', ['payout.posted']);
+    const stored = async (a: { orm: TestApp['orm'] }) =>
+      ((await a.orm.em.fork().getConnection().execute(`select secret from webhook_endpoint where id = ?`, [endpoint.id])) as { secret: string }[])[0]!.secret;
+    expect((await stored(app)).startsWith(`sb1:${new SecretsBox(TEST_SECRETS_KEY).keyId}:`)).toBe(true);
+    const next = 'sorae-test-secrets-key-webhooks-next-next-next';
+    const restarted = await createApp({ config: { ...app.config, secrets: { key: next, previousKey: TEST_SECRETS_KEY } }, log: createLogger('silent') });
+    try {
+      const box = new SecretsBox(next);
+      const resealed = await stored(restarted);
+      expect(resealed.startsWith(`sb1:${box.keyId}:`)).toBe(true);
+      expect(box.open(resealed, endpointSecretContext(endpoint.id))).toBe(secret);
+      // Idempotent: a second start (or another process) has nothing left to seal.
+      expect(await restarted.services.webhooks.resealAll(restarted.orm.em.fork())).toBe(0);
+    } finally {
+      await restarted.close();
+      await app.gql(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id }, owner.token);
     }
   });
 
