@@ -464,9 +464,11 @@ export class ApplicationsService {
               code: randomCode(SHARE_CODE_LENGTH, CODE_ALPHABET),
             }));
             await tx.execute(
-              `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at)
-               select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?
-                 from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)`,
+              // A campaign with a Stripe coupon gives each enrollment a promotion code: its share code (unique already, in capitals).
+              `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at, promotion_code)
+               select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?, case when k.stripe_coupon_id is not null then e.code end
+                 from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)
+                 join campaign k on k.id = e.campaign_id`,
               [
                 caller.merchantId,
                 now,

@@ -9,7 +9,7 @@ import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/index.js';
 import { UNSCOPED } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
-import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 import type { CommissionRule, PublicCampaign } from './campaign.types.js';
 
 const httpUrl = z
@@ -43,12 +43,19 @@ const commissionSchema = z
     type: z.enum(CommissionType),
     rateBps: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000 (100%)').nullish(),
     amountMinor: z.number().int().min(1, 'must be at least 1').max(MAX_AMOUNT_MINOR).nullish(),
+    duration: z
+      .enum(CommissionDuration)
+      .nullish()
+      .transform((d) => d ?? CommissionDuration.ONCE),
+    durationMonths: z.number().int().min(1, 'must be at least 1').max(120, 'must be at most 120').nullish(),
   })
   .superRefine((c, ctx) => {
     if (c.type === CommissionType.PERCENTAGE && c.rateBps == null)
       ctx.addIssue({ code: 'custom', path: ['rateBps'], message: 'is required for a PERCENTAGE commission' });
     if (c.type === CommissionType.FLAT && c.amountMinor == null)
       ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'is required for a FLAT commission' });
+    if (c.duration === CommissionDuration.MONTHS && c.durationMonths == null)
+      ctx.addIssue({ code: 'custom', path: ['durationMonths'], message: 'is required for a MONTHS duration' });
   });
 
 /** Every campaign setting with its rule; creation adds defaults, updates take any subset. */
@@ -70,6 +77,12 @@ const settings = {
   brandName: z.string().trim().max(200),
   /** '' removes the logo. */
   logoUrl,
+  /** '' clears it: new enrollments get no promotion code. */
+  stripeCouponId: z
+    .string()
+    .trim()
+    .max(255, 'must be at most 255 characters')
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be a Stripe coupon id (letters, digits, - and _)'),
 };
 
 const createSchema = z.object({
@@ -84,6 +97,7 @@ const createSchema = z.object({
   description: settings.description.nullish().transform((v) => v ?? ''),
   brandName: settings.brandName.nullish().transform((v) => v ?? ''),
   logoUrl: settings.logoUrl.nullish().transform((v) => v ?? ''),
+  stripeCouponId: settings.stripeCouponId.nullish().transform((v) => v ?? ''),
 });
 
 const updateSchema = z
@@ -95,19 +109,28 @@ const updateSchema = z
 type Settings = z.output<typeof createSchema>;
 
 function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
-  const { commission, brandName, logoUrl, ...rest } = s;
+  const { commission, brandName, logoUrl, stripeCouponId, ...rest } = s;
   Object.assign(campaign, rest);
   if (brandName !== undefined) campaign.brandName = brandName || null;
   if (logoUrl !== undefined) campaign.logoUrl = logoUrl || null;
+  if (stripeCouponId !== undefined) campaign.stripeCouponId = stripeCouponId || null;
   if (commission) {
     campaign.commissionType = commission.type;
     campaign.commissionRateBps = commission.type === CommissionType.PERCENTAGE ? (commission.rateBps ?? undefined) : undefined;
     campaign.commissionAmountMinor = commission.type === CommissionType.FLAT ? (commission.amountMinor ?? undefined) : undefined;
+    campaign.commissionDuration = commission.duration;
+    campaign.commissionDurationMonths = commission.duration === CommissionDuration.MONTHS ? commission.durationMonths : null;
   }
 }
 
 export function commissionRule(c: Campaign): CommissionRule {
-  return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
+  return {
+    type: c.commissionType,
+    rateBps: c.commissionRateBps ?? null,
+    amountMinor: c.commissionAmountMinor ?? null,
+    duration: c.commissionDuration,
+    durationMonths: c.commissionDurationMonths ?? null,
+  };
 }
 
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });

@@ -8,19 +8,21 @@ import type { AccrualInput, CommissionAccrual } from '../orders/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
-import { pgArray } from '../../db/pg-arrays.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
   affiliateId?: string | null;
   campaignId?: string | null;
+  subscriptionId?: string | null;
 }
 
 const filterSchema = z.object({
   status: z.enum(CommissionStatus).nullish(),
   affiliateId: z.string().refine(isUuid, 'is not an affiliate id').nullish(),
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
+  subscriptionId: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
 });
 
 /** Commission sums of one affiliate in one currency. */
@@ -39,11 +41,14 @@ export class CommissionsService implements CommissionAccrual {
   /** The commission rows of a batch's AFFILIATE conversions: PENDING, at each campaign's rule (see CommissionAccrual). */
   accrualStatement(inputs: readonly AccrualInput[]) {
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
+    const text = (value: (input: AccrualInput) => string | null) => pgTextArray(inputs.map(value));
     return {
-      sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
-            select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING', a.created_at
-              from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[])
-                     as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
+      sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
+                                    subscription_id, sequence, created_at)
+            select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
+                   a.subscription_id, a.sequence, a.created_at
+              from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
+                     as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
              where a.conversion_id in (select id from cv) returning id`,
       params: [
         column((i) => i.id),
@@ -54,6 +59,8 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => i.campaignId),
         column((i) => i.currency),
         column((i) => commissionFor(i.rule, i.orderAmountMinor)),
+        text((i) => i.subscriptionId),
+        column((i) => i.sequence),
         column((i) => i.now.toISOString()),
       ],
     };
@@ -138,6 +145,7 @@ export class CommissionsService implements CommissionAccrual {
       if (f.status) qb.andWhere({ status: f.status });
       if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
       if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
+      if (f.subscriptionId) qb.andWhere({ subscriptionId: f.subscriptionId });
       return qb;
     }, page);
   }

@@ -5,11 +5,19 @@ import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { withConnection, type Exec } from '../../db/sql-runner.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isUuid, uuidv7 } from '../../ids.js';
-import type { CommissionType } from '../campaigns/index.js';
+import type { CommissionDuration, CommissionType } from '../campaigns/index.js';
 import { Channel } from '../tracking/index.js';
-import { attribute, type CandidateCampaign, type CandidateClick, type MatchedBy } from './attribution.engine.js';
+import {
+  attribute,
+  type AttributionExplanation,
+  type CandidateCampaign,
+  type CandidateClick,
+  type CandidatePromotion,
+  type MatchedBy,
+} from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
 import type { AccrualInput, CommissionAccrual, ServedClicks } from './ports.js';
+import { renewal } from './recurring.js';
 import { storedResponse } from './webhook-events.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
@@ -20,7 +28,8 @@ export const MAX_CANDIDATE_CLICKS = 100;
 interface TouchRow {
   /** The order's place in its batch. */
   i: number;
-  kind: 'click' | 'referral';
+  kind: 'click' | 'referral' | 'promotion' | 'subscription';
+  /** click: the click; referral: the code's row; promotion: the enrollment; subscription: the first order. */
   id: string;
   occurred_at: Date | null;
   is_bot: boolean | null;
@@ -35,13 +44,21 @@ interface TouchRow {
   commission_type: CommissionType | null;
   commission_rate_bps: number | null;
   commission_amount_minor: string | number | null;
+  /** referral and promotion: the code; subscription: the first order's store id. */
   code: string | null;
   customer_id: string | null;
+  commission_duration: CommissionDuration | null;
+  commission_duration_months: number | null;
+  /** subscription: the first order's billing period and its conversion's channel. */
+  period_start: Date | null;
+  first_channel: Channel | null;
 }
 
 /**
  * The candidate touches of a batch of orders, in one statement: per order (`i`), its clicks by
- * click id or visitor id (an indexed lookup each), and its referral code.
+ * click id or visitor id (an indexed lookup each), its referral code, the enrollment whose
+ * promotion code it used, and its subscription's first paid order (earliest billing period)
+ * with that order's attribution.
  */
 const TOUCHES_SQL = `
   select j.i, t.* from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
@@ -49,16 +66,34 @@ const TOUCHES_SQL = `
      select 'click' as kind, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id,
             e.status::text as enrollment_status, k.status::text as campaign_status, k.attribution_window_days, k.currency,
             k.commission_type::text as commission_type, k.commission_rate_bps, k.commission_amount_minor,
-            null::text as code, null::text as customer_id
+            null::text as code, null::text as customer_id, k.commission_duration::text as commission_duration, k.commission_duration_months,
+            null::timestamptz as period_start, null::text as first_channel
        from (select * from click
               where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
               order by occurred_at > j.placed_at, occurred_at desc limit ${MAX_CANDIDATE_CLICKS}) c
        left join enrollment e on e.id = c.enrollment_id
        left join campaign k on k.id = c.campaign_id) t
   union all
-  select j.i, 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id
+  select j.i, 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id, null, null, null, null
     from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
-    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
+    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code
+  union all
+  select j.i, 'promotion', e.id, null, null, e.id, e.affiliate_id, e.campaign_id, null, e.status::text, k.status::text, k.attribution_window_days, k.currency,
+         k.commission_type::text, k.commission_rate_bps, k.commission_amount_minor, e.promotion_code, null, k.commission_duration::text, k.commission_duration_months, null, null
+    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
+    join enrollment e on e.merchant_id = j.merchant_id and lower(e.promotion_code) = lower(j.code) and e.promotion_code is not null
+    join campaign k on k.id = e.campaign_id
+  union all
+  select j.i, 'subscription', f.id, f.occurred_at, null, cv.enrollment_id, cv.affiliate_id, cv.campaign_id, null, e.status::text, k.status::text,
+         k.attribution_window_days, k.currency, k.commission_type::text, k.commission_rate_bps, k.commission_amount_minor, f.external_id, null,
+         k.commission_duration::text, k.commission_duration_months, f.period_start, cv.channel::text
+    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, subscription_id)
+   cross join lateral (select o.id, o.external_id, o.occurred_at, o.period_start from store_order o
+                        where o.merchant_id = j.merchant_id and o.subscription_id = j.subscription_id
+                        order by o.period_start, o.id limit 1) f
+    join conversion cv on cv.order_id = f.id
+    left join enrollment e on e.id = cv.enrollment_id
+    left join campaign k on k.id = cv.campaign_id`;
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
@@ -78,6 +113,9 @@ const ORDER_COLUMNS = [
   ['visitor_id', 'text'],
   ['referral_code', 'text'],
   ['customer_id', 'text'],
+  ['coupon_code', 'text'],
+  ['subscription_id', 'text'],
+  ['period_start', 'timestamptz'],
   ['conversion_id', 'uuid'],
   ['channel', 'channel'],
   ['enrollment_id', 'uuid'],
@@ -102,8 +140,10 @@ const writeStatement = (commissions: string) => `
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
          on conflict (merchant_id, event_id) do nothing returning id),
-  o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
-        select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at
+  o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id,
+                                 coupon_code, subscription_id, period_start, created_at)
+        select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id,
+               coupon_code, subscription_id, period_start, created_at
           from x where event_id is null or event_row_id in (select id from ev)
         on conflict (merchant_id, external_id) do nothing returning id),
   cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
@@ -119,7 +159,32 @@ export const ORDER_BATCH_MAX = 100;
 export const ORDER_BATCH_CONCURRENCY = 2;
 
 /** The store's order fields a recorded order is compared with when its id comes again. */
-const ORDER_FIELDS = ['amountMinor', 'currency', 'occurredAt', 'clickId', 'visitorId', 'referralCode', 'customerId'] as const;
+const ORDER_FIELDS = [
+  'amountMinor',
+  'currency',
+  'occurredAt',
+  'clickId',
+  'visitorId',
+  'referralCode',
+  'customerId',
+  'couponCode',
+  'subscriptionId',
+  'periodStart',
+] as const;
+
+/** An order's fields as compared with a recorded one (times in ms, absent as null). */
+const comparable = (order: OrderInput): Record<(typeof ORDER_FIELDS)[number], unknown> => ({
+  amountMinor: order.amountMinor,
+  currency: order.currency,
+  occurredAt: order.occurredAt.getTime(),
+  clickId: order.clickId,
+  visitorId: order.visitorId,
+  referralCode: order.referralCode,
+  customerId: order.customerId,
+  couponCode: order.couponCode ?? null,
+  subscriptionId: order.subscription?.id ?? null,
+  periodStart: order.subscription?.periodStart.getTime() ?? null,
+});
 
 /** The order's click id when it can name a click (ours are UUIDs); anything else matches none. */
 const clickIdOf = (order: OrderInput) => (order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null);
@@ -255,14 +320,18 @@ export class OrderIngestion {
   private async touches(exec: Exec, jobs: OrderJob[]): Promise<Map<number, TouchRow[]>> {
     const clicks: { i: number; merchantId: string; visitorId: string | null; clickId: string | null; placedAt: string }[] = [];
     const codes: { i: number; merchantId: string; code: string }[] = [];
+    const coupons: { i: number; merchantId: string; code: string }[] = [];
+    const subscriptions: { i: number; merchantId: string; id: string }[] = [];
     jobs.forEach(({ merchantId, order }, i) => {
       const clickId = clickIdOf(order);
       if (clickId || order.visitorId) clicks.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt.toISOString() });
       if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
+      if (order.couponCode) coupons.push({ i, merchantId, code: order.couponCode });
+      if (order.subscription) subscriptions.push({ i, merchantId, id: order.subscription.id });
     });
     const byOrder = new Map<number, TouchRow[]>();
-    // Nothing to look up without click, visitor or code.
-    if (!clicks.length && !codes.length) return byOrder;
+    // Nothing to look up without click, visitor, code or subscription.
+    if (!clicks.length && !codes.length && !coupons.length && !subscriptions.length) return byOrder;
     const rows = await exec<TouchRow>(TOUCHES_SQL, [
       pgArray(clicks.map((c) => c.i)),
       pgArray(clicks.map((c) => c.merchantId)),
@@ -272,6 +341,12 @@ export class OrderIngestion {
       pgArray(codes.map((c) => c.i)),
       pgArray(codes.map((c) => c.merchantId)),
       pgTextArray(codes.map((c) => c.code)),
+      pgArray(coupons.map((c) => c.i)),
+      pgArray(coupons.map((c) => c.merchantId)),
+      pgTextArray(coupons.map((c) => c.code)),
+      pgArray(subscriptions.map((c) => c.i)),
+      pgArray(subscriptions.map((c) => c.merchantId)),
+      pgTextArray(subscriptions.map((c) => c.id)),
     ]);
     for (const r of rows) {
       const list = byOrder.get(r.i);
@@ -289,23 +364,29 @@ export class OrderIngestion {
     const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
     const enrollments = new Map<string, string>();
     let referral: { id: string; code: string; customerId: string } | null = null;
+    let promotion: CandidatePromotion | null = null;
+    let first: TouchRow | null = null;
     for (const r of rows) {
       if (r.kind === 'referral') {
         referral = { id: r.id, code: r.code!, customerId: r.customer_id! };
         continue;
       }
-      const matchedBy: MatchedBy[] = [];
-      if (clickId && r.id === clickId) matchedBy.push('clickId');
-      if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
-      clicks.push({
-        clickId: r.id,
-        occurredAt: new Date(r.occurred_at!),
-        isBot: !!r.is_bot,
-        enrollmentId: r.enrollment_id!,
-        affiliateId: r.affiliate_id!,
-        campaignId: r.campaign_id!,
-        matchedBy,
-      });
+      if (r.kind === 'subscription') first = r;
+      else if (r.kind === 'promotion') promotion = { code: r.code!, enrollmentId: r.enrollment_id!, affiliateId: r.affiliate_id!, campaignId: r.campaign_id! };
+      else {
+        const matchedBy: MatchedBy[] = [];
+        if (clickId && r.id === clickId) matchedBy.push('clickId');
+        if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
+        clicks.push({
+          clickId: r.id,
+          occurredAt: new Date(r.occurred_at!),
+          isBot: !!r.is_bot,
+          enrollmentId: r.enrollment_id!,
+          affiliateId: r.affiliate_id!,
+          campaignId: r.campaign_id!,
+          matchedBy,
+        });
+      }
       if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
       if (r.campaign_status) {
         campaigns.set(r.campaign_id!, {
@@ -320,8 +401,44 @@ export class OrderIngestion {
         });
       }
     }
-    const { winner, explanation } = attribute({ order, clicks, referral, campaigns, enrollments, now });
-    const won = winner.channel === Channel.AFFILIATE ? { click: winner.click, campaign: campaigns.get(winner.click.campaignId)! } : null;
+    // A later payment of a subscription follows its first (another order, of an earlier or the same period); the first is attributed by its touches.
+    const periodStart = order.subscription?.periodStart;
+    const renewed =
+      first && periodStart && first.code !== order.id && new Date(first.period_start!).getTime() <= periodStart.getTime()
+        ? renewal(
+            {
+              occurredAt: new Date(first.occurred_at!),
+              periodStart: new Date(first.period_start!),
+              channel: first.first_channel!,
+              enrollmentId: first.enrollment_id,
+              affiliateId: first.affiliate_id,
+              campaignId: first.campaign_id,
+              enrollmentStatus: first.enrollment_status,
+              campaignStatus: first.campaign_status,
+              duration: first.commission_duration,
+              durationMonths: first.commission_duration_months,
+            },
+            { occurredAt: order.occurredAt, periodStart },
+            now,
+          )
+        : null;
+    let credit: { enrollmentId: string; affiliateId: string; campaignId: string; clickId: string | null } | null = null;
+    let channel: Channel;
+    let referrer: { id: string; customerId: string } | null = null;
+    let explanation: AttributionExplanation;
+    if (renewed) {
+      credit = renewed.credited && { ...renewed.credited, clickId: null };
+      channel = credit ? Channel.AFFILIATE : Channel.NONE;
+      explanation = renewed.explanation;
+    } else {
+      const result = attribute({ order, clicks, referral, promotion, campaigns, enrollments, now });
+      const { winner } = result;
+      explanation = result.explanation;
+      channel = winner.channel;
+      if (winner.channel === Channel.AFFILIATE) credit = 'click' in winner ? winner.click : { ...winner.promotion, clickId: null };
+      if (winner.channel === Channel.REFERRAL) referrer = winner.referral;
+    }
+    const won = credit ? { credit, campaign: campaigns.get(credit.campaignId)! } : null;
     if (won && won.campaign.currency !== order.currency) {
       throw badInput(`The order is in ${order.currency} but the winning campaign pays in ${won.campaign.currency}`, {
         [event ? 'order.currency' : 'currency']: `must be ${won.campaign.currency}, the currency of the campaign the order is attributed to`,
@@ -329,8 +446,7 @@ export class OrderIngestion {
     }
     const conversionId = uuidv7(now.getTime());
     const commissionId = won ? uuidv7(now.getTime()) : null;
-    const outcome: OrderOutcome = { conversion: { id: conversionId, channel: winner.channel, commissionId } };
-    const referrer = winner.channel === Channel.REFERRAL ? winner.referral : null;
+    const outcome: OrderOutcome = { conversion: { id: conversionId, channel, commissionId } };
     return {
       job,
       outcome,
@@ -350,12 +466,15 @@ export class OrderIngestion {
         visitor_id: order.visitorId,
         referral_code: order.referralCode,
         customer_id: order.customerId,
+        coupon_code: order.couponCode ?? null,
+        subscription_id: order.subscription?.id ?? null,
+        period_start: periodStart?.toISOString() ?? null,
         conversion_id: conversionId,
-        channel: winner.channel,
-        enrollment_id: won?.click.enrollmentId ?? null,
-        affiliate_id: won?.click.affiliateId ?? null,
-        campaign_id: won?.click.campaignId ?? null,
-        winning_click_id: won?.click.clickId ?? null,
+        channel,
+        enrollment_id: won?.credit.enrollmentId ?? null,
+        affiliate_id: won?.credit.affiliateId ?? null,
+        campaign_id: won?.credit.campaignId ?? null,
+        winning_click_id: won?.credit.clickId ?? null,
         referral_code_id: referrer?.id ?? null,
         referrer_customer_id: referrer?.customerId ?? null,
         explanation: json(explanation),
@@ -366,12 +485,14 @@ export class OrderIngestion {
             id: commissionId!,
             conversionId,
             merchantId,
-            enrollmentId: won.click.enrollmentId,
-            affiliateId: won.click.affiliateId,
-            campaignId: won.click.campaignId,
+            enrollmentId: won.credit.enrollmentId,
+            affiliateId: won.credit.affiliateId,
+            campaignId: won.credit.campaignId,
             currency: order.currency,
             orderAmountMinor: order.amountMinor,
             rule: won.campaign.rule,
+            subscriptionId: order.subscription?.id ?? null,
+            sequence: renewed?.sequence ?? 1,
             now,
           }
         : null,
@@ -416,8 +537,11 @@ export class OrderIngestion {
 
   /** The answer for an order id recorded before, or CONFLICT when that order had other content. */
   private async recordedOrder(exec: Exec, merchantId: string, order: OrderInput, event: EventRef | null): Promise<OrderOutcome> {
-    const [row] = await exec<{ id: string; channel: Channel; amount_minor: string; currency: string; occurred_at: Date } & Record<string, string | null>>(
-      `select cv.id, cv.channel, o.amount_minor, o.currency, o.occurred_at, o.click_id, o.visitor_id, o.referral_code, o.customer_id
+    const [row] = await exec<
+      { id: string; channel: Channel; amount_minor: string; currency: string; occurred_at: Date; period_start: Date | null } & Record<string, string | null>
+    >(
+      `select cv.id, cv.channel, o.amount_minor, o.currency, o.occurred_at, o.click_id, o.visitor_id, o.referral_code, o.customer_id,
+              o.coupon_code, o.subscription_id, o.period_start
          from store_order o join conversion cv on cv.order_id = o.id where o.merchant_id = ? and o.external_id = ?`,
       [merchantId, order.id],
     );
@@ -430,8 +554,12 @@ export class OrderIngestion {
       visitorId: row.visitor_id,
       referralCode: row.referral_code,
       customerId: row.customer_id,
+      couponCode: row.coupon_code,
+      subscriptionId: row.subscription_id,
+      periodStart: row.period_start ? new Date(row.period_start).getTime() : null,
     };
-    const differ = ORDER_FIELDS.filter((f) => recorded[f] !== (f === 'occurredAt' ? order.occurredAt.getTime() : order[f]));
+    const sent = comparable(order);
+    const differ = ORDER_FIELDS.filter((f) => recorded[f] !== sent[f]);
     if (differ.length) {
       throw conflict(`Order ${order.id} was already recorded with other content (${differ.join(', ')}); a different order needs its own id`, {
         [event ? 'order.id' : 'id']: `was already recorded with other content (${differ.join(', ')})`,

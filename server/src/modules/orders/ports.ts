@@ -14,6 +14,9 @@ export interface AccrualInput {
   currency: string;
   orderAmountMinor: number;
   rule: { type: CommissionType; rateBps: number | null; amountMinor: number | null };
+  /** A subscription's payment: its id, and its place in the chain (1 for the first payment; see recurring.ts). */
+  subscriptionId: string | null;
+  sequence: number;
   now: Date;
 }
 
