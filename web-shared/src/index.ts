@@ -8,7 +8,15 @@ export { amountsOf, CurrencyAmounts, type CurrencyAmount } from './components/Cu
 export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
 export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
 export { CheckboxField, Field, FieldMessages, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
-export { AttributionExplanation, type AttributionView, CommissionStatusBadge, describeReason, describeRule, type TouchView } from './components/commissions';
+export {
+  AttributionExplanation,
+  type AttributionView,
+  CommissionStatusBadge,
+  describeReason,
+  describeRule,
+  recurringLabel,
+  type TouchView,
+} from './components/commissions';
 export { Modal } from './components/Modal';
 export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';
 export { UnsavedChangesPrompt } from './components/UnsavedChangesPrompt';

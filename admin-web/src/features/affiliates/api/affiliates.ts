@@ -156,6 +156,7 @@ export const EnrollmentRowFragment = graphql(`
     id
     shareCode
     shareUrl
+    promotionCode
     status
     createdAt
     campaign {

@@ -40,6 +40,7 @@ export const TouchExplainedFragment = graphql(`
     affiliateId
     campaignId
     referralCode
+    promotionCode
   }
 `);
 
@@ -54,6 +55,9 @@ export const CommissionSummaryFragment = graphql(`
     createdAt
     finalizedAt
     paidAt
+    sequence
+    subscriptionId
+    durationMonths
     campaign {
       id
       name

@@ -1,4 +1,5 @@
-import { AttributionExplanation, formatDateTime, formatMoney, type TouchView } from '@sorae/web-shared';
+import { Link } from 'react-router';
+import { AttributionExplanation, formatDateTime, formatMoney, recurringLabel, type TouchView } from '@sorae/web-shared';
 import type { AdjustmentKind, CommissionRowFragment } from '../../../gql/graphql';
 
 const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = { REFUND: 'after a refund' };
@@ -17,6 +18,14 @@ export function CommissionDetails({ commission: c, affiliateName }: { commission
           Order <code>{c.conversion.orderId}</code> of {formatMoney(c.conversion.amountMinor, c.conversion.currency)} at{' '}
           {formatDateTime(c.conversion.occurredAt)}.
         </p>
+        {c.subscriptionId ? (
+          <p className="muted" data-testid="commission-subscription">
+            {recurringLabel(c)} of subscription <code>{c.subscriptionId}</code>.{' '}
+            <Link to={`/commissions?subscription=${encodeURIComponent(c.subscriptionId)}`} data-testid="commission-subscription-chain">
+              Every commission of this subscription
+            </Link>
+          </p>
+        ) : null}
         <AttributionExplanation attribution={c.conversion.attribution} name={name} />
       </section>
       <section aria-label="Adjustment history">

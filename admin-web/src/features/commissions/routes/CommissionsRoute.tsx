@@ -15,12 +15,13 @@ const STATUSES: { value: CommissionStatus | ''; label: string }[] = [
   { value: 'PAID', label: 'Paid' },
 ];
 
-/** Filters live in the URL (`?status=&campaign=&affiliate=`), so an affiliate's page can link here. */
+/** Filters live in the URL (`?status=&campaign=&affiliate=&subscription=`), so an affiliate's page and a commission's details can link here. */
 export function CommissionsRoute() {
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? '') as CommissionStatus | '';
   const campaignId = params.get('campaign') ?? '';
   const affiliateId = params.get('affiliate') ?? '';
+  const subscriptionId = params.get('subscription') ?? '';
   const setParam = (key: string, value: string) =>
     setParams(
       (p) => {
@@ -40,7 +41,7 @@ export function CommissionsRoute() {
   const names = useMemo(() => new Map(affiliates.map((a) => [a.id, a.name])), [affiliates]);
   const [finalizing, setFinalizing] = useState<FinalizeRequest | null>(null);
 
-  const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null };
+  const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null, subscriptionId: subscriptionId || null };
   const forbidden = role === 'REVIEWER' || errorCode(choices.error) === 'FORBIDDEN';
 
   return (
@@ -92,9 +93,22 @@ export function CommissionsRoute() {
               options={[{ value: '', label: 'All affiliates' }, ...affiliates.map((a) => ({ value: a.id, label: `${a.name} (${a.email})` }))]}
               data-testid="filter-affiliate"
             />
+            {subscriptionId ? (
+              <p className="muted" data-testid="filter-subscription">
+                Subscription <code>{subscriptionId}</code>, first payment last{' '}
+                <button
+                  type="button"
+                  className="btn btn--ghost btn--small"
+                  onClick={() => setParam('subscription', '')}
+                  data-testid="filter-subscription-clear"
+                >
+                  Show all
+                </button>
+              </p>
+            ) : null}
           </div>
           <CommissionsTable
-            key={`${status}|${campaignId}|${affiliateId}`}
+            key={`${status}|${campaignId}|${affiliateId}|${subscriptionId}`}
             filter={filter}
             canFinalize={canFinalize}
             affiliateName={(id) => names.get(id)}

@@ -12,6 +12,7 @@ export const DashboardDocument = graphql(`
         id
         shareCode
         shareUrl
+        promotionCode
         status
         campaign {
           id
@@ -52,6 +53,7 @@ export const MyTouchFragment = graphql(`
     matchedBy
     affiliateId
     campaignId
+    promotionCode
   }
 `);
 
@@ -77,6 +79,9 @@ export const MyCommissionsDocument = graphql(`
             createdAt
             finalizedAt
             paidAt
+            sequence
+            subscriptionId
+            durationMonths
             campaign {
               id
               name
