@@ -25,6 +25,7 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/orders/index.js';
 import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
+import { stripeSalesWebhookRoutes } from './modules/stripe-sales/index.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
@@ -147,6 +148,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
   unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
+  stripeSalesWebhookRoutes(router, { fork: () => orm.em.fork(), sales: services.stripeSales, clock, log });
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, target) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, target))
@@ -194,6 +196,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   stripe.emulator?.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/stripe`);
+  services.stripeSales.listeningAt(`http://127.0.0.1:${port}`);
   // Payout batches resume and the monthly schedule runs once the emulator can reach this server.
   const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
   jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));

@@ -10,6 +10,7 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
+import { StripeSalesService } from './modules/stripe-sales/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -45,6 +46,16 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
     payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
+    /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
+    stripeSales: new StripeSalesService({
+      box: secrets,
+      orders,
+      clientFor: stripe.clientFor,
+      publicUrl: config.publicUrl,
+      live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
+      emulatorUrl: stripe.emulator?.url ?? null,
+      log,
+    }),
   };
 }
 

@@ -21,6 +21,15 @@
  *   POST /_emulator/webhooks/redeliver        { ids?, type?, times?, order? } duplicates
  *   POST /_emulator/config                    { rate?, webhookUrl? }
  *   GET  /_emulator/onboard/:token            the account link's page (completes onboarding)
+ *
+ * A merchant's own account, as it sells (sales.ts; events go to that account's webhook endpoints):
+ *   POST /_emulator/accounts                  { type: 'standard' } → { id, secret_key }
+ *   POST /_emulator/accounts/:id/keys         { without?: ['rak_webhook_write', …] } → { secret_key } (a restricted key)
+ *   POST /_emulator/sales/checkout            { account, mode, amount, currency, client_reference_id?, metadata?,
+ *                                               promotion_code?, customer_email? } → { session, customer, subscription, invoice, charge }
+ *   POST /_emulator/sales/subscriptions/:id/renew   → { invoice, charge }: the next month's invoice, paid
+ *   POST /_emulator/sales/charges/:id/refund        { amount? } → { refund }
+ *   POST /_emulator/sales/charges/:id/dispute       { outcome: 'lost' | 'won' } → { dispute }
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +41,7 @@ import { canonicalParams, decodeForm, type FormParams } from './form.js';
 import { errorResponse, IdempotencyStore, type SavedResponse } from './idempotency.js';
 import { EmulatorJournal, type Change } from './journal.js';
 import { RateLimiter } from './rate-limiter.js';
+import { PLATFORM, SalesState, permissionError, type CheckoutRequest } from './sales.js';
 import { LIST_PARAMS, StripeState, allowOnly, paginate, str, stripeId, type Emitted } from './store.js';
 import { WebhookDispatcher, type FlushOrder, type StripeEvent } from './webhooks.js';
 
@@ -92,6 +102,8 @@ interface Ctx {
   params: FormParams;
   path: Record<string, string>;
   apiKey: string;
+  /** The account whose objects the key sees (sales.ts): its own, or the platform's. */
+  scope: string;
   idempotencyKey: string | null;
   baseUrl: string;
 }
@@ -100,12 +112,14 @@ interface Result {
   emitted?: Emitted[];
 }
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   names: string[];
   /** Rate-limit bucket and the op name faults refer to. */
   op: string;
   handler: (ctx: Ctx) => Result;
+  /** The permission a restricted key needs (Stripe's `rak_…` name). */
+  permission?: string;
 }
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
@@ -115,27 +129,36 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   const record = (change: Change) => journal?.record(change);
   const state = new StripeState(opts.initialBalance ?? { usd: 100_000_000_000, eur: 100_000_000_000 }, now, record);
   const idempotency = new IdempotencyStore(now, record);
+  const sales = new SalesState(now, record);
+  /** Sales events by id → the account whose endpoints receive them. */
+  const eventScopes = new Map<string, string>();
   const limiter = new RateLimiter(opts.rate ?? 25, now);
   const webhooks = new WebhookDispatcher({ url: opts.webhookUrl, secret: opts.webhookSecret, now, log, retryDelaysMs: opts.webhookRetryDelaysMs });
   const events = new Map<string, StripeEvent>();
   const reset = () => {
     state.reset();
     idempotency.clear();
+    sales.reset();
     events.clear();
+    eventScopes.clear();
   };
   if (opts.dataDir) {
     const snapshot = (): Change[] => [
       ...state.snapshot(),
       ...idempotency.snapshot(),
-      ...[...events.values()].map((event): Change => ({ kind: 'event', event })),
+      ...sales.snapshot(),
+      ...[...events.values()].map((event): Change => ({ kind: 'event', event, scope: eventScopes.get(event.id) })),
     ];
     const opened = await EmulatorJournal.open(opts.dataDir, snapshot, { compactAtBytes: opts.compactAtBytes, log });
     for (const c of opened.changes) {
       if (c.kind === 'reset') reset();
-      else if (c.kind === 'event') events.set(c.event.id, c.event);
-      else {
+      else if (c.kind === 'event') {
+        events.set(c.event.id, c.event);
+        if (c.scope) eventScopes.set(c.event.id, c.scope);
+      } else {
         state.restore(c);
         idempotency.restore(c);
+        sales.restore(c);
       }
     }
     idempotency.prune();
@@ -147,7 +170,13 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   /** Once the state they reflect is on disk: webhooks never announce what a restart would forget. */
   const publish = async (created: StripeEvent[]) => {
     await persisted();
-    for (const e of created) webhooks.send(e);
+    for (const e of created) deliver(e);
+  };
+  /** A platform event to the server's URL; a sales account's to that account's endpoints for its type. */
+  const deliver = (e: StripeEvent) => {
+    const scope = eventScopes.get(e.id);
+    if (!scope) return webhooks.send(e);
+    for (const target of sales.endpointsFor(scope, e.type)) webhooks.send(e, target);
   };
   let faults: Fault[] = [];
   let answered: Record<string, Record<number, number>> = {};
@@ -165,12 +194,13 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
         created: Math.floor(now() / 1000),
         data: { object: e.object, ...(e.previous ? { previous_attributes: e.previous } : {}) },
         livemode: false,
-        pending_webhooks: webhooks.url ? 1 : 0,
+        pending_webhooks: e.scope ? sales.endpointsFor(e.scope, e.type).length : webhooks.url ? 1 : 0,
         request: { id: requestId, idempotency_key: idempotencyKey },
         type: e.type,
       };
       events.set(event.id, event);
-      record({ kind: 'event', event });
+      if (e.scope) eventScopes.set(event.id, e.scope);
+      record({ kind: 'event', event, scope: e.scope });
       return event;
     });
 
@@ -195,18 +225,128 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     }),
     route('GET', '/v1/transfers/:id/reversals', 'transfers.listReversals', ({ path, params }) => ({ body: state.listReversals(path.id!, params) })),
     route('GET', '/v1/balance', 'balance.retrieve', () => ({ body: state.getBalance() })),
-    route('GET', '/v1/events', 'events.list', ({ params }) => {
+    route('GET', '/v1/events', 'events.list', ({ params, scope }) => {
       allowOnly(params, ['type', ...LIST_PARAMS]);
       const type = str(params, 'type');
-      const matching = [...events.values()].reverse().filter((e) => !type || e.type === type);
+      const matching = [...events.values()].reverse().filter((e) => (!type || e.type === type) && (eventScopes.get(e.id) ?? PLATFORM) === scope);
       return { body: paginate(matching, params, '/v1/events') };
     }),
-    route('GET', '/v1/events/:id', 'events.retrieve', ({ path }) => {
+    route('GET', '/v1/events/:id', 'events.retrieve', ({ path, scope }) => {
       const e = events.get(path.id!);
-      if (!e)
+      if (!e || (eventScopes.get(e.id) ?? PLATFORM) !== scope)
         throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such event: '${path.id}'`, param: 'id' }, false);
       return { body: e };
     }),
+    // The key's own account and its sales objects (sales.ts).
+    route(
+      'GET',
+      '/v1/account',
+      'account.retrieve',
+      ({ scope }) => ({ body: scope === PLATFORM ? platformAccount(baseUrl) : structuredClone(state.getAccount(scope)) }),
+      'rak_account_read',
+    ),
+    route('POST', '/v1/customers', 'customers.create', ({ scope, params }) => ({ body: sales.createCustomer(scope, params) }), 'rak_customer_write'),
+    route('GET', '/v1/customers/:id', 'customers.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'customer', path.id!) }), 'rak_customer_read'),
+    route('POST', '/v1/coupons', 'coupons.create', ({ scope, params }) => ({ body: sales.createCoupon(scope, params) }), 'rak_coupon_write'),
+    route('GET', '/v1/coupons/:id', 'coupons.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'coupon', path.id!) }), 'rak_coupon_read'),
+    route(
+      'POST',
+      '/v1/promotion_codes',
+      'promotionCodes.create',
+      ({ scope, params }) => ({ body: sales.createPromotionCode(scope, params) }),
+      'rak_promotion_code_write',
+    ),
+    route(
+      'GET',
+      '/v1/promotion_codes',
+      'promotionCodes.list',
+      ({ scope, params }) => ({ body: sales.list(scope, 'promotion_code', params, '/v1/promotion_codes', ['code', 'active']) }),
+      'rak_promotion_code_read',
+    ),
+    route(
+      'GET',
+      '/v1/promotion_codes/:id',
+      'promotionCodes.retrieve',
+      ({ scope, path }) => ({ body: sales.get(scope, 'promotion_code', path.id!, 'promotion code') }),
+      'rak_promotion_code_read',
+    ),
+    route(
+      'POST',
+      '/v1/promotion_codes/:id',
+      'promotionCodes.update',
+      ({ scope, path, params }) => ({ body: sales.updatePromotionCode(scope, path.id!, params) }),
+      'rak_promotion_code_write',
+    ),
+    route(
+      'GET',
+      '/v1/checkout/sessions',
+      'checkout.sessions.list',
+      ({ scope, params }) => ({ body: sales.list(scope, 'checkout.session', params, '/v1/checkout/sessions', ['subscription', 'payment_intent', 'customer']) }),
+      'rak_checkout_session_read',
+    ),
+    route(
+      'GET',
+      '/v1/checkout/sessions/:id',
+      'checkout.sessions.retrieve',
+      ({ scope, path }) => ({ body: sales.get(scope, 'checkout.session', path.id!, 'checkout.session') }),
+      'rak_checkout_session_read',
+    ),
+    route(
+      'GET',
+      '/v1/subscriptions/:id',
+      'subscriptions.retrieve',
+      ({ scope, path }) => ({ body: sales.get(scope, 'subscription', path.id!) }),
+      'rak_subscription_read',
+    ),
+    route(
+      'GET',
+      '/v1/invoices',
+      'invoices.list',
+      ({ scope, params }) => ({ body: sales.list(scope, 'invoice', params, '/v1/invoices', ['subscription', 'customer']) }),
+      'rak_invoice_read',
+    ),
+    route('GET', '/v1/invoices/:id', 'invoices.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'invoice', path.id!) }), 'rak_invoice_read'),
+    route('GET', '/v1/charges/:id', 'charges.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'charge', path.id!) }), 'rak_charge_read'),
+    route(
+      'GET',
+      '/v1/refunds',
+      'refunds.list',
+      ({ scope, params }) => ({ body: sales.list(scope, 'refund', params, '/v1/refunds', ['charge', 'payment_intent']) }),
+      'rak_refund_read',
+    ),
+    route('GET', '/v1/refunds/:id', 'refunds.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'refund', path.id!) }), 'rak_refund_read'),
+    route('GET', '/v1/disputes/:id', 'disputes.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'dispute', path.id!) }), 'rak_dispute_read'),
+    route(
+      'POST',
+      '/v1/webhook_endpoints',
+      'webhookEndpoints.create',
+      ({ scope, params }) => ({ body: sales.createWebhookEndpoint(scope, params, Stripe.API_VERSION) }),
+      'rak_webhook_write',
+    ),
+    route(
+      'GET',
+      '/v1/webhook_endpoints',
+      'webhookEndpoints.list',
+      ({ scope, params }) => {
+        const page = sales.list(scope, 'webhook_endpoint', params, '/v1/webhook_endpoints', []);
+        return { body: { ...page, data: page.data.map((e) => sales.endpointView(e)) } };
+      },
+      'rak_webhook_read',
+    ),
+    route(
+      'GET',
+      '/v1/webhook_endpoints/:id',
+      'webhookEndpoints.retrieve',
+      ({ scope, path }) => ({ body: sales.endpointView(sales.get(scope, 'webhook_endpoint', path.id!, 'webhook endpoint')) }),
+      'rak_webhook_read',
+    ),
+    route(
+      'DELETE',
+      '/v1/webhook_endpoints/:id',
+      'webhookEndpoints.del',
+      ({ scope, path }) => ({ body: sales.deleteWebhookEndpoint(scope, path.id!) }),
+      'rak_webhook_write',
+    ),
   ];
 
   const takeFault = (op: string, params: FormParams, path: Record<string, string>): Fault | undefined => {
@@ -231,8 +371,9 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     };
     const fail = (err: StripeHttpError) => send(errorResponse(err, requestId));
 
-    const apiKey = authenticate(req);
+    const apiKey = authenticate(req, (key) => sales.keys.has(key));
     if (typeof apiKey !== 'string') return fail(apiKey);
+    const scope = sales.scopeOf(apiKey);
 
     const method = req.method ?? 'GET';
     const match = matchRoute(routes, method, url.pathname);
@@ -251,6 +392,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const { route: r, path } = match;
     op = r.op;
     if (!limiter.tryAcquire(r.op)) return fail(rateLimited());
+    if (r.permission && sales.keys.get(apiKey)?.denied.includes(r.permission)) return fail(permissionError(apiKey, scope, r.permission));
     let params: FormParams;
     try {
       params = method === 'GET' ? decodeForm(url.search.slice(1)) : decodeForm(await readBody(req));
@@ -258,7 +400,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       if (err instanceof StripeHttpError) return fail(err);
       throw err;
     }
-    const ctx: Ctx = { params, path, apiKey, idempotencyKey, baseUrl };
+    const ctx: Ctx = { params, path, apiKey, scope, idempotencyKey, baseUrl };
 
     // Stripe honours idempotency keys on POST only.
     const keyed = method === 'POST' && idempotencyKey !== null;
@@ -412,6 +554,79 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       await persisted();
       return ok({ expired });
     }
+    const stripeFailure = (err: unknown) => {
+      if (err instanceof StripeHttpError) return sendJson(res, err.status, err.body());
+      throw err;
+    };
+    if (method === 'POST' && p === '/_emulator/accounts') {
+      const body = await json().catch(() => null);
+      if (!body || (body.type !== undefined && body.type !== 'standard')) return bad('{ "type": "standard" } required');
+      const account = state.createAccount({ type: 'standard', ...(typeof body.email === 'string' ? { email: body.email } : {}) });
+      // A merchant's own account: it takes payments from the start.
+      const own = state.accounts.get(account.id)!;
+      Object.assign(own, { charges_enabled: true, payouts_enabled: true, details_submitted: true });
+      record({ kind: 'account', account: own });
+      const secretKey = sales.addKey(account.id, [], false);
+      await persisted();
+      return ok({ id: account.id, secret_key: secretKey });
+    }
+    const keys = /^\/_emulator\/accounts\/([^/]+)\/keys$/.exec(p);
+    if (method === 'POST' && keys) {
+      const body = await json().catch(() => null);
+      const without = Array.isArray(body?.without) ? body.without.filter((x): x is string => typeof x === 'string') : [];
+      if (!state.accounts.has(keys[1]!)) return sendJson(res, 404, { error: { message: `No such account: ${keys[1]}` } });
+      const secretKey = sales.addKey(keys[1]!, without, true);
+      await persisted();
+      return ok({ secret_key: secretKey, without });
+    }
+    if (method === 'POST' && p === '/_emulator/sales/checkout') {
+      const body = await json().catch(() => null);
+      if (!body) return bad('body must be a JSON object');
+      const scope = typeof body.account === 'string' ? body.account : PLATFORM;
+      if (scope !== PLATFORM && !state.accounts.has(scope)) return sendJson(res, 404, { error: { message: `No such account: ${scope}` } });
+      if (body.mode !== 'payment' && body.mode !== 'subscription') return bad('mode must be "payment" or "subscription"');
+      if (typeof body.amount !== 'number' || !Number.isInteger(body.amount) || body.amount < 0) return bad('amount must be a whole number of minor units');
+      if (typeof body.currency !== 'string' || !/^[a-zA-Z]{3}$/.test(body.currency)) return bad('currency must be a 3-letter code');
+      const metadata =
+        body.metadata && typeof body.metadata === 'object' && !Array.isArray(body.metadata) ? (body.metadata as Record<string, string>) : undefined;
+      const request: CheckoutRequest = {
+        mode: body.mode,
+        amount: body.amount,
+        currency: body.currency,
+        ...(typeof body.client_reference_id === 'string' ? { client_reference_id: body.client_reference_id } : {}),
+        ...(metadata ? { metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)])) } : {}),
+        ...(typeof body.promotion_code === 'string' ? { promotion_code: body.promotion_code } : {}),
+        ...(typeof body.customer_email === 'string' ? { customer_email: body.customer_email } : {}),
+      };
+      try {
+        const done = sales.checkout(scope, request);
+        await publish(emit(done.emitted, null, null));
+        return ok(done.ids);
+      } catch (err) {
+        return stripeFailure(err);
+      }
+    }
+    const salesOp = /^\/_emulator\/sales\/(subscriptions|charges)\/([^/]+)\/(renew|refund|dispute)$/.exec(p);
+    if (method === 'POST' && salesOp) {
+      const [, kind, id, action] = salesOp as unknown as [string, string, string, string];
+      const body = await json().catch(() => ({}) as Record<string, unknown>);
+      try {
+        const scope = sales.ownerOf(id, kind === 'charges' ? 'charge' : 'subscription');
+        let done: { ids: Record<string, string>; emitted: Emitted[] };
+        if (kind === 'subscriptions' && action === 'renew') done = sales.renew(scope, id);
+        else if (kind === 'charges' && action === 'refund') {
+          if (body.amount !== undefined && (typeof body.amount !== 'number' || !Number.isInteger(body.amount))) return bad('amount must be a whole number');
+          done = sales.refund(scope, id, body.amount as number | undefined);
+        } else if (kind === 'charges' && action === 'dispute') {
+          if (body.outcome !== 'lost' && body.outcome !== 'won') return bad('outcome must be "lost" or "won"');
+          done = sales.dispute(scope, id, body.outcome);
+        } else return sendJson(res, 404, { error: { message: `Unknown emulator control route ${method} ${p}` } });
+        await publish(emit(done.emitted, null, null));
+        return ok(done.ids);
+      } catch (err) {
+        return stripeFailure(err);
+      }
+    }
     const accountOp = /^\/_emulator\/accounts\/([^/]+)\/(restrict|enable|deauthorize)$/.exec(p);
     if (method === 'POST' && accountOp) {
       const id = accountOp[1]!;
@@ -442,7 +657,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       const times = typeof body.times === 'number' && body.times > 0 ? Math.floor(body.times) : 1;
       const chosen = [...events.values()].filter((e) => (!ids || ids.includes(e.id)) && (!type || e.type === type));
       if (body.order === 'reverse') chosen.reverse();
-      for (let i = 0; i < times; i++) for (const e of chosen) webhooks.send(e);
+      for (let i = 0; i < times; i++) for (const e of chosen) deliver(e);
       return ok({ redelivered: chosen.length * times });
     }
     if (method === 'POST' && p === '/_emulator/webhooks/pause') {
@@ -512,13 +727,13 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   };
 }
 
-function route(method: Route['method'], template: string, op: string, handler: Route['handler']): Route {
+function route(method: Route['method'], template: string, op: string, handler: Route['handler'], permission?: string): Route {
   const names: string[] = [];
   const source = template.replace(/:(\w+)/g, (_m, name: string) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { method, pattern: new RegExp(`^${source}$`), names, op, handler };
+  return { method, pattern: new RegExp(`^${source}$`), names, op, handler, permission };
 }
 
 function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; path: Record<string, string> } | null {
@@ -533,8 +748,25 @@ function matchRoute(routes: Route[], method: string, pathname: string): { route:
   return null;
 }
 
-/** Bearer (or Basic, as Stripe also accepts) with any `sk_test_` key; else Stripe's 401. */
-function authenticate(req: IncomingMessage): string | StripeHttpError {
+/** The platform's own account, as `GET /v1/account` shows it to the platform's key. */
+function platformAccount(baseUrl: string) {
+  return {
+    id: 'acct_sorae_platform',
+    object: 'account' as const,
+    business_profile: { name: 'Sorae emulator platform', url: baseUrl },
+    charges_enabled: true,
+    country: 'US',
+    default_currency: 'usd',
+    details_submitted: true,
+    email: null,
+    metadata: {},
+    payouts_enabled: true,
+    type: 'standard' as const,
+  };
+}
+
+/** Bearer (or Basic, as Stripe also accepts) with any `sk_test_` key or a restricted key it issued; else Stripe's 401. */
+function authenticate(req: IncomingMessage, issued: (key: string) => boolean): string | StripeHttpError {
   const auth = header(req, 'authorization');
   const unauthorized = (message: string) =>
     new StripeHttpError(401, { type: 'invalid_request_error', message }, false, { 'www-authenticate': 'Bearer realm="Stripe"' });
@@ -548,7 +780,7 @@ function authenticate(req: IncomingMessage): string | StripeHttpError {
   if (scheme?.toLowerCase() === 'bearer') key = value.trim();
   else if (scheme?.toLowerCase() === 'basic') key = Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
   if (!key) return unauthorized('Invalid API Key provided: (empty)');
-  if (!key.startsWith('sk_test_')) return unauthorized(`Invalid API Key provided: ${keyHint(key)}`);
+  if (!key.startsWith('sk_test_') && !(key.startsWith('rk_test_') && issued(key))) return unauthorized(`Invalid API Key provided: ${keyHint(key)}`);
   return key;
 }
 

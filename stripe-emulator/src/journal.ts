@@ -3,6 +3,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from './log.js';
 import type { Entry } from './idempotency.js';
+import type { SalesKey, SalesObject } from './sales.js';
 import type { Account, LinkState, Transfer } from './store.js';
 import type { StripeEvent } from './webhooks.js';
 
@@ -15,7 +16,10 @@ export type Change =
   | { kind: 'balance'; currency: string; amount: number }
   | { kind: 'idempotency'; id: string; entry: Entry }
   | { kind: 'forget'; ids: string[] }
-  | { kind: 'event'; event: StripeEvent }
+  | { kind: 'event'; event: StripeEvent; scope?: string }
+  | { kind: 'sales_key'; key: string; entry: SalesKey }
+  | { kind: 'sales_object'; scope: string; object: SalesObject }
+  | { kind: 'sales_deleted'; id: string }
   | { kind: 'reset' };
 
 /** Rewrite the journal as a snapshot once this much was appended since the last one (or more than the snapshot's own size). */

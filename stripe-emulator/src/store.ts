@@ -97,6 +97,8 @@ export interface Emitted {
   object: unknown;
   account?: string;
   previous?: Record<string, unknown>;
+  /** A sales account's event (sales.ts): delivered to that account's webhook endpoints. */
+  scope?: string;
 }
 
 // ---- parameter helpers: Stripe's validation messages ----

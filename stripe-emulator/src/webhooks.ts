@@ -41,6 +41,13 @@ export interface WebhookOptions {
 
 export type FlushOrder = 'fifo' | 'reverse' | 'shuffle';
 
+/** Where an event goes: a sales account's webhook endpoint and its secret (default: the platform's URL and secret). */
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+type Held = { event: StripeEvent; target?: WebhookTarget };
+
 /**
  * Delivers events in the background, each independently (Stripe guarantees no order), with
  * a few retries on a non-2xx answer or a network error. `pause()` holds new deliveries so a
@@ -50,7 +57,7 @@ export class WebhookDispatcher {
   url: string | undefined;
   readonly deliveries: DeliveryRecord[] = [];
   private paused = false;
-  private held: StripeEvent[] = [];
+  private held: Held[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -62,10 +69,10 @@ export class WebhookDispatcher {
     this.retryDelaysMs = opts.retryDelaysMs ?? [250, 1000, 4000];
   }
 
-  send(event: StripeEvent): void {
+  send(event: StripeEvent, target?: WebhookTarget): void {
     if (this.closed) return;
-    if (this.paused) this.held.push(event);
-    else this.attempt(event, 0);
+    if (this.paused) this.held.push({ event, target });
+    else this.attempt(event, 0, target);
   }
 
   pause(): void {
@@ -84,7 +91,7 @@ export class WebhookDispatcher {
         [held[i], held[j]] = [held[j]!, held[i]!];
       }
     }
-    for (const e of held) this.attempt(e, 0);
+    for (const h of held) this.attempt(h.event, 0, h.target);
     return held.length;
   }
 
@@ -100,13 +107,13 @@ export class WebhookDispatcher {
     }
   }
 
-  private attempt(event: StripeEvent, attemptNo: number): void {
-    const p = this.post(event, attemptNo).finally(() => this.inFlight.delete(p));
+  private attempt(event: StripeEvent, attemptNo: number, target?: WebhookTarget): void {
+    const p = this.post(event, attemptNo, target).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
-  private async post(event: StripeEvent, attemptNo: number): Promise<void> {
-    const url = this.url;
+  private async post(event: StripeEvent, attemptNo: number, target?: WebhookTarget): Promise<void> {
+    const url = target ? target.url : this.url;
     if (!url || this.closed) return;
     const payload = JSON.stringify(event, null, 2);
     const timestamp = Math.floor(this.opts.now() / 1000);
@@ -117,7 +124,7 @@ export class WebhookDispatcher {
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'stripe-signature': signPayload(payload, this.opts.secret, timestamp),
+          'stripe-signature': signPayload(payload, target?.secret ?? this.opts.secret, timestamp),
         },
         body: payload,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 10_000)]),
@@ -138,7 +145,7 @@ export class WebhookDispatcher {
     if (delay === undefined) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.attempt(event, attemptNo + 1);
+      this.attempt(event, attemptNo + 1, target);
     }, delay);
     this.timers.add(timer);
   }

@@ -11,6 +11,7 @@ import { ordersEntities } from '../modules/orders/index.js';
 import { commissionsEntities } from '../modules/commissions/index.js';
 import { payoutsEntities } from '../modules/payouts/index.js';
 import { mailEntities } from '../modules/mail/index.js';
+import { stripeSalesEntities } from '../modules/stripe-sales/index.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
@@ -24,6 +25,7 @@ export const entities = [
   ...commissionsEntities,
   ...payoutsEntities,
   ...mailEntities,
+  ...stripeSalesEntities,
 ];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */

@@ -177,6 +177,13 @@ describe('who sees money: every money field, every caller', () => {
       vars: () => ({ id: p.campaign.id }),
       allowed: OPERATORS_AND_READERS,
     },
+    // The Stripe account sales come from: operators and reading keys (connecting it is the owner's).
+    {
+      fields: ['Query.campaign', 'Campaign.merchant', 'Merchant.stripeSales'],
+      query: `query($id: ID!) { campaign(id: $id) { merchant { stripeSales { status } } } }`,
+      vars: () => ({ id: p.campaign.id }),
+      allowed: OPERATORS_AND_READERS,
+    },
     {
       fields: ['Query.campaign', 'Campaign.commission', 'CommissionRule.amountMinor'],
       query: `query($id: ID!) { campaign(id: $id) { commission { amountMinor } } }`,

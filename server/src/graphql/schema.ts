@@ -11,6 +11,7 @@ import { ordersResolvers } from '../modules/orders/index.js';
 import { commissionsResolvers } from '../modules/commissions/index.js';
 import { payoutsResolvers } from '../modules/payouts/index.js';
 import { mailResolvers } from '../modules/mail/index.js';
+import { stripeSalesResolvers } from '../modules/stripe-sales/index.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -23,6 +24,7 @@ export const resolvers = [
   ...commissionsResolvers,
   ...payoutsResolvers,
   ...mailResolvers,
+  ...stripeSalesResolvers,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -25,6 +25,7 @@ import { Migration20261206211000 } from './Migration20261206211000.js';
 import { Migration20261206220000 } from './Migration20261206220000.js';
 import { Migration20261206220100 } from './Migration20261206220100.js';
 import { Migration20261206223000 } from './Migration20261206223000.js';
+import { Migration20261207020000 } from './Migration20261207020000.js';
 import { Migration20261207030000 } from './Migration20261207030000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
@@ -54,5 +55,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206220000', class: Migration20261206220000 },
   { name: 'Migration20261206220100', class: Migration20261206220100 },
   { name: 'Migration20261206223000', class: Migration20261206223000 },
+  { name: 'Migration20261207020000', class: Migration20261207020000 },
   { name: 'Migration20261207030000', class: Migration20261207030000 },
 ];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { SORAE_JS } from './sorae-js.js';
@@ -80,5 +81,42 @@ describe('sorae.js on the merchant site', () => {
     runInNewContext(SORAE_JS, { window, document: { currentScript: null, cookie: '' } });
     expect(window.Sorae.version).toBe('x');
     expect(window.Sorae.getAttribution()).toEqual({ clickId: null, visitorId: null });
+  });
+
+  describe("README's lines passing the click to Stripe", () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const line = (start: string) => readme.split('\n').find((l) => l.startsWith(start))!;
+    /** What Stripe takes as a client_reference_id: up to 200 letters, digits, dashes and underscores. */
+    const REFERENCE = /^[A-Za-z0-9_-]{1,200}$/;
+
+    it('Checkout: the session is created with the click as client_reference_id, and without one when there is none', async () => {
+      const checkout = line('const session = await stripe.checkout.sessions.create(');
+      const created: Record<string, unknown>[] = [];
+      const stripe = { checkout: { sessions: { create: async (p: Record<string, unknown>) => (created.push(p), { id: 'cs_1' }) } } };
+      for (const href of [`https://shop.example/?sorae_click=${CLICK}`, 'https://shop.example/']) {
+        const { clickId } = page(href).Sorae.getAttribution();
+        await runInNewContext(`(async () => { ${checkout} })()`, { stripe, clickId, params: { mode: 'payment' } });
+      }
+      expect(created).toEqual([
+        { mode: 'payment', client_reference_id: CLICK },
+        { mode: 'payment', client_reference_id: undefined },
+      ]);
+      expect(created[0]!.client_reference_id).toMatch(REFERENCE);
+    });
+
+    it("Payment Link: the link's URL gets ?client_reference_id= (or &…), and stays as it was without a click", () => {
+      const paymentLink = line('if (Sorae.getAttribution().clickId) link.href');
+      const run = (landing: string, href: string) => {
+        const link = { href };
+        runInNewContext(paymentLink, { Sorae: page(landing).Sorae, link });
+        return link.href;
+      };
+      const url = new URL(run(`https://shop.example/?sorae_click=${CLICK}`, 'https://buy.stripe.com/test_abc'));
+      expect(url.searchParams.get('client_reference_id')).toBe(CLICK);
+      expect(run(`https://shop.example/?sorae_click=${CLICK}`, 'https://buy.stripe.com/test_abc?locale=fr')).toBe(
+        `https://buy.stripe.com/test_abc?locale=fr&client_reference_id=${CLICK}`,
+      );
+      expect(run('https://shop.example/', 'https://buy.stripe.com/test_abc')).toBe('https://buy.stripe.com/test_abc');
+    });
   });
 });

@@ -2,6 +2,7 @@ import { PageHeader } from '@sorae/web-shared';
 import { ApiKeys } from '../components/ApiKeys';
 import { OrderWebhook } from '../components/OrderWebhook';
 import { SoraeJsSnippet } from '../components/SoraeJsSnippet';
+import { StripeSales } from '../components/StripeSales';
 
 export function SettingsRoute() {
   return (
@@ -12,6 +13,10 @@ export function SettingsRoute() {
         <section className="card" aria-labelledby="webhook-heading">
           <h3 id="webhook-heading">Order webhook</h3>
           <OrderWebhook />
+        </section>
+        <section className="card" aria-labelledby="stripe-sales-heading">
+          <h3 id="stripe-sales-heading">Stripe</h3>
+          <StripeSales />
         </section>
         <section className="card" aria-labelledby="sorae-js-heading">
           <h3 id="sorae-js-heading">Tracking script (sorae.js)</h3>

@@ -11,6 +11,8 @@ export interface StripeConnection {
   webhookSecret: string;
   /** The built-in emulator, when no STRIPE_SECRET_KEY is configured (in production only with STRIPE_EMULATOR=true). */
   emulator: StripeEmulator | null;
+  /** The SDK for another account's key (a merchant's sales account), pointed at the same Stripe. */
+  clientFor(secretKey: string): Stripe;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,13 @@ export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: stri
 export async function connectStripe(config: Config, log: Logger): Promise<StripeConnection> {
   const s = config.stripe;
   if (!s.emulator) {
-    return { stripe: stripeClient(s.secretKey!, s.timeoutMs, s.apiUrl), webhookSecret: s.webhookSecret!, emulator: null, close: async () => {} };
+    return {
+      stripe: stripeClient(s.secretKey!, s.timeoutMs, s.apiUrl),
+      webhookSecret: s.webhookSecret!,
+      emulator: null,
+      clientFor: (key) => stripeClient(key, s.timeoutMs, s.apiUrl),
+      close: async () => {},
+    };
   }
   const webhookSecret = s.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   // Its accounts, transfers and answered idempotency keys outlive a restart, like Stripe's.
@@ -50,5 +58,11 @@ export async function connectStripe(config: Config, log: Logger): Promise<Stripe
   const emulator = await startStripeEmulator({ port: s.emulatorPort, host: '127.0.0.1', rate: s.emulatorRate, webhookSecret, log, dataDir });
   if (config.production) log.warn({ url: emulator.url }, 'STRIPE_EMULATOR=true: payouts go to the built-in Stripe emulator and move no money');
   else log.info({ url: emulator.url }, 'no STRIPE_SECRET_KEY: payouts use the built-in Stripe emulator');
-  return { stripe: stripeClient(emulator.secretKey, s.timeoutMs, emulator.url), webhookSecret, emulator, close: () => emulator.close() };
+  return {
+    stripe: stripeClient(emulator.secretKey, s.timeoutMs, emulator.url),
+    webhookSecret,
+    emulator,
+    clientFor: (key) => stripeClient(key, s.timeoutMs, emulator.url),
+    close: () => emulator.close(),
+  };
 }

@@ -1,0 +1,258 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { OperatorRole } from '../auth/index.js';
+import { click, ledger, program, type Program } from '../../test/orders-fixtures.js';
+
+/**
+ * The merchant's own Stripe account through the real SDK against the built-in emulator: the
+ * server connects it, and sales made there (the emulator's control routes) reach the server as
+ * signed events to /webhooks/stripe/sales/<merchant id>.
+ */
+describe('selling through Stripe', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.close());
+
+  const emulator = () => app.stripeEmulator!;
+  async function control(path: string, body: unknown = {}): Promise<any> {
+    const res = await fetch(`${emulator().url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+    return json;
+  }
+  const sdk = (key: string) => new Stripe(key, { host: '127.0.0.1', port: emulator().port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+
+  const STATUS = `{ status accountId connectedAt lastError lastEventAt webhookUrl }`;
+  async function connect(p: Pick<Program, 'token'>, apiKey: string) {
+    return app.gql(`mutation($k: String!) { connectStripeSales(apiKey: $k) ${STATUS} }`, { k: apiKey }, p.token);
+  }
+  async function salesStatus(p: Pick<Program, 'token'>) {
+    return (await app.gql(`{ currentUser { merchant { stripeSales ${STATUS} } } }`, {}, p.token)).data!.currentUser.merchant.stripeSales;
+  }
+
+  /** A program (EUR unless said) whose merchant sells through an emulator account of its own, connected. */
+  async function selling(opts: { currency?: string } = {}) {
+    const p = await program(app, { currency: opts.currency ?? 'EUR' });
+    const account = await control('/_emulator/accounts', { type: 'standard' });
+    const r = await connect(p, account.secret_key);
+    expect(r.errors).toBeUndefined();
+    return { ...p, account: account.id as string, key: account.secret_key as string };
+  }
+
+  async function checkout(account: string, body: Record<string, unknown>) {
+    const sale = await control('/_emulator/sales/checkout', { account, currency: 'eur', amount: 10_000, mode: 'payment', ...body });
+    await emulator().webhooksIdle();
+    return sale as { session: string; invoice: string | null; subscription: string | null; charge: string };
+  }
+
+  const conversionOf = async (merchantId: string, orderId: string) =>
+    (
+      await app.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ channel: string; affiliate_id: string | null; amount_minor: string; currency: string }[]>(
+          `select channel, affiliate_id, amount_minor, currency from conversion where merchant_id = ? and order_external_id = ?`,
+          [merchantId, orderId],
+        )
+    )[0];
+  const events = (merchantId: string) =>
+    app.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ event_id: string; type: string; outcome: string; detail: string | null; order_id: string | null }[]>(
+        `select event_id, type, outcome, detail, order_id from stripe_sales_event where merchant_id = ? order by id`,
+        [merchantId],
+      );
+  const deliveries = async () =>
+    ((await (await fetch(`${emulator().url}/_emulator/events`)).json()) as { deliveries: { eventId: string; status: number | null }[] }).deliveries;
+
+  it('connecting checks the key, creates the endpoint with the four events in that account, and shows the status', async () => {
+    const p = await program(app);
+    expect(await salesStatus(p)).toMatchObject({ status: 'NOT_CONNECTED', accountId: null });
+    const account = await control('/_emulator/accounts', { type: 'standard' });
+    const r = await connect(p, account.secret_key);
+    expect(r.data!.connectStripeSales).toMatchObject({ status: 'CONNECTED', accountId: account.id, lastError: null });
+    const [endpoint, ...others] = (await sdk(account.secret_key).webhookEndpoints.list()).data;
+    expect(others).toHaveLength(0);
+    expect(endpoint).toMatchObject({
+      url: `${app.url}/webhooks/stripe/sales/${p.merchantId}`,
+      enabled_events: ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.closed'],
+    });
+    // Sealed at rest: the key is nowhere in the row.
+    const [row] = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select api_key, endpoint_secret from stripe_sales_account where merchant_id = ?`, [p.merchantId]);
+    expect(row!.api_key).not.toContain(account.secret_key);
+    expect(row!.endpoint_secret).toMatch(/^sb1:/);
+
+    const off = await app.gql(`mutation { disconnectStripeSales ${STATUS} }`, {}, p.token);
+    expect(off.data!.disconnectStripeSales).toMatchObject({ status: 'NOT_CONNECTED' });
+    expect((await sdk(account.secret_key).webhookEndpoints.list()).data).toHaveLength(0);
+  });
+
+  it('a key lacking a permission is refused naming it, a live key on a test server by its mode; nothing is stored', async () => {
+    const p = await program(app);
+    const account = await control('/_emulator/accounts', { type: 'standard' });
+    const { secret_key } = await control(`/_emulator/accounts/${account.id}/keys`, { without: ['rak_webhook_write'] });
+    const refused = await connect(p, secret_key);
+    expect(refused.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0]!.message).toContain('Webhook Endpoints: Write');
+    const noInvoices = await control(`/_emulator/accounts/${account.id}/keys`, { without: ['rak_invoice_read'] });
+    expect((await connect(p, noInvoices.secret_key)).errors![0]!.extensions!.fieldErrors).toEqual({ apiKey: 'lacks the permission "Invoices: Read"' });
+    const live = await connect(p, 'sk_live_0123456789abcdefghij');
+    expect(live.errors![0]!.extensions!.fieldErrors!.apiKey).toMatch(/live-mode key: use the test-mode key/);
+    expect(await salesStatus(p)).toMatchObject({ status: 'NOT_CONNECTED' });
+    expect((await sdk(account.secret_key).webhookEndpoints.list()).data).toHaveLength(0);
+    // Only an owner connects.
+    const finance = await app.newOperator(p.merchantId, OperatorRole.FINANCE);
+    expect((await connect({ token: finance.token }, account.secret_key)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('a paid checkout with the click becomes an order and a commission; its replay changes nothing', async () => {
+    const p = await selling();
+    const clickId = await click(app, p, p.affiliates[0]!);
+    const sale = await checkout(p.account, { amount: 12_345, client_reference_id: clickId });
+    expect(await conversionOf(p.merchantId, sale.session)).toMatchObject({
+      channel: 'AFFILIATE',
+      affiliate_id: p.affiliates[0]!.id,
+      amount_minor: '12345',
+      currency: 'EUR',
+    });
+    expect((await ledger(app, p.merchantId)).map((l) => [l.order_id, l.status, l.amount])).toEqual([[sale.session, 'PENDING', '1235']]);
+    expect((await salesStatus(p)).lastEventAt).not.toBeNull();
+
+    const [event] = await events(p.merchantId);
+    expect(event).toMatchObject({ type: 'checkout.session.completed', outcome: 'order', order_id: sale.session });
+    await control('/_emulator/webhooks/redeliver', { ids: [event!.event_id], times: 2 });
+    await emulator().webhooksIdle();
+    expect((await deliveries()).filter((d) => d.eventId === event!.event_id).map((d) => d.status)).toEqual([200, 200, 200]);
+    expect(await ledger(app, p.merchantId)).toHaveLength(1);
+    expect(await events(p.merchantId)).toHaveLength(1);
+  });
+
+  it('a subscription: the first invoice is the order, with the click of the session that started it', async () => {
+    const p = await selling();
+    const clickId = await click(app, p, p.affiliates[1]!);
+    const sale = await checkout(p.account, { mode: 'subscription', amount: 2_000, metadata: { sorae_click: clickId } });
+    expect(await conversionOf(p.merchantId, sale.invoice!)).toMatchObject({ channel: 'AFFILIATE', affiliate_id: p.affiliates[1]!.id, amount_minor: '2000' });
+    expect(await conversionOf(p.merchantId, sale.session)).toBeUndefined();
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id])).toEqual([
+      ['invoice.paid', 'order', sale.invoice],
+      ['checkout.session.completed', 'order', sale.invoice],
+    ]);
+    expect(await ledger(app, p.merchantId)).toHaveLength(1);
+  });
+
+  it('out of order: checkout.session.completed after invoice.paid, or before it, records the same order once', async () => {
+    const p = await selling();
+    for (const order of ['fifo', 'reverse'] as const) {
+      const clickId = await click(app, p, p.affiliates[0]!);
+      await control('/_emulator/webhooks/pause');
+      const sale = await control('/_emulator/sales/checkout', {
+        account: p.account,
+        mode: 'subscription',
+        amount: 3_000,
+        currency: 'eur',
+        client_reference_id: clickId,
+      });
+      await control('/_emulator/webhooks/resume', { order });
+      await emulator().webhooksIdle();
+      expect(await conversionOf(p.merchantId, sale.invoice)).toMatchObject({ channel: 'AFFILIATE', affiliate_id: p.affiliates[0]!.id });
+    }
+    expect((await ledger(app, p.merchantId)).map((l) => l.amount)).toEqual(['300', '300']);
+  });
+
+  /** An event signed as the merchant's endpoint would sign it (the secret read back through the server's own service). */
+  async function post(merchantId: string, event: Record<string, unknown>, secretOf = merchantId) {
+    const payload = JSON.stringify({ object: 'event', created: Math.floor(Date.now() / 1000), data: { object: {} }, ...event });
+    const secret = (await app.services.stripeSales.endpointSecret(app.orm.em.fork(), secretOf)) ?? 'whsec_none';
+    const res = await fetch(`${app.url}/webhooks/stripe/sales/${merchantId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+      body: payload,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it('a forged signature, or one made with another merchant’s endpoint secret, is 401 and records nothing', async () => {
+    const a = await selling();
+    const b = await selling();
+    const event = { id: uniq('evt_'), type: 'customer.created' };
+    expect((await post(a.merchantId, event, b.merchantId)).status).toBe(401);
+    const forged = await fetch(`${app.url}/webhooks/stripe/sales/${a.merchantId}`, {
+      method: 'POST',
+      headers: { 'stripe-signature': 't=1,v1=00' },
+      body: '{}',
+    });
+    expect(forged.status).toBe(401);
+    expect((await post('01900000-0000-7000-8000-000000000000', event, b.merchantId)).status).toBe(401);
+    expect((await post('not-a-merchant', event, b.merchantId)).status).toBe(401);
+    expect(await events(a.merchantId)).toHaveLength(0);
+    expect((await post(a.merchantId, event)).status).toBe(200);
+  });
+
+  it('an unknown event type is acknowledged and recorded as ignored; a won dispute takes nothing back', async () => {
+    const p = await selling();
+    const r = await post(p.merchantId, { id: uniq('evt_'), type: 'customer.created' });
+    expect(r).toMatchObject({ status: 200, body: { outcome: 'ignored', detail: 'customer.created is not an event Sorae uses' } });
+    const sale = await checkout(p.account, { amount: 500 });
+    await control(`/_emulator/sales/charges/${sale.charge}/dispute`, { outcome: 'won' });
+    await emulator().webhooksIdle();
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.detail])).toEqual([
+      ['customer.created', 'ignored', 'customer.created is not an event Sorae uses'],
+      ['checkout.session.completed', 'order', null],
+      ['charge.dispute.closed', 'ignored', 'the dispute was won: nothing to take back'],
+    ]);
+  });
+
+  it('a sale in another currency than the winning campaign pays in is stored unattributed, with the reason', async () => {
+    const p = await selling({ currency: 'USD' });
+    const clickId = await click(app, p, p.affiliates[0]!);
+    const sale = await checkout(p.account, { amount: 4_000, currency: 'eur', client_reference_id: clickId });
+    expect(await conversionOf(p.merchantId, sale.session)).toMatchObject({ channel: 'NONE', affiliate_id: null, currency: 'EUR' });
+    const [event] = await events(p.merchantId);
+    expect(event).toMatchObject({ outcome: 'order', order_id: sale.session });
+    expect(event!.detail).toMatch(/unattributed: The order is in EUR but the winning campaign pays in USD/);
+    expect(await ledger(app, p.merchantId)).toHaveLength(0);
+  });
+
+  it('two partial refunds of a charge each reduce the commission once; a lost dispute takes back the rest', async () => {
+    const p = await selling();
+    const clickId = await click(app, p, p.affiliates[0]!);
+    const sale = await checkout(p.account, { amount: 10_000, client_reference_id: clickId });
+    await control(`/_emulator/sales/charges/${sale.charge}/refund`, { amount: 2_500 });
+    await emulator().webhooksIdle();
+    await control(`/_emulator/sales/charges/${sale.charge}/refund`, { amount: 1_500 });
+    await emulator().webhooksIdle();
+    // The second charge.refunded lists both refunds: the first is not taken twice.
+    expect((await ledger(app, p.merchantId)).map((l) => [l.original, l.amount, l.adjustments])).toEqual([['1000', '600', '2']]);
+    await control(`/_emulator/sales/charges/${sale.charge}/dispute`, { outcome: 'lost' });
+    await emulator().webhooksIdle();
+    expect((await ledger(app, p.merchantId)).map((l) => [l.amount, l.adjustments])).toEqual([['0', '3']]);
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome])).toEqual([
+      ['checkout.session.completed', 'order'],
+      ['charge.refunded', 'refund'],
+      ['charge.refunded', 'refund'],
+      ['charge.dispute.closed', 'refund'],
+    ]);
+  });
+
+  it('a refund after finalization is a clawback', async () => {
+    const p = await selling();
+    const clickId = await click(app, p, p.affiliates[1]!);
+    const sale = await checkout(p.account, { amount: 8_000, client_reference_id: clickId });
+    await app.orm.em.fork().getConnection().execute(`update commission set status = 'FINALIZED', finalized_at = now() where merchant_id = ?`, [p.merchantId]);
+    await control(`/_emulator/sales/charges/${sale.charge}/refund`, { amount: 8_000 });
+    await emulator().webhooksIdle();
+    const [clawback] = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ amount_minor: string }[]>(`select amount_minor from clawback where merchant_id = ?`, [p.merchantId]);
+    expect(clawback).toMatchObject({ amount_minor: '-800' });
+  });
+});
