@@ -27,6 +27,17 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
   const orders = new OrdersService(commissions, traffic);
+  const stripeSales = new StripeSalesService({
+    box: secrets,
+    orders,
+    clientFor: stripe.clientFor,
+    publicUrl: config.publicUrl,
+    live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
+    emulatorUrl: stripe.emulator?.url ?? null,
+    log,
+  });
+  // Approved enrollments' promotion codes are created in the merchant's sales account.
+  applications.usePromotionCodes(stripeSales, log);
   return {
     auth,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
@@ -47,15 +58,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
     payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
     /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
-    stripeSales: new StripeSalesService({
-      box: secrets,
-      orders,
-      clientFor: stripe.clientFor,
-      publicUrl: config.publicUrl,
-      live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
-      emulatorUrl: stripe.emulator?.url ?? null,
-      log,
-    }),
+    stripeSales,
   };
 }
 

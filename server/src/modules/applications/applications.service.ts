@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import {
@@ -26,6 +27,7 @@ import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import type { MailInput, MailService } from '../mail/index.js';
+import type { PromotionCodeIssuer } from './promotion-codes.js';
 
 /** How long an emailed confirmation link works. */
 const CONFIRM_TTL_MS = 24 * 3600_000;
@@ -167,6 +169,7 @@ function applicationView(row: Record<string, unknown>): Application {
 
 export class ApplicationsService {
   private readonly listeners: ((enrollmentId: string) => void)[] = [];
+  private promotionCodes: { issuer: PromotionCodeIssuer; log: Logger } | null = null;
 
   constructor(
     private readonly config: Config,
@@ -180,13 +183,50 @@ export class ApplicationsService {
     this.listeners.push(listener);
   }
 
-  /** Suspends an enrollment (its link stops redirecting and its clicks stop winning) or reactivates it. */
+  /** Where enrollments' promotion codes are created in Stripe (the merchant's sales account). */
+  usePromotionCodes(issuer: PromotionCodeIssuer, log: Logger): void {
+    this.promotionCodes = { issuer, log };
+  }
+
+  /**
+   * Creates in Stripe the promotion codes of a merchant's active enrollments that have none
+   * there yet (after an approval commits, and after a status change). Each is created under a
+   * key derived from its enrollment, so a retry after a lost answer finds the same one. A
+   * failure is logged and left for the next call: the approval stands.
+   */
+  async issuePromotionCodes(em: EntityManager, merchantId: string): Promise<void> {
+    if (!this.promotionCodes) return;
+    const { issuer, log } = this.promotionCodes;
+    const due = await em.execute<{ id: string; promotion_code: string; stripe_coupon_id: string }[]>(
+      `select e.id, e.promotion_code, k.stripe_coupon_id from enrollment e join campaign k on k.id = e.campaign_id
+        where e.merchant_id = ? and e.status = 'ACTIVE' and e.promotion_code is not null and e.stripe_promotion_code_id is null
+          and k.stripe_coupon_id is not null order by e.id`,
+      [merchantId],
+    );
+    try {
+      for (const e of due) {
+        const stripeId = await issuer.createPromotionCode(em, merchantId, { enrollmentId: e.id, coupon: e.stripe_coupon_id, code: e.promotion_code });
+        if (!stripeId) return; // no sales account connected
+        await em.execute(`update enrollment set stripe_promotion_code_id = ? where id = ? and stripe_promotion_code_id is null`, [stripeId, e.id], 'run');
+      }
+    } catch (err) {
+      log.warn({ merchantId, err: (err as Error).message }, 'promotion codes: Stripe refused or did not answer; retried on the next approval');
+    }
+  }
+
+  /** Suspends an enrollment (its link stops redirecting, its clicks stop winning, its promotion code is turned off in Stripe) or reactivates it. */
   async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
     const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;
     if (!enrollment) throw notFound('Enrollment');
     enrollment.status = parseInput(z.enum(EnrollmentStatus), status);
     await em.flush();
     for (const listener of this.listeners) listener(enrollment.id);
+    if (this.promotionCodes && enrollment.stripePromotionCodeId) {
+      const { issuer, log } = this.promotionCodes;
+      await issuer
+        .setPromotionCodeActive(em, enrollment.merchant.id, enrollment.stripePromotionCodeId, enrollment.status === EnrollmentStatus.ACTIVE)
+        .catch((err: unknown) => log.warn({ enrollmentId: enrollment.id, err: (err as Error).message }, 'promotion codes: could not change it in Stripe'));
+    }
     return enrollment;
   }
 
@@ -432,7 +472,7 @@ export class ApplicationsService {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        return await em.transactional(async (tx) => {
+        const result = await em.transactional(async (tx) => {
           const rows = await tx.execute<{ id: string; status: ApplicationStatus; campaign_id: string; affiliate_id: string; email: string; name: string }[]>(
             `select a.id, a.status, a.campaign_id, a.affiliate_id, a.email, a.name from application a where ${where} order by a.id for update`,
             params,
@@ -503,6 +543,8 @@ export class ApplicationsService {
             results,
           };
         });
+        if (result.approvedCount) await this.issuePromotionCodes(em, caller.merchantId);
+        return result;
       } catch (e) {
         // A share code collided with an existing one (about 1 in 10^11 per code): draw again.
         if (e instanceof UniqueConstraintViolationException && /share_code/.test(e.message) && attempt < 5) continue;

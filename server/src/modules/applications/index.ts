@@ -8,6 +8,7 @@ import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver,
 export { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 export { ApplicationsService } from './applications.service.js';
 export { ReviewDecision } from './review-rules.js';
+export { promotionCodeKey, type PromotionCodeIssuer } from './promotion-codes.js';
 export { MAX_REVIEW_IDS } from './applications.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */

@@ -29,8 +29,10 @@ describe('billing months, counted from the first paid period', () => {
     expect(billingMonth(FIRST, month(2))).toBe(2);
     expect(billingMonth(FIRST, month(13))).toBe(13);
   });
-  it('a period starting a day before the anchor day is still the earlier month', () => {
-    expect(billingMonth(FIRST, new Date('2026-02-14T09:00:00.000Z'))).toBe(1);
+  it('months are counted to the nearest whole month: 30-day cycles too, and a period half a month in is still the first', () => {
+    expect(billingMonth(FIRST, new Date(FIRST.getTime() + 30 * 86_400_000))).toBe(2);
+    expect(billingMonth(FIRST, new Date(FIRST.getTime() + 14 * 86_400_000))).toBe(1);
+    expect(billingMonth(FIRST, new Date(FIRST.getTime() + 12 * 30 * 86_400_000))).toBe(13);
   });
   it('a plan anchored on the 31st: a shorter month ends on its last day and is the next month', () => {
     const jan31 = new Date('2026-01-31T00:00:00.000Z');

@@ -38,19 +38,16 @@ export interface RenewalDecision {
   explanation: AttributionExplanation;
 }
 
-const lastDayOfMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+/** The mean length of a month (a Gregorian year / 12), in milliseconds. */
+const MONTH_MS = (365.2425 / 12) * 86_400_000;
 
 /**
- * The billing month of `periodStart` counted from `firstPeriodStart` (1 for the first month).
- * Calendar months by UTC date, as Stripe bills: a period anchored on the 31st that starts on
- * the last day of a shorter month (Jan 31 → Feb 28) is the next month all the same.
+ * The billing month of `periodStart` counted from `firstPeriodStart` (1 for the first month):
+ * the months elapsed, to the nearest whole month. Calendar-month billing (Jan 31 → Feb 28 →
+ * Mar 31) and 30-day cycles land on the same months, and a yearly plan's renewal on month 13.
  */
 export function billingMonth(firstPeriodStart: Date, periodStart: Date): number {
-  const a = firstPeriodStart;
-  const b = periodStart;
-  let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
-  if (b.getUTCDate() < a.getUTCDate() && b.getUTCDate() !== lastDayOfMonth(b)) months -= 1;
-  return Math.max(months, 0) + 1;
+  return Math.max(Math.round((periodStart.getTime() - firstPeriodStart.getTime()) / MONTH_MS), 0) + 1;
 }
 
 /** Why a later payment earns nothing, or null when it earns. */

@@ -5,6 +5,7 @@ import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { minorFromDb } from '../../money.js';
 import type { SecretsBox } from '../../secrets-box.js';
+import { promotionCodeKey, type PromotionCodeIssuer } from '../applications/index.js';
 import type { OrdersService } from '../orders/index.js';
 import { idOf, refundShare, saleFromInvoice, saleFromPayment, subscriptionOf, type Sale } from './sale-mapping.js';
 import { StripeSalesStatus, type StripeSales } from './stripe-sales.entity.js';
@@ -73,7 +74,7 @@ export interface StripeSalesDeps {
  * endpoint there; its events become orders and refunds through the orders module's rules, each
  * event once.
  */
-export class StripeSalesService {
+export class StripeSalesService implements PromotionCodeIssuer {
   private webhookBase: string;
 
   constructor(private readonly deps: StripeSalesDeps) {
@@ -241,12 +242,12 @@ export class StripeSalesService {
       case 'checkout.session.completed': {
         const session = event.data.object;
         if (session.payment_status === 'unpaid') return { outcome: 'ignored', detail: 'the session is not paid (yet)' };
-        if (session.mode === 'payment') return this.recordSale(em, merchantId, saleFromPayment(session, new Date(event.created * 1000)), now);
+        if (session.mode === 'payment') return this.recordSale(em, merchantId, client, saleFromPayment(session, new Date(event.created * 1000)), now);
         const invoiceId = idOf(session.invoice);
         if (session.mode !== 'subscription' || !invoiceId)
           return { outcome: 'ignored', detail: `a ${session.mode}-mode session without an invoice is no sale` };
         const invoice = await client.invoices.retrieve(invoiceId, { expand: ['payments'] });
-        return this.recordSale(em, merchantId, saleFromInvoice(invoice, session), now);
+        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
       }
       case 'invoice.paid': {
         const subscription = subscriptionOf(event.data.object);
@@ -255,7 +256,7 @@ export class StripeSalesService {
         // The first invoice carries the click of the session that started the subscription (it may not have arrived yet).
         const session =
           invoice.billing_reason === 'subscription_create' ? ((await client.checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null) : null;
-        return this.recordSale(em, merchantId, saleFromInvoice(invoice, session), now);
+        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
       }
       case 'charge.refunded': {
         const charge = event.data.object;
@@ -294,11 +295,12 @@ export class StripeSalesService {
    * pay (another currency) is recorded unattributed, with the reason kept on the event; one the
    * rules refuse outright (an amount past the limit) is not recorded.
    */
-  private async recordSale(em: EntityManager, merchantId: string, sale: Sale, now: Date): Promise<Recorded> {
+  private async recordSale(em: EntityManager, merchantId: string, client: Stripe, sale: Sale, now: Date): Promise<Recorded> {
     const recorded = { orderId: sale.order.id, paymentIntent: sale.paymentIntent, orderAmountMinor: sale.order.amountMinor, chargedMinor: sale.chargedMinor };
-    // The single place the recurring engine's fields join the order (Order input's `subscription` and `couponCode`):
-    // sale.subscription as is, and the code of sale.promotionCodeId (client.promotionCodes.retrieve).
-    const order = { ...sale.order };
+    // The recurring rules' fields: the subscription and the period this payment is for, and the
+    // promotion code's code (an affiliate's code credits the order without a click).
+    const couponCode = sale.promotionCodeId ? (await client.promotionCodes.retrieve(sale.promotionCodeId)).code : null;
+    const order = { ...sale.order, subscription: sale.subscription, couponCode };
     try {
       await this.deps.orders.recordOrder(em, merchantId, order, now);
       return { outcome: 'order', ...recorded };
@@ -338,6 +340,29 @@ export class StripeSalesService {
       [merchantId, paymentIntent],
     );
     return row ? { id: row.order_id, amountMinor: minorFromDb(row.order_amount_minor), chargedMinor: minorFromDb(row.charged_minor) } : null;
+  }
+
+  // ---- Promotion codes (PromotionCodeIssuer: applications asks, with the merchant's stored key) ----
+
+  async createPromotionCode(em: EntityManager, merchantId: string, p: { enrollmentId: string; coupon: string; code: string }): Promise<string | null> {
+    const client = await this.clientOf(em, merchantId);
+    if (!client) return null;
+    const created = await client.promotionCodes.create(
+      { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },
+      { idempotencyKey: promotionCodeKey(p.enrollmentId) },
+    );
+    return created.id;
+  }
+
+  async setPromotionCodeActive(em: EntityManager, merchantId: string, stripeId: string, active: boolean): Promise<void> {
+    const client = await this.clientOf(em, merchantId);
+    if (client) await client.promotionCodes.update(stripeId, { active });
+  }
+
+  /** The SDK with the merchant's stored key, or null when no sales account is connected. */
+  private async clientOf(em: EntityManager, merchantId: string): Promise<Stripe | null> {
+    const row = await this.row(em, merchantId);
+    return row ? this.deps.clientFor(this.deps.box.open(row.api_key, keyContext(merchantId))) : null;
   }
 
   private async row(em: EntityManager, merchantId: string): Promise<AccountRow | null> {
