@@ -14,6 +14,7 @@ export {
   CommissionStatusBadge,
   describeReason,
   describeRule,
+  CommissionOrder,
   recurringLabel,
   type TouchView,
 } from './components/commissions';

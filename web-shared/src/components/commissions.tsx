@@ -77,6 +77,30 @@ export function describeRule(rule: string): string {
   return RULES[rule] ?? rule;
 }
 
+/** A commission's order id, and beside it the payment's month when it is a subscription's ("Month 3 of 12"). */
+export function CommissionOrder({
+  commission: c,
+  monthTestId,
+}: {
+  commission: { subscriptionId?: string | null; sequence: number; durationMonths?: number | null; conversion: { orderId: string } };
+  monthTestId: string;
+}) {
+  const month = recurringLabel(c);
+  return (
+    <>
+      <code>{c.conversion.orderId}</code>
+      {month ? (
+        <>
+          {' '}
+          <span className="muted" data-testid={monthTestId} title="A subscription's payment, counted from its first">
+            {month}
+          </span>
+        </>
+      ) : null}
+    </>
+  );
+}
+
 function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactNode {
   if (t.channel === 'REFERRAL')
     return (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, recurringLabel, useConnectionTable } from '@sorae/web-shared';
+import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, CommissionOrder, useConnectionTable } from '@sorae/web-shared';
 import type { CommissionFilter, CommissionRowFragment } from '../../../gql/graphql';
 import { CommissionsDocument } from '../api/commissions';
 import { CommissionDetails } from './CommissionDetails';
@@ -59,26 +59,7 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
       sortValue: (c) => c.affiliate.name,
     },
     ...(filter.campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (c: Row) => c.campaign.name, sortValue: (c: Row) => c.campaign.name }]),
-    {
-      id: 'order',
-      header: 'Order',
-      cell: (c) => {
-        const month = recurringLabel(c);
-        return (
-          <>
-            <code>{c.conversion.orderId}</code>
-            {month ? (
-              <>
-                {' '}
-                <span className="muted" data-testid="commission-month">
-                  {month}
-                </span>
-              </>
-            ) : null}
-          </>
-        );
-      },
-    },
+    { id: 'order', header: 'Order', cell: (c) => <CommissionOrder commission={c} monthTestId="commission-month" /> },
     {
       id: 'amount',
       header: 'Commission',

@@ -6,7 +6,7 @@ import {
   DataTable,
   formatDateTime,
   formatMoney,
-  recurringLabel,
+  CommissionOrder,
   type TouchView,
   useConnectionTable,
 } from '@sorae/web-shared';
@@ -31,26 +31,7 @@ export function MyCommissions() {
   const columns: Column<Row>[] = [
     { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
     { id: 'campaign', header: 'Program', cell: (c) => c.campaign.name, sortValue: (c) => c.campaign.name },
-    {
-      id: 'order',
-      header: 'Order',
-      cell: (c) => {
-        const month = recurringLabel(c);
-        return (
-          <>
-            <code>{c.conversion.orderId}</code>
-            {month ? (
-              <>
-                {' '}
-                <span className="muted" data-testid="my-commission-month" title="A subscription's payment, counted from its first">
-                  {month}
-                </span>
-              </>
-            ) : null}
-          </>
-        );
-      },
-    },
+    { id: 'order', header: 'Order', cell: (c) => <CommissionOrder commission={c} monthTestId="my-commission-month" /> },
     {
       id: 'amount',
       header: 'Commission',
