@@ -27,9 +27,9 @@ export async function freshDatabase(adminUrl, name) {
 /**
  * The server as production runs it (graphql-js and others skip development checks), with the
  * built-in Stripe emulator (no money moves in a benchmark) keeping its state in a directory of
- * this run's own.
+ * this run's own. `options` go to createApp as they are (`withoutRollups` for a baseline).
  */
-export async function startServer(databaseUrl, env = {}) {
+export async function startServer(databaseUrl, env = {}, options = {}) {
   process.env.NODE_ENV = 'production';
   const { createApp } = await import('../server/dist/app.js');
   const { loadConfig } = await import('../server/dist/config.js');
@@ -56,7 +56,7 @@ export async function startServer(databaseUrl, env = {}) {
     STRIPE_EMULATOR_PORT: '0',
     ...env,
   });
-  const app = await createApp({ config });
+  const app = await createApp({ config, ...options });
   return {
     ...app,
     async close() {

@@ -143,6 +143,7 @@ describeScenario(
         ['portal-applications', '/portal/applications'],
         ['portal-payouts', '/portal/payouts'],
         ['portal-get-paid', '/portal/get-paid'],
+        ['portal-account', '/portal/account'],
       ] as const;
       expect(await tour(s, page, pages)).toEqual([]);
       // The last tour stop left the phone width: a row of My applications reads as label: value lines.
@@ -155,6 +156,18 @@ describeScenario(
       // The public application page and the sign-in page fit too.
       const anonymous = await s.newPage();
       expect(await tour(s, anonymous, [['portal-apply', '/portal/apply/creators']])).toEqual([]);
+    });
+
+    it('the pages reached signed out fit too: a forgotten password, the emailed reset and invitation links', async () => {
+      const anonymous = await s.newPage();
+      const pages = [
+        ['admin-forgot-password', '/admin/forgot-password'],
+        ['admin-reset-password', '/admin/reset-password'],
+        ['admin-accept-invitation', '/admin/accept-invitation'],
+        ['portal-forgot-password', '/portal/forgot-password'],
+        ['portal-reset-password', '/portal/reset-password'],
+      ] as const;
+      expect(await tour(s, anonymous, pages)).toEqual([]);
     });
 
     it('the portal greets an affiliate by where they stand: in the program, under review, or turned down', async () => {

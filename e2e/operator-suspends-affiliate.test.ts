@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
-import { confirmFromOutbox } from './support/applicants.js';
+import { campaignWithAffiliate, ownerHeaders } from './support/applicants.js';
 
 const ava = { name: 'Ava Lindqvist', email: 'ava@creators.example', password: 'ava-portal-password' };
 
@@ -26,32 +26,19 @@ describeScenario('an operator suspends an affiliate whose link then stops workin
   };
 
   it('the merchant has a campaign and an approved affiliate whose link redirects', async () => {
-    const signIn = await gql<{ signIn: { token: string } }>(
-      `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token } }`,
-      s.system.admin,
-      {},
-    );
-    owner = { authorization: `Bearer ${signIn.signIn.token}` };
-    await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: {
+    owner = await ownerHeaders(s.system);
+    shareUrl = await campaignWithAffiliate(
+      s.system,
+      owner,
+      {
         name: 'Autumn Drop',
         slug: 'autumn',
         destinationUrl: 'https://shop.example.test/autumn',
         currency: 'EUR',
         commission: { type: 'PERCENTAGE', rateBps: 1000 },
       },
-    });
-    const applied = await gql<{ submitApplication: { id: string } }>(
-      `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
-      { input: { campaignSlug: 'autumn', ...ava, answers: [] } },
-      {},
+      ava,
     );
-    await confirmFromOutbox(s.system, ava.email);
-    const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
-      `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
-      { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },
-    );
-    shareUrl = reviewed.reviewApplications.results[0]!.enrollment!.shareUrl;
     const affiliates = await gql<{ affiliates: { edges: { node: { id: string; email: string } }[] } }>(
       `{ affiliates(first: 10) { edges { node { id email } } } }`,
     );

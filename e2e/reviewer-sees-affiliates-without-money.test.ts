@@ -1,11 +1,9 @@
-import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { hashPassword } from '../server/src/modules/auth/secrets.js';
-import { adminUrl, withDatabase } from '../server/src/test/databases.js';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { confirmFromOutbox } from './support/applicants.js';
+import { joinTeam } from './support/team.js';
 
 const reviewer = { email: 'rosa.reviewer@merchant.example', password: 'rosa-reviews-applicants' };
 const zoe = { name: 'Zoe Marchetti', email: 'zoe@creators.example', password: 'zoe-portal-password' };
@@ -23,8 +21,8 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
   };
 
   it('the merchant has an approved affiliate and a REVIEWER on the team', async () => {
-    const signIn = await gql<{ signIn: { token: string; user: { merchant: { id: string } } } }>(
-      `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token user { merchant { id } } } }`,
+    const signIn = await gql<{ signIn: { token: string } }>(
+      `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token } }`,
       s.system.admin,
       {},
     );
@@ -51,17 +49,7 @@ describeScenario('a reviewer opens the affiliates and sees their traffic but no 
       `{ affiliates(first: 10) { edges { node { id email } } } }`,
     );
     affiliateId = affiliates.affiliates.edges.find((e) => e.node.email === zoe.email)!.node.id;
-    // No invitations yet (Settings → Team is still to come): the reviewer's account is written as the server would.
-    const db = new pg.Client({ connectionString: withDatabase(adminUrl(), s.system.databaseName) });
-    await db.connect();
-    try {
-      await db.query(
-        `insert into operator (id, merchant_id, email, name, role, password_hash, created_at) values (gen_random_uuid(), $1, $2, 'Rosa', 'REVIEWER', $3, now())`,
-        [signIn.signIn.user.merchant.id, reviewer.email, await hashPassword(reviewer.password, 10)],
-      );
-    } finally {
-      await db.end();
-    }
+    await joinTeam(s.system, { ...reviewer, name: 'Rosa', role: 'REVIEWER' });
   });
 
   it('the reviewer sees the affiliates list with clicks and conversions, and no money column', async () => {

@@ -1,3 +1,4 @@
+import { mailedLink } from './outbox.js';
 import type { System } from './system.js';
 
 /**
@@ -16,19 +17,40 @@ export async function confirmFromOutbox(system: System, email: string, password?
 }
 
 /** The confirmation link in the latest applicationReceived message to `email`, read by the owner. */
-export async function confirmationLink(system: System, email: string): Promise<string> {
-  const signIn = await system.graphql<{ signIn: { token: string } }>(`mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`, {
-    e: system.admin.email,
-    p: system.admin.password,
-  });
-  if (!signIn.data) throw new Error(`owner sign-in: ${JSON.stringify(signIn.errors)}`);
-  const outbox = await system.graphql<{ outbox: { edges: { node: { to: string; kind: string; text: string } }[] } }>(
-    `{ outbox(first: 100) { edges { node { to kind text } } } }`,
-    {},
-    { authorization: `Bearer ${signIn.data.signIn.token}` },
+export const confirmationLink = (system: System, email: string): Promise<string> => mailedLink(system, email, 'applicationReceived', '/portal/confirm#');
+
+/** The bootstrap owner's Authorization header, signed in through GraphQL. */
+export async function ownerHeaders(system: System): Promise<Record<string, string>> {
+  const r = await system.graphql<{ signIn: { token: string } }>(
+    `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token } }`,
+    system.admin,
   );
-  const mail = outbox.data?.outbox.edges.map((e) => e.node).find((m) => m.to === email && m.kind === 'applicationReceived');
-  const link = mail?.text.match(/(\S+\/portal\/confirm#\S+)/)?.[1];
-  if (!link) throw new Error(`no confirmation link was mailed to ${email}: ${JSON.stringify(outbox.errors ?? outbox.data)}`);
-  return link;
+  if (!r.data) throw new Error(`signIn: ${JSON.stringify(r.errors)}`);
+  return { authorization: `Bearer ${r.data.signIn.token}` };
+}
+
+/** A new campaign and an applicant who applies, confirms from the outbox and is approved: answers the share link. */
+export async function campaignWithAffiliate(
+  system: System,
+  owner: Record<string, string>,
+  campaign: Record<string, unknown> & { slug: string },
+  applicant: { name: string; email: string; password: string },
+): Promise<string> {
+  const gql = async <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = owner) => {
+    const r = await system.graphql<T>(query, variables, headers);
+    if (!r.data || r.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(r.errors)}`);
+    return r.data;
+  };
+  await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, { input: campaign });
+  const applied = await gql<{ submitApplication: { id: string } }>(
+    `mutation ($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`,
+    { input: { campaignSlug: campaign.slug, ...applicant, answers: [] } },
+    {},
+  );
+  await confirmFromOutbox(system, applicant.email);
+  const reviewed = await gql<{ reviewApplications: { results: { enrollment: { shareUrl: string } | null }[] } }>(
+    `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { results { enrollment { shareUrl } } } }`,
+    { input: { ids: [applied.submitApplication.id], decision: 'APPROVE' } },
+  );
+  return reviewed.reviewApplications.results[0]!.enrollment!.shareUrl;
 }

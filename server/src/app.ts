@@ -25,6 +25,7 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/orders/index.js';
 import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
+import { PRUNE_EVERY_MS } from './modules/analytics/index.js';
 import { stripeSalesWebhookRoutes } from './modules/stripe-sales/index.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   log?: Logger;
   /** The clock every request and job reads; tests pass a fixed one. */
   clock?: () => Date;
+  /** Keep no analytics figures: only the benchmarks' baseline (bench/analytics.mjs), never a server. */
+  withoutRollups?: boolean;
 }
 
 export interface App {
@@ -67,7 +70,7 @@ function bearerOrCookie(req: IncomingMessage, cookies: ReadonlyMap<string, strin
   return cookies.get(SESSION_COOKIES.operator) || cookies.get(SESSION_COOKIES.affiliate);
 }
 
-export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date() }: AppOptions): Promise<App> {
+export async function createApp({ config, log = createLogger(config.logLevel), clock = () => new Date(), withoutRollups = false }: AppOptions): Promise<App> {
   // Stopped as soon as a shutdown begins, while requests drain: their work is transactional or
   // leased, so none is left half done.
   const jobs: (() => Promise<void>)[] = [];
@@ -88,14 +91,18 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   // Stripe, or the built-in emulator on loopback when no STRIPE_SECRET_KEY (closed after the runner).
   const stripe = await connectStripe(config, log);
   resources.unshift(() => stripe.close());
-  const services = createServices(config, orm, log, stripe, clock);
+  const services = createServices(config, orm, log, stripe, clock, { rollups: !withoutRollups });
   const resealed = await services.orderWebhookSecrets.resealAll(orm.em.fork());
   if (resealed) log.info({ resealed }, 'sealed order-webhook secrets with the current SECRETS_KEY');
+  const resealedSales = await services.stripeSales.resealAll(orm.em.fork());
+  if (resealedSales) log.info({ resealed: resealedSales }, 'sealed Stripe sales keys with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   jobs.push(() => finalizing.stop());
+  const pruning = every(PRUNE_EVERY_MS, 'analytics-prune', () => services.rollups.prune(orm.em.fork(), clock()), log);
+  jobs.push(() => pruning.stop());
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');

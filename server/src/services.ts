@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { AffiliatesService } from './modules/affiliates/index.js';
-import { AuthService } from './modules/auth/index.js';
+import { AuthService, Passwords, Team } from './modules/auth/index.js';
 import { ApplicationsService } from './modules/applications/index.js';
 import { TrafficService } from './modules/tracking/index.js';
 import { CampaignsService } from './modules/campaigns/index.js';
@@ -10,23 +10,29 @@ import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/
 import { CommissionsService, FinalizationService } from './modules/commissions/index.js';
 import { PayoutsService, type StripeConnection } from './modules/payouts/index.js';
 import { MailService } from './modules/mail/index.js';
+import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js';
 import { StripeSalesService } from './modules/stripe-sales/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
-export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date) {
+export function createServices(config: Config, orm: MikroORM, log: Logger, stripe: StripeConnection, clock: () => Date, options = { rollups: true }) {
   const secrets = openSecretsBox(config);
   const auth = new AuthService(config, secrets);
   const mail = new MailService(config, orm, log);
+  const passwords = new Passwords(config, auth, mail);
+  const team = new Team(config, auth, mail);
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService();
   const applications = new ApplicationsService(config, auth, campaigns, mail);
-  const traffic = new TrafficService(config, orm, log);
+  // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
+  const rollups = new AnalyticsRollups();
+  const rollup = options.rollups ? rollups : undefined;
+  const traffic = new TrafficService(config, orm, log, { rollup });
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
-  const orders = new OrdersService(commissions, traffic);
+  const orders = new OrdersService(commissions, { clicks: traffic, enrollments: applications, campaigns }, rollup);
   const stripeSales = new StripeSalesService({
     box: secrets,
     orders,
@@ -40,6 +46,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   applications.usePromotionCodes(stripeSales, log);
   return {
     auth,
+    /** Password resets (mailed links) and changes, for operators and affiliates. */
+    passwords,
+    /** The merchant's operators: invitations, roles, removal (always one owner). */
+    team,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
     mail,
     campaigns,
@@ -56,7 +66,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, log, mail, clock),
+    payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock),
+    /** Figures per day, week or month from the daily rollups. */
+    analytics: new AnalyticsService(campaigns),
+    /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
+    rollups,
     /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
     stripeSales,
   };

@@ -1,5 +1,6 @@
 // The UI both apps share. Import the stylesheet once per app: `import '@sorae/web-shared/styles.css'`.
 export { AppShell, Brand, type NavItem } from './components/AppShell';
+export { AuthPage } from './components/AuthPage';
 export { ConfirmDialog } from './components/ConfirmDialog';
 export { CopyButton, copyText } from './components/CopyButton';
 export { CopyField } from './components/CopyField';
@@ -19,6 +20,7 @@ export {
   type TouchView,
 } from './components/commissions';
 export { Modal } from './components/Modal';
+export { ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, ResetPasswordForm } from './components/passwords';
 export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';
 export { UnsavedChangesPrompt } from './components/UnsavedChangesPrompt';
 export { Stats, type Stat } from './components/Stats';

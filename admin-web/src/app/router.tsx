@@ -1,6 +1,9 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RequireSession } from '../features/auth/components/RequireSession';
 import { SignInRoute } from '../features/auth/routes/SignInRoute';
+import { ForgotPasswordRoute } from '../features/auth/routes/ForgotPasswordRoute';
+import { ResetPasswordRoute } from '../features/auth/routes/ResetPasswordRoute';
+import { AcceptInvitationRoute } from '../features/auth/routes/AcceptInvitationRoute';
 import { CampaignsRoute } from '../features/campaigns/routes/CampaignsRoute';
 import { NewCampaignRoute } from '../features/campaigns/routes/NewCampaignRoute';
 import { CampaignRoute } from '../features/campaigns/routes/CampaignRoute';
@@ -22,6 +25,10 @@ export function createRouter() {
   return createBrowserRouter(
     [
       { path: '/sign-in', element: <SignInRoute /> },
+      // Public: asking for a reset link, and the links emailed for a reset and an invitation.
+      { path: '/forgot-password', element: <ForgotPasswordRoute /> },
+      { path: '/reset-password', element: <ResetPasswordRoute /> },
+      { path: '/accept-invitation', element: <AcceptInvitationRoute /> },
       {
         element: (
           <RequireSession>

@@ -10,6 +10,7 @@ const NAV = [
   { to: '/applications', label: 'My applications', testId: 'nav-applications' },
   { to: '/payouts', label: 'Payouts', testId: 'nav-payouts' },
   { to: '/get-paid', label: 'Get paid', testId: 'nav-get-paid' },
+  { to: '/account', label: 'Account', testId: 'nav-account' },
 ] as const;
 
 /** The program the affiliate applied to first: the portal wears its merchant's name and logo. */

@@ -7,6 +7,9 @@ import { RequireAffiliate } from '../features/auth/components/RequireAffiliate';
 import { GetPaidRoute } from '../features/get-paid/routes/GetPaidRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SignInRoute } from '../features/auth/routes/SignInRoute';
+import { ForgotPasswordRoute } from '../features/auth/routes/ForgotPasswordRoute';
+import { ResetPasswordRoute } from '../features/auth/routes/ResetPasswordRoute';
+import { AccountRoute } from '../features/auth/routes/AccountRoute';
 import { AppLayout } from './AppLayout';
 import { NotFound } from './NotFound';
 
@@ -16,6 +19,9 @@ export function createRouter() {
   return createBrowserRouter(
     [
       { path: '/sign-in', element: <SignInRoute /> },
+      // Public: asking for a reset link, and the link emailed for it.
+      { path: '/forgot-password', element: <ForgotPasswordRoute /> },
+      { path: '/reset-password', element: <ResetPasswordRoute /> },
       // Public: anyone with the campaign's link applies here, without signing in.
       { path: '/apply/:campaignSlug', element: <ApplyRoute /> },
       // Public: the link emailed to an applicant, which records the application and signs them in.
@@ -31,6 +37,7 @@ export function createRouter() {
           { path: 'applications', element: <MyApplicationsRoute /> },
           { path: 'payouts', element: <PayoutsRoute /> },
           { path: 'get-paid', element: <GetPaidRoute /> },
+          { path: 'account', element: <AccountRoute /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -11,6 +11,20 @@ export const emExec =
   (sql, params) =>
     em.execute(sql, [...params]) as never;
 
+/** A pg driver connection, as the pool hands it out. */
+export interface DriverConnection {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** Prepared statements (see withConnection) on a connection the caller holds. */
+export function connectionExec(conn: DriverConnection): Exec {
+  return async <R>(sql: string, params: readonly unknown[]) => {
+    recordQuery();
+    const res = await conn.query({ ...preparedStatement(sql), values: [...params] });
+    return res.rows as R[];
+  };
+}
+
 const prepared = new Map<string, { name: string; text: string }>();
 
 /** A server-side prepared statement per distinct text (the driver prepares it once per connection). */
@@ -33,14 +47,27 @@ function preparedStatement(sql: string) {
  */
 export async function withConnection<T>(em: EntityManager, fn: (exec: Exec) => Promise<T>): Promise<T> {
   const client = em.getConnection().getKnex().client;
-  const conn = (await client.acquireConnection()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
+  const conn = (await client.acquireConnection()) as DriverConnection;
   try {
-    return await fn(async <R>(sql: string, params: readonly unknown[]) => {
-      recordQuery();
-      const res = await conn.query({ ...preparedStatement(sql), values: [...params] });
-      return res.rows as R[];
-    });
+    return await fn(connectionExec(conn));
   } finally {
     await client.releaseConnection(conn);
   }
+}
+
+/**
+ * `fn`'s statements on `exec`'s connection as one transaction: committed when it resolves,
+ * rolled back when it throws (so the connection goes back to the pool clean).
+ */
+export async function inTransaction<T>(exec: Exec, fn: () => Promise<T>): Promise<T> {
+  await exec('begin', []);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await exec('rollback', []);
+    throw err;
+  }
+  await exec('commit', []);
+  return result;
 }

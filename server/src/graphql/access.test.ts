@@ -98,6 +98,7 @@ describe('who sees money: every money field, every caller', () => {
 
   const affiliateVars = () => ({ id: p.affiliates[0]!.id });
   const batchVars = () => ({ id: batchId });
+  const period = () => ({ i: { from: new Date(Date.now() - 2 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() } });
   const rows: Row[] = [
     ...['pendingMinor', 'finalizedMinor', 'paidMinor'].flatMap((f): Row[] => [
       {
@@ -224,6 +225,39 @@ describe('who sees money: every money field, every caller', () => {
       vars: () => ({ s: p.campaign.slug }),
       allowed: [...CALLERS],
     },
+    // Analytics: every operator sees the counts, money only FINANCE and OWNER and reading keys; an affiliate its own.
+    ...['revenueMinor', 'commissionMinor'].flatMap((f): Row[] => [
+      {
+        fields: ['Query.analytics', `AnalyticsFigures.${f}`],
+        query: `query($i: AnalyticsInput!) { analytics(input: $i) { totals { ${f} } } }`,
+        vars: period,
+        allowed: MONEY_READERS,
+      },
+      {
+        fields: ['Analytics.series', `AnalyticsBucket.${f}`],
+        query: `query($i: AnalyticsInput!) { analytics(input: $i) { series { ${f} } } }`,
+        vars: period,
+        allowed: MONEY_READERS,
+      },
+      {
+        fields: ['Analytics.topAffiliates', `TopAffiliate.${f}`],
+        query: `query($i: AnalyticsInput!) { analytics(input: $i) { topAffiliates { ${f} } } }`,
+        vars: period,
+        allowed: MONEY_READERS,
+      },
+      {
+        fields: ['Me.analytics', `AnalyticsFigures.${f}`],
+        query: `query($i: MyAnalyticsInput!) { me { analytics(input: $i) { totals { ${f} } } } }`,
+        vars: period,
+        allowed: SELF,
+      },
+      {
+        fields: ['MyAnalytics.series', `AnalyticsBucket.${f}`],
+        query: `query($i: MyAnalyticsInput!) { me { analytics(input: $i) { series { ${f} } } } }`,
+        vars: period,
+        allowed: SELF,
+      },
+    ]),
     // Recording refunds: the refund's amount comes back to whoever may record it.
     {
       fields: ['Mutation.recordRefund', 'Refund.amountMinor'],

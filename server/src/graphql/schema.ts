@@ -11,6 +11,7 @@ import { ordersResolvers } from '../modules/orders/index.js';
 import { commissionsResolvers } from '../modules/commissions/index.js';
 import { payoutsResolvers } from '../modules/payouts/index.js';
 import { mailResolvers } from '../modules/mail/index.js';
+import { analyticsResolvers } from '../modules/analytics/index.js';
 import { stripeSalesResolvers } from '../modules/stripe-sales/index.js';
 import { authChecker } from './auth-checker.js';
 
@@ -24,6 +25,7 @@ export const resolvers = [
   ...commissionsResolvers,
   ...payoutsResolvers,
   ...mailResolvers,
+  ...analyticsResolvers,
   ...stripeSalesResolvers,
 ] as const;
 

@@ -37,3 +37,9 @@ export function lockedToTenant<E extends EntityManager>(ormEm: E, merchantId: st
   };
   return em;
 }
+
+/** A row of some merchant: ports serving a batch that spans merchants take these, so their SQL names `merchant_id`. */
+export interface TenantRef {
+  merchantId: string;
+  id: string;
+}

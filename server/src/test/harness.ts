@@ -33,6 +33,8 @@ export interface TestApp extends App {
   flushClicks(): Promise<void>;
   /** Stops the server gracefully and starts it again on the same database and DATA_DIR. */
   restart(): Promise<TestApp>;
+  /** An affiliate of the owner's merchant, as one becomes: a campaign, an application, its emailed link opened (signed in). */
+  newAffiliate(ownerToken: string, password: string): Promise<{ email: string; token: string }>;
   /** The token of the latest confirmation link emailed to an applicant (read from the outbox). */
   confirmationToken(email: string): Promise<string>;
   /**
@@ -155,6 +157,19 @@ function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<
     },
     flushClicks() {
       return app.services.traffic.clicks.sync();
+    },
+    async newAffiliate(ownerToken, password) {
+      const slug = uniq('c');
+      await gql(
+        `mutation($i:CampaignInput!){ createCampaign(input:$i){ id } }`,
+        { i: { name: slug, slug, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
+        ownerToken,
+      );
+      const email = `${uniq('ava')}@creators.example`;
+      await gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, {
+        i: { campaignSlug: slug, email, name: 'Ava', password, answers: [] },
+      });
+      return { email, token: (await this.confirmApplication(email)).token! };
     },
     async confirmationToken(email) {
       const [row] = await app.orm.em

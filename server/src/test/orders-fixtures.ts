@@ -16,9 +16,17 @@ export interface Program {
 /** A merchant with one campaign, `n` approved affiliates and an order-webhook secret. */
 export async function program(
   app: TestApp,
-  opts: { currency?: string; commission?: Record<string, unknown>; attributionWindowDays?: number; affiliates?: number; stripeCouponId?: string } = {},
+  opts: {
+    currency?: string;
+    commission?: Record<string, unknown>;
+    attributionWindowDays?: number;
+    affiliates?: number;
+    stripeCouponId?: string;
+    /** Another campaign of this merchant (its secret is rotated again) instead of a new merchant. */
+    owner?: { merchantId: string; token: string };
+  } = {},
 ): Promise<Program> {
-  const owner = await app.newMerchant();
+  const owner = opts.owner ?? (await app.newMerchant());
   const c = await app.gql(
     `mutation($input: CampaignInput!) { createCampaign(input: $input) { id slug } }`,
     {

@@ -20,12 +20,13 @@ import {
 import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
 import { Affiliate } from '../affiliates/index.js';
 import { Campaign, type CampaignsService, CampaignStatus } from '../campaigns/index.js';
-import { TENANT, UNSCOPED } from '../tenancy.js';
+import { TENANT, UNSCOPED, type TenantRef } from '../tenancy.js';
 import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
-import { ReviewDecision, canTransition, refusal, sourcesOf, targetStatus } from './review-rules.js';
-import { pgArray } from '../../db/pg-arrays.js';
+import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
+import type { Exec } from '../../db/sql-runner.js';
 import type { MailInput, MailService } from '../mail/index.js';
 import type { PromotionCodeIssuer } from './promotion-codes.js';
 
@@ -34,6 +35,22 @@ const CONFIRM_TTL_MS = 24 * 3600_000;
 const INVALID_LINK = 'This confirmation link is not valid: it was used already or has expired. Apply again to get a new one.';
 
 /** What a public submission answers: the same for every email (no account, no session is told). */
+/** A promotion code an order used (`i`: the order's place in its batch), for `promotionCodeEnrollments`. */
+export interface PromotionCodeLookup {
+  i: number;
+  merchantId: string;
+  code: string;
+}
+
+/** The enrollment holding a looked-up promotion code (`code` as the enrollment spells it). */
+export interface PromotionCodeEnrollment {
+  i: number;
+  enrollmentId: string;
+  affiliateId: string;
+  campaignId: string;
+  code: string;
+}
+
 export interface ApplicationReceipt {
   id: string;
   status: ApplicationStatus;
@@ -218,7 +235,10 @@ export class ApplicationsService {
   async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
     const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;
     if (!enrollment) throw notFound('Enrollment');
-    enrollment.status = parseInput(z.enum(EnrollmentStatus), status);
+    const to = parseInput(z.enum(EnrollmentStatus), status);
+    if (enrollment.status === to) return enrollment; // already there: nothing changes
+    if (!canTransitionEnrollment(enrollment.status, to)) throw conflict(`A ${enrollment.status} enrollment cannot become ${to}`);
+    enrollment.status = to;
     await em.flush();
     for (const listener of this.listeners) listener(enrollment.id);
     if (this.promotionCodes && enrollment.stripePromotionCodeId) {
@@ -228,6 +248,35 @@ export class ApplicationsService {
         .catch((err: unknown) => log.warn({ enrollmentId: enrollment.id, err: (err as Error).message }, 'promotion codes: could not change it in Stripe'));
     }
     return enrollment;
+  }
+
+  /**
+   * Port for attribution (orders): the status of each enrollment named, in one statement for
+   * any number (`refs` pairs each enrollment id with its merchant); one that is gone is missing.
+   */
+  async enrollmentStatuses(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, EnrollmentStatus>> {
+    if (!refs.length) return new Map();
+    const rows = await exec<{ id: string; status: EnrollmentStatus }>(
+      `select e.id, e.status from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join enrollment e on e.id = x.id and e.merchant_id = x.merchant_id`,
+      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /**
+   * Port for attribution (orders): the enrollment whose promotion code each lookup names (matched
+   * ignoring case, as Stripe's are; unique per merchant), in one statement for any number of
+   * lookups; a code no enrollment holds answers nothing. Each row carries its lookup's `i`.
+   */
+  async promotionCodeEnrollments(exec: Exec, lookups: readonly PromotionCodeLookup[]): Promise<PromotionCodeEnrollment[]> {
+    if (!lookups.length) return [];
+    const rows = await exec<{ i: number; enrollment_id: string; affiliate_id: string; campaign_id: string; code: string }>(
+      `select x.i, e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.promotion_code as code
+         from unnest(?::int[], ?::uuid[], ?::text[]) as x(i, merchant_id, code)
+         join enrollment e on e.merchant_id = x.merchant_id and lower(e.promotion_code) = lower(x.code) and e.promotion_code is not null`,
+      [pgArray(lookups.map((l) => l.i)), pgArray(lookups.map((l) => l.merchantId)), pgTextArray(lookups.map((l) => l.code))],
+    );
+    return rows.map((r) => ({ i: r.i, enrollmentId: r.enrollment_id, affiliateId: r.affiliate_id, campaignId: r.campaign_id, code: r.code }));
   }
 
   shareUrl(code: string): string {

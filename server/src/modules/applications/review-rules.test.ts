@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationStatus as S } from './application.entity.js';
-import { canTransition, refusal, sourcesOf } from './review-rules.js';
+import { EnrollmentStatus as E } from './enrollment.entity.js';
+import { canTransition, canTransitionEnrollment, refusal, sourcesOf } from './review-rules.js';
 
 describe('application review transitions', () => {
   it('a submitted application can be approved or rejected', () => {
@@ -19,5 +20,19 @@ describe('application review transitions', () => {
   it('set-based review selects only the legal source statuses', () => {
     expect(sourcesOf(S.APPROVED)).toEqual([S.SUBMITTED]);
     expect(sourcesOf(S.SUBMITTED)).toEqual([]);
+  });
+});
+
+describe('enrollment transitions', () => {
+  it('an operator suspends an active enrollment and reactivates a suspended one; staying put is no transition', () => {
+    const legal = [
+      [E.ACTIVE, E.SUSPENDED],
+      [E.SUSPENDED, E.ACTIVE],
+    ];
+    for (const from of Object.values(E)) {
+      for (const to of Object.values(E)) {
+        expect(canTransitionEnrollment(from, to), `${from} → ${to}`).toBe(legal.some(([f, t]) => f === from && t === to));
+      }
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { ApplicationStatus } from './application.entity.js';
+import { EnrollmentStatus } from './enrollment.entity.js';
 
 export enum ReviewDecision {
   APPROVE = 'APPROVE',
@@ -23,3 +24,15 @@ export function refusal(from: ApplicationStatus, to: ApplicationStatus): string 
   if (canTransition(from, to)) return null;
   return from === to ? `already ${from.toLowerCase()}` : `cannot be ${to.toLowerCase()}: it is already ${from.toLowerCase()}`;
 }
+
+/**
+ * The one place that says which status changes an enrollment may make: an operator suspends an
+ * affiliate's enrollment (its links stop, its clicks stop winning) and may reactivate it. An
+ * enrollment is born ACTIVE, by approval.
+ */
+const ENROLLMENT_TRANSITIONS: Record<EnrollmentStatus, readonly EnrollmentStatus[]> = {
+  [EnrollmentStatus.ACTIVE]: [EnrollmentStatus.SUSPENDED],
+  [EnrollmentStatus.SUSPENDED]: [EnrollmentStatus.ACTIVE],
+};
+
+export const canTransitionEnrollment = (from: EnrollmentStatus, to: EnrollmentStatus) => ENROLLMENT_TRANSITIONS[from].includes(to);

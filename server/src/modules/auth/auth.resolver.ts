@@ -11,7 +11,7 @@ import { Merchant } from './merchant.entity.js';
 import { Operator } from './operator.entity.js';
 
 @ObjectType()
-class AdminAuth {
+export class AdminAuth {
   @Field({ description: 'A session token for `Authorization: Bearer`; also set as an httpOnly cookie.' })
   token!: string;
 

@@ -53,6 +53,20 @@ export class AuthService {
     this.devices = new DeviceCookies(secrets.hmacKeys('signin-device-cookie'));
   }
 
+  /**
+   * Counts one attempt at an account action that is not a password check (asking for a reset,
+   * using a reset or invitation link) under its own keys, per address and, when given, per email,
+   * with sign-in's free attempts and delays: RATE_LIMITED while one waits.
+   */
+  limitAction(em: EntityManager, action: string, ip: string, email: string | null, now: Date): Promise<void> {
+    return this.throttle.reserve(em, this.throttle.actionKeys(action, ip, email), now);
+  }
+
+  /** The device id when the browser's device cookie was issued to a sign-in of this kind to this email, else null. */
+  trustedDevice(kind: 'operator' | 'affiliate', cookie: string | undefined, email: string): string | null {
+    return this.devices.trusted(kind, cookie, email);
+  }
+
   /** Counts one attempt under other keys (e.g. applications per address), with their own memory. */
   limit(em: EntityManager, keys: ThrottleKey[], now: Date, memoryMs: number): Promise<void> {
     return this.throttle.reserve(em, keys, now, memoryMs);
@@ -139,9 +153,9 @@ export class AuthService {
   }
 
   /** Same answer, and about the same time, whether the email is unknown or the password wrong. */
-  private async check(password: string, account: { passwordHash: string } | null): Promise<boolean> {
+  private async check(password: string, account: { passwordHash?: string | null } | null): Promise<boolean> {
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash(this.config.passwordHashCost)));
-    return ok && account !== null;
+    return ok && account?.passwordHash != null;
   }
 
   /** Returns the session token and a new device cookie value for this browser (`device`). */
@@ -154,10 +168,14 @@ export class AuthService {
     };
     const operator = await this.limitedCheck(em, email, input.ip, now, find, device);
     if (!operator) throw unauthenticated(WRONG_CREDENTIALS);
+    return { ...(await this.openOperatorSession(em, operator, now)), user: operator, device: this.devices.issue('operator', email) };
+  }
+
+  /** Opens a session for an operator who has just proven who they are (signing in, accepting an invitation). */
+  async openOperatorSession(em: EntityManager, operator: Operator, now: Date): Promise<{ token: string; caller: OperatorCaller }> {
     const merchantId = operator.merchant.id;
     const { token, sessionId } = await this.openSession(em, SessionKind.OPERATOR, merchantId, { operator }, now);
-    const caller: OperatorCaller = { kind: 'operator', merchantId, operatorId: operator.id, role: operator.role, sessionId };
-    return { token, caller, user: operator, device: this.devices.issue('operator', email) };
+    return { token, caller: { kind: 'operator', merchantId, operatorId: operator.id, role: operator.role, sessionId } };
   }
 
   /**
@@ -220,10 +238,16 @@ export class AuthService {
 
   /** Ends every session of the caller's account (operator or affiliate), on every device, this one included. */
   async signOutEverywhere(em: EntityManager, caller: Caller): Promise<boolean> {
-    if (caller.kind === 'operator') await em.nativeDelete(Session, { operator: caller.operatorId }, UNSCOPED);
-    else if (caller.kind === 'affiliate') await em.nativeDelete(Session, { affiliate: caller.affiliateId }, UNSCOPED);
+    if (caller.kind === 'operator') await this.endSessions(em, { operatorId: caller.operatorId });
+    else if (caller.kind === 'affiliate') await this.endSessions(em, { affiliateId: caller.affiliateId });
     else throw unauthenticated('Sign in first: API keys have no sessions');
     return true;
+  }
+
+  /** Ends every session of one account, but `keep` (the caller's own, when a password change keeps it). */
+  async endSessions(em: EntityManager, account: { operatorId: string } | { affiliateId: string }, keep?: string): Promise<void> {
+    const who = 'operatorId' in account ? { operator: account.operatorId } : { affiliate: account.affiliateId };
+    await em.nativeDelete(Session, keep ? { ...who, id: { $ne: keep } } : who, UNSCOPED);
   }
 
   async createApiKey(em: EntityManager, caller: MerchantCaller, input: CreateApiKeyInput, now: Date) {

@@ -8,7 +8,7 @@ import { TenantEntity } from '../tenant-entity.js';
 @ObjectType({ description: "A person who runs the merchant's program in the admin app." })
 @tenantScoped
 export class Operator extends TenantEntity {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'pending';
 
   /** Sign-in takes only an email, so an operator's email is unique across merchants. */
   @Field()
@@ -23,8 +23,22 @@ export class Operator extends TenantEntity {
   @Enum({ items: () => OperatorRole, nativeEnumName: 'operator_role' })
   role!: OperatorRole;
 
-  @Property({ length: 200, hidden: true })
-  passwordHash!: string;
+  /** Null while the operator is invited and has not accepted. */
+  @Property({ length: 200, hidden: true, nullable: true })
+  passwordHash?: string | null;
+
+  /** SHA-256 of a pending invitation's token (the token itself is only mailed); null once accepted. */
+  @Property({ length: 64, hidden: true, nullable: true, unique: true })
+  invitationTokenHash?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the pending invitation stops working; null once accepted.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  invitationExpiresAt?: Date | null;
+
+  @Field({ description: 'Invited and not yet accepted: no name or password, cannot sign in.' })
+  get pending(): boolean {
+    return this.passwordHash == null;
+  }
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

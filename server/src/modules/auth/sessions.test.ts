@@ -58,17 +58,7 @@ describe('sessions', () => {
 
   it('signOutEverywhere ends every session of an affiliate, and refuses API keys and anonymous callers', async () => {
     const owner = await app.newMerchant();
-    const slug = uniq('c');
-    await app.gql(
-      `mutation($i:CampaignInput!){ createCampaign(input:$i){ id } }`,
-      { i: { name: slug, slug, destinationUrl: 'https://shop.example/', currency: 'USD', commission: { type: 'FLAT', amountMinor: 100 } } },
-      owner.token,
-    );
-    const email = `${uniq('ava')}@creators.example`;
-    await app.gql(`mutation($i:SubmitApplicationInput!){ submitApplication(input:$i){ id } }`, {
-      i: { campaignSlug: slug, email, name: 'Ava', password: 'ava-portal-password', answers: [] },
-    });
-    await app.confirmApplication(email);
+    const { email } = await app.newAffiliate(owner.token, 'ava-portal-password');
     const signIn = () => app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'ava-portal-password' });
     const a = (await signIn()).data!.affiliateSignIn.token as string;
     const b = (await signIn()).data!.affiliateSignIn.token as string;

@@ -112,6 +112,14 @@ export class SignInThrottle {
     ];
   }
 
+  /** The keys of another account action (`reset-request`, `reset`, …): per address, and per email when there is one. */
+  actionKeys(action: string, ip: string, email: string | null): ThrottleKey[] {
+    return [
+      ...(email ? [{ key: `${action}:${emailKey(email)}`, free: this.limits.perEmail }] : []),
+      { key: `${action}:${ipKey(ip)}`, free: this.limits.perIp },
+    ];
+  }
+
   /**
    * The right password: the failures of the key it was counted under (the email's, or the known
    * device's) are forgotten; a known device leaves the email's in place, as they are someone

@@ -5,9 +5,11 @@ import { intakeFieldsSchema } from '@sorae/intake';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
+import { pgArray } from '../../db/pg-arrays.js';
+import type { Exec } from '../../db/sql-runner.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/index.js';
-import { UNSCOPED } from '../tenancy.js';
+import { UNSCOPED, type TenantRef } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 import type { CommissionRule, PublicCampaign } from './campaign.types.js';
@@ -133,6 +135,15 @@ export function commissionRule(c: Campaign): CommissionRule {
   };
 }
 
+/** A campaign's terms for attributing an order and accruing its commission. */
+export interface AttributionTerms {
+  status: CampaignStatus;
+  attributionWindowDays: number;
+  currency: string;
+  /** With its duration: how long a subscription's later payments earn (recurring commissions). */
+  rule: CommissionRule;
+}
+
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
 
 export class CampaignsService {
@@ -179,8 +190,77 @@ export class CampaignsService {
     return campaign;
   }
 
+  /** Every campaign of the merchant with its currency (which never changes), oldest first: analytics' port. */
+  async currencies(em: EntityManager, merchantId: string): Promise<{ id: string; currency: string }[]> {
+    const rows = await em.find(Campaign, { merchant: merchantId }, { fields: ['id', 'currency'], orderBy: { id: 'asc' } });
+    return rows.map((c) => ({ id: c.id, currency: c.currency }));
+  }
+
   list(em: EntityManager, page: PageRequest) {
     return paginate(em, Campaign, {}, page);
+  }
+
+  /**
+   * Port for attribution (orders): what an order needs of each campaign its candidate touches
+   * name (clicks, promotion codes, a subscription's first payment), in one statement for any number (`refs` pairs each campaign id with its merchant).
+   */
+  async attributionTerms(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, AttributionTerms>> {
+    if (!refs.length) return new Map();
+    const rows = await exec<{
+      id: string;
+      status: CampaignStatus;
+      attribution_window_days: number;
+      currency: string;
+      commission_type: CommissionType;
+      commission_rate_bps: number | null;
+      commission_amount_minor: string | number | null;
+      commission_duration: CommissionDuration;
+      commission_duration_months: number | null;
+    }>(
+      `select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor,
+              k.commission_duration, k.commission_duration_months
+         from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join campaign k on k.id = x.id and k.merchant_id = x.merchant_id`,
+      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          status: r.status,
+          attributionWindowDays: r.attribution_window_days,
+          currency: r.currency,
+          rule: {
+            type: r.commission_type,
+            rateBps: r.commission_rate_bps,
+            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
+            duration: r.commission_duration,
+            durationMonths: r.commission_duration_months,
+          },
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Port for payouts: holds a campaign for building (or discarding) a payout batch, in the
+   * caller's transaction, and answers what the batch needs of it. NO KEY: builders and discards
+   * of one campaign exclude each other without blocking orders' foreign keys.
+   */
+  async holdForPayouts(tx: EntityManager, merchantId: string, campaignId: string): Promise<{ currency: string; minPayoutMinor: number } | null> {
+    const [row] = await tx.execute<{ currency: string; min_payout_minor: string }[]>(
+      `select currency, min_payout_minor from campaign where id = ? and merchant_id = ? for no key update`,
+      [campaignId, merchantId],
+    );
+    return row ? { currency: row.currency, minPayoutMinor: Number(row.min_payout_minor) } : null;
+  }
+
+  /** Port for payouts' monthly schedule: every merchant's campaigns whose payout day has come this month. */
+  async payoutDayReached(em: EntityManager, dayOfMonth: number): Promise<{ id: string; merchantId: string; autoExecutePayouts: boolean }[]> {
+    const rows = await em.execute<{ id: string; merchant_id: string; auto_execute_payouts: boolean }[]>(
+      `select id, merchant_id, auto_execute_payouts from campaign where payout_day_of_month <= ?`,
+      [dayOfMonth],
+    );
+    return rows.map((r) => ({ id: r.id, merchantId: r.merchant_id, autoExecutePayouts: r.auto_execute_payouts }));
   }
 
   /** Anyone may read a campaign's public definition by slug, whatever its merchant. */

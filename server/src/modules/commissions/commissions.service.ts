@@ -7,6 +7,7 @@ import { isUuid, uuidv7 } from '../../ids.js';
 import type { AccrualInput, CommissionAccrual } from '../orders/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
+import { PayoutItemCommission } from './payout-link.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
@@ -26,6 +27,22 @@ const filterSchema = z.object({
 });
 
 /** Commission sums of one affiliate in one currency. */
+/** The commissions a payout batch of one campaign may take (see CommissionsService.payableTotals). */
+export interface PayableQuery {
+  merchantId: string;
+  campaignId: string;
+  /** Only those finalized before it (a scheduled batch's period end), or all. */
+  cutoff: Date | null;
+}
+const payableParams = (q: PayableQuery) => (q.cutoff ? [q.merchantId, q.campaignId, q.cutoff] : [q.merchantId, q.campaignId]);
+
+/** A new payout item: the affiliate and currency whose payable commissions it takes. */
+export interface PayoutItemRef {
+  itemId: string;
+  affiliateId: string;
+  currency: string;
+}
+
 export interface CurrencyTotals {
   currency: string;
   pendingMinor: number;
@@ -38,19 +55,25 @@ export interface CurrencyTotals {
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
  */
 export class CommissionsService implements CommissionAccrual {
-  /** The commission rows of a batch's AFFILIATE conversions: PENDING, at each campaign's rule (see CommissionAccrual). */
-  accrualStatement(inputs: readonly AccrualInput[]) {
+  /**
+   * Accrual: the commissions of the AFFILIATE conversions an order batch just wrote, PENDING at
+   * each campaign's rule, in one statement whatever their number (see CommissionAccrual).
+   * Returns how many were written.
+   */
+  async accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number> {
+    if (!inputs.length) return 0;
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
     const text = (value: (input: AccrualInput) => string | null) => pgTextArray(inputs.map(value));
-    return {
-      sql: `insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
-                                    subscription_id, sequence, created_at)
-            select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
-                   a.subscription_id, a.sequence, a.created_at
-              from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
-                     as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
-             where a.conversion_id in (select id from cv) returning id`,
-      params: [
+    const rows = await exec<{ n: string }>(
+      `with a as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
+                                          subscription_id, sequence, created_at)
+                  select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
+                         a.subscription_id, a.sequence, a.created_at
+                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
+                           as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
+                  returning 1)
+       select count(*) as n from a`,
+      [
         column((i) => i.id),
         column((i) => i.merchantId),
         column((i) => i.conversionId),
@@ -58,12 +81,17 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => i.affiliateId),
         column((i) => i.campaignId),
         column((i) => i.currency),
-        column((i) => commissionFor(i.rule, i.orderAmountMinor)),
+        column((i) => this.amountOf(i)),
         text((i) => i.subscriptionId),
         column((i) => i.sequence),
         column((i) => i.now.toISOString()),
       ],
-    };
+    );
+    return Number(rows[0]!.n);
+  }
+
+  amountOf(input: AccrualInput): number {
+    return commissionFor(input.rule, input.orderAmountMinor);
   }
 
   /**
@@ -80,7 +108,7 @@ export class CommissionsService implements CommissionAccrual {
          from commission c where c.merchant_id = ? and c.conversion_id = ? for update of c`,
       [input.merchantId, input.conversionId],
     );
-    if (!row) return null;
+    if (!row) return { commission: null, reductionMinor: 0 };
     const commission = { id: row.id, status: row.status, amountMinor: Number(row.amount_minor) };
     // Adjustments and clawbacks together: the same share of a refund is never taken twice.
     const delta = refundAdjustment({
@@ -89,7 +117,7 @@ export class CommissionsService implements CommissionAccrual {
       refundedTotalMinor: input.refundedTotalMinor,
       alreadyReducedMinor: Number(row.reduced),
     });
-    if (delta === 0) return commission;
+    if (delta === 0) return { commission, reductionMinor: 0 };
     if (!isAdjustable(commission.status)) {
       // Locked amount: the reduction becomes a clawback, netted into the affiliate's next payout.
       if (isLocked(commission.status)) {
@@ -102,8 +130,9 @@ export class CommissionsService implements CommissionAccrual {
           input.refundRowId,
           input.now,
         ]);
+        return { commission, reductionMinor: delta };
       }
-      return commission;
+      return { commission, reductionMinor: 0 };
     }
     commission.amountMinor += delta;
     if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
@@ -125,7 +154,7 @@ export class CommissionsService implements CommissionAccrual {
         row.id,
       ],
     );
-    return commission;
+    return { commission, reductionMinor: delta };
   }
 
   async commissionOf(exec: Exec, conversionId: string) {
@@ -196,18 +225,52 @@ export class CommissionsService implements CommissionAccrual {
     return byAffiliate;
   }
 
-  // ---- Payouts: what is payable and the PAID transition, as SQL the payouts module composes set-based ----
+  // ---- Payouts' ports: what is payable, attaching it to payout items, and the PAID transition ----
 
   /**
-   * FINALIZED commissions of a campaign (`id, affiliate_id, currency, amount_minor`), finalized
-   * before `cutoff` when one is given. Payouts decides which of them are still unattached.
+   * The commissions a new payout item may take: FINALIZED, unpaid, in no payout item yet, of one
+   * campaign (finalized before `cutoff` when one is given). A fixed text per cutoff kind.
    */
-  payableCommissions(merchantId: string, campaignId: string, cutoff: Date | null): { sql: string; params: unknown[] } {
-    return {
-      sql: `select c.id, c.affiliate_id, c.currency, c.amount_minor from commission c
-             where c.merchant_id = ? and c.campaign_id = ? and c.paid_at is null and c.status = 'FINALIZED'${cutoff ? ' and c.finalized_at < ?' : ''}`,
-      params: cutoff ? [merchantId, campaignId, cutoff] : [merchantId, campaignId],
-    };
+  private payableSql(cutoff: Date | null) {
+    return `select c.id, c.affiliate_id, c.currency, c.amount_minor from commission c
+             where c.merchant_id = ? and c.campaign_id = ? and c.paid_at is null and c.status = 'FINALIZED'${cutoff ? ' and c.finalized_at < ?' : ''}
+               and not exists (select 1 from payout_item_commission l where l.commission_id = c.id)`;
+  }
+
+  /** Port for payouts: the payable sums per affiliate and currency of a campaign, in one aggregate. */
+  async payableTotals(tx: EntityManager, q: PayableQuery): Promise<{ affiliateId: string; currency: string; totalMinor: number }[]> {
+    const rows = await tx.execute<{ affiliate_id: string; currency: string; total: string }[]>(
+      `select affiliate_id, currency, sum(amount_minor) as total from (${this.payableSql(q.cutoff)}) u group by affiliate_id, currency`,
+      payableParams(q),
+    );
+    return rows.map((r) => ({ affiliateId: r.affiliate_id, currency: r.currency, totalMinor: minorFromDb(r.total) }));
+  }
+
+  /**
+   * Port for payouts: attaches each affiliate's payable commissions (in that currency) to their
+   * new payout item, in one statement, and returns the sum attached per item, so an item always
+   * equals its commissions. A commission goes to one item at most (the link's primary key).
+   */
+  async attachPayable(tx: EntityManager, q: PayableQuery, items: readonly PayoutItemRef[]): Promise<Map<string, number>> {
+    if (!items.length) return new Map();
+    const rows = await tx.execute<{ item_id: string; total: string }[]>(
+      `with x as (select * from unnest(?::uuid[], ?::uuid[], ?::text[]) as x(item_id, affiliate_id, currency)),
+            chosen as materialized (
+              select u.id, u.amount_minor, x.item_id from (${this.payableSql(q.cutoff)}) u join x on x.affiliate_id = u.affiliate_id and x.currency = u.currency),
+            -- In commission id order: the primary key's index then grows at its right edge.
+            linked as (insert into payout_item_commission (commission_id, payout_item_id, merchant_id) select id, item_id, ? from chosen order by id)
+       select item_id, sum(amount_minor) as total from chosen group by item_id`,
+      [pgArray(items.map((i) => i.itemId)), pgArray(items.map((i) => i.affiliateId)), pgArray(items.map((i) => i.currency)), ...payableParams(q), q.merchantId],
+    );
+    return new Map(rows.map((r) => [r.item_id, minorFromDb(r.total)]));
+  }
+
+  /** Port for payouts: payout items discarded before sending free their commissions and clawbacks for the next batch. */
+  async releasePayoutItems(tx: EntityManager, merchantId: string, itemIds: readonly string[]): Promise<void> {
+    if (!itemIds.length) return;
+    const ids = pgArray(itemIds);
+    await tx.execute(`update clawback set payout_item_id = null where merchant_id = ? and payout_item_id = any(?::uuid[])`, [merchantId, ids], 'run');
+    await tx.execute(`delete from payout_item_commission where merchant_id = ? and payout_item_id = any(?::uuid[])`, [merchantId, ids], 'run');
   }
 
   /** Clawbacks of a campaign's commissions not yet netted into a payout item, per affiliate and currency. */
@@ -256,14 +319,16 @@ export class CommissionsService implements CommissionAccrual {
   }
 
   /**
-   * A payout item was POSTED: its commissions (selected by `ids`, a SQL selection of commission
-   * ids) FINALIZED → PAID, and the clawbacks it netted applied, in the caller's transaction.
+   * Port for payouts: a payout item was POSTED: the commissions attached to it FINALIZED → PAID,
+   * and the clawbacks it netted applied, in the caller's transaction. Returns how many were paid.
    */
-  async markPaid(tx: EntityManager, merchantId: string, ids: { sql: string; params: unknown[] }, payoutItemId: string, now: Date): Promise<number> {
+  async markPaid(tx: EntityManager, merchantId: string, payoutItemId: string, now: Date): Promise<number> {
     const from = sourcesOf(CommissionStatus.PAID);
     const paid = await tx.execute<QueryResult>(
-      `update commission set status = 'PAID', paid_at = ? where merchant_id = ? and status = any(?::commission_status[]) and id in (${ids.sql})`,
-      [now, merchantId, pgArray(from), ...ids.params],
+      `update commission set status = 'PAID', paid_at = ?
+        where merchant_id = ? and status = any(?::commission_status[])
+          and id in (select commission_id from payout_item_commission where merchant_id = ? and payout_item_id = ?)`,
+      [now, merchantId, pgArray(from), merchantId, payoutItemId],
       'run',
     );
     await tx.execute(
@@ -274,8 +339,11 @@ export class CommissionsService implements CommissionAccrual {
     return paid.affectedRows;
   }
 
-  /** Commissions by id, for payout items' `commissions` (one query per page of items). */
-  async byIds(em: EntityManager, ids: readonly string[]) {
-    return ids.length ? em.find(Commission, { id: { $in: [...ids] } }, { orderBy: { id: 'asc' } }) : [];
+  /** Port for payouts: the commissions of each payout item (for a page of items: two queries), oldest first. */
+  async commissionsOfItems(em: EntityManager, itemIds: readonly string[]): Promise<Commission[][]> {
+    const links = await em.find(PayoutItemCommission, { payoutItemId: { $in: itemIds.filter(isUuid) } }, { fields: ['commission', 'payoutItemId'] });
+    const commissions = links.length ? await em.find(Commission, { id: { $in: links.map((l) => l.commission.id) } }, { orderBy: { id: 'asc' } }) : [];
+    const itemOf = new Map(links.map((l) => [l.commission.id, l.payoutItemId]));
+    return itemIds.map((id) => commissions.filter((c) => itemOf.get(c.id) === id));
   }
 }

@@ -1,6 +1,7 @@
 /** The commissions module's front door (commissions, adjustments, clawbacks, finalization): what other modules and the composition root may use. */
 import { Clawback } from './clawback.entity.js';
 import { Commission, CommissionAdjustment } from './commission.entity.js';
+import { PayoutItemCommission } from './payout-link.entity.js';
 import { ClawbacksResolver } from './clawbacks.resolver.js';
 import { AffiliateCommissionsResolver, CommissionsResolver, ConversionCommissionResolver, MeCommissionsResolver } from './commissions.resolver.js';
 import { FinalizationResolver } from './finalization.resolver.js';
@@ -12,7 +13,7 @@ export { FinalizationService } from './finalization.service.js';
 export { MAX_FINALIZE_IDS } from './finalization.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */
-export const commissionsEntities = [Commission, CommissionAdjustment, Clawback];
+export const commissionsEntities = [Commission, CommissionAdjustment, Clawback, PayoutItemCommission];
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
 export const commissionsResolvers = [
   CommissionsResolver,

@@ -51,10 +51,12 @@ export class MailService {
   /**
    * Renders and stores messages (due at once by the database's clock; `now` is their date) with a fixed number of statements however many there are.
    * Throws BAD_USER_INPUT, writing nothing, when a recipient is not an email address.
+   * `sameStatements`: run the statements even for no message, for a caller whose statement count
+   * must not tell whether there was one (a password reset for an unknown address).
    */
-  async enqueue(em: EntityManager, messages: MailInput | readonly MailInput[], now: Date): Promise<void> {
+  async enqueue(em: EntityManager, messages: MailInput | readonly MailInput[], now: Date, { sameStatements = false } = {}): Promise<void> {
     const list: readonly MailInput[] = Array.isArray(messages) ? messages : [messages as MailInput];
-    if (!list.length) return;
+    if (!list.length && !sameStatements) return;
     const bad = list.find((m) => !address.safeParse(m.to).success);
     if (bad) throw badInput(`Cannot send email to "${bad.to.slice(0, 320)}": not an email address`, { to: 'must be an email address' });
 
@@ -77,7 +79,7 @@ export class MailService {
       // By the real clock: the outbox and "the latest message" follow insertion order even when a test fixes `now`.
       return [{ id: uuidv7(), merchantId: m.merchantId, kind: m.template, to: m.to, fromName: name, url, ...r }];
     });
-    if (!rows.length) return;
+    if (!rows.length && !sameStatements) return;
     await em.execute(
       `insert into mail_message (id, merchant_id, kind, to_address, from_name, subject, html, text, unsubscribe_url, status, attempts, next_attempt_at, created_at)
        select m.id, m.merchant_id, m.kind, m.to_address, m.from_name, m.subject, m.html, m.text, m.unsubscribe_url, ?::mail_status, 0, now(), ?

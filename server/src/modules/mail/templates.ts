@@ -71,6 +71,25 @@ export const templates = {
       { link: d.portalUrl, label: 'Open the portal' },
     ],
   }),
+  passwordReset: template<{ name: string; resetUrl: string }>({
+    transactional: true,
+    subject: () => 'Reset your password',
+    body: (d) => [
+      `Hello ${d.name},`,
+      'Someone asked to reset the password of your account. Choose a new one here:',
+      { link: d.resetUrl, label: 'Choose a new password' },
+      'The link works once, for an hour, and signs you out everywhere. If you did not ask, ignore this email: your password stays as it is.',
+    ],
+  }),
+  operatorInvitation: template<{ inviterName: string; role: string; acceptUrl: string; expiresAt: string }>({
+    transactional: true,
+    subject: () => 'You are invited to run an affiliate program',
+    body: (d) => [
+      `${d.inviterName} invited you to the admin app as ${d.role.toLowerCase()}. Choose your name and password to join:`,
+      { link: d.acceptUrl, label: 'Accept the invitation' },
+      `The link works once, until ${d.expiresAt}. If you did not expect it, ignore this email.`,
+    ],
+  }),
 };
 
 export type TemplateName = keyof typeof templates;

@@ -18,7 +18,7 @@
  * beat a click at the same instant, a promotion code before a referral code; between clicks,
  * the larger click id (UUIDv7: the later-logged) wins.
  */
-import { Channel } from '../tracking/index.js';
+import { Channel, type CandidateClickRow } from '../tracking/index.js';
 
 export type MatchedBy = 'clickId' | 'visitorId' | 'referralCode' | 'promotionCode' | 'subscription';
 
@@ -39,13 +39,8 @@ export type TouchReason =
 
 export const RULE = 'LAST_TOUCH';
 
-export interface CandidateClick {
-  clickId: string;
-  occurredAt: Date;
-  isBot: boolean;
-  enrollmentId: string;
-  affiliateId: string;
-  campaignId: string;
+/** A click as tracking's port answers it, and how the order named it. */
+export interface CandidateClick extends Omit<CandidateClickRow, 'i' | 'visitorId'> {
   matchedBy: MatchedBy[];
 }
 

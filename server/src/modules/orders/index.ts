@@ -11,7 +11,7 @@ export { Conversion } from './conversion.entity.js';
 export { Refund } from './order.entity.js';
 export { OrdersService } from './orders.service.js';
 export { ReferralsService } from './referrals.service.js';
-export type { AccrualInput, CommissionAccrual } from './ports.js';
+export type { AccrualInput, CommissionAccrual, ConversionFigures, ConversionRollup, RefundFigures } from './ports.js';
 export { OrderWebhookSecrets } from './webhook-secrets.js';
 export { orderWebhookRoutes, signPayload } from './orders-webhook.route.js';
 export { ConversionConnection } from './orders.resolver.js';

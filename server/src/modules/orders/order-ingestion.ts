@@ -2,21 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Batcher } from '../../db/batcher.js';
 import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import { withConnection, type Exec } from '../../db/sql-runner.js';
+import { inTransaction, withConnection, type Exec } from '../../db/sql-runner.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isUuid, uuidv7 } from '../../ids.js';
-import type { CommissionDuration, CommissionType } from '../campaigns/index.js';
-import { Channel } from '../tracking/index.js';
-import {
-  attribute,
-  type AttributionExplanation,
-  type CandidateCampaign,
-  type CandidateClick,
-  type CandidatePromotion,
-  type MatchedBy,
-} from './attribution.engine.js';
+import type { AttributionTerms } from '../campaigns/index.js';
+import type { TenantRef } from '../tenancy.js';
+import { Channel, type CandidateClickRow, type ClickLookup } from '../tracking/index.js';
+import type { PromotionCodeEnrollment } from '../applications/index.js';
+import { attribute, type AttributionExplanation, type CandidateClick, type CandidatePromotion, type MatchedBy } from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
-import type { AccrualInput, CommissionAccrual, ServedClicks } from './ports.js';
+import type { AccrualInput, AttributionSources, CommissionAccrual, ConversionRollup } from './ports.js';
 import { renewal } from './recurring.js';
 import { storedResponse } from './webhook-events.js';
 
@@ -25,75 +20,59 @@ export const MAX_ORDER_AHEAD_MS = 24 * 3600_000;
 /** Candidate clicks loaded per order: a visitor's latest ones (plus the order's own click id). */
 export const MAX_CANDIDATE_CLICKS = 100;
 
-interface TouchRow {
+/** A customer referral code an order names, found in the batch's one lookup. */
+interface ReferralRow {
   /** The order's place in its batch. */
   i: number;
-  kind: 'click' | 'referral' | 'promotion' | 'subscription';
-  /** click: the click; referral: the code's row; promotion: the enrollment; subscription: the first order. */
   id: string;
-  occurred_at: Date | null;
-  is_bot: boolean | null;
+  code: string;
+  customer_id: string;
+}
+
+/** Per order (`i`), the referral code it names, in one statement for the batch. */
+const REFERRALS_SQL = `
+  select j.i, r.id, r.code, r.customer_id
+    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
+    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
+
+/** A subscription's first paid order (the earliest billing period recorded) and what its conversion credited. */
+interface FirstPaymentRow {
+  /** The order's place in its batch. */
+  i: number;
+  external_id: string;
+  occurred_at: Date;
+  period_start: Date;
+  channel: Channel;
   enrollment_id: string | null;
   affiliate_id: string | null;
   campaign_id: string | null;
-  visitor_id: string | null;
-  enrollment_status: string | null;
-  campaign_status: string | null;
-  attribution_window_days: number | null;
-  currency: string | null;
-  commission_type: CommissionType | null;
-  commission_rate_bps: number | null;
-  commission_amount_minor: string | number | null;
-  /** referral and promotion: the code; subscription: the first order's store id. */
-  code: string | null;
-  customer_id: string | null;
-  commission_duration: CommissionDuration | null;
-  commission_duration_months: number | null;
-  /** subscription: the first order's billing period and its conversion's channel. */
-  period_start: Date | null;
-  first_channel: Channel | null;
 }
 
 /**
- * The candidate touches of a batch of orders, in one statement: per order (`i`), its clicks by
- * click id or visitor id (an indexed lookup each), its referral code, the enrollment whose
- * promotion code it used, and its subscription's first paid order (earliest billing period)
- * with that order's attribution.
+ * Per order (`i`) of a subscription, that subscription's first paid order with its conversion,
+ * in one statement for the batch (our own tables; the enrollment's status and the campaign's
+ * terms come through their owners' ports like a click's).
  */
-const TOUCHES_SQL = `
-  select j.i, t.* from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
-   cross join lateral (
-     select 'click' as kind, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id,
-            e.status::text as enrollment_status, k.status::text as campaign_status, k.attribution_window_days, k.currency,
-            k.commission_type::text as commission_type, k.commission_rate_bps, k.commission_amount_minor,
-            null::text as code, null::text as customer_id, k.commission_duration::text as commission_duration, k.commission_duration_months,
-            null::timestamptz as period_start, null::text as first_channel
-       from (select * from click
-              where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
-              order by occurred_at > j.placed_at, occurred_at desc limit ${MAX_CANDIDATE_CLICKS}) c
-       left join enrollment e on e.id = c.enrollment_id
-       left join campaign k on k.id = c.campaign_id) t
-  union all
-  select j.i, 'referral', r.id, null, null, null, null, null, null, null, null, null, null, null, null, null, r.code, r.customer_id, null, null, null, null
-    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
-    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code
-  union all
-  select j.i, 'promotion', e.id, null, null, e.id, e.affiliate_id, e.campaign_id, null, e.status::text, k.status::text, k.attribution_window_days, k.currency,
-         k.commission_type::text, k.commission_rate_bps, k.commission_amount_minor, e.promotion_code, null, k.commission_duration::text, k.commission_duration_months, null, null
-    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
-    join enrollment e on e.merchant_id = j.merchant_id and lower(e.promotion_code) = lower(j.code) and e.promotion_code is not null
-    join campaign k on k.id = e.campaign_id
-  union all
-  select j.i, 'subscription', f.id, f.occurred_at, null, cv.enrollment_id, cv.affiliate_id, cv.campaign_id, null, e.status::text, k.status::text,
-         k.attribution_window_days, k.currency, k.commission_type::text, k.commission_rate_bps, k.commission_amount_minor, f.external_id, null,
-         k.commission_duration::text, k.commission_duration_months, f.period_start, cv.channel::text
+const FIRST_PAYMENTS_SQL = `
+  select j.i, f.external_id, f.occurred_at, f.period_start, cv.channel, cv.enrollment_id, cv.affiliate_id, cv.campaign_id
     from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, subscription_id)
    cross join lateral (select o.id, o.external_id, o.occurred_at, o.period_start from store_order o
                         where o.merchant_id = j.merchant_id and o.subscription_id = j.subscription_id
                         order by o.period_start, o.id limit 1) f
-    join conversion cv on cv.order_id = f.id
-    left join enrollment e on e.id = cv.enrollment_id
-    left join campaign k on k.id = cv.campaign_id`;
+    join conversion cv on cv.order_id = f.id`;
+
+/**
+ * What one order's attribution reads: its candidate clicks, its referral code, the enrollment of
+ * its promotion code, its subscription's first payment, and the enrollments and campaigns they name.
+ */
+interface Touches {
+  clicks: CandidateClickRow[];
+  referral: ReferralRow | null;
+  promotion: PromotionCodeEnrollment | null;
+  first: FirstPaymentRow | null;
+  enrollments: ReadonlyMap<string, string>;
+  campaigns: ReadonlyMap<string, AttributionTerms>;
+}
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
@@ -130,12 +109,12 @@ const ORDER_COLUMNS = [
 type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 
 /**
- * One atomic statement for a whole batch: events, orders, conversions and commissions, each row
- * written only if the one before it was new (a replayed event or a known order id writes nothing;
- * so does the second of two such duplicates inside one batch). Answers, per order, whether its
- * event was claimed and its order created.
+ * One atomic statement for a whole batch: events, orders and conversions, each row written only
+ * if the one before it was new (a replayed event or a known order id writes nothing; so does the
+ * second of two such duplicates inside one batch). Answers, per order, whether its event was
+ * claimed and its order (with its conversion) created.
  */
-const writeStatement = (commissions: string) => `
+const WRITE_SQL = `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -150,9 +129,9 @@ const writeStatement = (commissions: string) => `
                                  enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
-           from x join o on o.id = x.order_row_id returning id),
-  cm as (${commissions})
-  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
+           from x join o on o.id = x.order_row_id returning id)
+  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created,
+         x.conversion_id in (select id from cv) as conversion_written from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */
 export const ORDER_BATCH_MAX = 100;
@@ -211,8 +190,9 @@ interface PlannedOrder {
 /**
  * Orders in: attribution and the conversion row; the commission itself is written through
  * `CommissionAccrual`. Orders are group-committed: those that arrive while a batch is being
- * written go together in the next one, which costs two statements whatever its size (the
- * candidate touches, then one atomic insert of events, orders, conversions and commissions).
+ * written go together in the next one, which costs at most ten statements whatever its size:
+ * the candidate touches through their owners' ports (see `touches`), then one atomic insert of
+ * events, orders and conversions and, in the same transaction, the commissions' accrual.
  */
 export class OrderIngestion {
   private readonly intake = new Batcher<OrderJob, OrderOutcome>((jobs) => this.ingestBatch(jobs), {
@@ -225,7 +205,8 @@ export class OrderIngestion {
 
   constructor(
     private readonly accrual: CommissionAccrual,
-    private readonly clicks: ServedClicks,
+    private readonly sources: AttributionSources,
+    private readonly rollup?: ConversionRollup,
   ) {}
 
   async ingest(em: EntityManager, merchantId: string, order: OrderInput, event: EventRef | null, now: Date): Promise<OrderOutcome> {
@@ -258,7 +239,7 @@ export class OrderIngestion {
     while (this.awaitingClicks.length) {
       const group = this.awaitingClicks.splice(0);
       try {
-        await this.clicks.awaitServedClicks(); // begun after every order of the group arrived
+        await this.sources.clicks.awaitServedClicks(); // begun after every order of the group arrived
         this.intake.submitAll(group.map((g) => g.job)).forEach((outcome, i) => outcome.then(group[i]!.resolve, group[i]!.reject));
       } catch (err) {
         for (const g of group) g.reject(err);
@@ -268,11 +249,11 @@ export class OrderIngestion {
   }
 
   /**
-   * A batch of orders (one when traffic is light) in two statements whatever its size: the
-   * candidate touches of all of them, then, after each order's attribution, one write. Each
-   * order is answered on its own: a refused one (currency) does not hold back the others, and
-   * when a statement fails (it wrote nothing: one statement is all or nothing) the orders are
-   * taken again one by one, so only the one at fault fails.
+   * A batch of orders (one when traffic is light) in the same statements whatever its size: the
+   * candidate touches of all of them, then, after each order's attribution, one write (with its
+   * accrual). Each order is answered on its own: a refused one (currency) does not hold back the
+   * others, and when the write fails (it wrote nothing: one statement, or one transaction, is all
+   * or nothing) the orders are taken again one by one, so only the one at fault fails.
    */
   private async ingestBatch(jobs: OrderJob[]): Promise<PromiseSettledResult<OrderOutcome>[]> {
     try {
@@ -299,7 +280,7 @@ export class OrderIngestion {
       const planned: { i: number; plan: PlannedOrder }[] = [];
       jobs.forEach((job, i) => {
         try {
-          planned.push({ i, plan: this.attribute(job, touches.get(i) ?? []) });
+          planned.push({ i, plan: this.attribute(job, touches(i)) });
         } catch (reason) {
           results[i] = { status: 'rejected', reason };
         }
@@ -316,107 +297,111 @@ export class OrderIngestion {
     });
   }
 
-  /** Candidate touches per order of the batch (by its index), in one statement. */
-  private async touches(exec: Exec, jobs: OrderJob[]): Promise<Map<number, TouchRow[]>> {
-    const clicks: { i: number; merchantId: string; visitorId: string | null; clickId: string | null; placedAt: string }[] = [];
+  /**
+   * What each order of the batch (by its index) is attributed from, in at most six statements
+   * whatever the batch's size: the candidate clicks (tracking's port), the referral codes (our
+   * own table), the enrollments of promotion codes (the applications port), the first payments
+   * of subscriptions (our own tables), then the statuses of all those touches' enrollments and
+   * their campaigns' terms with durations (the applications and campaigns ports). Orders without
+   * click, visitor, code or subscription read nothing.
+   */
+  private async touches(exec: Exec, jobs: OrderJob[]): Promise<(i: number) => Touches> {
+    const lookups: ClickLookup[] = [];
     const codes: { i: number; merchantId: string; code: string }[] = [];
     const coupons: { i: number; merchantId: string; code: string }[] = [];
     const subscriptions: { i: number; merchantId: string; id: string }[] = [];
     jobs.forEach(({ merchantId, order }, i) => {
       const clickId = clickIdOf(order);
-      if (clickId || order.visitorId) clicks.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt.toISOString() });
+      if (clickId || order.visitorId) lookups.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt });
       if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
       if (order.couponCode) coupons.push({ i, merchantId, code: order.couponCode });
       if (order.subscription) subscriptions.push({ i, merchantId, id: order.subscription.id });
     });
-    const byOrder = new Map<number, TouchRow[]>();
-    // Nothing to look up without click, visitor, code or subscription.
-    if (!clicks.length && !codes.length && !coupons.length && !subscriptions.length) return byOrder;
-    const rows = await exec<TouchRow>(TOUCHES_SQL, [
-      pgArray(clicks.map((c) => c.i)),
-      pgArray(clicks.map((c) => c.merchantId)),
-      pgTextArray(clicks.map((c) => c.visitorId)),
-      pgTextArray(clicks.map((c) => c.clickId)),
-      pgArray(clicks.map((c) => c.placedAt)),
-      pgArray(codes.map((c) => c.i)),
-      pgArray(codes.map((c) => c.merchantId)),
-      pgTextArray(codes.map((c) => c.code)),
-      pgArray(coupons.map((c) => c.i)),
-      pgArray(coupons.map((c) => c.merchantId)),
-      pgTextArray(coupons.map((c) => c.code)),
-      pgArray(subscriptions.map((c) => c.i)),
-      pgArray(subscriptions.map((c) => c.merchantId)),
-      pgTextArray(subscriptions.map((c) => c.id)),
-    ]);
-    for (const r of rows) {
-      const list = byOrder.get(r.i);
-      if (list) list.push(r);
-      else byOrder.set(r.i, [r]);
-    }
-    return byOrder;
+    const clicks = await this.sources.clicks.candidateClicks(exec, lookups, MAX_CANDIDATE_CLICKS);
+    const referrals = codes.length
+      ? await exec<ReferralRow>(REFERRALS_SQL, [pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code))])
+      : [];
+    const promotions = await this.sources.enrollments.promotionCodeEnrollments(exec, coupons);
+    const firsts = subscriptions.length
+      ? await exec<FirstPaymentRow>(FIRST_PAYMENTS_SQL, [
+          pgArray(subscriptions.map((c) => c.i)),
+          pgArray(subscriptions.map((c) => c.merchantId)),
+          pgTextArray(subscriptions.map((c) => c.id)),
+        ])
+      : [];
+    // The enrollments and campaigns every touch names, each asked of its owner once for the batch.
+    const named: { i: number; enrollmentId: string; campaignId: string }[] = [
+      ...clicks,
+      ...promotions,
+      ...firsts.flatMap((f) => (f.enrollment_id && f.campaign_id ? [{ i: f.i, enrollmentId: f.enrollment_id, campaignId: f.campaign_id }] : [])),
+    ];
+    const distinct = (ref: (t: (typeof named)[number]) => TenantRef) => [...new Map(named.map((t) => [ref(t).id, ref(t)])).values()];
+    const enrollments = await this.sources.enrollments.enrollmentStatuses(
+      exec,
+      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.enrollmentId })),
+    );
+    const campaigns = await this.sources.campaigns.attributionTerms(
+      exec,
+      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.campaignId })),
+    );
+    const clicksOf = new Map<number, CandidateClickRow[]>();
+    for (const c of clicks) clicksOf.set(c.i, [...(clicksOf.get(c.i) ?? []), c]);
+    const referralOf = new Map(referrals.map((r) => [r.i, r]));
+    const promotionOf = new Map(promotions.map((p) => [p.i, p]));
+    const firstOf = new Map(firsts.map((f) => [f.i, f]));
+    return (i) => ({
+      clicks: clicksOf.get(i) ?? [],
+      referral: referralOf.get(i) ?? null,
+      promotion: promotionOf.get(i) ?? null,
+      first: firstOf.get(i) ?? null,
+      enrollments,
+      campaigns,
+    });
   }
 
   /** The decision for one order (pure), and the row that records it. */
-  private attribute(job: OrderJob, rows: TouchRow[]): PlannedOrder {
+  private attribute(job: OrderJob, touches: Touches): PlannedOrder {
     const { merchantId, order, event, now } = job;
     const clickId = clickIdOf(order);
-    const clicks: CandidateClick[] = [];
-    const campaigns = new Map<string, CandidateCampaign & { currency: string; rule: AccrualInput['rule'] }>();
-    const enrollments = new Map<string, string>();
-    let referral: { id: string; code: string; customerId: string } | null = null;
-    let promotion: CandidatePromotion | null = null;
-    let first: TouchRow | null = null;
-    for (const r of rows) {
-      if (r.kind === 'referral') {
-        referral = { id: r.id, code: r.code!, customerId: r.customer_id! };
-        continue;
-      }
-      if (r.kind === 'subscription') first = r;
-      else if (r.kind === 'promotion') promotion = { code: r.code!, enrollmentId: r.enrollment_id!, affiliateId: r.affiliate_id!, campaignId: r.campaign_id! };
-      else {
-        const matchedBy: MatchedBy[] = [];
-        if (clickId && r.id === clickId) matchedBy.push('clickId');
-        if (order.visitorId && r.visitor_id === order.visitorId) matchedBy.push('visitorId');
-        clicks.push({
-          clickId: r.id,
-          occurredAt: new Date(r.occurred_at!),
-          isBot: !!r.is_bot,
-          enrollmentId: r.enrollment_id!,
-          affiliateId: r.affiliate_id!,
-          campaignId: r.campaign_id!,
-          matchedBy,
-        });
-      }
-      if (r.enrollment_status) enrollments.set(r.enrollment_id!, r.enrollment_status);
-      if (r.campaign_status) {
-        campaigns.set(r.campaign_id!, {
-          status: r.campaign_status,
-          attributionWindowDays: r.attribution_window_days!,
-          currency: r.currency!,
-          rule: {
-            type: r.commission_type!,
-            rateBps: r.commission_rate_bps,
-            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
-          },
-        });
-      }
-    }
+    const { campaigns, enrollments, first } = touches;
+    const clicks: CandidateClick[] = touches.clicks.map((c) => {
+      const matchedBy: MatchedBy[] = [];
+      if (clickId && c.clickId === clickId) matchedBy.push('clickId');
+      if (order.visitorId && c.visitorId === order.visitorId) matchedBy.push('visitorId');
+      return {
+        clickId: c.clickId,
+        occurredAt: c.occurredAt,
+        isBot: c.isBot,
+        enrollmentId: c.enrollmentId,
+        affiliateId: c.affiliateId,
+        campaignId: c.campaignId,
+        matchedBy,
+      };
+    });
+    const referral = touches.referral && { id: touches.referral.id, code: touches.referral.code, customerId: touches.referral.customer_id };
+    const promotion: CandidatePromotion | null = touches.promotion && {
+      code: touches.promotion.code,
+      enrollmentId: touches.promotion.enrollmentId,
+      affiliateId: touches.promotion.affiliateId,
+      campaignId: touches.promotion.campaignId,
+    };
     // A later payment of a subscription follows its first (another order, of an earlier or the same period); the first is attributed by its touches.
     const periodStart = order.subscription?.periodStart;
+    const firstTerms = first?.campaign_id ? campaigns.get(first.campaign_id) : undefined;
     const renewed =
-      first && periodStart && first.code !== order.id && new Date(first.period_start!).getTime() <= periodStart.getTime()
+      first && periodStart && first.external_id !== order.id && new Date(first.period_start).getTime() <= periodStart.getTime()
         ? renewal(
             {
-              occurredAt: new Date(first.occurred_at!),
-              periodStart: new Date(first.period_start!),
-              channel: first.first_channel!,
+              occurredAt: new Date(first.occurred_at),
+              periodStart: new Date(first.period_start),
+              channel: first.channel,
               enrollmentId: first.enrollment_id,
               affiliateId: first.affiliate_id,
               campaignId: first.campaign_id,
-              enrollmentStatus: first.enrollment_status,
-              campaignStatus: first.campaign_status,
-              duration: first.commission_duration,
-              durationMonths: first.commission_duration_months,
+              enrollmentStatus: (first.enrollment_id && enrollments.get(first.enrollment_id)) || null,
+              campaignStatus: firstTerms?.status ?? null,
+              duration: firstTerms?.rule.duration ?? null,
+              durationMonths: firstTerms?.rule.durationMonths ?? null,
             },
             { occurredAt: order.occurredAt, periodStart },
             now,
@@ -499,15 +484,46 @@ export class OrderIngestion {
     };
   }
 
-  /** The batch's one write statement; per order (by index): event claimed, order created. */
+  /**
+   * The batch's write; per order (by index): event claimed, order created. With commissions to
+   * accrue, one transaction holds the write and the accrual of the conversions it wrote, so a
+   * commission exists exactly when its conversion does.
+   */
   private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
-    const accrual = this.accrual.accrualStatement(planned.flatMap((p) => (p.plan.accrual ? [p.plan.accrual] : [])));
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(accrual.sql), [
-      ...ORDER_COLUMNS.map(([name]) => column(name)),
-      ...accrual.params,
-    ]);
+    const writeOrders = () =>
+      exec<{ i: number; event_claimed: boolean; order_created: boolean; conversion_written: boolean }>(
+        WRITE_SQL,
+        ORDER_COLUMNS.map(([name]) => column(name)),
+      );
+    const rows = planned.some((p) => p.plan.accrual)
+      ? await inTransaction(exec, async () => {
+          const written = await writeOrders();
+          const conversions = new Set(written.filter((r) => r.conversion_written).map((r) => r.i));
+          const accrued = planned.flatMap(({ i, plan }) =>
+            plan.accrual && conversions.has(i) ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : [],
+          );
+          await this.accrual.accrue(
+            exec,
+            accrued.map((a) => a.accrual),
+          );
+          await this.rollup?.conversionsRecorded(
+            exec,
+            accrued.map(({ accrual: a, occurredAt }) => ({
+              conversionId: a.conversionId,
+              merchantId: a.merchantId,
+              campaignId: a.campaignId,
+              enrollmentId: a.enrollmentId,
+              affiliateId: a.affiliateId,
+              occurredAt,
+              amountMinor: a.orderAmountMinor,
+              commissionMinor: this.accrual.amountOf(a),
+            })),
+          );
+          return written;
+        })
+      : await writeOrders();
     return new Map(rows.map((r) => [r.i, r]));
   }
 

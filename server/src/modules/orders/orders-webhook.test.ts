@@ -465,7 +465,21 @@ describe('POST /webhooks/orders', () => {
   describe('orders arriving together are written in one batch', () => {
     const deliver = (body: unknown) => app.services.orders.handleWebhook(app.orm.em.fork(), p.merchantId, body, new Date()) as Promise<OrderOutcome>;
 
-    it('a batch of new orders costs two statements, whatever its size', async () => {
+    /** Runs `fn` while the database refuses inserts into `table` whose row matches `condition` (a trigger). */
+    const whileRefusing = async (table: string, condition: string, fn: () => Promise<void>) => {
+      const sql = (q: string) => app.orm.em.getConnection().execute(q);
+      await sql(`create function refuse_${table}() returns trigger language plpgsql as $$
+                 begin if ${condition} then raise exception 'refused by the test'; end if; return new; end $$`);
+      await sql(`create trigger refuse_${table} before insert on ${table} for each row execute function refuse_${table}()`);
+      try {
+        await fn();
+      } finally {
+        await sql(`drop trigger refuse_${table} on ${table}`);
+        await sql(`drop function refuse_${table}()`);
+      }
+    };
+
+    it('a batch of new orders costs seven statements, whatever its size', async () => {
       const visitors = await Promise.all(
         [...Array(20)].map(async (_, i) => {
           const visitorId = uniq('v');
@@ -478,8 +492,9 @@ describe('POST /webhooks/orders', () => {
       const { count, result } = countQueries(() => Promise.all(bodies.map(deliver)));
       const outcomes = await result;
       // Orders naming a visitor wait together for the clicks served before them, then go in one
-      // batch of twenty-two: 2 statements (touches, write).
-      expect(count.statements).toBe(2);
+      // batch of twenty-two: 8 statements (the candidate clicks, their enrollments and campaigns,
+      // then one transaction: begin, the write, the commissions' accrual, analytics' figures, commit).
+      expect(count.statements).toBe(8);
       expect(outcomes.slice(2).map((o) => o.conversion.channel)).toEqual(visitors.map((_, i) => (i % 2 === 0 ? 'AFFILIATE' : 'NONE')));
       expect(new Set(outcomes.map((o) => o.conversion.id)).size).toBe(22);
       expect(await counts(app, p.merchantId)).toEqual({
@@ -498,25 +513,38 @@ describe('POST /webhooks/orders', () => {
     it('each request is charged the statements of the batch that served it', async () => {
       const [a, b, c, d] = [0, 1, 2, 3].map(() => countQueries(() => deliver(orderBody({ visitorId: uniq('v') }))));
       await Promise.all([a, b, c, d].map((x) => x!.result));
-      // Written together (they waited together for the clicks served before them): the batch's two statements.
+      // Written together (they waited together for the clicks served before them): the batch's two
+      // statements (no clicks found, so no enrollment, campaign or commission to read or write).
       expect([a, b, c, d].map((x) => x!.count.statements)).toEqual([2, 2, 2, 2]);
     });
 
+    it('an order whose commission the database refuses is not written either: no conversion stays without its commission', async () => {
+      // 10% of 7,770 is the commission the database refuses.
+      await whileRefusing('commission', 'new.original_amount_minor = 777', async () => {
+        const visitors = [uniq('v'), uniq('v'), uniq('v')];
+        for (const visitorId of visitors) await click(app, p, p.affiliates[0]!, { visitorId });
+        const before = await counts(app, p.merchantId);
+        const bodies = visitors.map((visitorId, i) => orderBody({ visitorId, amountMinor: i === 1 ? 7_770 : 10_000 }));
+        const results = await Promise.allSettled(bodies.map(deliver));
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await counts(app, p.merchantId)).toEqual({
+          ...before,
+          orders: before.orders + 2,
+          conversions: before.conversions + 2,
+          commissions: before.commissions + 2,
+          events: before.events + 2,
+        });
+      });
+    });
+
     it('an order the database refuses fails alone: the others in its batch are written', async () => {
-      const sql = (q: string) => app.orm.em.getConnection().execute(q);
-      await sql(`create function refuse_poison() returns trigger language plpgsql as $$
-                 begin if new.external_id like 'poison%' then raise exception 'refused by the test'; end if; return new; end $$`);
-      await sql(`create trigger refuse_poison before insert on store_order for each row execute function refuse_poison()`);
-      try {
+      await whileRefusing('store_order', "new.external_id like 'poison%'", async () => {
         const before = await counts(app, p.merchantId);
         const poison = orderBody({ id: uniq('poison') });
         const results = await Promise.allSettled([orderBody({}), orderBody({}), orderBody({}), poison, orderBody({})].map(deliver));
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
         expect(await counts(app, p.merchantId)).toMatchObject({ orders: before.orders + 4, events: before.events + 4 });
-      } finally {
-        await sql('drop trigger refuse_poison on store_order');
-        await sql('drop function refuse_poison()');
-      }
+      });
     });
 
     it('each order in a batch is answered on its own: a replay, a known order and a refused one beside new ones', async () => {

@@ -7,7 +7,7 @@ import { Channel } from '../tracking/index.js';
 import { Conversion } from './conversion.entity.js';
 import { OrderIngestion } from './order-ingestion.js';
 import { eventHash, orderSchema, refundSchema, webhookSchema, type OrderOutcome, type RefundOutcome } from './order-input.js';
-import type { CommissionAccrual, ServedClicks } from './ports.js';
+import type { AttributionSources, CommissionAccrual, ConversionRollup } from './ports.js';
 import { RefundIntake } from './refund-intake.js';
 
 /**
@@ -19,9 +19,10 @@ export class OrdersService {
   private readonly orders: OrderIngestion;
   private readonly refunds: RefundIntake;
 
-  constructor(accrual: CommissionAccrual, clicks: ServedClicks) {
-    this.orders = new OrderIngestion(accrual, clicks);
-    this.refunds = new RefundIntake(accrual);
+  /** `rollup`: figures kept in the transactions that write conversions and refunds (analytics). */
+  constructor(accrual: CommissionAccrual, sources: AttributionSources, rollup?: ConversionRollup) {
+    this.orders = new OrderIngestion(accrual, sources, rollup);
+    this.refunds = new RefundIntake(accrual, rollup);
   }
 
   /** The GraphQL `recordOrder`: idempotent by (merchant, order id). */

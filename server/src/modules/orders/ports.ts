@@ -1,11 +1,13 @@
-import type { CommissionType } from '../campaigns/index.js';
+import type { ApplicationsService } from '../applications/index.js';
+import type { CampaignsService, CommissionType } from '../campaigns/index.js';
+import type { TrafficService } from '../tracking/index.js';
 import type { Exec } from '../../db/sql-runner.js';
 import type { RefundOutcome } from './order-input.js';
 
 /** What attribution hands the commissions module (which implements it): commissions → attribution. */
 export interface AccrualInput {
   id: string;
-  /** The conversion it is for, written by the same statement. */
+  /** The conversion it is for, written in the same transaction just before. */
   conversionId: string;
   merchantId: string;
   enrollmentId: string;
@@ -26,23 +28,67 @@ export interface AccrualInput {
  */
 export interface CommissionAccrual {
   /**
-   * The body of a data-modifying CTE (`?` placeholders) inserting the commissions of a batch's
-   * AFFILIATE conversions (any number, none included; the text is the same whatever the count):
-   * only those whose conversion the CTE named `cv` wrote (column `id`), so orders, conversions
-   * and commissions are written by one atomic statement.
+   * Writes the commissions of a batch's AFFILIATE conversions (one statement for any number),
+   * on the connection and in the transaction that wrote those conversions: the caller passes
+   * only conversions it has just written, so a commission exists exactly when its conversion
+   * does. Returns how many were written.
    */
-  accrualStatement(inputs: readonly AccrualInput[]): { sql: string; params: unknown[] };
+  accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number>;
+  /** The commission an accrual writes (its campaign's rule applied to the order amount). */
+  amountOf(input: AccrualInput): number;
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
   applyRefund(
     exec: Exec,
     input: { merchantId: string; conversionId: string; orderAmountMinor: number; refundedTotalMinor: number; refundRowId: string; reason: string; now: Date },
-  ): Promise<RefundOutcome['commission']>;
+  ): Promise<{ commission: RefundOutcome['commission']; reductionMinor: number }>;
   /** The commission of a conversion, if any. */
   commissionOf(exec: Exec, conversionId: string): Promise<RefundOutcome['commission']>;
 }
 
-/** The clicks an order reads: TrafficService, which buffers them (see ClickWatermarks). */
-export interface ServedClicks {
-  /** Resolves once every click served before the call is stored; refuses (UNAVAILABLE) while that cannot be. */
-  awaitServedClicks(): Promise<void>;
+/**
+ * What attribution reads of the modules below it, each through the owner's port (services.ts
+ * wires them): tracking's clicks (TrafficService buffers them: see ClickWatermarks),
+ * applications' enrollment statuses and promotion codes, campaigns' terms (with their
+ * commission durations).
+ */
+export interface AttributionSources {
+  clicks: Pick<TrafficService, 'awaitServedClicks' | 'candidateClicks'>;
+  enrollments: Pick<ApplicationsService, 'enrollmentStatuses' | 'promotionCodeEnrollments'>;
+  campaigns: Pick<CampaignsService, 'attributionTerms'>;
+}
+
+/** An AFFILIATE conversion as the figures count it: on its order's day, with its accrued commission. */
+export interface ConversionFigures {
+  conversionId: string;
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  amountMinor: number;
+  commissionMinor: number;
+}
+
+/** A refund of an AFFILIATE conversion as the figures count it: on the refund's day, with the commission it took back. */
+export interface RefundFigures {
+  merchantId: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  occurredAt: Date;
+  /** The refund (positive; the figures subtract it). */
+  amountMinor: number;
+  /** The commission reduction it caused, an adjustment or a clawback (zero or negative). */
+  commissionMinor: number;
+}
+
+/**
+ * What orders asks of whoever keeps figures over conversions (the analytics module implements
+ * it; services.ts wires it), in the transaction that writes them.
+ */
+export interface ConversionRollup {
+  /** Inside the transaction that wrote them: a batch's AFFILIATE conversions (only those it wrote) and their commissions. */
+  conversionsRecorded(exec: Exec, conversions: readonly ConversionFigures[]): Promise<void>;
+  /** Inside the refund's transaction: the refund and the commission it took back. */
+  refundRecorded(exec: Exec, refund: RefundFigures): Promise<void>;
 }

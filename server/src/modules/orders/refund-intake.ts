@@ -2,14 +2,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emExec } from '../../db/sql-runner.js';
 import { badInput, conflict } from '../../errors.js';
 import { uuidv7 } from '../../ids.js';
-import type { Channel } from '../tracking/index.js';
+import { Channel } from '../tracking/index.js';
 import { json, type EventRef, type RefundInput, type RefundOutcome } from './order-input.js';
-import type { CommissionAccrual } from './ports.js';
+import type { CommissionAccrual, ConversionRollup } from './ports.js';
 import { storedResponse } from './webhook-events.js';
 
 /** Refunds in: checked against their order under its row lock; the commission adjusted through `CommissionAccrual`. */
 export class RefundIntake {
-  constructor(private readonly accrual: CommissionAccrual) {}
+  constructor(
+    private readonly accrual: CommissionAccrual,
+    private readonly rollup?: ConversionRollup,
+  ) {}
 
   /**
    * A refund, in one transaction holding its order's row lock, so refunds of one order apply one
@@ -19,8 +22,10 @@ export class RefundIntake {
   async ingest(em: EntityManager, merchantId: string, refund: RefundInput, event: EventRef | null, now: Date): Promise<RefundOutcome> {
     const field = (name: 'id' | 'amountMinor') => (event ? `refund.${name}` : name);
     const result = await em.transactional(async (tx) => {
-      const [order] = await tx.execute<{ id: string; amount_minor: string; conversion_id: string; channel: Channel }[]>(
-        `select o.id, o.amount_minor, cv.id as conversion_id, cv.channel
+      const [order] = await tx.execute<
+        { id: string; amount_minor: string; conversion_id: string; channel: Channel; campaign_id: string; enrollment_id: string; affiliate_id: string }[]
+      >(
+        `select o.id, o.amount_minor, cv.id as conversion_id, cv.channel, cv.campaign_id, cv.enrollment_id, cv.affiliate_id
            from store_order o join conversion cv on cv.order_id = o.id
           where o.merchant_id = ? and o.external_id = ? for update of o`,
         [merchantId, refund.orderId],
@@ -101,17 +106,31 @@ export class RefundIntake {
       if (!flags!.event_claimed) return { replayOf: event! } as const;
       // Recorded meanwhile for another order (this order's refunds wait on its lock): refused.
       if (!flags!.refund_created && !known) await recordedBefore();
-      const commission = flags!.refund_created
-        ? await this.accrual.applyRefund(emExec(tx), {
+      let commission: RefundOutcome['commission'];
+      if (flags!.refund_created) {
+        const applied = await this.accrual.applyRefund(emExec(tx), {
+          merchantId,
+          conversionId: order.conversion_id,
+          orderAmountMinor: orderAmount,
+          refundedTotalMinor: refundedTotal,
+          refundRowId,
+          reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`,
+          now,
+        });
+        commission = applied.commission;
+        // Figures count AFFILIATE conversions only (those carry the campaign, enrollment and affiliate).
+        if (this.rollup && order.channel === Channel.AFFILIATE) {
+          await this.rollup.refundRecorded(emExec(tx), {
             merchantId,
-            conversionId: order.conversion_id,
-            orderAmountMinor: orderAmount,
-            refundedTotalMinor: refundedTotal,
-            refundRowId,
-            reason: `Refund ${refund.id} of ${refund.amountMinor} on order ${refund.orderId}`,
-            now,
-          })
-        : await this.accrual.commissionOf(emExec(tx), order.conversion_id);
+            campaignId: order.campaign_id,
+            enrollmentId: order.enrollment_id,
+            affiliateId: order.affiliate_id,
+            occurredAt: refund.occurredAt,
+            amountMinor: refund.amountMinor,
+            commissionMinor: applied.reductionMinor,
+          });
+        }
+      } else commission = await this.accrual.commissionOf(emExec(tx), order.conversion_id);
       const outcome: RefundOutcome = {
         conversion: { id: order.conversion_id, channel: order.channel, commissionId: commission?.id ?? null },
         refund: { id: refund.id },

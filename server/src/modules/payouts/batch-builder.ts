@@ -3,7 +3,7 @@ import { pgArray } from '../../db/pg-arrays.js';
 import { DomainError, conflict } from '../../errors.js';
 import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { minorFromDb } from '../../money.js';
+import type { CampaignsService } from '../campaigns/index.js';
 import type { CommissionsService } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
@@ -16,6 +16,7 @@ import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
 export class BatchBuilder {
   constructor(
     private readonly commissions: CommissionsService,
+    private readonly campaigns: CampaignsService,
     private readonly log: Logger,
   ) {}
 
@@ -24,20 +25,12 @@ export class BatchBuilder {
    * time). Returns the batch id, or null when there is nothing at all (no item, nobody skipped).
    */
   async build(tx: EntityManager, merchantId: string, campaignId: string, period: string, now: Date, cutoff: Date | null): Promise<string | null> {
-    const [campaign] = await tx.execute<{ currency: string; min_payout_minor: string }[]>(
-      // NO KEY: builders (and discards) exclude each other without blocking orders' foreign keys.
-      `select currency, min_payout_minor from campaign where id = ? and merchant_id = ? for no key update`,
-      [campaignId, merchantId],
-    );
+    const campaign = await this.campaigns.holdForPayouts(tx, merchantId, campaignId);
     if (!campaign) throw new DomainError('NOT_FOUND', 'Campaign not found', { campaignId: 'no such campaign' });
-    const minPayout = Number(campaign.min_payout_minor);
+    const minPayout = campaign.minPayoutMinor;
 
-    const payable = this.commissions.payableCommissions(merchantId, campaignId, cutoff);
-    const unattached = `select p.* from (${payable.sql}) p where not exists (select 1 from payout_item_commission l where l.commission_id = p.id)`;
-    const gross = await tx.execute<{ affiliate_id: string; currency: string; total: string }[]>(
-      `select affiliate_id, currency, sum(amount_minor) as total from (${unattached}) u group by affiliate_id, currency`,
-      payable.params,
-    );
+    const payable = { merchantId, campaignId, cutoff };
+    const gross = await this.commissions.payableTotals(tx, payable);
     const claws = await this.commissions.unnettedClawbacks(tx, merchantId, campaignId, cutoff);
     const sums = new Map<string, { affiliateId: string; currency: string; gross: number; clawback: number }>();
     const entry = (affiliateId: string, currency: string) => {
@@ -46,7 +39,7 @@ export class BatchBuilder {
       if (!e) sums.set(key, (e = { affiliateId, currency, gross: 0, clawback: 0 }));
       return e;
     };
-    for (const g of gross) entry(g.affiliate_id, g.currency).gross += minorFromDb(g.total);
+    for (const g of gross) entry(g.affiliateId, g.currency).gross += g.totalMinor;
     for (const c of claws) entry(c.affiliateId, c.currency).clawback += c.totalMinor;
     if (sums.size === 0) return null;
 
@@ -79,7 +72,6 @@ export class BatchBuilder {
     );
     if (items.length) {
       const col = <K extends keyof (typeof items)[number]>(k: K) => pgArray(items.map((i) => String(i[k])));
-      const x = `unnest(?::uuid[], ?::uuid[], ?::text[]) as x(item_id, affiliate_id, currency)`;
       await tx.execute(
         `insert into payout_item (id, merchant_id, batch_id, affiliate_id, destination, currency, gross_minor, clawback_minor, amount_minor, status, attempts,
                                   key_spent, transient_failures, transfer_reversed, transfer_reversed_minor, created_at)
@@ -88,25 +80,11 @@ export class BatchBuilder {
         [merchantId, batchId, PayoutItemStatus.PENDING, now, col('id'), col('affiliateId'), col('destination'), col('currency'), col('gross'), col('clawback')],
         'run',
       );
-      // Attach the commissions (a commission is in one item at most: the link's primary key)
-      // and take the sums from what was attached, so the items always equal their commissions.
-      const attached = await tx.execute<{ item_id: string; total: string }[]>(
-        `with x as (select * from ${x}),
-              chosen as materialized (
-                select u.id, u.amount_minor, x.item_id from (${unattached}) u join x on x.affiliate_id = u.affiliate_id and x.currency = u.currency),
-              -- In commission id order: the primary key's index then grows at its right edge.
-              linked as (insert into payout_item_commission (commission_id, payout_item_id, merchant_id) select id, item_id, ? from chosen order by id)
-         select item_id, sum(amount_minor) as total from chosen group by item_id`,
-        [col('id'), col('affiliateId'), col('currency'), ...payable.params, merchantId],
-      );
-      const netted = await this.commissions.netClawbacks(
-        tx,
-        merchantId,
-        campaignId,
-        cutoff,
-        items.map((i) => ({ itemId: i.id, affiliateId: i.affiliateId, currency: i.currency })),
-      );
-      const actualGross = new Map(attached.map((a) => [a.item_id, minorFromDb(a.total)]));
+      // Attach the commissions and take the sums from what was attached, so the items always
+      // equal their commissions; the clawbacks are netted the same way.
+      const refs = items.map((i) => ({ itemId: i.id, affiliateId: i.affiliateId, currency: i.currency }));
+      const actualGross = await this.commissions.attachPayable(tx, payable, refs);
+      const netted = await this.commissions.netClawbacks(tx, merchantId, campaignId, cutoff, refs);
       const changed = items.filter((i) => (actualGross.get(i.id) ?? 0) !== i.gross || (netted.get(i.id) ?? 0) !== i.clawback);
       for (const i of changed) {
         i.gross = actualGross.get(i.id) ?? 0;

@@ -6,6 +6,8 @@ import type { Logger } from '../../logger.js';
 import { Affiliate } from '../affiliates/index.js';
 import type { MailService } from '../mail/index.js';
 import { PayoutAccount, PayoutAccountStatus, accountStatus } from './payout-account.entity.js';
+import { accountSourcesOf } from './payout-rules.js';
+import { pgArray } from '../../db/pg-arrays.js';
 
 export interface PayoutReadiness {
   status: PayoutAccountStatus;
@@ -51,8 +53,19 @@ export class PayoutAccountsService {
          values (?, ?, ?, ?, ?, ?, false, false, false, null, ?, ?)
          on conflict (affiliate_id) do update set stripe_account_id = excluded.stripe_account_id, generation = excluded.generation,
            status = excluded.status, payouts_enabled = false, transfers_active = false, details_submitted = false, deauthorized_at = null, updated_at = excluded.updated_at
-         where payout_account.deauthorized_at is not null and payout_account.generation < excluded.generation`,
-        [new PayoutAccount().id, merchantId, affiliateId, created.id, generation, PayoutAccountStatus.PENDING, now, now],
+         where payout_account.deauthorized_at is not null and payout_account.generation < excluded.generation
+           and payout_account.status = any(?::payout_account_status[])`,
+        [
+          new PayoutAccount().id,
+          merchantId,
+          affiliateId,
+          created.id,
+          generation,
+          PayoutAccountStatus.PENDING,
+          now,
+          now,
+          pgArray(accountSourcesOf(PayoutAccountStatus.PENDING)),
+        ],
         'run',
       );
       em.clear();
@@ -104,8 +117,19 @@ export class PayoutAccountsService {
        update payout_account p set status = ?, payouts_enabled = ?, transfers_active = ?, details_submitted = ?, updated_at = ?, stripe_read_at = ?
          from old, affiliate a
         where p.id = old.id and a.id = p.affiliate_id and p.deauthorized_at is null and (p.stripe_read_at is null or p.stripe_read_at < ?)
+          and old.status = any(?::payout_account_status[])
         returning old.status as before, p.merchant_id, a.email, a.name`,
-      [accountId, status, !!account.payouts_enabled, account.capabilities?.transfers === 'active', !!account.details_submitted, now, began, began],
+      [
+        accountId,
+        status,
+        !!account.payouts_enabled,
+        account.capabilities?.transfers === 'active',
+        !!account.details_submitted,
+        now,
+        began,
+        began,
+        pgArray(accountSourcesOf(status)),
+      ],
     );
     // Stripe has just stopped payouts to a working account: its affiliate must act (past-due requirements…).
     if (changed && status === PayoutAccountStatus.RESTRICTED && changed.before !== PayoutAccountStatus.RESTRICTED) {
@@ -126,8 +150,8 @@ export class PayoutAccountsService {
   async deauthorize(tx: EntityManager, accountId: string, now: Date): Promise<void> {
     await tx.execute(
       `update payout_account set status = ?, payouts_enabled = false, transfers_active = false, deauthorized_at = coalesce(deauthorized_at, ?), updated_at = ?
-        where stripe_account_id = ?`,
-      [PayoutAccountStatus.NOT_CONNECTED, now, now, accountId],
+        where stripe_account_id = ? and status = any(?::payout_account_status[])`,
+      [PayoutAccountStatus.NOT_CONNECTED, now, now, accountId, pgArray(accountSourcesOf(PayoutAccountStatus.NOT_CONNECTED))],
       'run',
     );
     this.log.info({ accountId }, 'stripe: connected account deauthorized');

@@ -4,7 +4,6 @@ import { SafeIntResolver } from 'graphql-scalars';
 import { Affiliate } from '../affiliates/index.js';
 import { Merchant } from '../auth/index.js';
 import { Campaign } from '../campaigns/index.js';
-import { Commission } from '../commissions/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
 import { TenantEntity } from '../tenant-entity.js';
@@ -197,26 +196,6 @@ export class PayoutItem extends TenantEntity {
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
-}
-
-/**
- * Which commissions an item pays: a commission belongs to at most one item, ever (primary key).
- * Written once per batch by one set-based INSERT … SELECT from the commissions and items it
- * links, so it carries no foreign keys: per-row foreign-key checks (each a locking lookup)
- * made building a batch over 1M commissions several times slower.
- */
-@Entity()
-@tenantScoped
-@Index({ properties: ['payoutItem'] })
-export class PayoutItemCommission {
-  @ManyToOne(() => Commission, { ref: true, primary: true, createForeignKeyConstraint: false })
-  commission!: Ref<Commission>;
-
-  @ManyToOne(() => PayoutItem, { ref: true, createForeignKeyConstraint: false })
-  payoutItem!: Ref<PayoutItem>;
-
-  @ManyToOne(() => Merchant, { ref: true, createForeignKeyConstraint: false })
-  merchant!: Ref<Merchant>;
 }
 
 /** The monthly schedule ran for a campaign and period: at most once (primary key). */

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { PayoutAccountStatus as A } from './payout-account.entity.js';
 import {
   PayoutBatchStatus as B,
   PayoutItemStatus as I,
   PayoutTransitionError,
   assertBatchCan,
-  batchSourcesOf,
+  accountSourcesOf,
   canBatch,
+  canTransitionAccount,
   canTransitionBatch,
   canTransitionItem,
   finishedStatus,
@@ -30,7 +32,19 @@ describe('payout state machines', () => {
         expect(canTransitionBatch(from, to), `${from} → ${to}`).toBe(legal.some(([f, t]) => f === from && t === to));
       }
     }
-    expect(batchSourcesOf(B.EXECUTING).sort()).toEqual([B.COMPLETED_WITH_FAILURES, B.DRAFT].sort());
+  });
+
+  it('payout accounts: connected statuses follow Stripe and may be disconnected; a disconnected one comes back only as PENDING (onboarding)', () => {
+    const connected = [A.PENDING, A.ENABLED, A.RESTRICTED];
+    for (const from of Object.values(A)) {
+      for (const to of Object.values(A)) {
+        const legal = from === A.NOT_CONNECTED ? to === A.PENDING : from !== to && (connected.includes(to) || to === A.NOT_CONNECTED);
+        expect(canTransitionAccount(from, to), `${from} → ${to}`).toBe(legal);
+      }
+    }
+    // What an update leaving the account ENABLED may start from: the table's sources, and ENABLED itself (a refresh).
+    expect(accountSourcesOf(A.ENABLED).sort()).toEqual([A.ENABLED, A.PENDING, A.RESTRICTED].sort());
+    expect(accountSourcesOf(A.NOT_CONNECTED).sort()).toEqual(Object.values(A).sort());
   });
 
   it('each action starts from its own states: execute a DRAFT, retry a batch with failures, discard a DRAFT', () => {

@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { DomainError } from '../../errors.js';
+import { PayoutAccountStatus } from './payout-account.entity.js';
 
 export enum PayoutBatchStatus {
   DRAFT = 'DRAFT',
@@ -50,6 +51,21 @@ const ITEM: Record<PayoutItemStatus, readonly PayoutItemStatus[]> = {
   [PayoutItemStatus.POSTED]: [],
 };
 
+/**
+ * The payout account state machine, in one place (accounts change only in set-based SQL, whose
+ * allowed source statuses come from accountSourcesOf):
+ *   NOT_CONNECTED → PENDING (onboarding again creates a new connected account)
+ *   PENDING | ENABLED | RESTRICTED → one another (account.updated: whatever Stripe says now)
+ *   PENDING | ENABLED | RESTRICTED → NOT_CONNECTED (account.application.deauthorized)
+ * A disconnected account never becomes ENABLED or RESTRICTED without onboarding again.
+ */
+const ACCOUNT: Record<PayoutAccountStatus, readonly PayoutAccountStatus[]> = {
+  [PayoutAccountStatus.NOT_CONNECTED]: [PayoutAccountStatus.PENDING],
+  [PayoutAccountStatus.PENDING]: [PayoutAccountStatus.ENABLED, PayoutAccountStatus.RESTRICTED, PayoutAccountStatus.NOT_CONNECTED],
+  [PayoutAccountStatus.ENABLED]: [PayoutAccountStatus.PENDING, PayoutAccountStatus.RESTRICTED, PayoutAccountStatus.NOT_CONNECTED],
+  [PayoutAccountStatus.RESTRICTED]: [PayoutAccountStatus.PENDING, PayoutAccountStatus.ENABLED, PayoutAccountStatus.NOT_CONNECTED],
+};
+
 export class PayoutTransitionError extends DomainError {
   constructor(message: string) {
     super('CONFLICT', message);
@@ -62,8 +78,15 @@ export const canTransitionBatch = (from: PayoutBatchStatus, to: PayoutBatchStatu
 export const canTransitionItem = (from: PayoutItemStatus, to: PayoutItemStatus) => ITEM[from].includes(to);
 export const canBatch = (action: BatchAction, from: PayoutBatchStatus) => BATCH[action].from.includes(from);
 
-/** The states a batch may reach `to` from: the guard set-based SQL updates use. */
-export const batchSourcesOf = (to: PayoutBatchStatus) => [...new Set(ACTIONS.filter((a) => BATCH[a].to.includes(to)).flatMap((a) => BATCH[a].from))];
+export const canTransitionAccount = (from: PayoutAccountStatus, to: PayoutAccountStatus) => ACCOUNT[from].includes(to);
+/**
+ * The statuses a payout account may be in for an update that leaves it `to`: those that may move
+ * there, and `to` itself (a refresh or a repeated event that changes no status, only flags).
+ */
+export const accountSourcesOf = (to: PayoutAccountStatus) => [
+  to,
+  ...(Object.keys(ACCOUNT) as PayoutAccountStatus[]).filter((from) => canTransitionAccount(from, to)),
+];
 /** The states an item may reach `to` from: the guard set-based SQL updates use. */
 export const itemSourcesOf = (to: PayoutItemStatus) => (Object.keys(ITEM) as PayoutItemStatus[]).filter((from) => canTransitionItem(from, to));
 

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/index.js';
 import { formatMoney, type MailService } from '../mail/index.js';
-import { PayoutBatchStatus, PayoutItemStatus, batchSourcesOf, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
+import { PayoutBatchStatus, PayoutItemStatus, canTransitionBatch, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';
 import { StripePacer } from './stripe-pacer.js';
 import { pgArray } from '../../db/pg-arrays.js';
@@ -336,13 +336,7 @@ export class PayoutRunner {
         'run',
       );
       if (res.affectedRows !== 1) return false;
-      await this.commissions.markPaid(
-        tx,
-        item.merchantId,
-        { sql: 'select l.commission_id from payout_item_commission l where l.payout_item_id = ?', params: [item.id] },
-        item.id,
-        now,
-      );
+      await this.commissions.markPaid(tx, item.merchantId, item.id, now);
       await this.notify(tx, item, null);
       return true;
     });
@@ -401,14 +395,15 @@ export class PayoutRunner {
     if (open?.pending) return;
     await this.orm.em.fork().transactional(async (tx) => {
       const [batch] = await tx.execute<{ status: PayoutBatchStatus }[]>(`select status from payout_batch where id = ? for update`, [batchId]);
-      if (batch?.status !== PayoutBatchStatus.EXECUTING) return;
+      if (!batch) return;
       const [counts] = await tx.execute<{ pending: string; failed: string }[]>(
         `select count(*) filter (where status = ?) as pending, count(*) filter (where status = ?) as failed from payout_item where batch_id = ?`,
         [PENDING, PayoutItemStatus.FAILED, batchId],
       );
       if (Number(counts!.pending) > 0) return;
       const to = finishedStatus(Number(counts!.failed));
-      if (!batchSourcesOf(to).includes(batch.status)) return;
+      // Only an EXECUTING batch finishes (the batch table): a finished or DRAFT one stays as it is.
+      if (!canTransitionBatch(batch.status, to)) return;
       await tx.execute(`update payout_batch set status = ?, completed_at = ? where id = ?`, [to, this.opts.clock(), batchId], 'run');
     });
   }

@@ -6,6 +6,7 @@ import { DomainError, badInput, conflict, parseInput } from '../../errors.js';
 import { paginate, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
+import type { CampaignsService } from '../campaigns/index.js';
 import type { CommissionsService } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';
@@ -48,6 +49,7 @@ export class PayoutsService {
     private readonly orm: MikroORM,
     readonly stripe: StripeConnection,
     private readonly commissions: CommissionsService,
+    private readonly campaigns: CampaignsService,
     private readonly log: Logger,
     private readonly mail: MailService,
     private readonly clock: () => Date,
@@ -55,8 +57,8 @@ export class PayoutsService {
     this.accounts = new PayoutAccountsService(stripe.stripe, config.publicUrl, log, mail);
     this.runner = this.newRunner();
     this.stripeEvents = new StripeEvents(orm, this.accounts, clock);
-    this.builder = new BatchBuilder(commissions, log);
-    this.schedule = new PayoutSchedule(orm, this.builder, (em, merchantId, id, now) => this.execute(em, merchantId, id, now), log);
+    this.builder = new BatchBuilder(commissions, campaigns, log);
+    this.schedule = new PayoutSchedule(orm, this.builder, campaigns, (em, merchantId, id, now) => this.execute(em, merchantId, id, now), log);
   }
 
   /** A runner over the same database and Stripe (the app has one; tests start a second to race it). */
@@ -131,10 +133,13 @@ export class PayoutsService {
       const b = await this.lockedBatch(tx, merchantId, id);
       assertBatchCan(b, 'discard');
       // A builder holds its campaign for its whole transaction: it must not see these released midway.
-      await tx.execute(`select 1 from campaign where id = ? and merchant_id = ? for no key update`, [b.campaign.id, merchantId]);
-      const items = `select id from payout_item where batch_id = ?`;
-      await tx.execute(`update clawback set payout_item_id = null where payout_item_id in (${items})`, [b.id], 'run');
-      await tx.execute(`delete from payout_item_commission where payout_item_id in (${items})`, [b.id], 'run');
+      await this.campaigns.holdForPayouts(tx, merchantId, b.campaign.id);
+      const items = await tx.execute<{ id: string }[]>(`select id from payout_item where batch_id = ?`, [b.id]);
+      await this.commissions.releasePayoutItems(
+        tx,
+        merchantId,
+        items.map((i) => i.id),
+      );
       await tx.execute(`update payout_schedule_run set batch_id = null where batch_id = ?`, [b.id], 'run');
       await tx.execute(`delete from payout_item where batch_id = ?`, [b.id], 'run');
       await tx.execute(`delete from payout_batch where id = ?`, [b.id], 'run');
@@ -215,21 +220,7 @@ export class PayoutsService {
   }
 
   /** Commissions per payout item, in two queries for a page of items. */
-  async commissionsOf(em: EntityManager, itemIds: readonly string[]) {
-    const links = await em.execute<{ commission_id: string; payout_item_id: string }[]>(
-      `select commission_id, payout_item_id from payout_item_commission where payout_item_id = any(?::uuid[])`,
-      [pgArray(itemIds.filter(isUuid))],
-    );
-    const commissions = await this.commissions.byIds(
-      em,
-      links.map((l) => l.commission_id),
-    );
-    const byId = new Map(commissions.map((c) => [c.id, c]));
-    return itemIds.map((id) =>
-      links
-        .filter((l) => l.payout_item_id === id)
-        .map((l) => byId.get(l.commission_id))
-        .filter((c) => c !== undefined),
-    );
+  commissionsOf(em: EntityManager, itemIds: readonly string[]) {
+    return this.commissions.commissionsOfItems(em, itemIds);
   }
 }

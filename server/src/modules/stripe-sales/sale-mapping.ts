@@ -26,7 +26,7 @@ export interface Sale {
   chargedMinor: number;
   /** For recurring commissions: the subscription and the start of the period this invoice pays. */
   subscription: { id: string; periodStart: Date } | null;
-  /** The promotion code the payment used (its id; the code is read from Stripe when the order takes it). */
+  /** The promotion code the payment used (its id; the order takes its code, read from Stripe). */
   promotionCodeId: string | null;
 }
 

@@ -237,6 +237,29 @@ export class StripeSalesService implements PromotionCodeIssuer {
     return { outcome: handled.outcome, ...(handled.detail ? { detail: handled.detail } : {}), ...(handled.orderId ? { orderId: handled.orderId } : {}) };
   }
 
+  /**
+   * At start-up: seals with the current SECRETS_KEY every stored key and endpoint secret sealed
+   * with SECRETS_KEY_PREVIOUS (as OrderWebhookSecrets.resealAll does; a value sealed with a key
+   * this process does not hold stops the start, naming it). Each row is replaced only if it still
+   * holds what was read, so processes starting together do not clash.
+   */
+  async resealAll(em: EntityManager): Promise<number> {
+    const { box } = this.deps;
+    const rows = await em.execute<{ merchant_id: string; api_key: string; endpoint_secret: string }[]>(
+      `select merchant_id, api_key, endpoint_secret from stripe_sales_account`,
+    );
+    const stale = rows.filter((r) => !box.isCurrent(r.api_key) || !box.isCurrent(r.endpoint_secret));
+    for (const r of stale) {
+      const again = (sealed: string, context: string) => box.seal(box.open(sealed, context), context);
+      await em.execute(
+        `update stripe_sales_account set api_key = ?, endpoint_secret = ? where merchant_id = ? and api_key = ? and endpoint_secret = ?`,
+        [again(r.api_key, keyContext(r.merchant_id)), again(r.endpoint_secret, secretContext(r.merchant_id)), r.merchant_id, r.api_key, r.endpoint_secret],
+        'run',
+      );
+    }
+    return stale.length;
+  }
+
   private async handle(em: EntityManager, merchantId: string, client: Stripe, event: Stripe.Event, now: Date): Promise<Recorded> {
     switch (event.type) {
       case 'checkout.session.completed': {
@@ -297,17 +320,16 @@ export class StripeSalesService implements PromotionCodeIssuer {
    */
   private async recordSale(em: EntityManager, merchantId: string, client: Stripe, sale: Sale, now: Date): Promise<Recorded> {
     const recorded = { orderId: sale.order.id, paymentIntent: sale.paymentIntent, orderAmountMinor: sale.order.amountMinor, chargedMinor: sale.chargedMinor };
-    // The recurring rules' fields: the subscription and the period this payment is for, and the
-    // promotion code's code (an affiliate's code credits the order without a click).
+    // The recurring engine's fields of the order input (a subscription's payments, a promotion code's enrollment).
     const couponCode = sale.promotionCodeId ? (await client.promotionCodes.retrieve(sale.promotionCodeId)).code : null;
-    const order = { ...sale.order, subscription: sale.subscription, couponCode };
+    const order = { ...sale.order, couponCode, subscription: sale.subscription };
     try {
       await this.deps.orders.recordOrder(em, merchantId, order, now);
       return { outcome: 'order', ...recorded };
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'BAD_USER_INPUT') throw err;
       if (err.fieldErrors?.currency && (order.clickId || order.visitorId)) {
-        await this.deps.orders.recordOrder(em, merchantId, { ...order, clickId: null, visitorId: null }, now);
+        await this.deps.orders.recordOrder(em, merchantId, { ...order, clickId: null, visitorId: null, couponCode: null }, now);
         return { outcome: 'order', detail: `recorded unattributed: ${err.message}`, ...recorded };
       }
       return { outcome: 'ignored', detail: `not recorded: ${err.message}`, orderId: sale.order.id, paymentIntent: sale.paymentIntent };

@@ -1,6 +1,9 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, uniq, type TestApp } from '../../test/harness.js';
+import { createApp } from '../../app.js';
+import { createLogger } from '../../logger.js';
+import { SecretsBox } from '../../secrets-box.js';
+import { startTestApp, TEST_SECRETS_KEY, uniq, type TestApp } from '../../test/harness.js';
 import { OperatorRole } from '../auth/index.js';
 import { Enrollment } from '../applications/index.js';
 import { click, ledger, program, type Program } from '../../test/orders-fixtures.js';
@@ -142,11 +145,30 @@ describe('selling through Stripe', () => {
     const sale = await checkout(p.account, { mode: 'subscription', amount: 2_000, metadata: { sorae_click: clickId } });
     expect(await conversionOf(p.merchantId, sale.invoice!)).toMatchObject({ channel: 'AFFILIATE', affiliate_id: p.affiliates[1]!.id, amount_minor: '2000' });
     expect(await conversionOf(p.merchantId, sale.session)).toBeUndefined();
-    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id])).toEqual([
-      ['invoice.paid', 'order', sale.invoice],
+    // Stripe sends the two in no set order (both are delivered at once): each names the invoice.
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id]).sort()).toEqual([
       ['checkout.session.completed', 'order', sale.invoice],
+      ['invoice.paid', 'order', sale.invoice],
     ]);
     expect(await ledger(app, p.merchantId)).toHaveLength(1);
+  });
+
+  it('each renewal is an order of its own (its invoice), and a promotion code on the session is read from Stripe', async () => {
+    const p = await selling();
+    const coupon = await sdk(p.key).coupons.create({ percent_off: 10, duration: 'forever' });
+    await sdk(p.key).promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'MIA10' });
+    const sale = await checkout(p.account, { mode: 'subscription', amount: 2_000, promotion_code: 'MIA10' });
+    const renewal = await control(`/_emulator/sales/subscriptions/${sale.subscription}/renew`);
+    await emulator().webhooksIdle();
+    expect(await conversionOf(p.merchantId, sale.invoice!)).toMatchObject({ amount_minor: '1800' });
+    expect(await conversionOf(p.merchantId, renewal.invoice)).toMatchObject({ amount_minor: '1800' });
+    expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id]).sort()).toEqual(
+      [
+        ['invoice.paid', 'order', sale.invoice],
+        ['checkout.session.completed', 'order', sale.invoice],
+        ['invoice.paid', 'order', renewal.invoice],
+      ].sort(),
+    );
   });
 
   it('out of order: checkout.session.completed after invoice.paid, or before it, records the same order once', async () => {
@@ -322,5 +344,26 @@ describe('selling through Stripe', () => {
         [2, 1].map((sequence) => ({ sequence, amountMinor: 200, affiliate: { id: enrollment.affiliate.id } })),
       );
     });
+  });
+
+  it('a start under a rotated SECRETS_KEY seals the stored key and endpoint secret again; both still open', async () => {
+    const p = await selling();
+    const secret = await app.services.stripeSales.endpointSecret(app.orm.em.fork(), p.merchantId);
+    const nextKey = 'sorae-test-secrets-key-rotated-for-stripe-sales';
+    const restarted = await createApp({ config: { ...app.config, secrets: { key: nextKey, previousKey: TEST_SECRETS_KEY } }, log: createLogger('silent') });
+    try {
+      const [row] = await restarted.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ api_key: string; endpoint_secret: string }[]>(`select api_key, endpoint_secret from stripe_sales_account where merchant_id = ?`, [
+          p.merchantId,
+        ]);
+      const current = `sb1:${new SecretsBox(nextKey).keyId}:`;
+      expect(row!.api_key.startsWith(current) && row!.endpoint_secret.startsWith(current)).toBe(true);
+      expect(await restarted.services.stripeSales.endpointSecret(restarted.orm.em.fork(), p.merchantId)).toBe(secret);
+      expect(await restarted.services.stripeSales.resealAll(restarted.orm.em.fork())).toBe(0);
+    } finally {
+      await restarted.close();
+    }
   });
 });

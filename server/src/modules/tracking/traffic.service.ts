@@ -6,13 +6,14 @@ import { EnrollmentStatus } from '../applications/index.js';
 import { CampaignStatus } from '../campaigns/index.js';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { PgListener } from '../../db/pg-listener.js';
-import { pgArray } from '../../db/pg-arrays.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { isUuid } from '../../ids.js';
 import { Click } from './click.entity.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
-import { withConnection } from '../../db/sql-runner.js';
+import { withConnection, type Exec } from '../../db/sql-runner.js';
+import type { ClickRollup } from './ports.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -21,6 +22,8 @@ export interface TrafficOptions {
   /** Replaces the PostgreSQL writer (tests inject failures). */
   writer?: ClickWriter;
   cache?: ShareCodeCacheOptions;
+  /** Figures kept over stored clicks (analytics), updated in each batch's transaction. */
+  rollup?: ClickRollup;
 }
 
 /**
@@ -31,6 +34,28 @@ export interface TrafficOptions {
  * bounds staleness while a process cannot hear the announcements. Orders wait for the clicks
  * served before them through the click watermarks (`awaitServedClicks`).
  */
+/** An order looking for its clicks (see TrafficService.candidateClicks); `i` is its place in the batch. */
+export interface ClickLookup {
+  i: number;
+  merchantId: string;
+  visitorId: string | null;
+  /** A click id the order names (a UUID), or null. */
+  clickId: string | null;
+  placedAt: Date;
+}
+
+/** A click an order may be attributed to. */
+export interface CandidateClickRow {
+  i: number;
+  clickId: string;
+  occurredAt: Date;
+  isBot: boolean;
+  enrollmentId: string;
+  affiliateId: string;
+  campaignId: string;
+  visitorId: string;
+}
+
 export class TrafficService {
   readonly shareCodes: ShareCodeCache;
   readonly clicks: ClickLog;
@@ -48,7 +73,7 @@ export class TrafficService {
   ) {
     this.pseudonymKey = createHmac('sha256', config.clicks.ipSecret).update('visitor-pseudonym').digest();
     this.shareCodes = new ShareCodeCache(shareLinksFrom(orm), options.cache);
-    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm), {
+    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm, options.rollup), {
       flushMs: config.clicks.flushMs,
       batchSize: config.clicks.batchSize,
       log,
@@ -117,6 +142,49 @@ export class TrafficService {
       [merchantId, pgArray(affiliateIds.filter(isUuid))],
     );
     return new Map(rows.map((r) => [r.affiliate_id, Number(r.n)]));
+  }
+
+  /**
+   * Port for attribution (orders): the candidate clicks of a batch of orders, in one statement.
+   * Per order (`i`), its clicks by click id or visitor id (an indexed lookup each): those at or
+   * before the order's time first, newest first, at most `limit`.
+   */
+  async candidateClicks(exec: Exec, orders: readonly ClickLookup[], limit: number): Promise<CandidateClickRow[]> {
+    if (!orders.length) return [];
+    const rows = await exec<{
+      i: number;
+      id: string;
+      occurred_at: Date;
+      is_bot: boolean;
+      enrollment_id: string;
+      affiliate_id: string;
+      campaign_id: string;
+      visitor_id: string;
+    }>(
+      `select j.i, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id
+         from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
+        cross join lateral (select * from click
+                             where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
+                             order by occurred_at > j.placed_at, occurred_at desc limit ?) c`,
+      [
+        pgArray(orders.map((o) => o.i)),
+        pgArray(orders.map((o) => o.merchantId)),
+        pgTextArray(orders.map((o) => o.visitorId)),
+        pgTextArray(orders.map((o) => o.clickId)),
+        pgArray(orders.map((o) => o.placedAt.toISOString())),
+        limit,
+      ],
+    );
+    return rows.map((r) => ({
+      i: r.i,
+      clickId: r.id,
+      occurredAt: new Date(r.occurred_at),
+      isBot: r.is_bot,
+      enrollmentId: r.enrollment_id,
+      affiliateId: r.affiliate_id,
+      campaignId: r.campaign_id,
+      visitorId: r.visitor_id,
+    }));
   }
 
   /** An enrollment's or a campaign's links changed (once the change is saved): forgotten here at once. */

@@ -94,7 +94,7 @@ export function StripeSales() {
             error={keyError}
             data-testid="stripe-sales-key"
           />
-          <div className="form-actions">
+          <div className="row-actions">
             <button type="submit" className="btn btn--primary" disabled={connecting.loading || !apiKey.trim()} data-testid="stripe-sales-connect">
               {connecting.loading ? 'Connecting…' : 'Connect'}
             </button>

@@ -1,13 +1,26 @@
 import { PageHeader } from '@sorae/web-shared';
+import { useSession } from '../../../lib/session';
 import { ApiKeys } from '../components/ApiKeys';
+import { ChangePassword } from '../components/ChangePassword';
 import { OrderWebhook } from '../components/OrderWebhook';
 import { SoraeJsSnippet } from '../components/SoraeJsSnippet';
 import { StripeSales } from '../components/StripeSales';
+import { Team } from '../components/Team';
 
 export function SettingsRoute() {
+  const { role } = useSession();
   return (
     <>
-      <PageHeader title="Settings" description="Merchant-wide settings." />
+      <PageHeader title="Settings" description="Merchant-wide settings, the team and your own account." />
+      {role === 'OWNER' ? (
+        <section className="card stack" aria-labelledby="team-heading" data-testid="team">
+          <h2 id="team-heading">Team</h2>
+          <p className="muted">
+            Reviewers review applications and never see money; finance sees commissions and payouts. Owners can do everything, and a merchant always keeps one.
+          </p>
+          <Team />
+        </section>
+      ) : null}
       <div className="stack" aria-labelledby="integrations-heading" role="region" data-testid="integrations">
         <h2 id="integrations-heading">Integrations</h2>
         <section className="card" aria-labelledby="webhook-heading">
@@ -31,6 +44,10 @@ export function SettingsRoute() {
           <ApiKeys />
         </section>
       </div>
+      <section className="card stack" aria-labelledby="password-heading" data-testid="your-account">
+        <h2 id="password-heading">Your password</h2>
+        <ChangePassword />
+      </section>
     </>
   );
 }
