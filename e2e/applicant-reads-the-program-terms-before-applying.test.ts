@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { intakeField, signInToAdmin } from './support/admin.js';
 import { confirmationLink } from './support/applicants.js';
@@ -9,6 +10,7 @@ const DESCRIPTION = 'Outdoor creators earn on every tent, pack and stove their a
 describeScenario("operator describes a program; an applicant reads its terms, under the merchant's name and logo, before applying", () => {
   const s = useScenario('applicant-reads-the-program-terms-before-applying');
   let applicationUrl = '';
+  let applicant: Page;
 
   it('the operator sets the terms, the description and the brand in the campaign form; question keys follow their labels; leaving unsaved asks first', async () => {
     const page = await s.newPage();
@@ -64,7 +66,7 @@ describeScenario("operator describes a program; an applicant reads its terms, un
   });
 
   it('the applicant reads what the program pays, for how long and when, then applies', async () => {
-    const page = await s.newPage();
+    const page = (applicant = await s.newPage());
     const refused: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
@@ -103,5 +105,32 @@ describeScenario("operator describes a program; an applicant reads its terms, un
     );
     await page.getByTestId('brand').filter({ hasText: 'Trailhead Outfitters' }).waitFor();
     expect(await page.title()).toBe('Dashboard · Sorae Partner Portal');
+  });
+
+  it('approved, she finds the same terms on her dashboard, under the name and logo the program is offered by', async () => {
+    const signIn = await s.system.graphql<{ signIn: { token: string } }>(
+      `mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token } }`,
+      s.system.admin,
+    );
+    const reviewed = await s.system.graphql<{ reviewApplications: { approvedCount: number } }>(
+      `mutation ($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
+      { input: { filter: { status: 'SUBMITTED' }, decision: 'APPROVE' } },
+      { authorization: `Bearer ${signIn.data!.signIn.token}` },
+    );
+    expect(reviewed.data?.reviewApplications.approvedCount).toBe(1);
+
+    const page = applicant;
+    await page.goto('/portal/');
+    const terms = page.getByTestId('dashboard-terms');
+    await terms.locator('summary').click();
+    await terms.getByTestId('terms-offered-by').waitFor();
+    await s.shot(page, 'dashboard-program-terms');
+    expect(await terms.getByTestId('terms-offered-by').textContent()).toBe('Offered by Trailhead Outfitters');
+    expect(await terms.locator('img').getAttribute('src')).toBe(LOGO);
+    expect(await terms.textContent()).toContain(DESCRIPTION);
+    expect(await terms.getByTestId('terms-commission').textContent()).toBe('12.5% of each order you refer');
+    expect(await terms.getByTestId('terms-window').textContent()).toBe('Orders within 45 days of a click on your link count');
+    expect(await terms.getByTestId('terms-hold').textContent()).toBe('14 days, while refunds can still change a commission');
+    expect(await terms.getByTestId('terms-payouts').textContent()).toContain('on the 5th');
   });
 });

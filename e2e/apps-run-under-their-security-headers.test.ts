@@ -1,29 +1,11 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { signInToPortal } from './support/portal.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { confirmFromOutbox } from './support/applicants.js';
+import { watchComplaints } from './support/page-checks.js';
 
 const maya = { name: 'Maya Chen', email: 'maya@creators.example', password: 'maya-portal-password' };
-
-/**
- * Everything the browser complains about on a page: CSP violations (reported as events before
- * anything else sees them), console errors and uncaught exceptions.
- */
-async function watchComplaints(page: Page): Promise<string[]> {
-  const complaints: string[] = [];
-  await page.exposeFunction('reportViolation', (v: string) => complaints.push(`CSP violation: ${v}`));
-  // Init scripts come from DevTools, so the policy under test does not block this listener.
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  page.on('console', (m) => m.type() === 'error' && complaints.push(`console: ${m.text()} (${m.location().url})`));
-  page.on('pageerror', (e) => complaints.push(`uncaught: ${e.message}`));
-  return complaints;
-}
 
 describeScenario('operators and affiliates use the apps under a strict content security policy', () => {
   const s = useScenario('apps-run-under-their-security-headers');

@@ -114,6 +114,13 @@ describeScenario(
       expect(box.x + box.width).toBeLessThanOrEqual(1440);
     });
 
+    // Its own test: the admin tour alone nearly fills its two minutes on a busy machine.
+    it('the overview the admin lands on fits a desk and a phone, with 45 days of the demo in it', async () => {
+      const page = await s.newPage();
+      await signInToAdmin(page, s.system.admin);
+      expect(await tour(s, page, [['admin-overview', '/admin/overview?range=last-90-days']])).toEqual([]);
+    });
+
     it("on a phone the admin's menu is a button: it opens the navigation, and choosing a page closes it", async () => {
       const page = await s.newPage();
       await signInToAdmin(page, s.system.admin);

@@ -27,6 +27,10 @@ import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
 import { PRUNE_EVERY_MS } from './modules/analytics/index.js';
 import { stripeSalesWebhookRoutes } from './modules/stripe-sales/index.js';
+import { csvExportRoutes } from './http/exports.js';
+import { commissionsCsv } from './modules/commissions/index.js';
+import { affiliatesCsv, applicationsCsv } from './modules/applications/index.js';
+import { lockedToTenant } from './modules/tenancy.js';
 import type { StripeEmulator } from '@sorae/stripe-emulator';
 import { every } from './jobs/periodic.js';
 import { createLogger, type Logger } from './logger.js';
@@ -97,6 +101,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const resealedSales = await services.stripeSales.resealAll(orm.em.fork());
   if (resealedSales) log.info({ resealed: resealedSales }, 'sealed Stripe sales keys with the current SECRETS_KEY');
   jobs.push(() => services.mail.close());
+  jobs.push(() => services.webhooks.close());
   // Other processes' suspensions and clicks reach this one (PGlite is one process's database).
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
@@ -156,6 +161,15 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   stripeSalesWebhookRoutes(router, { fork: () => orm.em.fork(), sales: services.stripeSales, clock, log });
+  csvExportRoutes(
+    router,
+    {
+      callerOf: (req) => services.auth.resolveCaller(orm.em.fork(), bearerOrCookie(req, parseCookies(req)), clock()),
+      emFor: (merchantId) => lockedToTenant(orm.em, merchantId),
+      clock,
+    },
+    [commissionsCsv(services.commissions), affiliatesCsv(services.affiliateDirectory), applicationsCsv(services.applications)],
+  );
   router
     .on('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }))
     .on(['GET', 'POST'], '/graphql', (req, res, _p, target) => graphqlHandler(apollo, makeContext, config.sqlStatementHeader)(req, res, target))
@@ -208,6 +222,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
   jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
   services.mail.start();
+  services.webhooks.start(port);
 
   let closing: Promise<void> | undefined;
   return {

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * Standard Webhooks' retry schedule (Svix's): after the first attempt, retries 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h and 10 h later, 27 h 35 min in all, so an endpoint down for a day still
+ * gets every event under its original webhook-id.
+ */
+export const DEFAULT_RETRY_SCHEDULE_S = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
+
 /** New passwords (sign-up, operators, the first owner) are at least this long. */
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -82,6 +89,21 @@ const schema = z
     MAIL_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
     MAIL_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be a comma-separated list of seconds')
+      .transform((v) => v.split(',').map((s) => Math.round(Number(s) * 1000)))
+      .optional(),
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(120),
+    WEBHOOK_ALLOW_LOOPBACK: bool.optional(),
+    WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   })
@@ -111,6 +133,10 @@ const schema = z
     }
     if (env.PAYOUT_RETRY_MAX_MS < env.PAYOUT_RETRY_BASE_MS) {
       ctx.addIssue({ code: 'custom', path: ['PAYOUT_RETRY_MAX_MS'], message: 'must be at least PAYOUT_RETRY_BASE_MS' });
+    }
+    // Standard Webhooks: a receiver that is down for a day must still get every event.
+    if (env.NODE_ENV === 'production' && env.WEBHOOK_RETRY_SCHEDULE && env.WEBHOOK_RETRY_SCHEDULE.reduce((a, b) => a + b, 0) < 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_SCHEDULE'], message: 'must add up to at least 24 hours in production' });
     }
     if (env.NODE_ENV === 'production' && !env.CLICK_IP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CLICK_IP_SECRET'], message: 'is required in production' });
@@ -256,6 +282,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** First wait after the SMTP server did not answer; doubles up to retryMaxMs, retried until sent. */
       retryBaseMs: e.MAIL_RETRY_BASE_MS,
       retryMaxMs: e.MAIL_RETRY_MAX_MS,
+    },
+    webhooks: {
+      /** How long an endpoint has to answer a delivery; no answer in time is a failed attempt. */
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      /** How often each process looks for due deliveries. */
+      pollMs: e.WEBHOOK_POLL_MS,
+      /** Deliveries in flight at once, per server process. */
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      /** The waits before each retry after a failed attempt; when spent, the delivery is FAILED. */
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_S.map((s) => s * 1000),
+      /** An endpoint whose every attempt failed for this long is disabled and its owners emailed. */
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3600_000,
+      /** Endpoints on loopback addresses (local receivers: tests, the demo); private and link-local ones are always refused. */
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK ?? e.NODE_ENV !== 'production',
+      /** Endpoints per merchant. */
+      maxEndpoints: e.WEBHOOK_MAX_ENDPOINTS,
     },
     payouts: {
       /** Transfers (and reconciliation lists) per second, all server processes together. */

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { AffiliatesService } from './modules/affiliates/index.js';
 import { AuthService, Passwords, Team } from './modules/auth/index.js';
-import { ApplicationsService } from './modules/applications/index.js';
+import { AffiliateDirectory, ApplicationsService } from './modules/applications/index.js';
 import { TrafficService } from './modules/tracking/index.js';
 import { CampaignsService } from './modules/campaigns/index.js';
 import { OrdersService, OrderWebhookSecrets, ReferralsService } from './modules/orders/index.js';
@@ -12,6 +12,7 @@ import { PayoutsService, type StripeConnection } from './modules/payouts/index.j
 import { MailService } from './modules/mail/index.js';
 import { AnalyticsRollups, AnalyticsService } from './modules/analytics/index.js';
 import { StripeSalesService } from './modules/stripe-sales/index.js';
+import { WebhooksService } from './modules/webhooks/index.js';
 import { openSecretsBox } from './secrets-box.js';
 
 /** The services, built once at start-up; resolvers and routes reach rules only through them. */
@@ -21,9 +22,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const mail = new MailService(config, orm, log);
   const passwords = new Passwords(config, auth, mail);
   const team = new Team(config, auth, mail);
+  const webhooks = new WebhooksService(config, orm, secrets, mail, auth, log, clock);
   const campaigns = new CampaignsService(config.publicUrl);
-  const commissions = new CommissionsService();
-  const applications = new ApplicationsService(config, auth, campaigns, mail);
+  const commissions = new CommissionsService(webhooks);
+  const applications = new ApplicationsService(config, auth, campaigns, mail, webhooks);
   // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
   const rollups = new AnalyticsRollups();
   const rollup = options.rollups ? rollups : undefined;
@@ -52,21 +54,25 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     team,
     /** Outgoing mail: queued in the causing transaction, sent in the background (app.ts starts and closes it). */
     mail,
+    /** Outgoing webhooks: the outbox other modules write events into, and the sender (app.ts starts and closes it). */
+    webhooks,
     campaigns,
     applications,
+    /** The affiliates list: enrolled affiliates, searched and filtered. */
+    affiliateDirectory: new AffiliateDirectory(),
     orders,
     /** Each merchant's order-webhook secret, sealed with SECRETS_KEY (app.ts reseals at start-up). */
     orderWebhookSecrets: new OrderWebhookSecrets(secrets),
     referrals: new ReferralsService(),
     commissions,
-    /** The affiliates list and each one's traffic and earnings, from tracking, orders and commissions. */
+    /** Each affiliate's traffic and earnings, from tracking, orders and commissions. */
     affiliates: new AffiliatesService(traffic, orders, commissions),
     /** Locks commissions after their hold (a scheduled sweep in app.ts, or an operator's action). */
-    finalization: new FinalizationService(),
+    finalization: new FinalizationService(webhooks),
     /** Share links and the click log (background writer: app.ts closes it before the database). */
     traffic,
     /** Connect onboarding, payout batches and their runner (background: app.ts starts and closes it), Stripe webhooks. */
-    payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock),
+    payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock, webhooks),
     /** Figures per day, week or month from the daily rollups. */
     analytics: new AnalyticsService(campaigns),
     /** The rollups behind analytics (app.ts prunes their old unique-click keys). */

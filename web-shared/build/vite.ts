@@ -18,7 +18,7 @@ export function spaConfig({ base, devPort }: { base: string; devPort: number }) 
     plugins: [react(), precompress()],
     server: {
       port: devPort,
-      proxy: { '/graphql': 'http://localhost:4000' },
+      proxy: { '/graphql': 'http://localhost:4000', '/exports': 'http://localhost:4000' },
     },
     build: {
       outDir: 'dist',

@@ -3,6 +3,7 @@ import { useSignOut, useSignOutEverywhere } from '../features/auth/api/session';
 import { useSession } from '../lib/session';
 
 const NAV = [
+  { to: '/overview', label: 'Overview', testId: 'nav-overview' },
   { to: '/campaigns', label: 'Campaigns', testId: 'nav-campaigns' },
   { to: '/applications', label: 'Applications', testId: 'nav-applications' },
   { to: '/affiliates', label: 'Affiliates', testId: 'nav-affiliates' },

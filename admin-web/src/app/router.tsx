@@ -15,7 +15,9 @@ import { ReferralsRoute } from '../features/referrals/routes/ReferralsRoute';
 import { PayoutBatchRoute } from '../features/payouts/routes/PayoutBatchRoute';
 import { PayoutsRoute } from '../features/payouts/routes/PayoutsRoute';
 import { SettingsRoute } from '../features/settings/routes/SettingsRoute';
+import { WebhooksRoute } from '../features/settings/routes/WebhooksRoute';
 import { OutboxRoute } from '../features/outbox/routes/OutboxRoute';
+import { OverviewRoute } from '../features/overview/routes/OverviewRoute';
 import { AppLayout } from './AppLayout';
 import { NotFound } from './NotFound';
 
@@ -36,7 +38,8 @@ export function createRouter() {
           </RequireSession>
         ),
         children: [
-          { index: true, element: <Navigate to="/campaigns" replace /> },
+          { index: true, element: <Navigate to="/overview" replace /> },
+          { path: 'overview', element: <OverviewRoute /> },
           { path: 'campaigns', element: <CampaignsRoute /> },
           { path: 'campaigns/new', element: <NewCampaignRoute /> },
           { path: 'campaigns/:campaignId', element: <CampaignRoute /> },
@@ -49,6 +52,7 @@ export function createRouter() {
           { path: 'payouts/:batchId', element: <PayoutBatchRoute /> },
           { path: 'outbox', element: <OutboxRoute /> },
           { path: 'settings', element: <SettingsRoute /> },
+          { path: 'settings/webhooks', element: <WebhooksRoute /> },
           { path: '*', element: <NotFound /> },
         ],
       },

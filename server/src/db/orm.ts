@@ -12,6 +12,7 @@ import { commissionsEntities } from '../modules/commissions/index.js';
 import { payoutsEntities } from '../modules/payouts/index.js';
 import { mailEntities } from '../modules/mail/index.js';
 import { stripeSalesEntities } from '../modules/stripe-sales/index.js';
+import { webhooksEntities } from '../modules/webhooks/index.js';
 import { migrationsList } from './migrations/index.js';
 import { recordQuery } from './query-counter.js';
 
@@ -26,6 +27,7 @@ export const entities = [
   ...payoutsEntities,
   ...mailEntities,
   ...stripeSalesEntities,
+  ...webhooksEntities,
 ];
 
 /** Counts every statement into the current request's counter; logs them at debug level. */

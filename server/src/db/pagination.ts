@@ -86,3 +86,23 @@ export async function paginateQuery<T extends { id: string }>(
   const rows = fromRow ? qb.execute<Record<string, unknown>[]>('all', false).then((r) => r.map(fromRow)) : qb.getResultList();
   return withCount(rows, limit, count, page.countNow);
 }
+
+/** Rows an export reads from PostgreSQL at a time: enough to amortize the round trip, small enough to hold. */
+export const EXPORT_BATCH = 1_000;
+
+/**
+ * Every row of a list, newest first, one keyset batch at a time: `next(after, limit)` reads the
+ * rows older than `after` (all rows when null). Nothing asks for the next batch until the
+ * consumer has taken the last one, so a slow reader holds the database back, not the memory.
+ */
+export async function* keysetBatches<R extends { id: string }>(
+  next: (after: string | null, limit: number) => Promise<R[]>,
+  size = EXPORT_BATCH,
+): AsyncGenerator<R[]> {
+  for (let after: string | null = null; ;) {
+    const rows = await next(after, size);
+    if (rows.length) yield rows;
+    if (rows.length < size) return;
+    after = rows.at(-1)!.id;
+  }
+}

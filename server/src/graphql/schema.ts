@@ -13,6 +13,7 @@ import { payoutsResolvers } from '../modules/payouts/index.js';
 import { mailResolvers } from '../modules/mail/index.js';
 import { analyticsResolvers } from '../modules/analytics/index.js';
 import { stripeSalesResolvers } from '../modules/stripe-sales/index.js';
+import { webhooksResolvers } from '../modules/webhooks/index.js';
 import { authChecker } from './auth-checker.js';
 
 export const resolvers = [
@@ -27,6 +28,7 @@ export const resolvers = [
   ...mailResolvers,
   ...analyticsResolvers,
   ...stripeSalesResolvers,
+  ...webhooksResolvers,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -23,6 +23,8 @@ export type ConnectionTableOptions<TData, TVariables, TConnection> = {
   connection: (data: TData) => TConnection | null | undefined;
   pageSize?: number;
   fetchPolicy?: WatchQueryFetchPolicy;
+  /** Refetch the page every so many ms (a log that changes while it is open). */
+  pollInterval?: number;
   // `{} extends V`: true when V has no required key, so `variables` may be left out.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 } & ({} extends OtherVariables<TVariables> ? { variables?: OtherVariables<TVariables> } : { variables: OtherVariables<TVariables> });
@@ -33,13 +35,14 @@ export type ConnectionTableOptions<TData, TVariables, TConnection> = {
  */
 export function useConnectionTable<TData, TVariables extends OperationVariables & PageVariables, TConnection extends Connection>(
   document: TypedDocumentNode<TData, TVariables>,
-  { connection: select, pageSize = 20, fetchPolicy, variables }: ConnectionTableOptions<TData, TVariables, TConnection>,
+  { connection: select, pageSize = 20, fetchPolicy, pollInterval, variables }: ConnectionTableOptions<TData, TVariables, TConnection>,
 ) {
   const page = useCursorPagination(pageSize);
   const { data, previousData, loading, error, refetch } = useQuery<TData, TVariables>(document, {
     // The caller's variables plus the page's make a TVariables, which TypeScript cannot prove for a generic.
     variables: { ...variables, ...page.variables } as TVariables,
     fetchPolicy,
+    pollInterval,
     // The pager's buttons wait while a page or a refetch loads.
     notifyOnNetworkStatusChange: true,
   });

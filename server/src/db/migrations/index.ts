@@ -25,10 +25,13 @@ import { Migration20261206211000 } from './Migration20261206211000.js';
 import { Migration20261206220000 } from './Migration20261206220000.js';
 import { Migration20261206220100 } from './Migration20261206220100.js';
 import { Migration20261206223000 } from './Migration20261206223000.js';
+import { Migration20261207060000 } from './Migration20261207060000.js';
 import { Migration20261207070000 } from './Migration20261207070000.js';
 import { Migration20261207040000 } from './Migration20261207040000.js';
 import { Migration20261207040100 } from './Migration20261207040100.js';
 import { Migration20261207020000 } from './Migration20261207020000.js';
+import { Migration20261207080000 } from './Migration20261207080000.js';
+import { Migration20261207080100 } from './Migration20261207080100.js';
 import { Migration20261207030000 } from './Migration20261207030000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
@@ -58,9 +61,12 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206220000', class: Migration20261206220000 },
   { name: 'Migration20261206220100', class: Migration20261206220100 },
   { name: 'Migration20261206223000', class: Migration20261206223000 },
+  { name: 'Migration20261207060000', class: Migration20261207060000 },
   { name: 'Migration20261207070000', class: Migration20261207070000 },
   { name: 'Migration20261207040000', class: Migration20261207040000 },
   { name: 'Migration20261207040100', class: Migration20261207040100 },
   { name: 'Migration20261207020000', class: Migration20261207020000 },
+  { name: 'Migration20261207080000', class: Migration20261207080000 },
+  { name: 'Migration20261207080100', class: Migration20261207080100 },
   { name: 'Migration20261207030000', class: Migration20261207030000 },
 ];

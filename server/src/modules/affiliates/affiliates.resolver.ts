@@ -1,7 +1,7 @@
 import { SafeIntResolver } from 'graphql-scalars';
-import { Arg, Args, Authorized, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs, connectionType } from '../../graphql/connection.js';
-import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
+import { Arg, Authorized, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { connectionType } from '../../graphql/connection.js';
+import { Ctx, affiliateCaller, type Context } from '../../graphql/context.js';
 import { Me } from './me.types.js';
 import type { CurrencyTotals } from '../commissions/index.js';
 import { Affiliate } from './affiliate.entity.js';
@@ -73,15 +73,12 @@ const totalsLoader = (ctx: Context) => {
   return ctx.loaders.keyed('affiliateTotals', (ids: readonly string[]) => ctx.services.affiliates.totals(ctx.em, merchantId, ids));
 };
 
-/** Operators' affiliate pages; an affiliate reaching these fields (me.affiliate) sees only itself. */
+/**
+ * An affiliate's page and stats; an affiliate reaching these fields (me.affiliate) sees only itself.
+ * The list (`affiliates`) is applications': an affiliate there is someone with an enrollment.
+ */
 @Resolver(() => Affiliate)
 export class AffiliatesResolver {
-  @Authorized(affiliatesPolicy.list)
-  @Query(() => AffiliateConnection, { description: 'Affiliates, newest first, with stats (three aggregate queries per page).' })
-  async affiliates(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    return AffiliateConnection.from(await ctx.services.affiliates.list(ctx.em, merchantCaller(ctx).merchantId, page));
-  }
-
   @Authorized(affiliatesPolicy.list)
   @Query(() => Affiliate, { nullable: true })
   affiliate(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {

@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { paginate, type PageRequest } from '../../db/pagination.js';
 import type { CommissionsService, CurrencyTotals } from '../commissions/index.js';
 import type { OrdersService } from '../orders/index.js';
 import type { TrafficService } from '../tracking/index.js';
-import { Affiliate } from './affiliate.entity.js';
 
 /**
  * An affiliate's traffic and commission sums. Money is never added across currencies: the
@@ -17,18 +15,13 @@ export interface AffiliateTotals extends Omit<CurrencyTotals, 'currency'> {
   byCurrency: CurrencyTotals[];
 }
 
-/** Affiliates as operators see them: the list, and each one's traffic and earnings. */
+/** Each affiliate's traffic and earnings (the list of affiliates is applications' `AffiliateDirectory`). */
 export class AffiliatesService {
   constructor(
     private readonly traffic: TrafficService,
     private readonly orders: OrdersService,
     private readonly commissions: CommissionsService,
   ) {}
-
-  /** A merchant's affiliates, newest first. */
-  list(em: EntityManager, merchantId: string, page: PageRequest) {
-    return paginate(em, Affiliate, { merchant: merchantId }, page);
-  }
 
   /**
    * Clicks, AFFILIATE conversions and commission totals per currency for a set of affiliates:

@@ -4,6 +4,7 @@ import { AffiliatesResolver, MeStatsResolver } from './affiliates.resolver.js';
 
 export { Affiliate } from './affiliate.entity.js';
 export { AffiliatesService } from './affiliates.service.js';
+export { AffiliateConnection } from './affiliates.resolver.js';
 export { Me } from './me.types.js';
 export { affiliatesPolicy } from './policy.js';
 

@@ -19,7 +19,7 @@ import {
 import { PageArgs, connectionType, pageOf } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { Operator, sessionCookie } from '../auth/index.js';
-import { Affiliate, Me } from '../affiliates/index.js';
+import { Affiliate, AffiliateConnection, Me, affiliatesPolicy } from '../affiliates/index.js';
 import { Campaign } from '../campaigns/index.js';
 import { Application, ApplicationStatus } from './application.entity.js';
 import type { ApplicationNode } from './applications.service.js';
@@ -279,8 +279,32 @@ export class EnrollmentResolver {
   }
 }
 
+@InputType({ description: 'Affiliates are people with at least one enrollment; every field narrows the list.' })
+class AffiliateFilter {
+  @Field({ nullable: true, description: 'Part of the name or the email, any case.' })
+  search?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Enrolled in this campaign.' })
+  campaignId?: string;
+
+  @Field(() => EnrollmentStatus, { nullable: true, description: 'With an enrollment in this status (in campaignId when given).' })
+  status?: EnrollmentStatus;
+}
+
+/** The operators' affiliate list (enrolled affiliates: this module owns enrollments) and each affiliate's enrollments. */
 @Resolver(() => Affiliate)
 export class AffiliateEnrollmentsResolver {
+  @Authorized(affiliatesPolicy.list)
+  @Query(() => AffiliateConnection, { description: 'Enrolled affiliates, newest first, with stats (three aggregate queries per page).' })
+  async affiliates(
+    @Arg('filter', () => AffiliateFilter, { nullable: true }) filter: AffiliateFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Ctx() ctx: Context,
+  ) {
+    return AffiliateConnection.from(await ctx.services.affiliateDirectory.list(ctx.em, merchantCaller(ctx).merchantId, filter, pageOf(page, info)));
+  }
+
   @Authorized(applicationsPolicy.enrollments)
   @FieldResolver(() => [Enrollment], { description: "The affiliate's campaign memberships, with share codes and status (suspend with setEnrollmentStatus)." })
   enrollments(@Root() affiliate: Affiliate, @Ctx() ctx: Context) {

@@ -5,7 +5,7 @@ import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } 
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
-import { paginateQuery, type PageRequest } from '../../db/pagination.js';
+import { keysetBatches, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import {
   type AffiliateCaller,
   type AuthService,
@@ -27,8 +27,11 @@ import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Exec } from '../../db/sql-runner.js';
+import { containsPattern } from '../../db/search.js';
 import type { MailInput, MailService } from '../mail/index.js';
 import type { PromotionCodeIssuer } from './promotion-codes.js';
+import type { OutgoingEvent, WebhookOutbox } from '../webhooks/index.js';
+import { emExec } from '../../db/sql-runner.js';
 
 /** How long an emailed confirmation link works. */
 const CONFIRM_TTL_MS = 24 * 3600_000;
@@ -71,6 +74,19 @@ const AFFILIATE_EMAIL_UNIQUE = 'affiliate_merchant_id_email_unique';
 export const SHARE_CODE_LENGTH = 8;
 /** Twice the largest page the queue shows; more are reviewed by filter. */
 export const MAX_REVIEW_IDS = 1_000;
+
+export interface ApplicationExportRow {
+  id: string;
+  submitted_at: Date;
+  status: ApplicationStatus;
+  campaign_id: string;
+  campaign_name: string;
+  name: string;
+  email: string;
+  reviewed_at: Date | null;
+  rejection_reason: string | null;
+  answers: Answer[];
+}
 
 export interface ApplicationFilter {
   campaignId?: string | null;
@@ -129,7 +145,6 @@ const reviewSchema = z
     if (r.decision === ReviewDecision.REJECT && !r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
   });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** A PostgreSQL array literal of values that need no quoting (ids, share codes). */
 
 /** One WHERE clause (table alias `a`) shared by the queue listing and bulk review. */
@@ -138,7 +153,7 @@ function filterSql(merchantId: string, filter: z.output<typeof filterSchema>): [
   const params: unknown[] = [merchantId];
   if (filter.campaignId) clauses.push('a.campaign_id = ?') && params.push(filter.campaignId);
   if (filter.status) clauses.push('a.status = ?') && params.push(filter.status);
-  if (filter.search) clauses.push(`a.search_text like ?`) && params.push(`%${escapeLike(filter.search.toLowerCase())}%`);
+  if (filter.search) clauses.push(`a.search_text like ?`) && params.push(containsPattern(filter.search.toLowerCase()));
   return [clauses.join(' and '), params];
 }
 
@@ -193,6 +208,7 @@ export class ApplicationsService {
     private readonly auth: AuthService,
     private readonly campaigns: CampaignsService,
     private readonly mail: MailService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** Called after an enrollment is suspended or reactivated: the share-link cache listens. */
@@ -377,8 +393,25 @@ export class ApplicationsService {
               name: request.name,
               passwordHash: request.passwordHash,
             });
-        this.record(tx, campaign, account, request);
+        const application = this.record(tx, campaign, account, request);
         await tx.flush();
+        await this.webhooks.enqueue(
+          emExec(tx),
+          [
+            applicationEvent(application.merchant.id, 'application.submitted', {
+              id: application.id,
+              status: application.status,
+              campaignId: campaign.id,
+              affiliateId: account.id,
+              email: application.email,
+              name: application.name,
+              submittedAt: application.submittedAt,
+              reviewedAt: null,
+              rejectionReason: null,
+            }),
+          ],
+          now,
+        );
         return account;
       });
     } catch (e) {
@@ -482,6 +515,25 @@ export class ApplicationsService {
     return paginateQuery(makeQuery, page, direction, applicationView, count);
   }
 
+  /** Checks a filter (BAD_USER_INPUT with each field's problem). */
+  parseFilter(filter: ApplicationFilter | Record<string, string>) {
+    return parseInput(filterSchema, filter);
+  }
+
+  /** The queue's filtered applications for an export, newest first, a keyset batch at a time. */
+  exportBatches(em: EntityManager, merchantId: string, filter: z.output<typeof filterSchema>) {
+    const [where, params] = filterSql(merchantId, filter);
+    return keysetBatches((after, limit) =>
+      em.execute<ApplicationExportRow[]>(
+        `select a.id, a.submitted_at, a.status, a.campaign_id, c.name as campaign_name, a.name, a.email, a.reviewed_at, a.rejection_reason, a.answers
+           from application a join campaign c on c.id = a.campaign_id
+          where ${where}${after ? ' and a.id < ?' : ''}
+          order by a.id desc limit ?`,
+        [...params, ...(after ? [after] : []), limit],
+      ),
+    );
+  }
+
   /** Counts per status for the queue's tabs, under the same campaign and search filter. */
   async counts(em: EntityManager, merchantId: string, filter: ApplicationFilter | null | undefined) {
     const f = parseInput(filterSchema, filter ?? {});
@@ -576,7 +628,24 @@ export class ApplicationsService {
               );
             }
           }
-          await this.mailDecisions(tx, caller.merchantId, eligible, enrollments, r.decision === ReviewDecision.REJECT ? r.reason! : null, now);
+          const reason = r.decision === ReviewDecision.REJECT ? r.reason! : null;
+          await this.mailDecisions(tx, caller.merchantId, eligible, enrollments, reason, now);
+          await this.webhooks.enqueue(
+            emExec(tx),
+            eligible.map((row) =>
+              applicationEvent(caller.merchantId, to === ApplicationStatus.APPROVED ? 'application.approved' : 'application.rejected', {
+                id: row.id,
+                status: to,
+                campaignId: row.campaign_id,
+                affiliateId: row.affiliate_id,
+                email: row.email,
+                name: row.name,
+                reviewedAt: now,
+                rejectionReason: reason,
+              }),
+            ),
+            now,
+          );
           const found = new Set(rows.map((row) => row.id));
           const results: ReviewOutcome[] = rows.map((row) => {
             const why = refusal(row.status, to);
@@ -658,3 +727,10 @@ export class ApplicationsService {
     return applicationIds.map((id) => map.get(id) ?? null);
   }
 }
+
+/** An application's event: `data.application` is what an operator sees of it. */
+const applicationEvent = (merchantId: string, type: OutgoingEvent['type'], application: Record<string, unknown>): OutgoingEvent => ({
+  merchantId,
+  type,
+  data: { application },
+});

@@ -7,6 +7,8 @@ import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver,
 
 export { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 export { ApplicationsService, type PromotionCodeEnrollment, type PromotionCodeLookup } from './applications.service.js';
+export { AffiliateDirectory } from './affiliate-directory.js';
+export { affiliatesCsv, applicationsCsv } from './exports.js';
 export { ReviewDecision } from './review-rules.js';
 export { promotionCodeKey, type PromotionCodeIssuer } from './promotion-codes.js';
 export { MAX_REVIEW_IDS } from './applications.service.js';

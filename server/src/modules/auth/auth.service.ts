@@ -289,6 +289,13 @@ export class AuthService {
     return em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
   }
 
+  /** The owners' addresses of some merchants (a port: notices about the merchant's own settings go to them), one statement. */
+  async ownerEmails(em: EntityManager, merchantIds: readonly string[]): Promise<{ merchantId: string; email: string }[]> {
+    if (!merchantIds.length) return [];
+    const owners = await em.find(Operator, { merchant: { $in: [...merchantIds] }, role: OperatorRole.OWNER }, { ...UNSCOPED, orderBy: { id: 'asc' } });
+    return owners.map((o) => ({ merchantId: o.merchant.id, email: o.email }));
+  }
+
   /**
    * First start on an empty database: the merchant and its owner from ADMIN_EMAIL and
    * ADMIN_PASSWORD. Returns the merchant created, or null when one already existed.

@@ -1,4 +1,3 @@
-import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { parseInput } from '../../errors.js';
@@ -11,6 +10,7 @@ import { PayoutItemCommission } from './payout-link.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
+import type { WebhookOutbox } from '../webhooks/index.js';
 
 export interface CommissionFilter {
   status?: CommissionStatus | null;
@@ -25,6 +25,10 @@ const filterSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
   subscriptionId: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
 });
+export type ParsedCommissionFilter = z.output<typeof filterSchema>;
+/** A commission filter checked (BAD_USER_INPUT with each field's problem). */
+export const commissionsFilter = (filter: CommissionFilter | Record<string, string> | null | undefined): ParsedCommissionFilter =>
+  parseInput(filterSchema, filter ?? {});
 
 /** Commission sums of one affiliate in one currency. */
 /** The commissions a payout batch of one campaign may take (see CommissionsService.payableTotals). */
@@ -55,24 +59,29 @@ export interface CurrencyTotals {
  * only), and the reads operators and affiliates see. REFERRAL conversions never reach here.
  */
 export class CommissionsService implements CommissionAccrual {
+  constructor(private readonly webhooks: WebhookOutbox) {}
+
   /**
    * Accrual: the commissions of the AFFILIATE conversions an order batch just wrote, PENDING at
-   * each campaign's rule, in one statement whatever their number (see CommissionAccrual).
-   * Returns how many were written.
+   * each campaign's rule, and their commission.created events, in one statement whatever their
+   * number (see CommissionAccrual). Returns how many were written.
    */
   async accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number> {
     if (!inputs.length) return 0;
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
     const text = (value: (input: AccrualInput) => string | null) => pgTextArray(inputs.map(value));
+    // The batch's time: one `now` for every order of it.
+    const events = this.webhooks.enqueueStatement('commission.created', commissionEvents('cm'), inputs[0]!.now);
     const rows = await exec<{ n: string }>(
-      `with a as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
-                                          subscription_id, sequence, created_at)
-                  select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
-                         a.subscription_id, a.sequence, a.created_at
-                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
-                           as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
-                  returning 1)
-       select count(*) as n from a`,
+      `with cm as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
+                                           subscription_id, sequence, created_at)
+                   select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
+                          a.subscription_id, a.sequence, a.created_at
+                     from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
+                            as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
+                   returning *),
+            cm_events as (${events.sql})
+       select count(*) as n from cm`,
       [
         column((i) => i.id),
         column((i) => i.merchantId),
@@ -85,6 +94,7 @@ export class CommissionsService implements CommissionAccrual {
         text((i) => i.subscriptionId),
         column((i) => i.sequence),
         column((i) => i.now.toISOString()),
+        ...events.params,
       ],
     );
     return Number(rows[0]!.n);
@@ -136,10 +146,12 @@ export class CommissionsService implements CommissionAccrual {
     }
     commission.amountMinor += delta;
     if (commission.amountMinor === 0) transition(commission, CommissionStatus.REVERSED, input.now);
+    const event = this.webhooks.enqueueStatement('commission.updated', commissionEvents('c'), input.now);
     await exec(
       `with a as (insert into commission_adjustment (id, merchant_id, commission_id, kind, amount_minor, reason, refund_id, created_at)
-                  values (?, ?, ?, ?, ?, ?, ?, ?))
-       update commission set amount_minor = amount_minor + ?, status = ? where id = ?`,
+                  values (?, ?, ?, ?, ?, ?, ?, ?)),
+            c as (update commission set amount_minor = amount_minor + ?, status = ? where id = ? returning *)
+       ${event.sql}`,
       [
         uuidv7(input.now.getTime()),
         input.merchantId,
@@ -152,6 +164,7 @@ export class CommissionsService implements CommissionAccrual {
         delta,
         commission.status,
         row.id,
+        ...event.params,
       ],
     );
     return { commission, reductionMinor: delta };
@@ -168,15 +181,18 @@ export class CommissionsService implements CommissionAccrual {
   // ---- Reads ----
 
   list(em: EntityManager, merchantId: string, filter: CommissionFilter | null | undefined, page: PageRequest) {
-    const f = parseInput(filterSchema, filter ?? {});
-    return paginateQuery(() => {
-      const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
-      if (f.status) qb.andWhere({ status: f.status });
-      if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
-      if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
-      if (f.subscriptionId) qb.andWhere({ subscriptionId: f.subscriptionId });
-      return qb;
-    }, page);
+    const f = commissionsFilter(filter);
+    return paginateQuery(() => this.filtered(em, merchantId, f), page);
+  }
+
+  /** The commissions a checked filter selects (alias `c`): the list's and the export's query. */
+  filtered(em: EntityManager, merchantId: string, f: ParsedCommissionFilter) {
+    const qb = em.createQueryBuilder(Commission, 'c').where({ merchant: merchantId });
+    if (f.status) qb.andWhere({ status: f.status });
+    if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
+    if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
+    if (f.subscriptionId) qb.andWhere({ subscriptionId: f.subscriptionId });
+    return qb;
   }
 
   /** Adjustments per commission id, oldest first, for a page of commissions in one query. */
@@ -324,19 +340,22 @@ export class CommissionsService implements CommissionAccrual {
    */
   async markPaid(tx: EntityManager, merchantId: string, payoutItemId: string, now: Date): Promise<number> {
     const from = sourcesOf(CommissionStatus.PAID);
-    const paid = await tx.execute<QueryResult>(
-      `update commission set status = 'PAID', paid_at = ?
-        where merchant_id = ? and status = any(?::commission_status[])
-          and id in (select commission_id from payout_item_commission where merchant_id = ? and payout_item_id = ?)`,
-      [now, merchantId, pgArray(from), merchantId, payoutItemId],
-      'run',
+    const event = this.webhooks.enqueueStatement('commission.updated', commissionEvents('p'), now);
+    const [paid] = await tx.execute<{ n: number }[]>(
+      `with p as (update commission set status = 'PAID', paid_at = ?
+                   where merchant_id = ? and status = any(?::commission_status[])
+                     and id in (select commission_id from payout_item_commission where merchant_id = ? and payout_item_id = ?)
+                  returning *),
+            e as (${event.sql})
+       select count(*)::int as n from p`,
+      [now, merchantId, pgArray(from), merchantId, payoutItemId, ...event.params],
     );
     await tx.execute(
       `update clawback set applied_at = ? where merchant_id = ? and payout_item_id = ? and applied_at is null`,
       [now, merchantId, payoutItemId],
       'run',
     );
-    return paid.affectedRows;
+    return paid!.n;
   }
 
   /** Port for payouts: the commissions of each payout item (for a page of items: two queries), oldest first. */
@@ -347,3 +366,13 @@ export class CommissionsService implements CommissionAccrual {
     return itemIds.map((id) => commissions.filter((c) => itemOf.get(c.id) === id));
   }
 }
+
+/**
+ * Commission events' rows from a relation of commission rows (an INSERT's or UPDATE's
+ * RETURNING *): the merchant and `data.commission`, what an operator sees of it.
+ */
+export const commissionEvents = (rows: string) =>
+  `(select merchant_id, json_build_object('commission', json_build_object(
+      'id', id, 'status', status, 'amountMinor', amount_minor, 'originalAmountMinor', original_amount_minor, 'currency', currency,
+      'affiliateId', affiliate_id, 'campaignId', campaign_id, 'conversionId', conversion_id, 'createdAt', created_at,
+      'finalizedAt', finalized_at, 'paidAt', paid_at)) as data from ${rows})`;

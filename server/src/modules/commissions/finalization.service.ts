@@ -5,6 +5,8 @@ import { isUuid } from '../../ids.js';
 import { CommissionStatus } from './commission.entity.js';
 import { sourcesOf } from './commission-rules.js';
 import { pgArray } from '../../db/pg-arrays.js';
+import type { WebhookOutbox } from '../webhooks/index.js';
+import { commissionEvents } from './commissions.service.js';
 
 /** A page of the commissions list at most twice over; more go by campaign or by hold. */
 export const MAX_FINALIZE_IDS = 1_000;
@@ -26,6 +28,8 @@ const SOURCES = sourcesOf(CommissionStatus.FINALIZED);
  * too, see the commission_amount_locked trigger); refunds after this become clawbacks.
  */
 export class FinalizationService {
+  constructor(private readonly webhooks: WebhookOutbox) {}
+
   /**
    * With ids: those PENDING ones, now. Without: every PENDING one whose hold period, counted
    * from the order's time, has passed (optionally within one campaign). One UPDATE either way.
@@ -39,14 +43,17 @@ export class FinalizationService {
     if (campaignId) where.push('c.campaign_id = ?') && params.push(campaignId);
     if (ids) where.push('c.id = any(?::uuid[])') && params.push(pgArray(ids));
     else where.push(`v.occurred_at + make_interval(days => k.hold_days) <= ?`) && params.push(now);
-    const result = await em.execute<{ affectedRows: number }>(
-      `update commission c set status = '${CommissionStatus.FINALIZED}', finalized_at = ?
-         from conversion v, campaign k
-        where v.id = c.conversion_id and k.id = c.campaign_id and ${where.join(' and ')}`,
-      params,
-      'run',
+    // Their commission.updated events in the same statement.
+    const events = this.webhooks.enqueueStatement('commission.updated', commissionEvents('f'), now);
+    const [result] = await em.execute<{ n: number }[]>(
+      `with f as (update commission c set status = '${CommissionStatus.FINALIZED}', finalized_at = ?
+                    from conversion v, campaign k
+                   where v.id = c.conversion_id and k.id = c.campaign_id and ${where.join(' and ')} returning c.*),
+            e as (${events.sql})
+       select count(*)::int as n from f`,
+      [...params, ...events.params],
     );
-    return result.affectedRows;
+    return result!.n;
   }
 
   /** The scheduled sweep over every merchant; an advisory lock keeps several processes from racing. */

@@ -10,6 +10,7 @@ export { Clawback } from './clawback.entity.js';
 export { Commission, CommissionStatus } from './commission.entity.js';
 export { CommissionsService, type CurrencyTotals } from './commissions.service.js';
 export { FinalizationService } from './finalization.service.js';
+export { commissionsCsv } from './commissions.export.js';
 export { MAX_FINALIZE_IDS } from './finalization.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */

@@ -90,6 +90,15 @@ export const templates = {
       `The link works once, until ${d.expiresAt}. If you did not expect it, ignore this email.`,
     ],
   }),
+  webhookEndpointDisabled: template<{ url: string; since: string; settingsUrl: string }>({
+    transactional: true,
+    subject: () => 'A webhook endpoint was disabled',
+    body: (d) => [
+      `Every delivery to ${d.url} has failed since ${d.since}, so it was disabled and nothing more is sent to it.`,
+      'Once it answers again, redeliver a failed delivery from its log: that turns it back on.',
+      { link: d.settingsUrl, label: 'Open the webhook settings' },
+    ],
+  }),
 };
 
 export type TemplateName = keyof typeof templates;

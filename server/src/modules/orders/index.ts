@@ -4,7 +4,8 @@ import { OrderWebhookSecret } from './order-webhook-secret.entity.js';
 import { Order, Refund } from './order.entity.js';
 import { ReferralCode } from './referral-code.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
-import { MerchantIntegrationResolver } from './integration.resolver.js';
+import { MerchantIntegrationResolver, OrderWebhookLogResolver } from './integration.resolver.js';
+import { OrderWebhookDelivery } from './order-webhook-delivery.entity.js';
 import { AffiliateConversionsResolver, OrdersResolver } from './orders.resolver.js';
 
 export { Conversion } from './conversion.entity.js';
@@ -17,6 +18,6 @@ export { orderWebhookRoutes, signPayload } from './orders-webhook.route.js';
 export { ConversionConnection } from './orders.resolver.js';
 
 /** Entities: db/orm.ts registers every module's list. */
-export const ordersEntities = [Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret];
+export const ordersEntities = [Order, Refund, Conversion, ReferralCode, WebhookEvent, OrderWebhookSecret, OrderWebhookDelivery];
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
-export const ordersResolvers = [MerchantIntegrationResolver, OrdersResolver, AffiliateConversionsResolver] as const;
+export const ordersResolvers = [MerchantIntegrationResolver, OrderWebhookLogResolver, OrdersResolver, AffiliateConversionsResolver] as const;

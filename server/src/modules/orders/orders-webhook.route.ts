@@ -7,7 +7,8 @@ import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { TENANT } from '../tenancy.js';
 import type { OrdersService } from './orders.service.js';
-import type { OrderWebhookSecrets } from './webhook-secrets.js';
+import type { MerchantSecrets, OrderWebhookSecrets } from './webhook-secrets.js';
+import { uuidv7 } from '../../ids.js';
 
 export const ORDER_WEBHOOK_BODY_LIMIT = 64 * 1024;
 /** Signed timestamps further than this from the server clock, either way, are refused. */
@@ -62,38 +63,77 @@ export function orderWebhookRoutes(
     const raw = await readBody(req, ORDER_WEBHOOK_BODY_LIMIT);
     const now = deps.clock();
     const em = deps.fork();
-    const known = (isUuid(merchantId) ? await deps.secrets.get(em, merchantId) : null) ?? { secret: decoySecret, cached: false };
+    const stored = isUuid(merchantId) ? await deps.secrets.get(em, merchantId) : null;
     const header = req.headers['sorae-signature'];
     const signature = Array.isArray(header) ? header[0] : header;
-    let refused = verifySignature(signature, raw, known.secret, now.getTime());
-    if (refused === 'signature does not match' && known.cached) {
-      // Perhaps rotated by another process since we cached it: check the stored secret.
-      const stored = await deps.secrets.get(em, merchantId, Date.now(), true);
-      refused = stored ? verifySignature(signature, raw, stored.secret, now.getTime()) : refused;
-    }
-    if (refused) throw new HttpError(401, `Bad signature: ${refused} (check the Sorae-Merchant header and the order-webhook secret)`);
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'Body is not valid JSON', { code: 'BAD_USER_INPUT' });
-    }
-    const problem = jsonProblem(body);
-    if (problem) throw new HttpError(400, problem, { code: 'BAD_USER_INPUT' });
-    em.setFilterParams(TENANT, { merchantId });
-    try {
-      sendJson(res, 200, await deps.orders.handleWebhook(em, merchantId, body, now));
-    } catch (e) {
-      if (e instanceof DomainError) {
-        throw new HttpError(
-          e.httpStatus,
-          e.message,
-          { code: e.code, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) },
-          e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : undefined,
-        );
+    const verify = (s: MerchantSecrets | null) => {
+      const refused = verifySignature(signature, raw, s?.secret ?? decoySecret, now.getTime());
+      // The secret a rotation replaced keeps verifying for 24 hours.
+      if (refused === 'signature does not match' && s?.previous && now < s.previous.expiresAt) {
+        return verifySignature(signature, raw, s.previous.secret, now.getTime());
       }
-      throw e;
+      return refused;
+    };
+    let refused = verify(stored);
+    if (refused === 'signature does not match' && stored?.cached) {
+      // Perhaps rotated by another process since we cached it: check the stored secret.
+      refused = verify(await deps.secrets.get(em, merchantId, Date.now(), true));
+    }
+    // Deliveries are logged for merchants that exist (an unknown id is answered like a bad signature, and logged nowhere).
+    const log = stored ? deliveryLog(deps, merchantId, now) : null;
+    let eventId: string | null = null;
+    try {
+      if (refused) throw new HttpError(401, `Bad signature: ${refused} (check the Sorae-Merchant header and the order-webhook secret)`);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'Body is not valid JSON', { code: 'BAD_USER_INPUT' });
+      }
+      const id = (body as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') eventId = id.slice(0, 200);
+      const problem = jsonProblem(body);
+      if (problem) throw new HttpError(400, problem, { code: 'BAD_USER_INPUT' });
+      em.setFilterParams(TENANT, { merchantId });
+      sendJson(res, 200, await deps.orders.handleWebhook(em, merchantId, body, now));
+      log?.({ eventId, status: 'ACCEPTED', httpStatus: 200, error: null });
+    } catch (e) {
+      const refusal =
+        e instanceof DomainError
+          ? new HttpError(
+              e.httpStatus,
+              e.message,
+              { code: e.code, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) },
+              e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : undefined,
+            )
+          : e;
+      log?.({
+        eventId,
+        status: 'REFUSED',
+        httpStatus: refusal instanceof HttpError ? refusal.status : 500,
+        error: refusal instanceof HttpError ? refusal.message : 'Internal server error',
+      });
+      throw refusal;
     }
   };
   router.on('POST', '/webhooks/orders', (req, res, _params, target) => handler(req, res, target));
 }
+
+type RouteDeps = { fork: () => EntityManager; log: Logger };
+
+/**
+ * Records a delivery in the merchant's log after it is answered: the store never waits for the
+ * log, and a log write that fails is itself logged, never turned into a refusal.
+ */
+const deliveryLog =
+  (deps: RouteDeps, merchantId: string, receivedAt: Date) =>
+  (d: { eventId: string | null; status: 'ACCEPTED' | 'REFUSED'; httpStatus: number; error: string | null }) => {
+    deps
+      .fork()
+      .execute(
+        `insert into order_webhook_delivery (id, merchant_id, received_at, event_id, status, http_status, error) values (?, ?, ?, ?, ?, ?, ?)`,
+        [uuidv7(), merchantId, receivedAt, d.eventId, d.status, d.httpStatus, d.error?.slice(0, 1000) ?? null],
+        'run',
+      )
+      .catch((e: unknown) => deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'order webhooks: could not log a delivery'));
+  };

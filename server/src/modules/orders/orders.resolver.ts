@@ -171,7 +171,7 @@ export class OrdersResolver {
   }
 
   @Authorized(authPolicy.manageAccess)
-  @Mutation(() => String, { description: 'A new order-webhook signing secret, replacing the old one at once. Shown only here.' })
+  @Mutation(() => String, { description: 'A new order-webhook signing secret, shown only here; the one it replaces keeps verifying for 24 hours.' })
   rotateOrderWebhookSecret(@Ctx() ctx: Context): Promise<string> {
     return ctx.services.orderWebhookSecrets.rotate(ctx.em, merchantCaller(ctx).merchantId, ctx.now());
   }

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { paginateQuery, type PageRequest } from '../../db/pagination.js';
+import { paginate, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import { parseInput } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import { Channel } from '../tracking/index.js';
 import { Conversion } from './conversion.entity.js';
+import { OrderWebhookDelivery } from './order-webhook-delivery.entity.js';
 import { OrderIngestion } from './order-ingestion.js';
 import { eventHash, orderSchema, refundSchema, webhookSchema, type OrderOutcome, type RefundOutcome } from './order-input.js';
 import type { AttributionSources, CommissionAccrual, ConversionRollup } from './ports.js';
@@ -59,5 +60,10 @@ export class OrdersService {
       if (filter.affiliateId) qb.andWhere({ affiliate: filter.affiliateId });
       return qb;
     }, page);
+  }
+
+  /** The order webhooks received, accepted or refused with the reason, newest first. */
+  webhookDeliveries(em: EntityManager, page: PageRequest) {
+    return paginate(em, OrderWebhookDelivery, {}, page);
   }
 }

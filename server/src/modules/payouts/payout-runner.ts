@@ -6,6 +6,8 @@ import type Stripe from 'stripe';
 import type { Logger } from '../../logger.js';
 import type { CommissionsService } from '../commissions/index.js';
 import { formatMoney, type MailService } from '../mail/index.js';
+import type { WebhookOutbox } from '../webhooks/index.js';
+import { emExec } from '../../db/sql-runner.js';
 import { PayoutBatchStatus, PayoutItemStatus, canTransitionBatch, finishedStatus, idempotencyKey, itemSourcesOf } from './payout-rules.js';
 import { classify } from './stripe/outcome.js';
 import { StripePacer } from './stripe-pacer.js';
@@ -57,6 +59,8 @@ export interface RunnerOptions {
   log: Logger;
   /** Tells affiliates their payout was posted or failed, in the transaction that records it. */
   mail: MailService;
+  /** payout.posted and payout.failed for the merchant's endpoints, in the same transaction. */
+  webhooks: WebhookOutbox;
   /** The portal's payouts page, linked from those emails. */
   payoutsUrl: string;
 }
@@ -358,8 +362,25 @@ export class PayoutRunner {
     if (failed) await this.finishBatch(item.batchId);
   }
 
-  /** The affiliate's email about the item: posted (`failure` null) or failed with Stripe's message. */
+  /** The affiliate's email about the item, posted (`failure` null) or failed with Stripe's message, and the merchant's webhook event. */
   private async notify(tx: EntityManager, item: ClaimedItem, failure: string | null): Promise<void> {
+    const [row] = await tx.execute<Record<string, unknown>[]>(
+      `select id, batch_id as "batchId", affiliate_id as "affiliateId", status, amount_minor as "amountMinor", currency,
+              stripe_transfer_id as "stripeTransferId", posted_at as "postedAt", failure_code as "failureCode", failure_message as "failureMessage"
+         from payout_item where id = ?`,
+      [item.id],
+    );
+    await this.opts.webhooks.enqueue(
+      emExec(tx),
+      [
+        {
+          merchantId: item.merchantId,
+          type: failure === null ? 'payout.posted' : 'payout.failed',
+          data: { payoutItem: { ...row, amountMinor: Number(row!.amountMinor) } },
+        },
+      ],
+      this.opts.clock(),
+    );
     const [affiliate] = await tx.execute<{ email: string; name: string }[]>(
       `select a.email, a.name from payout_item i join affiliate a on a.id = i.affiliate_id where i.id = ?`,
       [item.id],

@@ -19,6 +19,7 @@ import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSource
 import type { StripeConnection } from './stripe/stripe-client.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import type { MailService } from '../mail/index.js';
+import type { WebhookOutbox } from '../webhooks/index.js';
 
 const createSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id'),
@@ -53,6 +54,7 @@ export class PayoutsService {
     private readonly log: Logger,
     private readonly mail: MailService,
     private readonly clock: () => Date,
+    private readonly webhooks: WebhookOutbox,
   ) {
     this.accounts = new PayoutAccountsService(stripe.stripe, config.publicUrl, log, mail);
     this.runner = this.newRunner();
@@ -74,6 +76,7 @@ export class PayoutsService {
       clock: () => this.clock(),
       log: this.log,
       mail: this.mail,
+      webhooks: this.webhooks,
       payoutsUrl: `${this.config.publicUrl}/portal/payouts`,
     });
   }

@@ -27,8 +27,8 @@ export const AffiliateSummaryFragment = graphql(`
 `);
 
 export const AffiliatesDocument = graphql(`
-  query Affiliates($first: Int, $after: String, $money: Boolean!) {
-    affiliates(first: $first, after: $after) {
+  query Affiliates($filter: AffiliateFilter, $first: Int, $after: String, $money: Boolean!) {
+    affiliates(filter: $filter, first: $first, after: $after) {
       totalCount
       pageInfo {
         ...PageInfoFields
@@ -36,6 +36,20 @@ export const AffiliatesDocument = graphql(`
       edges {
         node {
           ...AffiliateSummary
+        }
+      }
+    }
+  }
+`);
+
+/** The campaign filter's choices. */
+export const AffiliateFilterChoicesDocument = graphql(`
+  query AffiliateFilterChoices {
+    campaigns(first: 100) {
+      edges {
+        node {
+          id
+          name
         }
       }
     }

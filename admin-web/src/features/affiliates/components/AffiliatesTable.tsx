@@ -1,16 +1,17 @@
 import { Link } from 'react-router';
 import { amountsOf, type Column, CurrencyAmounts, DataTable, useConnectionTable } from '@sorae/web-shared';
-import type { AffiliatesQuery } from '../../../gql/graphql';
+import type { AffiliateFilter, AffiliatesQuery } from '../../../gql/graphql';
 import { AffiliatesDocument } from '../api/affiliates';
 import { PayoutReadiness } from './PayoutReadiness';
 import { useSeesMoney } from '../../../lib/session';
 
 type Row = AffiliatesQuery['affiliates']['edges'][number]['node'];
 
-/** Every affiliate of the merchant, newest first, with traffic and pending commission per currency. */
-export function AffiliatesTable() {
+/** The merchant's enrolled affiliates under a filter, newest first, with traffic and pending commission per currency. */
+export function AffiliatesTable({ filter }: { filter: AffiliateFilter }) {
   const money = useSeesMoney();
-  const { table } = useConnectionTable(AffiliatesDocument, { variables: { money }, connection: (d) => d.affiliates });
+  const filtered = Object.values(filter).some(Boolean);
+  const { table } = useConnectionTable(AffiliatesDocument, { variables: { money, filter }, connection: (d) => d.affiliates });
 
   const columns: Column<Row>[] = [
     {
@@ -57,7 +58,7 @@ export function AffiliatesTable() {
       label="Affiliates"
       columns={columns}
       getRowId={(a) => a.id}
-      empty="No affiliates yet. Approving an application makes the applicant an affiliate."
+      empty={filtered ? 'No affiliate matches these filters.' : 'No affiliates yet. Approving an application makes the applicant an affiliate.'}
       {...table}
     />
   );

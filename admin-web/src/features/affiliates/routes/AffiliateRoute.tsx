@@ -6,6 +6,7 @@ import { AffiliateDocument } from '../api/affiliates';
 import { AffiliateClicks, AffiliateCommissions, AffiliateConversions } from '../components/AffiliateActivity';
 import { AffiliateEnrollments } from '../components/AffiliateEnrollments';
 import { PayoutReadiness } from '../components/PayoutReadiness';
+import { AnalyticsPanel } from '../../../components/analytics';
 import { useSeesMoney, useSession } from '../../../lib/session';
 
 export function AffiliateRoute() {
@@ -64,6 +65,7 @@ export function AffiliateRoute() {
               : []),
           ]}
         />
+        <AnalyticsPanel filter={{ affiliateId: affiliate.id }} title={`${affiliate.name} over time`} />
         <section className="stack stack--tight" aria-labelledby="enrollments-heading">
           <h2 id="enrollments-heading">Campaigns and links</h2>
           <p className="muted">A suspended link stops redirecting at once and its clicks no longer win attribution.</p>

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { SelectField, TextField, useDebouncedValue } from '@sorae/web-shared';
 import type { ApplicationOrder, ApplicationStatus } from '../../../gql/graphql';
+import { ExportCsvLink } from '../../../lib/ExportCsvLink';
 import { ApplicationCountsDocument, CampaignChoicesDocument, ReviewerRoleDocument } from '../api/applications';
 import { ApplicationDrawer } from './ApplicationDrawer';
 import { ApplicationsTable } from './ApplicationsTable';
@@ -69,6 +70,9 @@ export function ApplicationsQueue() {
             data-testid="filter-search"
           />
           <SelectField label="Sort" value={order} onValueChange={(v) => setOrder(v as ApplicationOrder)} options={ORDERS} data-testid="filter-order" />
+        </div>
+        <div className="queue-export">
+          <ExportCsvLink list="applications" filter={filter} />
         </div>
       </div>
 

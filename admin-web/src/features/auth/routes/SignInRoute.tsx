@@ -6,7 +6,7 @@ export function SignInRoute() {
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from;
-  const target = from && from !== '/sign-in' ? from : '/campaigns';
+  const target = from && from !== '/sign-in' ? from : '/overview';
   return (
     <AuthPage app="Sorae Affiliates" title="Sign in to the admin" description="Manage campaigns, applications, commissions and payouts.">
       <SignInForm onSignedIn={() => navigate(target, { replace: true })} />

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { EmptyState, ErrorState, formatDateTime, PageHeader, Spinner } from '@sorae/web-shared';
+import { AnalyticsPanel } from '../../../components/analytics';
 import { CampaignDocument, UpdateCampaignDocument } from '../api/campaigns';
 import { draftFromCampaign } from '../components/campaign-draft';
 import { CampaignForm } from '../components/CampaignForm';
@@ -62,6 +63,7 @@ export function CampaignRoute() {
           {campaign.applicationUrl}
         </a>
       </section>
+      <AnalyticsPanel filter={{ campaignId: campaign.id, currency: campaign.currency }} title={`${campaign.name} over time`} />
       {/* Keyed by the saved version so a save (or a refetch) resets the form to what the server holds. */}
       <CampaignForm
         key={`${campaign.id}:${campaign.updatedAt}`}

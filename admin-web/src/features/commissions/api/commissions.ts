@@ -1,6 +1,6 @@
 import { graphql } from '../../../gql';
 
-/** Whether the operator may finalize (FINANCE and OWNER), and the filters' choices. */
+/** Whether the operator may finalize (FINANCE and OWNER), and the campaign filter's choices. */
 export const CommissionFilterChoicesDocument = graphql(`
   query CommissionFilterChoices {
     currentUser {
@@ -16,7 +16,13 @@ export const CommissionFilterChoicesDocument = graphql(`
         }
       }
     }
-    affiliates(first: 500) {
+  }
+`);
+
+/** The affiliate filter's type-ahead: a few affiliates whose name or email contains the text. */
+export const AffiliateSearchDocument = graphql(`
+  query AffiliateSearch($search: String!) {
+    affiliates(filter: { search: $search }, first: 8) {
       edges {
         node {
           id
@@ -24,6 +30,17 @@ export const CommissionFilterChoicesDocument = graphql(`
           email
         }
       }
+    }
+  }
+`);
+
+/** One affiliate's name: the chosen filter, and whose link a touch was on. */
+export const AffiliateNameDocument = graphql(`
+  query AffiliateName($id: ID!) {
+    affiliate(id: $id) {
+      id
+      name
+      email
     }
   }
 `);

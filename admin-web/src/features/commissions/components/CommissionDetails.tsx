@@ -1,6 +1,8 @@
+import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
 import { AttributionExplanation, formatDateTime, formatMoney, recurringLabel, type TouchView } from '@sorae/web-shared';
 import type { AdjustmentKind, CommissionRowFragment } from '../../../gql/graphql';
+import { AffiliateNameDocument } from '../api/commissions';
 
 const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = { REFUND: 'after a refund' };
 
@@ -8,8 +10,8 @@ const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = { REFUND: 'after a refu
  * Under an expanded row: why the order went to this affiliate (every touch, kept or dropped and
  * why, the winner and the rule) and how its amount came to be (the original, then each adjustment).
  */
-export function CommissionDetails({ commission: c, affiliateName }: { commission: CommissionRowFragment; affiliateName: (id: string) => string | undefined }) {
-  const name = (t: TouchView) => (t.affiliateId ? `${affiliateName(t.affiliateId) ?? 'another affiliate'}'s link` : undefined);
+export function CommissionDetails({ commission: c }: { commission: CommissionRowFragment }) {
+  const name = (t: TouchView) => (t.affiliateId ? <AffiliateLink id={t.affiliateId} /> : undefined);
   return (
     <div className="grid grid--2 commission-details" data-testid="commission-details">
       <section aria-label="Why this order was attributed">
@@ -60,4 +62,10 @@ export function CommissionDetails({ commission: c, affiliateName }: { commission
       </section>
     </div>
   );
+}
+
+/** "<name>'s link": the affiliate of a touch, read one at a time (a commission shows a few touches). */
+function AffiliateLink({ id }: { id: string }) {
+  const name = useQuery(AffiliateNameDocument, { variables: { id } }).data?.affiliate?.name;
+  return <>{name ?? 'another affiliate'}&apos;s link</>;
 }

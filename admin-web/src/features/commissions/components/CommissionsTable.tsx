@@ -10,12 +10,11 @@ interface Props {
   /** The parent remounts the table when the filter changes (back to page 1, nothing selected). */
   filter: CommissionFilter;
   canFinalize: boolean;
-  affiliateName: (id: string) => string | undefined;
   onFinalizeSelected: (ids: string[], clear: () => void) => void;
 }
 
 /** Commissions, newest first; each row opens its attribution and adjustment history. */
-export function CommissionsTable({ filter, canFinalize, affiliateName, onFinalizeSelected }: Props) {
+export function CommissionsTable({ filter, canFinalize, onFinalizeSelected }: Props) {
   const { rows, table } = useConnectionTable(CommissionsDocument, { variables: { filter }, connection: (d) => d.commissions });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
@@ -84,7 +83,7 @@ export function CommissionsTable({ filter, canFinalize, affiliateName, onFinaliz
       getRowId={(c) => c.id}
       getRowLabel={(c) => `order ${c.conversion.orderId}`}
       empty="No commissions match these filters."
-      expandedRow={(c) => (open.has(c.id) ? <CommissionDetails commission={c} affiliateName={affiliateName} /> : null)}
+      expandedRow={(c) => (open.has(c.id) ? <CommissionDetails commission={c} /> : null)}
       selection={
         canFinalize
           ? {

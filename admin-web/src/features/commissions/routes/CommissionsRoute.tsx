@@ -1,9 +1,12 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { errorCode, PageHeader, SelectField } from '@sorae/web-shared';
 import type { CommissionStatus } from '../../../gql/graphql';
+import { ExportCsvLink } from '../../../lib/ExportCsvLink';
+import { useUrlParams } from '../../../lib/useUrlParams';
 import { CommissionFilterChoicesDocument } from '../api/commissions';
+import { AffiliatePicker } from '../components/AffiliatePicker';
 import { CommissionsTable } from '../components/CommissionsTable';
 import { FinalizeDialog, type FinalizeRequest } from '../components/FinalizeDialog';
 
@@ -17,28 +20,16 @@ const STATUSES: { value: CommissionStatus | ''; label: string }[] = [
 
 /** Filters live in the URL (`?status=&campaign=&affiliate=&subscription=`), so an affiliate's page and a commission's details can link here. */
 export function CommissionsRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const status = (params.get('status') ?? '') as CommissionStatus | '';
   const campaignId = params.get('campaign') ?? '';
   const affiliateId = params.get('affiliate') ?? '';
   const subscriptionId = params.get('subscription') ?? '';
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const choices = useQuery(CommissionFilterChoicesDocument);
   const role = choices.data?.currentUser?.role;
   const canFinalize = role === 'FINANCE' || role === 'OWNER';
   const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
-  const affiliates = useMemo(() => choices.data?.affiliates.edges.map((e) => e.node) ?? [], [choices.data]);
-  const names = useMemo(() => new Map(affiliates.map((a) => [a.id, a.name])), [affiliates]);
   const [finalizing, setFinalizing] = useState<FinalizeRequest | null>(null);
 
   const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null, subscriptionId: subscriptionId || null };
@@ -60,14 +51,17 @@ export function CommissionsRoute() {
         }
         actions={
           canFinalize ? (
-            <button
-              type="button"
-              className="btn btn--secondary"
-              onClick={() => setFinalizing({ kind: 'past-hold', campaignId })}
-              data-testid="finalize-past-hold"
-            >
-              Finalize everything past its hold…
-            </button>
+            <>
+              <ExportCsvLink list="commissions" filter={filter} />
+              <button
+                type="button"
+                className="btn btn--secondary"
+                onClick={() => setFinalizing({ kind: 'past-hold', campaignId })}
+                data-testid="finalize-past-hold"
+              >
+                Finalize everything past its hold…
+              </button>
+            </>
           ) : null
         }
       />
@@ -86,13 +80,7 @@ export function CommissionsRoute() {
               options={[{ value: '', label: 'All campaigns' }, ...campaigns.map((c) => ({ value: c.id, label: c.name }))]}
               data-testid="filter-campaign"
             />
-            <SelectField
-              label="Affiliate"
-              value={affiliateId}
-              onValueChange={(v) => setParam('affiliate', v)}
-              options={[{ value: '', label: 'All affiliates' }, ...affiliates.map((a) => ({ value: a.id, label: `${a.name} (${a.email})` }))]}
-              data-testid="filter-affiliate"
-            />
+            <AffiliatePicker value={affiliateId} onChange={(id) => setParam('affiliate', id)} />
             {subscriptionId ? (
               <p className="muted" data-testid="filter-subscription">
                 Subscription <code>{subscriptionId}</code>, first payment last{' '}
@@ -111,7 +99,6 @@ export function CommissionsRoute() {
             key={`${status}|${campaignId}|${affiliateId}|${subscriptionId}`}
             filter={filter}
             canFinalize={canFinalize}
-            affiliateName={(id) => names.get(id)}
             onFinalizeSelected={(ids, clear) => setFinalizing({ kind: 'selected', ids, onDone: clear })}
           />
         </div>

@@ -2,7 +2,9 @@ import { PageHeader } from '@sorae/web-shared';
 import { useSession } from '../../../lib/session';
 import { ApiKeys } from '../components/ApiKeys';
 import { ChangePassword } from '../components/ChangePassword';
+import { Link } from 'react-router';
 import { OrderWebhook } from '../components/OrderWebhook';
+import { OrderWebhookLog } from '../components/OrderWebhookLog';
 import { SoraeJsSnippet } from '../components/SoraeJsSnippet';
 import { StripeSales } from '../components/StripeSales';
 import { Team } from '../components/Team';
@@ -30,6 +32,19 @@ export function SettingsRoute() {
         <section className="card" aria-labelledby="stripe-sales-heading">
           <h3 id="stripe-sales-heading">Stripe</h3>
           <StripeSales />
+        </section>
+        <section className="card" aria-labelledby="webhook-log-heading">
+          <h3 id="webhook-log-heading">Order webhooks received</h3>
+          <OrderWebhookLog />
+        </section>
+        <section className="card" aria-labelledby="outgoing-webhooks-heading">
+          <h3 id="outgoing-webhooks-heading">Outgoing webhooks</h3>
+          <p className="muted">Send application, commission and payout events to your own systems as they happen.</p>
+          <p>
+            <Link to="/settings/webhooks" data-testid="open-webhooks">
+              Manage webhook endpoints
+            </Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="sorae-js-heading">
           <h3 id="sorae-js-heading">Tracking script (sorae.js)</h3>

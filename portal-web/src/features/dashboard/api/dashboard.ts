@@ -38,6 +38,55 @@ export const DashboardDocument = graphql(`
           paidMinor
         }
       }
+      payoutAccount {
+        status
+      }
+      payouts(first: 10) {
+        edges {
+          node {
+            id
+            status
+            amountMinor
+            currency
+            failureCode
+            failureMessage
+            createdAt
+            batch {
+              id
+              period
+              campaign {
+                id
+                name
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The signed-in affiliate's clicks, conversions and earnings over a period. */
+export const MyAnalyticsDocument = graphql(`
+  query MyAnalytics($input: MyAnalyticsInput!) {
+    me {
+      affiliate {
+        id
+      }
+      analytics(input: $input) {
+        currency
+        totals {
+          clicks
+          conversions
+          commissionMinor
+        }
+        series {
+          start
+          clicks
+          conversions
+          commissionMinor
+        }
+      }
     }
   }
 `);

@@ -49,6 +49,11 @@ function EnrollmentTerms({ slug }: { slug: string }) {
   if (!terms) return <p className="muted">Loading…</p>;
   return (
     <div className="stack stack--tight">
+      {/* Programs of one merchant may be offered under different names ("Offered by" in the campaign form). */}
+      <p className="terms-offered-by" data-testid="terms-offered-by">
+        {terms.logoUrl ? <img className="terms-offered-by__logo" src={terms.logoUrl} alt="" referrerPolicy="no-referrer" /> : null}
+        Offered by <strong>{terms.merchantName}</strong>
+      </p>
       {terms.description ? <p>{terms.description}</p> : null}
       <ProgramTerms terms={terms} />
     </div>

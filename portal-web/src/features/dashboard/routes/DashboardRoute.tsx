@@ -2,7 +2,9 @@ import { useQuery } from '@apollo/client/react';
 import { amountsOf, CurrencyAmounts, ErrorState, PageHeader, Spinner, Stats } from '@sorae/web-shared';
 import type { DashboardQuery } from '../../../gql/graphql';
 import { DashboardDocument } from '../api/dashboard';
+import { EarningsChart } from '../components/EarningsChart';
 import { MyCommissions } from '../components/MyCommissions';
+import { PayoutOutlook } from '../components/PayoutOutlook';
 import { ShareLinks } from '../components/ShareLinks';
 
 /** The portal's home: share links, traffic and what the affiliate has earned. */
@@ -20,6 +22,7 @@ export function DashboardRoute() {
     <>
       <PageHeader title="Dashboard" description={<span data-testid="dashboard-greeting">{greeting(me)}</span>} />
       <div className="stack">
+        <PayoutOutlook me={me} />
         <section className="card" aria-labelledby="links-heading">
           <h2 id="links-heading">Your share links</h2>
           <ShareLinks enrollments={me.enrollments} />
@@ -34,6 +37,7 @@ export function DashboardRoute() {
             { label: 'Paid', value: money('paidMinor', 'stat-paid'), testId: 'stat-paid' },
           ]}
         />
+        {me.enrollments.length > 0 ? <EarningsChart /> : null}
         <section className="stack stack--tight" aria-labelledby="commissions-heading">
           <h2 id="commissions-heading">Commissions</h2>
           <MyCommissions />
