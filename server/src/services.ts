@@ -35,6 +35,17 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
   /** Orders and refunds → attribution → the conversion; the commission through `commissions`. */
   const orders = new OrdersService(commissions, { clicks: traffic, enrollments: applications, campaigns }, rollup);
+  const stripeSales = new StripeSalesService({
+    box: secrets,
+    orders,
+    clientFor: stripe.clientFor,
+    publicUrl: config.publicUrl,
+    live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
+    emulatorUrl: stripe.emulator?.url ?? null,
+    log,
+  });
+  // Approved enrollments' promotion codes are created in the merchant's sales account.
+  applications.usePromotionCodes(stripeSales, log);
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */
@@ -67,15 +78,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
     rollups,
     /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
-    stripeSales: new StripeSalesService({
-      box: secrets,
-      orders,
-      clientFor: stripe.clientFor,
-      publicUrl: config.publicUrl,
-      live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
-      emulatorUrl: stripe.emulator?.url ?? null,
-      log,
-    }),
+    stripeSales,
   };
 }
 

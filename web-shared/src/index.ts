@@ -10,7 +10,16 @@ export { DateRangePicker, useRangeInUrl } from './components/DateRangePicker';
 export { DataTable, type Column, type DataTableProps, type Pagination, type Selection, type SortState } from './components/DataTable';
 export { Badge, EmptyState, ErrorState, PageHeader, Spinner } from './components/feedback';
 export { CheckboxField, Field, FieldMessages, FormError, SelectField, TextAreaField, TextField, type Option } from './components/forms';
-export { AttributionExplanation, type AttributionView, CommissionStatusBadge, describeReason, describeRule, type TouchView } from './components/commissions';
+export {
+  AttributionExplanation,
+  type AttributionView,
+  CommissionStatusBadge,
+  describeReason,
+  describeRule,
+  CommissionOrder,
+  recurringLabel,
+  type TouchView,
+} from './components/commissions';
 export { Modal } from './components/Modal';
 export { ChangePasswordForm, ForgotPasswordForm, NewPasswordForm, ResetPasswordForm } from './components/passwords';
 export { PayoutAccountStatusBadge, PayoutItemStatusBadge } from './components/payouts';

@@ -197,6 +197,17 @@ describe('who sees money: every money field, every caller', () => {
       allowed: [],
     },
     {
+      fields: ['Query.campaign', 'Campaign.stripeCouponId'],
+      query: `query($id: ID!) { campaign(id: $id) { stripeCouponId } }`,
+      vars: () => ({ id: p.campaign.id }),
+      allowed: OPERATORS_AND_READERS,
+    },
+    {
+      fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.stripeCouponId'],
+      query: `{ me { enrollments { campaign { stripeCouponId } } } }`,
+      allowed: [],
+    },
+    {
       fields: ['Me.enrollments', 'Enrollment.campaign', 'Campaign.minPayoutMinor'],
       query: `{ me { enrollments { campaign { minPayoutMinor } } } }`,
       allowed: [],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test/harness.js';
 import { DEMO_AFFILIATE } from './demo.js';
+import { DEMO_SUBSCRIPTION } from './demo-subscriptions.js';
 
 describe('demo seed', () => {
   let app: TestApp;
@@ -14,13 +15,10 @@ describe('demo seed', () => {
 
   it('gives a new user a campaign and applications in every status', async () => {
     const r = await app.gql(`{ campaigns { edges { node { slug intakeFields { key } } } } applicationCounts { submitted approved rejected } }`, {}, token);
-    expect(r.data!.campaigns.edges[0].node.intakeFields.map((f: { key: string }) => f.key)).toEqual([
-      'social_profile',
-      'audience_size',
-      'content_category',
-      'pitch',
-    ]);
-    expect(r.data!.applicationCounts).toEqual({ submitted: 10, approved: 12, rejected: 8 });
+    const creators = r.data!.campaigns.edges.map((e: any) => e.node).find((c: any) => c.slug === 'creators');
+    expect(creators.intakeFields.map((f: { key: string }) => f.key)).toEqual(['social_profile', 'audience_size', 'content_category', 'pitch']);
+    // Two of the approved creators joined the membership program too.
+    expect(r.data!.applicationCounts).toEqual({ submitted: 10, approved: 14, rejected: 8 });
   });
 
   it('has clicks, attributed orders, refunds and finalized commissions', async () => {
@@ -59,5 +57,24 @@ describe('demo seed', () => {
     });
     const me = await app.gql(`{ me { enrollments { shareUrl } } }`, {}, r.data!.affiliateSignIn.token);
     expect(me.data!.me.enrollments[0].shareUrl).toMatch(/\/r\/[A-Z0-9]{8}$/);
+  });
+
+  it("has a subscription that renewed twice (commissions 1, 2 and 3 of 12) and a sale through a partner's promotion code", async () => {
+    const chain = await app.gql(
+      `query($f: CommissionFilter) { commissions(filter: $f) { edges { node { sequence durationMonths affiliate { email } } } } }`,
+      { f: { subscriptionId: DEMO_SUBSCRIPTION } },
+      token,
+    );
+    expect(chain.data!.commissions.edges.map((e: any) => e.node)).toEqual(
+      [3, 2, 1].map((sequence) => ({ sequence, durationMonths: 12, affiliate: { email: DEMO_AFFILIATE.email } })),
+    );
+    const promo = await app.gql(
+      `{ commissions(first: 100) { edges { node { affiliate { email } conversion { orderId attribution { winner { promotionCode matchedBy } } } } } } }`,
+      {},
+      token,
+    );
+    const sale = promo.data!.commissions.edges.map((e: any) => e.node).find((n: any) => n.conversion.orderId === 'DEMO-PROMO-1');
+    expect(sale.conversion.attribution.winner).toEqual({ promotionCode: expect.stringMatching(/^[A-Z0-9]{8}$/), matchedBy: ['promotionCode'] });
+    expect(sale.affiliate.email).not.toBe(DEMO_AFFILIATE.email);
   });
 });

@@ -3,6 +3,7 @@ import { type Merchant, type MerchantCaller, Operator } from '../modules/auth/in
 import { ReviewDecision } from '../modules/applications/index.js';
 import { TENANT } from '../modules/tenancy.js';
 import { seedPayouts } from './demo-payouts.js';
+import { seedSubscriptions } from './demo-subscriptions.js';
 import { seedTraffic } from './demo-traffic.js';
 import type { Services } from '../services.js';
 
@@ -66,6 +67,7 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   });
 
   const ids: string[] = [];
+  const partners: { email: string; name: string; password: string }[] = [];
   for (const [i, name] of PEOPLE.entries()) {
     const handle = name
       .toLowerCase()
@@ -85,6 +87,7 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
       ],
     });
     ids.push(application.id);
+    if (i < 2) partners.push({ email: `${handle}@creators.example`, name, password: DEMO_AFFILIATE.password });
   }
   const owner = await em.findOneOrFail(Operator, { merchant: merchant.id });
   const caller: MerchantCaller = { kind: 'operator', merchantId: merchant.id, operatorId: owner.id, role: owner.role, sessionId: 'seed' };
@@ -97,4 +100,5 @@ export async function seedDemo(em: EntityManager, services: Services, merchant: 
   );
   await seedTraffic(em, services, merchant.id, campaign, now);
   await seedPayouts(em, services, merchant.id, campaign, now);
+  await seedSubscriptions(em, services, caller, partners, now);
 }

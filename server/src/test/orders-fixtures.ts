@@ -10,7 +10,7 @@ export interface Program {
   secret: string;
   campaign: { id: string; slug: string };
   /** Approved affiliates of the campaign, each with a portal session. */
-  affiliates: { id: string; email: string; enrollmentId: string; token: string }[];
+  affiliates: { id: string; email: string; enrollmentId: string; token: string; promotionCode?: string | null }[];
 }
 
 /** A merchant with one campaign, `n` approved affiliates and an order-webhook secret. */
@@ -21,6 +21,7 @@ export async function program(
     commission?: Record<string, unknown>;
     attributionWindowDays?: number;
     affiliates?: number;
+    stripeCouponId?: string;
     /** Another campaign of this merchant (its secret is rotated again) instead of a new merchant. */
     owner?: { merchantId: string; token: string };
   } = {},
@@ -36,6 +37,7 @@ export async function program(
         currency: opts.currency ?? 'USD',
         commission: opts.commission ?? { type: 'PERCENTAGE', rateBps: 1000 },
         attributionWindowDays: opts.attributionWindowDays ?? 30,
+        stripeCouponId: opts.stripeCouponId,
       },
     },
     owner.token,
@@ -56,7 +58,13 @@ export async function program(
     );
     const enrollment = await app.emFor(owner.merchantId).findOneOrFail(Enrollment, { application: applicationId });
     const signIn = await app.gql(`mutation($e:String!,$p:String!){ affiliateSignIn(email:$e,password:$p){ token } }`, { e: email, p: 'affiliate-pw' });
-    affiliates.push({ id: enrollment.affiliate.id, email, enrollmentId: enrollment.id, token: signIn.data!.affiliateSignIn.token });
+    affiliates.push({
+      id: enrollment.affiliate.id,
+      email,
+      enrollmentId: enrollment.id,
+      token: signIn.data!.affiliateSignIn.token,
+      promotionCode: enrollment.promotionCode ?? null,
+    });
   }
   const rotated = await app.gql(`mutation { rotateOrderWebhookSecret }`, {}, owner.token);
   return { merchantId: owner.merchantId, token: owner.token, secret: rotated.data!.rotateOrderWebhookSecret as string, campaign, affiliates };

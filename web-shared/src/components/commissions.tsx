@@ -21,7 +21,7 @@ export function CommissionStatusBadge({ status }: { status: CommissionStatus }) 
 
 /** What both apps read of a GraphQL `AttributionTouch` (affiliates see another's touch with no time, ids or matches: ANOTHER_TOUCH). */
 export type TouchView = Pick<AttributionTouch, 'channel' | 'kept' | 'reason' | 'matchedBy'> &
-  Partial<Pick<AttributionTouch, 'clickId' | 'occurredAt' | 'affiliateId' | 'campaignId' | 'referralCode'>>;
+  Partial<Pick<AttributionTouch, 'clickId' | 'occurredAt' | 'affiliateId' | 'campaignId' | 'referralCode' | 'promotionCode'>>;
 
 /** What both apps read of a GraphQL `Attribution`. */
 export type AttributionView = Pick<Attribution, 'rule' | 'orderAheadOfClock'> & {
@@ -41,18 +41,33 @@ const REASONS: Record<string, string> = {
   SELF_REFERRAL: 'Dropped: the customer used their own referral code',
   UNKNOWN_REFERRAL_CODE: 'Dropped: the referral code is not known',
   ANOTHER_TOUCH: 'Another touch was considered (its details are not shown)',
+  FIRST_PAYMENT_NOT_ATTRIBUTED: "Dropped: the subscription's first payment earned no affiliate",
+  DURATION_OVER: "Dropped: the campaign's recurring commission period is over",
 };
 
 const RULES: Record<string, string> = {
   LAST_TOUCH:
-    'Last touch: of the touches that pass every rule, the latest wins. At the same instant a referral code beats a click, then the later-logged click wins.',
+    'Last touch: of the touches that pass every rule, the latest wins. At the same instant a promotion code, then a referral code, beats a click, then the later-logged click wins.',
+  SUBSCRIPTION:
+    "Subscription: a later payment earns the affiliate its subscription's first payment was attributed to, while the campaign's commission period lasts.",
 };
 
 const MATCHED_BY: Record<string, string> = {
   clickId: "the order's click id",
   visitorId: "the shopper's visitor id",
   referralCode: 'the referral code on the order',
+  promotionCode: 'the promotion code used at checkout',
+  subscription: "the subscription's first payment",
 };
+
+/**
+ * A subscription's commission in words: "Month 3 of 12", or "Month 3" when its payments earn
+ * for as long as it is paid; null for a one-off order.
+ */
+export function recurringLabel(c: { subscriptionId?: string | null; sequence: number; durationMonths?: number | null }): string | null {
+  if (!c.subscriptionId) return null;
+  return c.durationMonths ? `Month ${c.sequence} of ${c.durationMonths}` : `Month ${c.sequence}`;
+}
 
 export function describeReason(reason: string): string {
   return REASONS[reason] ?? reason;
@@ -60,6 +75,30 @@ export function describeReason(reason: string): string {
 
 export function describeRule(rule: string): string {
   return RULES[rule] ?? rule;
+}
+
+/** A commission's order id, and beside it the payment's month when it is a subscription's ("Month 3 of 12"). */
+export function CommissionOrder({
+  commission: c,
+  monthTestId,
+}: {
+  commission: { subscriptionId?: string | null; sequence: number; durationMonths?: number | null; conversion: { orderId: string } };
+  monthTestId: string;
+}) {
+  const month = recurringLabel(c);
+  return (
+    <>
+      <code>{c.conversion.orderId}</code>
+      {month ? (
+        <>
+          {' '}
+          <span className="muted" data-testid={monthTestId} title="A subscription's payment, counted from its first">
+            {month}
+          </span>
+        </>
+      ) : null}
+    </>
+  );
 }
 
 function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactNode {
@@ -76,6 +115,13 @@ function describeTouch(t: TouchView, name?: (t: TouchView) => ReactNode): ReactN
       </>
     );
   const who = name?.(t);
+  if (t.promotionCode)
+    return (
+      <>
+        Promotion code <code>{t.promotionCode}</code>
+      </>
+    );
+  if (t.matchedBy.includes('subscription')) return <>The subscription&apos;s first payment{who ? <> through {who}</> : null}</>;
   return (
     <>
       {/* The id only helps support: people read whose link and when (beside it). */}

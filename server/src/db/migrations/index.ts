@@ -32,6 +32,7 @@ import { Migration20261207040100 } from './Migration20261207040100.js';
 import { Migration20261207020000 } from './Migration20261207020000.js';
 import { Migration20261207080000 } from './Migration20261207080000.js';
 import { Migration20261207080100 } from './Migration20261207080100.js';
+import { Migration20261207030000 } from './Migration20261207030000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -67,4 +68,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207020000', class: Migration20261207020000 },
   { name: 'Migration20261207080000', class: Migration20261207080000 },
   { name: 'Migration20261207080100', class: Migration20261207080100 },
+  { name: 'Migration20261207030000', class: Migration20261207030000 },
 ];

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { MAX_ANSWERS_LENGTH, MAX_INTAKE_FIELDS, checkAnswer, type IntakeField } from '@sorae/intake';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
 import { badInput, conflict, notFound, parseInput, unauthenticated } from '../../errors.js';
 import { keysetBatches, paginateQuery, type PageRequest } from '../../db/pagination.js';
 import {
@@ -24,10 +25,11 @@ import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
-import { pgArray } from '../../db/pg-arrays.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import type { Exec } from '../../db/sql-runner.js';
 import { containsPattern } from '../../db/search.js';
 import type { MailInput, MailService } from '../mail/index.js';
+import type { PromotionCodeIssuer } from './promotion-codes.js';
 import type { OutgoingEvent, WebhookOutbox } from '../webhooks/index.js';
 import { emExec } from '../../db/sql-runner.js';
 
@@ -36,6 +38,22 @@ const CONFIRM_TTL_MS = 24 * 3600_000;
 const INVALID_LINK = 'This confirmation link is not valid: it was used already or has expired. Apply again to get a new one.';
 
 /** What a public submission answers: the same for every email (no account, no session is told). */
+/** A promotion code an order used (`i`: the order's place in its batch), for `promotionCodeEnrollments`. */
+export interface PromotionCodeLookup {
+  i: number;
+  merchantId: string;
+  code: string;
+}
+
+/** The enrollment holding a looked-up promotion code (`code` as the enrollment spells it). */
+export interface PromotionCodeEnrollment {
+  i: number;
+  enrollmentId: string;
+  affiliateId: string;
+  campaignId: string;
+  code: string;
+}
+
 export interface ApplicationReceipt {
   id: string;
   status: ApplicationStatus;
@@ -183,6 +201,7 @@ function applicationView(row: Record<string, unknown>): Application {
 
 export class ApplicationsService {
   private readonly listeners: ((enrollmentId: string) => void)[] = [];
+  private promotionCodes: { issuer: PromotionCodeIssuer; log: Logger } | null = null;
 
   constructor(
     private readonly config: Config,
@@ -197,7 +216,38 @@ export class ApplicationsService {
     this.listeners.push(listener);
   }
 
-  /** Suspends an enrollment (its link stops redirecting and its clicks stop winning) or reactivates it. */
+  /** Where enrollments' promotion codes are created in Stripe (the merchant's sales account). */
+  usePromotionCodes(issuer: PromotionCodeIssuer, log: Logger): void {
+    this.promotionCodes = { issuer, log };
+  }
+
+  /**
+   * Creates in Stripe the promotion codes of a merchant's active enrollments that have none
+   * there yet (after an approval commits, and after a status change). Each is created under a
+   * key derived from its enrollment, so a retry after a lost answer finds the same one. A
+   * failure is logged and left for the next call: the approval stands.
+   */
+  async issuePromotionCodes(em: EntityManager, merchantId: string): Promise<void> {
+    if (!this.promotionCodes) return;
+    const { issuer, log } = this.promotionCodes;
+    const due = await em.execute<{ id: string; promotion_code: string; stripe_coupon_id: string }[]>(
+      `select e.id, e.promotion_code, k.stripe_coupon_id from enrollment e join campaign k on k.id = e.campaign_id
+        where e.merchant_id = ? and e.status = 'ACTIVE' and e.promotion_code is not null and e.stripe_promotion_code_id is null
+          and k.stripe_coupon_id is not null order by e.id`,
+      [merchantId],
+    );
+    try {
+      for (const e of due) {
+        const stripeId = await issuer.createPromotionCode(em, merchantId, { enrollmentId: e.id, coupon: e.stripe_coupon_id, code: e.promotion_code });
+        if (!stripeId) return; // no sales account connected
+        await em.execute(`update enrollment set stripe_promotion_code_id = ? where id = ? and stripe_promotion_code_id is null`, [stripeId, e.id], 'run');
+      }
+    } catch (err) {
+      log.warn({ merchantId, err: (err as Error).message }, 'promotion codes: Stripe refused or did not answer; retried on the next approval');
+    }
+  }
+
+  /** Suspends an enrollment (its link stops redirecting, its clicks stop winning, its promotion code is turned off in Stripe) or reactivates it. */
   async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
     const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;
     if (!enrollment) throw notFound('Enrollment');
@@ -207,6 +257,12 @@ export class ApplicationsService {
     enrollment.status = to;
     await em.flush();
     for (const listener of this.listeners) listener(enrollment.id);
+    if (this.promotionCodes && enrollment.stripePromotionCodeId) {
+      const { issuer, log } = this.promotionCodes;
+      await issuer
+        .setPromotionCodeActive(em, enrollment.merchant.id, enrollment.stripePromotionCodeId, enrollment.status === EnrollmentStatus.ACTIVE)
+        .catch((err: unknown) => log.warn({ enrollmentId: enrollment.id, err: (err as Error).message }, 'promotion codes: could not change it in Stripe'));
+    }
     return enrollment;
   }
 
@@ -221,6 +277,22 @@ export class ApplicationsService {
       [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
     );
     return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /**
+   * Port for attribution (orders): the enrollment whose promotion code each lookup names (matched
+   * ignoring case, as Stripe's are; unique per merchant), in one statement for any number of
+   * lookups; a code no enrollment holds answers nothing. Each row carries its lookup's `i`.
+   */
+  async promotionCodeEnrollments(exec: Exec, lookups: readonly PromotionCodeLookup[]): Promise<PromotionCodeEnrollment[]> {
+    if (!lookups.length) return [];
+    const rows = await exec<{ i: number; enrollment_id: string; affiliate_id: string; campaign_id: string; code: string }>(
+      `select x.i, e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.promotion_code as code
+         from unnest(?::int[], ?::uuid[], ?::text[]) as x(i, merchant_id, code)
+         join enrollment e on e.merchant_id = x.merchant_id and lower(e.promotion_code) = lower(x.code) and e.promotion_code is not null`,
+      [pgArray(lookups.map((l) => l.i)), pgArray(lookups.map((l) => l.merchantId)), pgTextArray(lookups.map((l) => l.code))],
+    );
+    return rows.map((r) => ({ i: r.i, enrollmentId: r.enrollment_id, affiliateId: r.affiliate_id, campaignId: r.campaign_id, code: r.code }));
   }
 
   shareUrl(code: string): string {
@@ -501,7 +573,7 @@ export class ApplicationsService {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        return await em.transactional(async (tx) => {
+        const result = await em.transactional(async (tx) => {
           const rows = await tx.execute<{ id: string; status: ApplicationStatus; campaign_id: string; affiliate_id: string; email: string; name: string }[]>(
             `select a.id, a.status, a.campaign_id, a.affiliate_id, a.email, a.name from application a where ${where} order by a.id for update`,
             params,
@@ -533,9 +605,11 @@ export class ApplicationsService {
               code: randomCode(SHARE_CODE_LENGTH, CODE_ALPHABET),
             }));
             await tx.execute(
-              `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at)
-               select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?
-                 from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)`,
+              // A campaign with a Stripe coupon gives each enrollment a promotion code: its share code (unique already, in capitals).
+              `insert into enrollment (id, merchant_id, campaign_id, affiliate_id, application_id, share_code, status, created_at, promotion_code)
+               select e.id, ?, e.campaign_id, e.affiliate_id, e.application_id, e.code, 'ACTIVE', ?, case when k.stripe_coupon_id is not null then e.code end
+                 from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[]) as e(id, campaign_id, affiliate_id, application_id, code)
+                 join campaign k on k.id = e.campaign_id`,
               [
                 caller.merchantId,
                 now,
@@ -587,6 +661,8 @@ export class ApplicationsService {
             results,
           };
         });
+        if (result.approvedCount) await this.issuePromotionCodes(em, caller.merchantId);
+        return result;
       } catch (e) {
         // A share code collided with an existing one (about 1 in 10^11 per code): draw again.
         if (e instanceof UniqueConstraintViolationException && /share_code/.test(e.message) && attempt < 5) continue;

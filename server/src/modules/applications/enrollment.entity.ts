@@ -34,6 +34,19 @@ export class Enrollment extends TenantEntity {
   @Property({ length: 16, unique: true })
   shareCode!: string;
 
+  /**
+   * The enrollment's own code for the campaign's Stripe coupon (when it has one), given at
+   * approval: an order that used it is attributed here without a click. Unique per merchant,
+   * ignoring case, as Stripe matches codes.
+   */
+  @Field(() => String, { nullable: true, description: "The affiliate's promotion code for the campaign's coupon; null when the campaign has none." })
+  @Property({ length: 64, nullable: true })
+  promotionCode?: string | null;
+
+  /** The promotion code's id in the merchant's Stripe account, once created there. */
+  @Property({ length: 255, nullable: true })
+  stripePromotionCodeId?: string | null;
+
   @Field(() => EnrollmentStatus)
   @Enum({ items: () => EnrollmentStatus, nativeEnumName: 'enrollment_status' })
   status: EnrollmentStatus = EnrollmentStatus.ACTIVE;

@@ -6,10 +6,11 @@ import { Enrollment } from './enrollment.entity.js';
 import { AffiliateEnrollmentsResolver, ApplicationsResolver, EnrollmentResolver, MeApplicationsResolver } from './applications.resolver.js';
 
 export { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
-export { ApplicationsService } from './applications.service.js';
+export { ApplicationsService, type PromotionCodeEnrollment, type PromotionCodeLookup } from './applications.service.js';
 export { AffiliateDirectory } from './affiliate-directory.js';
 export { affiliatesCsv, applicationsCsv } from './exports.js';
 export { ReviewDecision } from './review-rules.js';
+export { promotionCodeKey, type PromotionCodeIssuer } from './promotion-codes.js';
 export { MAX_REVIEW_IDS } from './applications.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */

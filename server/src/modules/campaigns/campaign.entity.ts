@@ -2,7 +2,7 @@ import { BigIntType, Entity, Enum, OptionalProps, Property } from '@mikro-orm/co
 import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import type { IntakeField } from '@sorae/intake';
 import { tenantScoped } from '../tenancy.js';
-import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 import { IntakeField as IntakeFieldType } from './campaign.types.js';
 import { TenantEntity } from '../tenant-entity.js';
 import { campaignsPolicy } from './policy.js';
@@ -14,7 +14,8 @@ import { campaignsPolicy } from './policy.js';
     "A campaign. Affiliates and applicants read only id, name, slug and intakeFields; the rest is for operators and reading keys (campaigns' policy.ts).",
 })
 export class Campaign extends TenantEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts' | 'description';
+  [OptionalProps]?:
+    'id' | 'createdAt' | 'updatedAt' | 'status' | 'showRejectionReasonToApplicant' | 'autoExecutePayouts' | 'description' | 'commissionDuration';
 
   @Field()
   @Property({ length: 200 })
@@ -66,6 +67,22 @@ export class Campaign extends TenantEntity {
   @Property({ type: new BigIntType('number'), nullable: true })
   commissionAmountMinor?: number;
 
+  /** Whether a subscription's later payments earn too (see orders' recurring rules). */
+  @Enum({ items: () => CommissionDuration, nativeEnumName: 'commission_duration' })
+  commissionDuration: CommissionDuration = CommissionDuration.ONCE;
+
+  /** MONTHS: billing months that earn, counted from the first paid one. */
+  @Property({ nullable: true })
+  commissionDurationMonths?: number | null;
+
+  @Authorized(campaignsPolicy.terms)
+  @Field(() => String, {
+    nullable: true,
+    description: 'A coupon in the Stripe account the merchant sells through: each approved enrollment gets its own promotion code for it.',
+  })
+  @Property({ length: 255, nullable: true })
+  stripeCouponId?: string | null;
+
   @Authorized(campaignsPolicy.terms)
   @Field(() => Int)
   @Property()
@@ -111,4 +128,4 @@ export class Campaign extends TenantEntity {
   updatedAt: Date = new Date();
 }
 
-export { CampaignStatus, CommissionType };
+export { CampaignStatus, CommissionDuration, CommissionType };

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IntakeFieldType } from '@sorae/intake';
-import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 
 registerEnumType(IntakeFieldType, { name: 'IntakeFieldType' });
 
@@ -41,6 +41,14 @@ export class CommissionRule {
 
   @Field(() => Int, { nullable: true, description: 'FLAT: minor units per order.' })
   amountMinor!: number | null;
+
+  @Field(() => CommissionDuration, {
+    description: "ONCE: a subscription's first payment only; MONTHS: its first durationMonths billing months; FOREVER: every payment.",
+  })
+  duration!: CommissionDuration;
+
+  @Field(() => Int, { nullable: true, description: 'MONTHS: how many billing months earn, counted from the first paid one.' })
+  durationMonths!: number | null;
 }
 
 @ObjectType({ description: 'What an applicant sees of a campaign, without signing in: the program and its terms, never its destination or settings.' })
@@ -125,6 +133,12 @@ export class CommissionRuleInput {
 
   @Field(() => Int, { nullable: true })
   amountMinor?: number;
+
+  @Field(() => CommissionDuration, { nullable: true, description: 'Default ONCE.' })
+  duration?: CommissionDuration;
+
+  @Field(() => Int, { nullable: true, description: 'Required for MONTHS (1 to 120).' })
+  durationMonths?: number;
 }
 
 @InputType()
@@ -173,6 +187,9 @@ export class CampaignInput {
 
   @Field({ nullable: true, description: 'An https:// image URL; empty removes the logo.' })
   logoUrl?: string;
+
+  @Field({ nullable: true, description: 'A coupon id in the Stripe account the merchant sells through; empty: no promotion codes.' })
+  stripeCouponId?: string;
 }
 
 @InputType()
@@ -224,4 +241,7 @@ export class CampaignUpdateInput {
 
   @Field({ nullable: true, description: 'Empty removes the logo.' })
   logoUrl?: string;
+
+  @Field({ nullable: true, description: 'Empty: no promotion codes for new enrollments.' })
+  stripeCouponId?: string;
 }

@@ -11,7 +11,7 @@ import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/index.js';
 import { UNSCOPED, type TenantRef } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
-import { CampaignStatus, CommissionType } from './campaign.enums.js';
+import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 import type { CommissionRule, PublicCampaign } from './campaign.types.js';
 
 const httpUrl = z
@@ -45,12 +45,19 @@ const commissionSchema = z
     type: z.enum(CommissionType),
     rateBps: z.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000 (100%)').nullish(),
     amountMinor: z.number().int().min(1, 'must be at least 1').max(MAX_AMOUNT_MINOR).nullish(),
+    duration: z
+      .enum(CommissionDuration)
+      .nullish()
+      .transform((d) => d ?? CommissionDuration.ONCE),
+    durationMonths: z.number().int().min(1, 'must be at least 1').max(120, 'must be at most 120').nullish(),
   })
   .superRefine((c, ctx) => {
     if (c.type === CommissionType.PERCENTAGE && c.rateBps == null)
       ctx.addIssue({ code: 'custom', path: ['rateBps'], message: 'is required for a PERCENTAGE commission' });
     if (c.type === CommissionType.FLAT && c.amountMinor == null)
       ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'is required for a FLAT commission' });
+    if (c.duration === CommissionDuration.MONTHS && c.durationMonths == null)
+      ctx.addIssue({ code: 'custom', path: ['durationMonths'], message: 'is required for a MONTHS duration' });
   });
 
 /** Every campaign setting with its rule; creation adds defaults, updates take any subset. */
@@ -72,6 +79,12 @@ const settings = {
   brandName: z.string().trim().max(200),
   /** '' removes the logo. */
   logoUrl,
+  /** '' clears it: new enrollments get no promotion code. */
+  stripeCouponId: z
+    .string()
+    .trim()
+    .max(255, 'must be at most 255 characters')
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be a Stripe coupon id (letters, digits, - and _)'),
 };
 
 const createSchema = z.object({
@@ -86,6 +99,7 @@ const createSchema = z.object({
   description: settings.description.nullish().transform((v) => v ?? ''),
   brandName: settings.brandName.nullish().transform((v) => v ?? ''),
   logoUrl: settings.logoUrl.nullish().transform((v) => v ?? ''),
+  stripeCouponId: settings.stripeCouponId.nullish().transform((v) => v ?? ''),
 });
 
 const updateSchema = z
@@ -97,19 +111,28 @@ const updateSchema = z
 type Settings = z.output<typeof createSchema>;
 
 function applySettings(campaign: Partial<Campaign>, s: Partial<Settings>) {
-  const { commission, brandName, logoUrl, ...rest } = s;
+  const { commission, brandName, logoUrl, stripeCouponId, ...rest } = s;
   Object.assign(campaign, rest);
   if (brandName !== undefined) campaign.brandName = brandName || null;
   if (logoUrl !== undefined) campaign.logoUrl = logoUrl || null;
+  if (stripeCouponId !== undefined) campaign.stripeCouponId = stripeCouponId || null;
   if (commission) {
     campaign.commissionType = commission.type;
     campaign.commissionRateBps = commission.type === CommissionType.PERCENTAGE ? (commission.rateBps ?? undefined) : undefined;
     campaign.commissionAmountMinor = commission.type === CommissionType.FLAT ? (commission.amountMinor ?? undefined) : undefined;
+    campaign.commissionDuration = commission.duration;
+    campaign.commissionDurationMonths = commission.duration === CommissionDuration.MONTHS ? commission.durationMonths : null;
   }
 }
 
 export function commissionRule(c: Campaign): CommissionRule {
-  return { type: c.commissionType, rateBps: c.commissionRateBps ?? null, amountMinor: c.commissionAmountMinor ?? null };
+  return {
+    type: c.commissionType,
+    rateBps: c.commissionRateBps ?? null,
+    amountMinor: c.commissionAmountMinor ?? null,
+    duration: c.commissionDuration,
+    durationMonths: c.commissionDurationMonths ?? null,
+  };
 }
 
 /** A campaign's terms for attributing an order and accruing its commission. */
@@ -117,6 +140,7 @@ export interface AttributionTerms {
   status: CampaignStatus;
   attributionWindowDays: number;
   currency: string;
+  /** With its duration: how long a subscription's later payments earn (recurring commissions). */
   rule: CommissionRule;
 }
 
@@ -177,8 +201,8 @@ export class CampaignsService {
   }
 
   /**
-   * Port for attribution (orders): what an order needs of each campaign its candidate clicks
-   * name, in one statement for any number (`refs` pairs each campaign id with its merchant).
+   * Port for attribution (orders): what an order needs of each campaign its candidate touches
+   * name (clicks, promotion codes, a subscription's first payment), in one statement for any number (`refs` pairs each campaign id with its merchant).
    */
   async attributionTerms(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, AttributionTerms>> {
     if (!refs.length) return new Map();
@@ -190,8 +214,11 @@ export class CampaignsService {
       commission_type: CommissionType;
       commission_rate_bps: number | null;
       commission_amount_minor: string | number | null;
+      commission_duration: CommissionDuration;
+      commission_duration_months: number | null;
     }>(
-      `select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor
+      `select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor,
+              k.commission_duration, k.commission_duration_months
          from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join campaign k on k.id = x.id and k.merchant_id = x.merchant_id`,
       [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
     );
@@ -206,6 +233,8 @@ export class CampaignsService {
             type: r.commission_type,
             rateBps: r.commission_rate_bps,
             amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
+            duration: r.commission_duration,
+            durationMonths: r.commission_duration_months,
           },
         },
       ]),

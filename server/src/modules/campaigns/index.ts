@@ -3,7 +3,7 @@ import { Campaign } from './campaign.entity.js';
 import { CampaignsResolver } from './campaigns.resolver.js';
 
 export { Campaign } from './campaign.entity.js';
-export { CampaignStatus, CommissionType } from './campaign.enums.js';
+export { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 export { CampaignsService, type AttributionTerms } from './campaigns.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */

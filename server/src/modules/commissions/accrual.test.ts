@@ -32,6 +32,8 @@ describe('CommissionsService.accrue (the port order ingestion writes commissions
     currency: 'USD',
     orderAmountMinor,
     rule,
+    subscriptionId: null,
+    sequence: 1,
     now: new Date(),
   });
   const commissionsOf = (ids: string[]) =>
@@ -70,5 +72,19 @@ describe('CommissionsService.accrue (the port order ingestion writes commissions
     ).rejects.toThrow('the write after it failed');
     expect(await counts(app, p.merchantId)).toEqual(before);
     expect(await commissionsOf([accrual.id])).toEqual([]);
+  });
+
+  it("writes a subscription payment's place in its chain: its subscription and sequence", async () => {
+    const renewal = {
+      ...input(await conversion(3_000), 3_000, { type: CommissionType.FLAT, rateBps: null, amountMinor: 100 }),
+      subscriptionId: 'sub_chain',
+      sequence: 2,
+    };
+    await withConnection(app.orm.em.fork(), (exec) => app.services.commissions.accrue(exec, [renewal]));
+    const [row] = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ subscription_id: string; sequence: number }[]>(`select subscription_id, sequence from commission where id = ?`, [renewal.id]);
+    expect(row).toEqual({ subscription_id: 'sub_chain', sequence: 2 });
   });
 });

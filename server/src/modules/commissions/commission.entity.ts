@@ -39,7 +39,7 @@ registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
 })
 @Check({ name: 'commission_amount_within_original', expression: 'amount_minor >= 0 and amount_minor <= original_amount_minor' })
 export class Commission extends TenantEntity {
-  [OptionalProps]?: 'id' | 'createdAt' | 'status';
+  [OptionalProps]?: 'id' | 'createdAt' | 'status' | 'sequence';
 
   @OneToOne(() => Conversion, { ref: true, owner: true, unique: true })
   conversion!: Ref<Conversion>;
@@ -70,6 +70,17 @@ export class Commission extends TenantEntity {
   @Field(() => CommissionStatus)
   @Enum({ items: () => CommissionStatus, nativeEnumName: 'commission_status' })
   status: CommissionStatus = CommissionStatus.PENDING;
+
+  @Field(() => String, { nullable: true, description: "A subscription's payment: the subscription's id (the store's or Stripe's)." })
+  @Property({ length: 200, nullable: true })
+  subscriptionId?: string | null;
+
+  @Field(() => Int, {
+    description:
+      "Its place in the subscription's chain: the payment's billing month counted from the first paid one (1 for the first payment, and for any one-off order).",
+  })
+  @Property()
+  sequence: number = 1;
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

@@ -1,9 +1,9 @@
-import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, connectionType } from '../../graphql/connection.js';
 import { Ctx, affiliateCaller, merchantCaller, type Context } from '../../graphql/context.js';
 import { Affiliate, Me } from '../affiliates/index.js';
 import { Conversion } from '../orders/index.js';
-import { Campaign } from '../campaigns/index.js';
+import { Campaign, CommissionDuration } from '../campaigns/index.js';
 import { Commission, CommissionAdjustment, CommissionStatus } from './commission.entity.js';
 import { commissionsPolicy } from './policy.js';
 
@@ -17,6 +17,9 @@ class CommissionFilter {
 
   @Field(() => ID, { nullable: true })
   campaignId?: string;
+
+  @Field(() => String, { nullable: true, description: "A subscription's chain of commissions." })
+  subscriptionId?: string;
 }
 
 export const CommissionConnection = connectionType('Commission', Commission);
@@ -40,6 +43,16 @@ export class CommissionsResolver {
   @FieldResolver(() => Campaign)
   campaign(@Root() c: Commission, @Ctx() ctx: Context) {
     return ctx.loaders.byId(Campaign).load(c.campaign.id);
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "How many billing months of a subscription earn under the campaign's rule now: durationMonths for MONTHS, 1 for ONCE, null for FOREVER.",
+  })
+  async durationMonths(@Root() c: Commission, @Ctx() ctx: Context) {
+    const campaign = await ctx.loaders.byId(Campaign).load(c.campaign.id);
+    if (!campaign || campaign.commissionDuration === CommissionDuration.FOREVER) return null;
+    return campaign.commissionDuration === CommissionDuration.MONTHS ? (campaign.commissionDurationMonths ?? null) : 1;
   }
 
   @FieldResolver(() => Conversion)

@@ -8,7 +8,7 @@ import type { Exec } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { PayoutItemCommission } from './payout-link.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
-import { pgArray } from '../../db/pg-arrays.js';
+import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { minorFromDb } from '../../money.js';
 import type { WebhookOutbox } from '../webhooks/index.js';
 
@@ -16,12 +16,14 @@ export interface CommissionFilter {
   status?: CommissionStatus | null;
   affiliateId?: string | null;
   campaignId?: string | null;
+  subscriptionId?: string | null;
 }
 
 const filterSchema = z.object({
   status: z.enum(CommissionStatus).nullish(),
   affiliateId: z.string().refine(isUuid, 'is not an affiliate id').nullish(),
   campaignId: z.string().refine(isUuid, 'is not a campaign id').nullish(),
+  subscriptionId: z.string().trim().max(200, 'must be at most 200 characters').nullish(),
 });
 export type ParsedCommissionFilter = z.output<typeof filterSchema>;
 /** A commission filter checked (BAD_USER_INPUT with each field's problem). */
@@ -67,14 +69,17 @@ export class CommissionsService implements CommissionAccrual {
   async accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number> {
     if (!inputs.length) return 0;
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
+    const text = (value: (input: AccrualInput) => string | null) => pgTextArray(inputs.map(value));
     // The batch's time: one `now` for every order of it.
     const events = this.webhooks.enqueueStatement('commission.created', commissionEvents('cm'), inputs[0]!.now);
     const rows = await exec<{ n: string }>(
-      `with cm as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status, created_at)
-                  select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING', a.created_at
-                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[])
-                           as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, created_at)
-                  returning *),
+      `with cm as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
+                                           subscription_id, sequence, created_at)
+                   select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
+                          a.subscription_id, a.sequence, a.created_at
+                     from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
+                            as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
+                   returning *),
             cm_events as (${events.sql})
        select count(*) as n from cm`,
       [
@@ -86,6 +91,8 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => i.campaignId),
         column((i) => i.currency),
         column((i) => this.amountOf(i)),
+        text((i) => i.subscriptionId),
+        column((i) => i.sequence),
         column((i) => i.now.toISOString()),
         ...events.params,
       ],
@@ -184,6 +191,7 @@ export class CommissionsService implements CommissionAccrual {
     if (f.status) qb.andWhere({ status: f.status });
     if (f.affiliateId) qb.andWhere({ affiliate: f.affiliateId });
     if (f.campaignId) qb.andWhere({ campaign: f.campaignId });
+    if (f.subscriptionId) qb.andWhere({ subscriptionId: f.subscriptionId });
     return qb;
   }
 

@@ -170,6 +170,43 @@ describe('attribution engine (last touch)', () => {
     });
   });
 
+  describe("an affiliate's promotion code", () => {
+    const promotion = { code: 'ANNA2026', enrollmentId: 'enr-b', affiliateId: 'aff-b', campaignId: 'camp-30' };
+
+    it("is a touch at the order's time: it beats another affiliate's older click", () => {
+      const c = click({ occurredAt: at(DAY), affiliateId: 'aff-a' });
+      const r = attribute(input({ clicks: [c], promotion }));
+      expect(r.winner).toEqual({ channel: Channel.AFFILIATE, promotion });
+      expect(r.explanation.winner).toMatchObject({ promotionCode: 'ANNA2026', clickId: null, affiliateId: 'aff-b', matchedBy: ['promotionCode'] });
+      expect(r.explanation.touches.map((t) => [t.promotionCode ?? t.clickId, t.reason])).toEqual([
+        ['ANNA2026', 'WON'],
+        [c.clickId, 'EARLIER_THAN_WINNER'],
+      ]);
+    });
+
+    it('wins with no click at all, and at the same instant beats a click and a referral code', () => {
+      expect(attribute(input({ promotion })).winner).toEqual({ channel: Channel.AFFILIATE, promotion });
+      const r = attribute(
+        input({
+          clicks: [click({ occurredAt: at(0) })],
+          promotion,
+          referral: { id: 'ref-1', code: 'RCODE1234', customerId: 'cust-referrer' },
+          order: { occurredAt: ORDER_AT, customerId: 'cust-buyer', referralCode: 'RCODE1234' },
+        }),
+      );
+      expect(r.winner).toEqual({ channel: Channel.AFFILIATE, promotion });
+    });
+
+    it("a suspended enrollment's or an archived campaign's code is dropped: the click wins", () => {
+      const c = click({ occurredAt: at(DAY) });
+      const suspended = attribute(input({ clicks: [c], promotion: { ...promotion, enrollmentId: 'enr-suspended' } }));
+      expect(suspended.winner).toMatchObject({ click: { clickId: c.clickId } });
+      expect(suspended.explanation.touches.find((t) => t.promotionCode)).toMatchObject({ kept: false, reason: 'ENROLLMENT_SUSPENDED' });
+      const archived = attribute(input({ clicks: [c], promotion: { ...promotion, campaignId: 'camp-archived' } }));
+      expect(archived.explanation.touches.find((t) => t.promotionCode)!.reason).toBe('CAMPAIGN_ARCHIVED');
+    });
+  });
+
   describe('the order time, never the arrival time', () => {
     it('an import of an old order is judged against its own time', () => {
       const orderAt = new Date('2025-01-01T00:00:00Z');

@@ -11,13 +11,16 @@
  * - OUTSIDE_WINDOW: older than the campaign's `attributionWindowDays`; the edge is inclusive,
  *   so a click exactly N × 24 h before the order counts and one a millisecond older does not.
  * - SELF_REFERRAL: a referral code used by the customer who owns it.
- * Of the touches kept, the latest wins (LAST_TOUCH). Ties on time: a REFERRAL touch (dated at the
- * order time, as the code is entered at checkout, the last thing the shopper does) beats a click
- * at the same instant; between clicks, the larger click id (UUIDv7: the later-logged) wins.
+ * An affiliate's promotion code used at checkout is an AFFILIATE touch at the order's time (no
+ * window: the shopper typed it with the order), dropped only when its enrollment is suspended or
+ * its campaign archived. Of the touches kept, the latest wins (LAST_TOUCH). Ties on time: codes
+ * (dated at the order time, as they are entered at checkout, the last thing the shopper does)
+ * beat a click at the same instant, a promotion code before a referral code; between clicks,
+ * the larger click id (UUIDv7: the later-logged) wins.
  */
 import { Channel, type CandidateClickRow } from '../tracking/index.js';
 
-export type MatchedBy = 'clickId' | 'visitorId' | 'referralCode';
+export type MatchedBy = 'clickId' | 'visitorId' | 'referralCode' | 'promotionCode' | 'subscription';
 
 export type TouchReason =
   | 'WON'
@@ -29,13 +32,24 @@ export type TouchReason =
   | 'CAMPAIGN_ARCHIVED'
   | 'OUTSIDE_WINDOW'
   | 'SELF_REFERRAL'
-  | 'UNKNOWN_REFERRAL_CODE';
+  | 'UNKNOWN_REFERRAL_CODE'
+  // A subscription's later payment (recurring.ts): its first payment earned nobody, or the campaign's duration is over.
+  | 'FIRST_PAYMENT_NOT_ATTRIBUTED'
+  | 'DURATION_OVER';
 
 export const RULE = 'LAST_TOUCH';
 
 /** A click as tracking's port answers it, and how the order named it. */
 export interface CandidateClick extends Omit<CandidateClickRow, 'i' | 'visitorId'> {
   matchedBy: MatchedBy[];
+}
+
+/** The enrollment whose promotion code the order used (matched ignoring case). */
+export interface CandidatePromotion {
+  code: string;
+  enrollmentId: string;
+  affiliateId: string;
+  campaignId: string;
 }
 
 export interface CandidateCampaign {
@@ -47,6 +61,8 @@ export interface CandidateCampaign {
 export interface AttributionInput {
   order: { occurredAt: Date; customerId?: string | null; referralCode?: string | null };
   clicks: CandidateClick[];
+  /** The enrollment of the order's coupon code, when it is an affiliate's promotion code. */
+  promotion?: CandidatePromotion | null;
   /** The order's referral code as found (null when the order names an unknown code). */
   referral: { id: string; code: string; customerId: string } | null;
   campaigns: ReadonlyMap<string, CandidateCampaign>;
@@ -60,6 +76,8 @@ export interface ExplainedTouch {
   channel: Channel.AFFILIATE | Channel.REFERRAL;
   clickId: string | null;
   referralCode: string | null;
+  /** Promotion-code touches: the code (older explanations lack it). */
+  promotionCode?: string | null;
   occurredAt: string;
   affiliateId: string | null;
   campaignId: string | null;
@@ -70,7 +88,8 @@ export interface ExplainedTouch {
 }
 
 export interface AttributionExplanation {
-  rule: typeof RULE;
+  /** SUBSCRIPTION: a later payment of a subscription, credited through its first payment (recurring.ts). */
+  rule: typeof RULE | 'SUBSCRIPTION';
   orderOccurredAt: string;
   evaluatedAt: string;
   /** The order's time was ahead of the server clock when it was attributed. */
@@ -82,6 +101,7 @@ export interface AttributionExplanation {
 
 export type AttributionWinner =
   | { channel: Channel.AFFILIATE; click: CandidateClick }
+  | { channel: Channel.AFFILIATE; promotion: CandidatePromotion }
   | { channel: Channel.REFERRAL; referral: { id: string; code: string; customerId: string } }
   | { channel: Channel.NONE };
 
@@ -92,18 +112,25 @@ export interface AttributionResult {
 
 const DAY_MS = 86_400_000;
 
+/** Whether an enrollment may still be credited: it exists and is active, and its campaign is not archived. */
+function enrollmentVerdict(touch: { enrollmentId: string; campaignId: string }, input: AttributionInput): TouchReason | null {
+  const enrollment = input.enrollments.get(touch.enrollmentId);
+  if (!enrollment) return 'UNKNOWN_ENROLLMENT';
+  if (enrollment !== 'ACTIVE') return 'ENROLLMENT_SUSPENDED';
+  const campaign = input.campaigns.get(touch.campaignId);
+  if (!campaign) return 'UNKNOWN_ENROLLMENT';
+  if (campaign.status === 'ARCHIVED') return 'CAMPAIGN_ARCHIVED';
+  return null;
+}
+
 function clickVerdict(click: CandidateClick, input: AttributionInput): TouchReason | null {
   const orderAt = input.order.occurredAt.getTime();
   const at = click.occurredAt.getTime();
   if (at > orderAt) return 'AFTER_ORDER';
   if (click.isBot) return 'BOT';
-  const enrollment = input.enrollments.get(click.enrollmentId);
-  if (!enrollment) return 'UNKNOWN_ENROLLMENT';
-  if (enrollment !== 'ACTIVE') return 'ENROLLMENT_SUSPENDED';
-  const campaign = input.campaigns.get(click.campaignId);
-  if (!campaign) return 'UNKNOWN_ENROLLMENT';
-  if (campaign.status === 'ARCHIVED') return 'CAMPAIGN_ARCHIVED';
-  if (orderAt - at > campaign.attributionWindowDays * DAY_MS) return 'OUTSIDE_WINDOW';
+  const dropped = enrollmentVerdict(click, input);
+  if (dropped) return dropped;
+  if (orderAt - at > input.campaigns.get(click.campaignId)!.attributionWindowDays * DAY_MS) return 'OUTSIDE_WINDOW';
   return null;
 }
 
@@ -115,7 +142,7 @@ interface Ranked {
   winner: AttributionWinner;
 }
 
-/** Later wins; at the same instant REFERRAL beats a click, then the larger click id. */
+/** Later wins; at the same instant a promotion code, then a referral code, beats a click, then the larger click id. */
 function beats(a: Ranked, b: Ranked): boolean {
   if (a.at !== b.at) return a.at > b.at;
   if (a.channelRank !== b.channelRank) return a.channelRank > b.channelRank;
@@ -147,6 +174,30 @@ export function attribute(input: AttributionInput): AttributionResult {
         campaignId: click.campaignId,
         enrollmentId: click.enrollmentId,
         matchedBy: click.matchedBy,
+        kept: dropped === null,
+        reason: dropped ?? 'EARLIER_THAN_WINNER',
+      },
+    });
+  }
+
+  const promotion = input.promotion;
+  if (promotion) {
+    const dropped = enrollmentVerdict(promotion, input);
+    ranked.push({
+      at: orderAt.getTime(),
+      channelRank: 2,
+      tieKey: '',
+      winner: { channel: Channel.AFFILIATE, promotion },
+      touch: {
+        channel: Channel.AFFILIATE,
+        clickId: null,
+        referralCode: null,
+        promotionCode: promotion.code,
+        occurredAt: orderAt.toISOString(),
+        affiliateId: promotion.affiliateId,
+        campaignId: promotion.campaignId,
+        enrollmentId: promotion.enrollmentId,
+        matchedBy: ['promotionCode'],
         kept: dropped === null,
         reason: dropped ?? 'EARLIER_THAN_WINNER',
       },

@@ -8,9 +8,11 @@ import { isUuid, uuidv7 } from '../../ids.js';
 import type { AttributionTerms } from '../campaigns/index.js';
 import type { TenantRef } from '../tenancy.js';
 import { Channel, type CandidateClickRow, type ClickLookup } from '../tracking/index.js';
-import { attribute, type CandidateClick, type MatchedBy } from './attribution.engine.js';
+import type { PromotionCodeEnrollment } from '../applications/index.js';
+import { attribute, type AttributionExplanation, type CandidateClick, type CandidatePromotion, type MatchedBy } from './attribution.engine.js';
 import { json, type EventRef, type OrderInput, type OrderOutcome } from './order-input.js';
 import type { AccrualInput, AttributionSources, CommissionAccrual, ConversionRollup } from './ports.js';
+import { renewal } from './recurring.js';
 import { storedResponse } from './webhook-events.js';
 
 /** How far ahead of the server clock an order may be dated (store clocks and time zones drift). */
@@ -33,10 +35,41 @@ const REFERRALS_SQL = `
     from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
     join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
 
-/** What one order's attribution reads: its candidate clicks with their enrollments and campaigns, its referral code. */
+/** A subscription's first paid order (the earliest billing period recorded) and what its conversion credited. */
+interface FirstPaymentRow {
+  /** The order's place in its batch. */
+  i: number;
+  external_id: string;
+  occurred_at: Date;
+  period_start: Date;
+  channel: Channel;
+  enrollment_id: string | null;
+  affiliate_id: string | null;
+  campaign_id: string | null;
+}
+
+/**
+ * Per order (`i`) of a subscription, that subscription's first paid order with its conversion,
+ * in one statement for the batch (our own tables; the enrollment's status and the campaign's
+ * terms come through their owners' ports like a click's).
+ */
+const FIRST_PAYMENTS_SQL = `
+  select j.i, f.external_id, f.occurred_at, f.period_start, cv.channel, cv.enrollment_id, cv.affiliate_id, cv.campaign_id
+    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, subscription_id)
+   cross join lateral (select o.id, o.external_id, o.occurred_at, o.period_start from store_order o
+                        where o.merchant_id = j.merchant_id and o.subscription_id = j.subscription_id
+                        order by o.period_start, o.id limit 1) f
+    join conversion cv on cv.order_id = f.id`;
+
+/**
+ * What one order's attribution reads: its candidate clicks, its referral code, the enrollment of
+ * its promotion code, its subscription's first payment, and the enrollments and campaigns they name.
+ */
 interface Touches {
   clicks: CandidateClickRow[];
   referral: ReferralRow | null;
+  promotion: PromotionCodeEnrollment | null;
+  first: FirstPaymentRow | null;
   enrollments: ReadonlyMap<string, string>;
   campaigns: ReadonlyMap<string, AttributionTerms>;
 }
@@ -59,6 +92,9 @@ const ORDER_COLUMNS = [
   ['visitor_id', 'text'],
   ['referral_code', 'text'],
   ['customer_id', 'text'],
+  ['coupon_code', 'text'],
+  ['subscription_id', 'text'],
+  ['period_start', 'timestamptz'],
   ['conversion_id', 'uuid'],
   ['channel', 'channel'],
   ['enrollment_id', 'uuid'],
@@ -83,8 +119,10 @@ const WRITE_SQL = `
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
          on conflict (merchant_id, event_id) do nothing returning id),
-  o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at)
-        select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id, created_at
+  o as (insert into store_order (id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id,
+                                 coupon_code, subscription_id, period_start, created_at)
+        select order_row_id, merchant_id, external_id, amount_minor, currency, occurred_at, click_id, visitor_id, referral_code, customer_id,
+               coupon_code, subscription_id, period_start, created_at
           from x where event_id is null or event_row_id in (select id from ev)
         on conflict (merchant_id, external_id) do nothing returning id),
   cv as (insert into conversion (id, merchant_id, order_id, order_external_id, channel, occurred_at, amount_minor, currency,
@@ -100,7 +138,32 @@ export const ORDER_BATCH_MAX = 100;
 export const ORDER_BATCH_CONCURRENCY = 2;
 
 /** The store's order fields a recorded order is compared with when its id comes again. */
-const ORDER_FIELDS = ['amountMinor', 'currency', 'occurredAt', 'clickId', 'visitorId', 'referralCode', 'customerId'] as const;
+const ORDER_FIELDS = [
+  'amountMinor',
+  'currency',
+  'occurredAt',
+  'clickId',
+  'visitorId',
+  'referralCode',
+  'customerId',
+  'couponCode',
+  'subscriptionId',
+  'periodStart',
+] as const;
+
+/** An order's fields as compared with a recorded one (times in ms, absent as null). */
+const comparable = (order: OrderInput): Record<(typeof ORDER_FIELDS)[number], unknown> => ({
+  amountMinor: order.amountMinor,
+  currency: order.currency,
+  occurredAt: order.occurredAt.getTime(),
+  clickId: order.clickId,
+  visitorId: order.visitorId,
+  referralCode: order.referralCode,
+  customerId: order.customerId,
+  couponCode: order.couponCode ?? null,
+  subscriptionId: order.subscription?.id ?? null,
+  periodStart: order.subscription?.periodStart.getTime() ?? null,
+});
 
 /** The order's click id when it can name a click (ours are UUIDs); anything else matches none. */
 const clickIdOf = (order: OrderInput) => (order.clickId && isUuid(order.clickId) ? order.clickId.toLowerCase() : null);
@@ -127,7 +190,7 @@ interface PlannedOrder {
 /**
  * Orders in: attribution and the conversion row; the commission itself is written through
  * `CommissionAccrual`. Orders are group-committed: those that arrive while a batch is being
- * written go together in the next one, which costs at most eight statements whatever its size:
+ * written go together in the next one, which costs at most ten statements whatever its size:
  * the candidate touches through their owners' ports (see `touches`), then one atomic insert of
  * events, orders and conversions and, in the same transaction, the commissions' accrual.
  */
@@ -235,44 +298,72 @@ export class OrderIngestion {
   }
 
   /**
-   * What each order of the batch (by its index) is attributed from, in at most four statements
+   * What each order of the batch (by its index) is attributed from, in at most six statements
    * whatever the batch's size: the candidate clicks (tracking's port), the referral codes (our
-   * own table), then the statuses of the clicks' enrollments and their campaigns' terms (the
-   * applications and campaigns ports). Orders without click, visitor or code read nothing.
+   * own table), the enrollments of promotion codes (the applications port), the first payments
+   * of subscriptions (our own tables), then the statuses of all those touches' enrollments and
+   * their campaigns' terms with durations (the applications and campaigns ports). Orders without
+   * click, visitor, code or subscription read nothing.
    */
   private async touches(exec: Exec, jobs: OrderJob[]): Promise<(i: number) => Touches> {
     const lookups: ClickLookup[] = [];
     const codes: { i: number; merchantId: string; code: string }[] = [];
+    const coupons: { i: number; merchantId: string; code: string }[] = [];
+    const subscriptions: { i: number; merchantId: string; id: string }[] = [];
     jobs.forEach(({ merchantId, order }, i) => {
       const clickId = clickIdOf(order);
       if (clickId || order.visitorId) lookups.push({ i, merchantId, visitorId: order.visitorId, clickId, placedAt: order.occurredAt });
       if (order.referralCode) codes.push({ i, merchantId, code: order.referralCode });
+      if (order.couponCode) coupons.push({ i, merchantId, code: order.couponCode });
+      if (order.subscription) subscriptions.push({ i, merchantId, id: order.subscription.id });
     });
     const clicks = await this.sources.clicks.candidateClicks(exec, lookups, MAX_CANDIDATE_CLICKS);
     const referrals = codes.length
       ? await exec<ReferralRow>(REFERRALS_SQL, [pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code))])
       : [];
-    const merchantOf = (c: CandidateClickRow) => jobs[c.i]!.merchantId;
-    const distinct = (ref: (c: CandidateClickRow) => TenantRef) => [...new Map(clicks.map((c) => [ref(c).id, ref(c)])).values()];
+    const promotions = await this.sources.enrollments.promotionCodeEnrollments(exec, coupons);
+    const firsts = subscriptions.length
+      ? await exec<FirstPaymentRow>(FIRST_PAYMENTS_SQL, [
+          pgArray(subscriptions.map((c) => c.i)),
+          pgArray(subscriptions.map((c) => c.merchantId)),
+          pgTextArray(subscriptions.map((c) => c.id)),
+        ])
+      : [];
+    // The enrollments and campaigns every touch names, each asked of its owner once for the batch.
+    const named: { i: number; enrollmentId: string; campaignId: string }[] = [
+      ...clicks,
+      ...promotions,
+      ...firsts.flatMap((f) => (f.enrollment_id && f.campaign_id ? [{ i: f.i, enrollmentId: f.enrollment_id, campaignId: f.campaign_id }] : [])),
+    ];
+    const distinct = (ref: (t: (typeof named)[number]) => TenantRef) => [...new Map(named.map((t) => [ref(t).id, ref(t)])).values()];
     const enrollments = await this.sources.enrollments.enrollmentStatuses(
       exec,
-      distinct((c) => ({ merchantId: merchantOf(c), id: c.enrollmentId })),
+      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.enrollmentId })),
     );
     const campaigns = await this.sources.campaigns.attributionTerms(
       exec,
-      distinct((c) => ({ merchantId: merchantOf(c), id: c.campaignId })),
+      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.campaignId })),
     );
     const clicksOf = new Map<number, CandidateClickRow[]>();
     for (const c of clicks) clicksOf.set(c.i, [...(clicksOf.get(c.i) ?? []), c]);
     const referralOf = new Map(referrals.map((r) => [r.i, r]));
-    return (i) => ({ clicks: clicksOf.get(i) ?? [], referral: referralOf.get(i) ?? null, enrollments, campaigns });
+    const promotionOf = new Map(promotions.map((p) => [p.i, p]));
+    const firstOf = new Map(firsts.map((f) => [f.i, f]));
+    return (i) => ({
+      clicks: clicksOf.get(i) ?? [],
+      referral: referralOf.get(i) ?? null,
+      promotion: promotionOf.get(i) ?? null,
+      first: firstOf.get(i) ?? null,
+      enrollments,
+      campaigns,
+    });
   }
 
   /** The decision for one order (pure), and the row that records it. */
   private attribute(job: OrderJob, touches: Touches): PlannedOrder {
     const { merchantId, order, event, now } = job;
     const clickId = clickIdOf(order);
-    const { campaigns, enrollments } = touches;
+    const { campaigns, enrollments, first } = touches;
     const clicks: CandidateClick[] = touches.clicks.map((c) => {
       const matchedBy: MatchedBy[] = [];
       if (clickId && c.clickId === clickId) matchedBy.push('clickId');
@@ -288,8 +379,51 @@ export class OrderIngestion {
       };
     });
     const referral = touches.referral && { id: touches.referral.id, code: touches.referral.code, customerId: touches.referral.customer_id };
-    const { winner, explanation } = attribute({ order, clicks, referral, campaigns, enrollments, now });
-    const won = winner.channel === Channel.AFFILIATE ? { click: winner.click, campaign: campaigns.get(winner.click.campaignId)! } : null;
+    const promotion: CandidatePromotion | null = touches.promotion && {
+      code: touches.promotion.code,
+      enrollmentId: touches.promotion.enrollmentId,
+      affiliateId: touches.promotion.affiliateId,
+      campaignId: touches.promotion.campaignId,
+    };
+    // A later payment of a subscription follows its first (another order, of an earlier or the same period); the first is attributed by its touches.
+    const periodStart = order.subscription?.periodStart;
+    const firstTerms = first?.campaign_id ? campaigns.get(first.campaign_id) : undefined;
+    const renewed =
+      first && periodStart && first.external_id !== order.id && new Date(first.period_start).getTime() <= periodStart.getTime()
+        ? renewal(
+            {
+              occurredAt: new Date(first.occurred_at),
+              periodStart: new Date(first.period_start),
+              channel: first.channel,
+              enrollmentId: first.enrollment_id,
+              affiliateId: first.affiliate_id,
+              campaignId: first.campaign_id,
+              enrollmentStatus: (first.enrollment_id && enrollments.get(first.enrollment_id)) || null,
+              campaignStatus: firstTerms?.status ?? null,
+              duration: firstTerms?.rule.duration ?? null,
+              durationMonths: firstTerms?.rule.durationMonths ?? null,
+            },
+            { occurredAt: order.occurredAt, periodStart },
+            now,
+          )
+        : null;
+    let credit: { enrollmentId: string; affiliateId: string; campaignId: string; clickId: string | null } | null = null;
+    let channel: Channel;
+    let referrer: { id: string; customerId: string } | null = null;
+    let explanation: AttributionExplanation;
+    if (renewed) {
+      credit = renewed.credited && { ...renewed.credited, clickId: null };
+      channel = credit ? Channel.AFFILIATE : Channel.NONE;
+      explanation = renewed.explanation;
+    } else {
+      const result = attribute({ order, clicks, referral, promotion, campaigns, enrollments, now });
+      const { winner } = result;
+      explanation = result.explanation;
+      channel = winner.channel;
+      if (winner.channel === Channel.AFFILIATE) credit = 'click' in winner ? winner.click : { ...winner.promotion, clickId: null };
+      if (winner.channel === Channel.REFERRAL) referrer = winner.referral;
+    }
+    const won = credit ? { credit, campaign: campaigns.get(credit.campaignId)! } : null;
     if (won && won.campaign.currency !== order.currency) {
       throw badInput(`The order is in ${order.currency} but the winning campaign pays in ${won.campaign.currency}`, {
         [event ? 'order.currency' : 'currency']: `must be ${won.campaign.currency}, the currency of the campaign the order is attributed to`,
@@ -297,8 +431,7 @@ export class OrderIngestion {
     }
     const conversionId = uuidv7(now.getTime());
     const commissionId = won ? uuidv7(now.getTime()) : null;
-    const outcome: OrderOutcome = { conversion: { id: conversionId, channel: winner.channel, commissionId } };
-    const referrer = winner.channel === Channel.REFERRAL ? winner.referral : null;
+    const outcome: OrderOutcome = { conversion: { id: conversionId, channel, commissionId } };
     return {
       job,
       outcome,
@@ -318,12 +451,15 @@ export class OrderIngestion {
         visitor_id: order.visitorId,
         referral_code: order.referralCode,
         customer_id: order.customerId,
+        coupon_code: order.couponCode ?? null,
+        subscription_id: order.subscription?.id ?? null,
+        period_start: periodStart?.toISOString() ?? null,
         conversion_id: conversionId,
-        channel: winner.channel,
-        enrollment_id: won?.click.enrollmentId ?? null,
-        affiliate_id: won?.click.affiliateId ?? null,
-        campaign_id: won?.click.campaignId ?? null,
-        winning_click_id: won?.click.clickId ?? null,
+        channel,
+        enrollment_id: won?.credit.enrollmentId ?? null,
+        affiliate_id: won?.credit.affiliateId ?? null,
+        campaign_id: won?.credit.campaignId ?? null,
+        winning_click_id: won?.credit.clickId ?? null,
         referral_code_id: referrer?.id ?? null,
         referrer_customer_id: referrer?.customerId ?? null,
         explanation: json(explanation),
@@ -334,12 +470,14 @@ export class OrderIngestion {
             id: commissionId!,
             conversionId,
             merchantId,
-            enrollmentId: won.click.enrollmentId,
-            affiliateId: won.click.affiliateId,
-            campaignId: won.click.campaignId,
+            enrollmentId: won.credit.enrollmentId,
+            affiliateId: won.credit.affiliateId,
+            campaignId: won.credit.campaignId,
             currency: order.currency,
             orderAmountMinor: order.amountMinor,
             rule: won.campaign.rule,
+            subscriptionId: order.subscription?.id ?? null,
+            sequence: renewed?.sequence ?? 1,
             now,
           }
         : null,
@@ -415,8 +553,11 @@ export class OrderIngestion {
 
   /** The answer for an order id recorded before, or CONFLICT when that order had other content. */
   private async recordedOrder(exec: Exec, merchantId: string, order: OrderInput, event: EventRef | null): Promise<OrderOutcome> {
-    const [row] = await exec<{ id: string; channel: Channel; amount_minor: string; currency: string; occurred_at: Date } & Record<string, string | null>>(
-      `select cv.id, cv.channel, o.amount_minor, o.currency, o.occurred_at, o.click_id, o.visitor_id, o.referral_code, o.customer_id
+    const [row] = await exec<
+      { id: string; channel: Channel; amount_minor: string; currency: string; occurred_at: Date; period_start: Date | null } & Record<string, string | null>
+    >(
+      `select cv.id, cv.channel, o.amount_minor, o.currency, o.occurred_at, o.click_id, o.visitor_id, o.referral_code, o.customer_id,
+              o.coupon_code, o.subscription_id, o.period_start
          from store_order o join conversion cv on cv.order_id = o.id where o.merchant_id = ? and o.external_id = ?`,
       [merchantId, order.id],
     );
@@ -429,8 +570,12 @@ export class OrderIngestion {
       visitorId: row.visitor_id,
       referralCode: row.referral_code,
       customerId: row.customer_id,
+      couponCode: row.coupon_code,
+      subscriptionId: row.subscription_id,
+      periodStart: row.period_start ? new Date(row.period_start).getTime() : null,
     };
-    const differ = ORDER_FIELDS.filter((f) => recorded[f] !== (f === 'occurredAt' ? order.occurredAt.getTime() : order[f]));
+    const sent = comparable(order);
+    const differ = ORDER_FIELDS.filter((f) => recorded[f] !== sent[f]);
     if (differ.length) {
       throw conflict(`Order ${order.id} was already recorded with other content (${differ.join(', ')}); a different order needs its own id`, {
         [event ? 'order.id' : 'id']: `was already recorded with other content (${differ.join(', ')})`,

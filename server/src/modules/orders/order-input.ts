@@ -41,6 +41,20 @@ export const orderSchema = z.object({
     .nullish()
     .transform((v) => (v ? v.toUpperCase() : null)),
   customerId: optionalId,
+  // Left out of the validated order when absent (not null), so events recorded before these
+  // fields existed hash as they did (see eventHash).
+  /** A coupon or promotion code used at checkout: an enrollment's promotion code credits it (ignoring case). */
+  couponCode: z
+    .string()
+    .trim()
+    .max(64, 'must be at most 64 characters')
+    .nullish()
+    .transform((v) => v || undefined),
+  /** A subscription's payment: later ones earn the enrollment its first one was attributed to (recurring.ts). */
+  subscription: z
+    .object({ id: storeId, periodStart: timestamp })
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 export const refundSchema = z.object({

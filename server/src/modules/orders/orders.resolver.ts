@@ -11,6 +11,15 @@ import { authPolicy } from '../auth/index.js';
 import { Affiliate, affiliatesPolicy } from '../affiliates/index.js';
 import { ordersPolicy } from './policy.js';
 
+@InputType({ description: 'The subscription an order pays for, and the start of the billing period it pays.' })
+class RecordOrderSubscriptionInput {
+  @Field({ description: "The subscription's id (the store's or Stripe's)." })
+  id!: string;
+
+  @Field()
+  periodStart!: Date;
+}
+
 @InputType({ description: "The fields of an order.created webhook body's `order`." })
 class RecordOrderInput {
   @Field({ description: "The store's order id: recording it again changes nothing; with other content it is a CONFLICT." })
@@ -36,6 +45,15 @@ class RecordOrderInput {
 
   @Field(() => String, { nullable: true })
   customerId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "A coupon or promotion code used at checkout: an affiliate's promotion code credits the order to them." })
+  couponCode?: string | null;
+
+  @Field(() => RecordOrderSubscriptionInput, {
+    nullable: true,
+    description: "A subscription's payment: later ones earn the first one's affiliate while the campaign's duration lasts.",
+  })
+  subscription?: RecordOrderSubscriptionInput | null;
 }
 
 @InputType({ description: "The fields of an order.refunded webhook body: the order's id and the refund's." })
@@ -91,7 +109,13 @@ export class AttributionTouch {
   @Field(() => String, { nullable: true, description: 'REFERRAL touches (operators only).' })
   referralCode!: string | null;
 
-  @Field(() => [String], { description: 'How it was found: clickId, visitorId, referralCode.' })
+  @Field(() => String, { nullable: true, description: "AFFILIATE touches made by the order's coupon code: the affiliate's promotion code." })
+  promotionCode!: string | null;
+
+  @Field(() => [String], {
+    description:
+      "How it was found: clickId, visitorId, referralCode, promotionCode, or subscription (a later payment credited through its subscription's first).",
+  })
   matchedBy!: string[];
 
   @Field({ description: 'Passed every rule (the latest kept touch wins).' })
@@ -100,6 +124,7 @@ export class AttributionTouch {
   @Field({
     description:
       'WON, EARLIER_THAN_WINNER, AFTER_ORDER, BOT, UNKNOWN_ENROLLMENT, ENROLLMENT_SUSPENDED, CAMPAIGN_ARCHIVED, OUTSIDE_WINDOW, SELF_REFERRAL or UNKNOWN_REFERRAL_CODE; ' +
+      "for a subscription's later payment FIRST_PAYMENT_NOT_ATTRIBUTED or DURATION_OVER; " +
       "ANOTHER_TOUCH in an affiliate's view of a touch that is not theirs (only that it existed: no time, click, affiliate, campaign or how it was found).",
   })
   reason!: string;
@@ -107,7 +132,11 @@ export class AttributionTouch {
 
 @ObjectType({ description: 'Why the order went where it went.' })
 export class Attribution {
-  @Field({ description: 'LAST_TOUCH: the latest touch kept wins; at the same instant a referral code beats a click, then the larger click id.' })
+  @Field({
+    description:
+      'LAST_TOUCH: the latest touch kept wins; at the same instant a promotion code, then a referral code, beats a click, then the larger click id. ' +
+      "SUBSCRIPTION: a subscription's later payment, credited to its first payment's enrollment while the campaign's duration lasts.",
+  })
   rule!: string;
 
   @Field(() => AttributionTouch, { nullable: true })

@@ -26,7 +26,7 @@ describe('ordersPolicy: what a caller sees of an attribution touch', () => {
   it('operators and keys see every touch whole, referral codes included', () => {
     const t = touch({ channel: Channel.REFERRAL, clickId: null, affiliateId: null, referralCode: 'RCODE1234', matchedBy: ['referralCode'] });
     for (const caller of [operator, key]) {
-      expect(ordersPolicy.touchFor(caller, t)).toEqual({ ...t, enrollmentId: undefined, occurredAt: new Date(AT) });
+      expect(ordersPolicy.touchFor(caller, t)).toEqual({ ...t, enrollmentId: undefined, promotionCode: null, occurredAt: new Date(AT) });
       expect(ordersPolicy.seesReferralCodes(caller)).toBe(true);
     }
   });
@@ -48,6 +48,7 @@ describe('ordersPolicy: what a caller sees of an attribution touch', () => {
       affiliateId: null,
       campaignId: null,
       referralCode: null,
+      promotionCode: null,
       matchedBy: [],
       kept: false,
       reason: 'ANOTHER_TOUCH',

@@ -3,8 +3,9 @@ import type { Caller } from '../auth/index.js';
 import type { ExplainedTouch } from './attribution.engine.js';
 
 /** A touch of an attribution explanation as one caller may see it (the AttributionTouch type). */
-export interface TouchView extends Omit<ExplainedTouch, 'occurredAt' | 'enrollmentId' | 'reason'> {
+export interface TouchView extends Omit<ExplainedTouch, 'occurredAt' | 'enrollmentId' | 'reason' | 'promotionCode'> {
   occurredAt: Date | null;
+  promotionCode: string | null;
   reason: string;
 }
 
@@ -48,6 +49,7 @@ export const ordersPolicy = {
         affiliateId: null,
         campaignId: null,
         referralCode: null,
+        promotionCode: null,
         matchedBy: [],
         kept: t.kept,
         reason: ANOTHER_TOUCH,
@@ -60,6 +62,7 @@ export const ordersPolicy = {
       affiliateId: t.affiliateId,
       campaignId: t.campaignId,
       referralCode: seesReferralCodes(caller) ? t.referralCode : null,
+      promotionCode: t.promotionCode ?? null,
       matchedBy: t.matchedBy,
       kept: t.kept,
       reason: t.reason,

@@ -16,6 +16,9 @@ export interface AccrualInput {
   currency: string;
   orderAmountMinor: number;
   rule: { type: CommissionType; rateBps: number | null; amountMinor: number | null };
+  /** A subscription's payment: its id, and its place in the chain (1 for the first payment; see recurring.ts). */
+  subscriptionId: string | null;
+  sequence: number;
   now: Date;
 }
 
@@ -45,11 +48,12 @@ export interface CommissionAccrual {
 /**
  * What attribution reads of the modules below it, each through the owner's port (services.ts
  * wires them): tracking's clicks (TrafficService buffers them: see ClickWatermarks),
- * applications' enrollment statuses, campaigns' terms.
+ * applications' enrollment statuses and promotion codes, campaigns' terms (with their
+ * commission durations).
  */
 export interface AttributionSources {
   clicks: Pick<TrafficService, 'awaitServedClicks' | 'candidateClicks'>;
-  enrollments: Pick<ApplicationsService, 'enrollmentStatuses'>;
+  enrollments: Pick<ApplicationsService, 'enrollmentStatuses' | 'promotionCodeEnrollments'>;
   campaigns: Pick<CampaignsService, 'attributionTerms'>;
 }
 

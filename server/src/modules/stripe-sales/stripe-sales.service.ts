@@ -5,6 +5,7 @@ import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { minorFromDb } from '../../money.js';
 import type { SecretsBox } from '../../secrets-box.js';
+import { promotionCodeKey, type PromotionCodeIssuer } from '../applications/index.js';
 import type { OrdersService } from '../orders/index.js';
 import { idOf, refundShare, saleFromInvoice, saleFromPayment, subscriptionOf, type Sale } from './sale-mapping.js';
 import { StripeSalesStatus, type StripeSales } from './stripe-sales.entity.js';
@@ -73,7 +74,7 @@ export interface StripeSalesDeps {
  * endpoint there; its events become orders and refunds through the orders module's rules, each
  * event once.
  */
-export class StripeSalesService {
+export class StripeSalesService implements PromotionCodeIssuer {
   private webhookBase: string;
 
   constructor(private readonly deps: StripeSalesDeps) {
@@ -361,6 +362,29 @@ export class StripeSalesService {
       [merchantId, paymentIntent],
     );
     return row ? { id: row.order_id, amountMinor: minorFromDb(row.order_amount_minor), chargedMinor: minorFromDb(row.charged_minor) } : null;
+  }
+
+  // ---- Promotion codes (PromotionCodeIssuer: applications asks, with the merchant's stored key) ----
+
+  async createPromotionCode(em: EntityManager, merchantId: string, p: { enrollmentId: string; coupon: string; code: string }): Promise<string | null> {
+    const client = await this.clientOf(em, merchantId);
+    if (!client) return null;
+    const created = await client.promotionCodes.create(
+      { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },
+      { idempotencyKey: promotionCodeKey(p.enrollmentId) },
+    );
+    return created.id;
+  }
+
+  async setPromotionCodeActive(em: EntityManager, merchantId: string, stripeId: string, active: boolean): Promise<void> {
+    const client = await this.clientOf(em, merchantId);
+    if (client) await client.promotionCodes.update(stripeId, { active });
+  }
+
+  /** The SDK with the merchant's stored key, or null when no sales account is connected. */
+  private async clientOf(em: EntityManager, merchantId: string): Promise<Stripe | null> {
+    const row = await this.row(em, merchantId);
+    return row ? this.deps.clientFor(this.deps.box.open(row.api_key, keyContext(merchantId))) : null;
   }
 
   private async row(em: EntityManager, merchantId: string): Promise<AccountRow | null> {

@@ -5,6 +5,7 @@ import { createLogger } from '../../logger.js';
 import { SecretsBox } from '../../secrets-box.js';
 import { startTestApp, TEST_SECRETS_KEY, uniq, type TestApp } from '../../test/harness.js';
 import { OperatorRole } from '../auth/index.js';
+import { Enrollment } from '../applications/index.js';
 import { click, ledger, program, type Program } from '../../test/orders-fixtures.js';
 
 /**
@@ -276,6 +277,73 @@ describe('selling through Stripe', () => {
       .getConnection()
       .execute<{ amount_minor: string }[]>(`select amount_minor from clawback where merchant_id = ?`, [p.merchantId]);
     expect(clawback).toMatchObject({ amount_minor: '-800' });
+  });
+
+  describe('recurring commissions and promotion codes through the sales account', () => {
+    /** A recurring program with a coupon, sold through a connected emulator account, and one affiliate approved after connecting. */
+    async function recurring() {
+      const coupon = uniq('partner10_');
+      const p = await program(app, {
+        currency: 'EUR',
+        affiliates: 0,
+        stripeCouponId: coupon,
+        commission: { type: 'PERCENTAGE', rateBps: 1000, duration: 'MONTHS', durationMonths: 12 },
+      });
+      const account = await control('/_emulator/accounts', { type: 'standard' });
+      expect((await connect(p, account.secret_key)).errors).toBeUndefined();
+      await sdk(account.secret_key).coupons.create({ id: coupon, percent_off: 10, duration: 'forever' });
+      const email = `${uniq('aff')}@example.test`;
+      const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+        input: { campaignSlug: p.campaign.slug, email, name: 'Partner', password: 'affiliate-pw', answers: [] },
+      });
+      await app.confirmApplication(email);
+      const reviewed = await app.gql(
+        `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
+        { input: { ids: [applied.data!.submitApplication.id], decision: 'APPROVE' } },
+        p.token,
+      );
+      expect(reviewed.data!.reviewApplications.approvedCount).toBe(1);
+      const enrollment = await app.emFor(p.merchantId).findOneOrFail(Enrollment, { application: applied.data!.submitApplication.id });
+      return { p, coupon, account: account.id as string, key: account.secret_key as string, enrollment };
+    }
+
+    it("approval creates the enrollment's promotion code in the sales account once, however often it is retried; suspending turns it off", async () => {
+      const { p, coupon, key, enrollment } = await recurring();
+      const [code, ...others] = (await sdk(key).promotionCodes.list()).data;
+      expect(others).toHaveLength(0);
+      expect(code).toMatchObject({ id: enrollment.stripePromotionCodeId, code: enrollment.promotionCode, active: true, promotion: { coupon } });
+      expect(code!.metadata).toEqual({ sorae_enrollment: enrollment.id });
+
+      // The answer was lost (no Stripe id stored): the retry's idempotency key finds the same code.
+      const db = app.orm.em.fork().getConnection();
+      await db.execute(`update enrollment set stripe_promotion_code_id = null where id = ?`, [enrollment.id]);
+      await app.services.applications.issuePromotionCodes(app.emFor(p.merchantId), p.merchantId);
+      const [again] = await db.execute<{ stripe_promotion_code_id: string }[]>(`select stripe_promotion_code_id from enrollment where id = ?`, [enrollment.id]);
+      expect(again!.stripe_promotion_code_id).toBe(code!.id);
+      expect((await sdk(key).promotionCodes.list()).data).toHaveLength(1);
+
+      await app.gql(`mutation($id: ID!) { setEnrollmentStatus(id: $id, status: SUSPENDED) { status } }`, { id: enrollment.id }, p.token);
+      expect((await sdk(key).promotionCodes.retrieve(code!.id)).active).toBe(false);
+    });
+
+    it("a checkout with the promotion code is the affiliate's without a click; a subscription's renewal earns month 2 without one", async () => {
+      const { p, account, enrollment } = await recurring();
+      const promo = await checkout(account, { amount: 5_000, promotion_code: enrollment.promotionCode!.toLowerCase() });
+      expect(await conversionOf(p.merchantId, promo.session)).toMatchObject({ channel: 'AFFILIATE', affiliate_id: enrollment.affiliate.id });
+
+      const clickId = await click(app, p, { id: enrollment.affiliate.id, email: '', enrollmentId: enrollment.id, token: '' });
+      const sale = await checkout(account, { mode: 'subscription', amount: 2_000, client_reference_id: clickId });
+      await control(`/_emulator/sales/subscriptions/${sale.subscription}/renew`);
+      await emulator().webhooksIdle();
+      const chain = await app.gql(
+        `query($f: CommissionFilter) { commissions(filter: $f) { edges { node { sequence amountMinor affiliate { id } } } } }`,
+        { f: { subscriptionId: sale.subscription } },
+        p.token,
+      );
+      expect(chain.data!.commissions.edges.map((e: any) => e.node)).toEqual(
+        [2, 1].map((sequence) => ({ sequence, amountMinor: 200, affiliate: { id: enrollment.affiliate.id } })),
+      );
+    });
   });
 
   it('a start under a rotated SECRETS_KEY seals the stored key and endpoint secret again; both still open', async () => {

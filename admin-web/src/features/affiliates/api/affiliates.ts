@@ -170,6 +170,7 @@ export const EnrollmentRowFragment = graphql(`
     id
     shareCode
     shareUrl
+    promotionCode
     status
     createdAt
     campaign {

@@ -15,7 +15,7 @@ export function EnrollmentStatusBadge({ status }: { status: EnrollmentStatus }) 
   );
 }
 
-/** The affiliate's campaign memberships: each share link, its status, and suspend / reactivate. */
+/** The affiliate's campaign memberships: each share link, promotion code and status, and suspend / reactivate. */
 export function AffiliateEnrollments({ enrollments, role }: { enrollments: readonly EnrollmentRowFragment[]; role: OperatorRole }) {
   const [changing, setChanging] = useState<EnrollmentRowFragment | null>(null);
   const canManage = canManageEnrollments(role);
@@ -27,6 +27,12 @@ export function AffiliateEnrollments({ enrollments, role }: { enrollments: reado
       cell: (e) => <CopyField value={e.shareUrl} label={`Share link for ${e.campaign.name}`} testId="enrollment-share-url" />,
     },
     { id: 'code', header: 'Code', cell: (e) => <code data-testid="enrollment-code">{e.shareCode}</code>, sortValue: (e) => e.shareCode },
+    {
+      id: 'promotion',
+      header: 'Promotion code',
+      cell: (e) => (e.promotionCode ? <code data-testid="enrollment-promotion-code">{e.promotionCode}</code> : <span className="muted">None: no coupon</span>),
+      sortValue: (e) => e.promotionCode ?? '',
+    },
     { id: 'since', header: 'Enrolled', cell: (e) => formatDate(e.createdAt), sortValue: (e) => e.createdAt },
     { id: 'status', header: 'Status', cell: (e) => <EnrollmentStatusBadge status={e.status} />, sortValue: (e) => e.status },
   ];

@@ -14,7 +14,10 @@ export const CampaignDetailsFragment = graphql(`
       type
       rateBps
       amountMinor
+      duration
+      durationMonths
     }
+    stripeCouponId
     attributionWindowDays
     holdDays
     minPayoutMinor

@@ -10,7 +10,7 @@ import {
   UnsavedChangesPrompt,
   useUnsavedChanges,
 } from '@sorae/web-shared';
-import type { CampaignInput, CampaignStatus, CommissionType } from '../../../gql/graphql';
+import type { CampaignInput, CampaignStatus, CommissionDuration, CommissionType } from '../../../gql/graphql';
 import { draftToInput, sameDraft, slugify, type CampaignDraft, type DraftErrors } from './campaign-draft';
 import { IntakeFieldBuilder } from './IntakeFieldBuilder';
 
@@ -32,6 +32,9 @@ const TOP_LEVEL_PATHS = new Set([
   'commission.type',
   'commission.rateBps',
   'commission.amountMinor',
+  'commission.duration',
+  'commission.durationMonths',
+  'stripeCouponId',
   'attributionWindowDays',
   'holdDays',
   'minPayoutMinor',
@@ -50,6 +53,12 @@ const STATUS_OPTIONS = [
   { value: 'ACTIVE', label: 'Active: accepting applications, links redirect' },
   { value: 'PAUSED', label: 'Paused: no new applications' },
   { value: 'ARCHIVED', label: 'Archived' },
+] as const;
+
+const DURATION_OPTIONS = [
+  { value: 'ONCE', label: "Once: a subscription's first payment only" },
+  { value: 'MONTHS', label: 'A number of months of a subscription' },
+  { value: 'FOREVER', label: 'Every payment of a subscription' },
 ] as const;
 
 const COMMISSION_OPTIONS = [
@@ -231,6 +240,34 @@ export function CampaignForm({ mode, initial, onSubmit, submitLabel }: Props) {
               data-testid="campaign-commission-amount"
             />
           )}
+          <SelectField
+            label="Recurring payments"
+            value={draft.duration}
+            options={DURATION_OPTIONS}
+            onValueChange={(v) => set('duration', v as CommissionDuration, 'commission.duration', 'commission.durationMonths')}
+            error={errors['commission.duration']}
+            hint="Later payments of a subscription earn the affiliate who brought its first one, without a new click."
+            data-testid="campaign-commission-duration"
+          />
+          {draft.duration === 'MONTHS' ? (
+            <TextField
+              label="Months that earn"
+              inputMode="numeric"
+              value={draft.durationMonths}
+              onValueChange={(v) => set('durationMonths', v, 'commission.durationMonths')}
+              error={errors['commission.durationMonths']}
+              hint="Billing months counted from the first payment: 12 means months 1 to 12."
+              data-testid="campaign-commission-duration-months"
+            />
+          ) : null}
+          <TextField
+            label="Stripe coupon"
+            value={draft.stripeCouponId}
+            onValueChange={(v) => set('stripeCouponId', v, 'stripeCouponId')}
+            error={errors.stripeCouponId}
+            hint="A coupon id in the Stripe account you sell through: each affiliate approved from now on gets a promotion code for it. Empty: none."
+            data-testid="campaign-stripe-coupon"
+          />
         </div>
       </Section>
 

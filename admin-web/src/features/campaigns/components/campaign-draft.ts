@@ -1,4 +1,4 @@
-import type { CampaignDetailsFragment, CampaignInput, CampaignStatus, CommissionType, IntakeFieldType } from '../../../gql/graphql';
+import type { CampaignDetailsFragment, CampaignInput, CampaignStatus, CommissionDuration, CommissionType, IntakeFieldType } from '../../../gql/graphql';
 import { bpsToInput, currencyDigits, inputToBps, inputToMinor, minorToInput } from '@sorae/web-shared';
 
 /** The editor's state: what the inputs show, as typed (numbers stay text until saved). */
@@ -24,6 +24,9 @@ export interface CampaignDraft {
   commissionType: CommissionType;
   ratePercent: string;
   flatAmount: string;
+  duration: CommissionDuration;
+  durationMonths: string;
+  stripeCouponId: string;
   attributionWindowDays: string;
   holdDays: string;
   minPayout: string;
@@ -68,6 +71,9 @@ export function emptyDraft(): CampaignDraft {
     commissionType: 'PERCENTAGE',
     ratePercent: '10',
     flatAmount: '',
+    duration: 'ONCE',
+    durationMonths: '12',
+    stripeCouponId: '',
     attributionWindowDays: '30',
     holdDays: '30',
     minPayout: '0',
@@ -91,6 +97,9 @@ export function draftFromCampaign(c: CampaignDetailsFragment): CampaignDraft {
     commissionType: c.commission.type,
     ratePercent: c.commission.rateBps != null ? bpsToInput(c.commission.rateBps) : '',
     flatAmount: c.commission.amountMinor != null ? minorToInput(c.commission.amountMinor, c.currency) : '',
+    duration: c.commission.duration,
+    durationMonths: c.commission.durationMonths != null ? String(c.commission.durationMonths) : '12',
+    stripeCouponId: c.stripeCouponId ?? '',
     attributionWindowDays: String(c.attributionWindowDays),
     holdDays: String(c.holdDays),
     minPayout: minorToInput(c.minPayoutMinor, c.currency),
@@ -192,6 +201,8 @@ export function draftToInput(d: CampaignDraft): { input: CampaignInput; errors: 
     const amount = money('commission.amountMinor', d.flatAmount);
     commission = { type: 'FLAT', amountMinor: amount ?? null };
   }
+  commission.duration = d.duration;
+  if (d.duration === 'MONTHS') commission.durationMonths = int('commission.durationMonths', d.durationMonths) ?? null;
 
   const input: CampaignInput = {
     name: d.name.trim(),
@@ -208,6 +219,7 @@ export function draftToInput(d: CampaignDraft): { input: CampaignInput; errors: 
     description: d.description.trim(),
     brandName: d.brandName.trim(),
     logoUrl: d.logoUrl.trim(),
+    stripeCouponId: d.stripeCouponId.trim(),
     intakeFields: d.intakeFields.map((f, i) => ({
       key: f.key.trim(),
       label: f.label.trim(),

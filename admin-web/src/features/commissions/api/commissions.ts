@@ -57,6 +57,7 @@ export const TouchExplainedFragment = graphql(`
     affiliateId
     campaignId
     referralCode
+    promotionCode
   }
 `);
 
@@ -71,6 +72,9 @@ export const CommissionSummaryFragment = graphql(`
     createdAt
     finalizedAt
     paidAt
+    sequence
+    subscriptionId
+    durationMonths
     campaign {
       id
       name

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
-import { AttributionExplanation, formatDateTime, formatMoney, type TouchView } from '@sorae/web-shared';
+import { Link } from 'react-router';
+import { AttributionExplanation, formatDateTime, formatMoney, recurringLabel, type TouchView } from '@sorae/web-shared';
 import type { AdjustmentKind, CommissionRowFragment } from '../../../gql/graphql';
 import { AffiliateNameDocument } from '../api/commissions';
 
@@ -19,6 +20,14 @@ export function CommissionDetails({ commission: c }: { commission: CommissionRow
           Order <code>{c.conversion.orderId}</code> of {formatMoney(c.conversion.amountMinor, c.conversion.currency)} at{' '}
           {formatDateTime(c.conversion.occurredAt)}.
         </p>
+        {c.subscriptionId ? (
+          <p className="muted" data-testid="commission-subscription">
+            {recurringLabel(c)} of subscription <code>{c.subscriptionId}</code>.{' '}
+            <Link to={`/commissions?subscription=${encodeURIComponent(c.subscriptionId)}`} data-testid="commission-subscription-chain">
+              Every commission of this subscription
+            </Link>
+          </p>
+        ) : null}
         <AttributionExplanation attribution={c.conversion.attribution} name={name} />
       </section>
       <section aria-label="Adjustment history">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, useConnectionTable } from '@sorae/web-shared';
+import { type Column, CommissionStatusBadge, DataTable, formatDateTime, formatMoney, CommissionOrder, useConnectionTable } from '@sorae/web-shared';
 import type { CommissionFilter, CommissionRowFragment } from '../../../gql/graphql';
 import { CommissionsDocument } from '../api/commissions';
 import { CommissionDetails } from './CommissionDetails';
@@ -58,7 +58,7 @@ export function CommissionsTable({ filter, canFinalize, onFinalizeSelected }: Pr
       sortValue: (c) => c.affiliate.name,
     },
     ...(filter.campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (c: Row) => c.campaign.name, sortValue: (c: Row) => c.campaign.name }]),
-    { id: 'order', header: 'Order', cell: (c) => <code>{c.conversion.orderId}</code> },
+    { id: 'order', header: 'Order', cell: (c) => <CommissionOrder commission={c} monthTestId="commission-month" /> },
     {
       id: 'amount',
       header: 'Commission',

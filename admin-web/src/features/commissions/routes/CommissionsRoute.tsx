@@ -18,12 +18,13 @@ const STATUSES: { value: CommissionStatus | ''; label: string }[] = [
   { value: 'PAID', label: 'Paid' },
 ];
 
-/** Filters live in the URL (`?status=&campaign=&affiliate=`), so an affiliate's page can link here. */
+/** Filters live in the URL (`?status=&campaign=&affiliate=&subscription=`), so an affiliate's page and a commission's details can link here. */
 export function CommissionsRoute() {
   const [params, setParam] = useUrlParams();
   const status = (params.get('status') ?? '') as CommissionStatus | '';
   const campaignId = params.get('campaign') ?? '';
   const affiliateId = params.get('affiliate') ?? '';
+  const subscriptionId = params.get('subscription') ?? '';
 
   const choices = useQuery(CommissionFilterChoicesDocument);
   const role = choices.data?.currentUser?.role;
@@ -31,7 +32,7 @@ export function CommissionsRoute() {
   const campaigns = useMemo(() => choices.data?.campaigns.edges.map((e) => e.node) ?? [], [choices.data]);
   const [finalizing, setFinalizing] = useState<FinalizeRequest | null>(null);
 
-  const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null };
+  const filter = { status: status || null, campaignId: campaignId || null, affiliateId: affiliateId || null, subscriptionId: subscriptionId || null };
   const forbidden = role === 'REVIEWER' || errorCode(choices.error) === 'FORBIDDEN';
 
   return (
@@ -80,9 +81,22 @@ export function CommissionsRoute() {
               data-testid="filter-campaign"
             />
             <AffiliatePicker value={affiliateId} onChange={(id) => setParam('affiliate', id)} />
+            {subscriptionId ? (
+              <p className="muted" data-testid="filter-subscription">
+                Subscription <code>{subscriptionId}</code>, first payment last{' '}
+                <button
+                  type="button"
+                  className="btn btn--ghost btn--small"
+                  onClick={() => setParam('subscription', '')}
+                  data-testid="filter-subscription-clear"
+                >
+                  Show all
+                </button>
+              </p>
+            ) : null}
           </div>
           <CommissionsTable
-            key={`${status}|${campaignId}|${affiliateId}`}
+            key={`${status}|${campaignId}|${affiliateId}|${subscriptionId}`}
             filter={filter}
             canFinalize={canFinalize}
             onFinalizeSelected={(ids, clear) => setFinalizing({ kind: 'selected', ids, onDone: clear })}

@@ -12,6 +12,7 @@ export const DashboardDocument = graphql(`
         id
         shareCode
         shareUrl
+        promotionCode
         status
         campaign {
           id
@@ -101,6 +102,7 @@ export const MyTouchFragment = graphql(`
     matchedBy
     affiliateId
     campaignId
+    promotionCode
   }
 `);
 
@@ -126,6 +128,9 @@ export const MyCommissionsDocument = graphql(`
             createdAt
             finalizedAt
             paidAt
+            sequence
+            subscriptionId
+            durationMonths
             campaign {
               id
               name

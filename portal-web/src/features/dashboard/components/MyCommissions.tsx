@@ -6,6 +6,7 @@ import {
   DataTable,
   formatDateTime,
   formatMoney,
+  CommissionOrder,
   type TouchView,
   useConnectionTable,
 } from '@sorae/web-shared';
@@ -30,7 +31,7 @@ export function MyCommissions() {
   const columns: Column<Row>[] = [
     { id: 'createdAt', header: 'Earned', cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt },
     { id: 'campaign', header: 'Program', cell: (c) => c.campaign.name, sortValue: (c) => c.campaign.name },
-    { id: 'order', header: 'Order', cell: (c) => <code>{c.conversion.orderId}</code> },
+    { id: 'order', header: 'Order', cell: (c) => <CommissionOrder commission={c} monthTestId="my-commission-month" /> },
     {
       id: 'amount',
       header: 'Commission',

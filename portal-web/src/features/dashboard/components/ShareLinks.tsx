@@ -6,7 +6,7 @@ import type { DashboardQuery } from '../../../gql/graphql';
 
 type Enrollment = DashboardQuery['me']['enrollments'][number];
 
-/** One share link per program the affiliate is in, each with a Copy button. */
+/** One share link per program the affiliate is in, and its promotion code where the program has a coupon, each with a Copy button. */
 export function ShareLinks({ enrollments }: { enrollments: readonly Enrollment[] }) {
   if (enrollments.length === 0) {
     return <p className="muted">Your share links appear here once a program approves you.</p>;
@@ -20,6 +20,17 @@ export function ShareLinks({ enrollments }: { enrollments: readonly Enrollment[]
             {e.status === 'SUSPENDED' ? <Badge tone="danger">Suspended: the link no longer earns</Badge> : null}
           </div>
           <CopyField value={e.shareUrl} label={`Share link for ${e.campaign.name}`} testId="dashboard-share-link" valueTestId="dashboard-share-url" />
+          {e.promotionCode ? (
+            <div className="share-links__code">
+              <span className="muted">Promotion code: shoppers who enter it at checkout are yours, even without your link</span>
+              <CopyField
+                value={e.promotionCode}
+                label={`Promotion code for ${e.campaign.name}`}
+                testId="dashboard-promotion-code"
+                valueTestId="dashboard-promotion-code-value"
+              />
+            </div>
+          ) : null}
           <details className="share-links__terms" data-testid="dashboard-terms">
             <summary>Program terms</summary>
             <EnrollmentTerms slug={e.campaign.slug} />
