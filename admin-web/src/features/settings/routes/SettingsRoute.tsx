@@ -33,19 +33,24 @@ export function SettingsRoute() {
           <h3 id="stripe-sales-heading">Stripe</h3>
           <StripeSales />
         </section>
-        <section className="card" aria-labelledby="webhook-log-heading">
-          <h3 id="webhook-log-heading">Order webhooks received</h3>
-          <OrderWebhookLog />
-        </section>
-        <section className="card" aria-labelledby="outgoing-webhooks-heading">
-          <h3 id="outgoing-webhooks-heading">Outgoing webhooks</h3>
-          <p className="muted">Send application, commission and payout events to your own systems as they happen.</p>
-          <p>
-            <Link to="/settings/webhooks" data-testid="open-webhooks">
-              Manage webhook endpoints
-            </Link>
-          </p>
-        </section>
+        {/* Owners only, as the API decides (the order-webhook log and outgoing endpoints are managed access). */}
+        {role === 'OWNER' ? (
+          <>
+            <section className="card" aria-labelledby="webhook-log-heading">
+              <h3 id="webhook-log-heading">Order webhooks received</h3>
+              <OrderWebhookLog />
+            </section>
+            <section className="card" aria-labelledby="outgoing-webhooks-heading">
+              <h3 id="outgoing-webhooks-heading">Outgoing webhooks</h3>
+              <p className="muted">Send application, commission and payout events to your own systems as they happen.</p>
+              <p>
+                <Link to="/settings/webhooks" data-testid="open-webhooks">
+                  Manage webhook endpoints
+                </Link>
+              </p>
+            </section>
+          </>
+        ) : null}
         <section className="card" aria-labelledby="sorae-js-heading">
           <h3 id="sorae-js-heading">Tracking script (sorae.js)</h3>
           <SoraeJsSnippet />
