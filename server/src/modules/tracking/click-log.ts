@@ -311,9 +311,11 @@ export function postgresClickWriter(orm: MikroORM, rollup?: ClickRollup): ClickW
     }
   };
   return async (batch) => {
+    // Asked before taking a connection: the question takes one too, and PGlite's pool has one.
+    const copyable = await canCopy();
     const conn = (await knex.client.acquireConnection()) as DriverConnection & pg.ClientBase;
     try {
-      if (await canCopy()) {
+      if (copyable) {
         try {
           return await inTransaction(conn, async () => {
             await copy(conn, batch);
