@@ -12,6 +12,7 @@ describeScenario('operator signed in on two devices signs out everywhere from on
     for (const page of [laptop, phone]) {
       await page.goto('/admin/campaigns');
       await signInToAdmin(page, s.system.admin);
+      await page.goto('/admin/campaigns'); // signing in lands on the overview
       await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
     }
     await s.shot(phone, 'signed in on the phone');

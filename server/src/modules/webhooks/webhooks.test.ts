@@ -186,6 +186,8 @@ describe('outgoing webhooks', () => {
     } finally {
       await restarted.close();
       await app.gql(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id }, owner.token);
+      // Every endpoint of the shared database back under the suite's key, which later app instances hold.
+      await (await createApp({ config: { ...app.config, secrets: { key: TEST_SECRETS_KEY, previousKey: next } }, log: createLogger('silent') })).close();
     }
   });
 
