@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { freePort } from '../scripts/free-port.mjs';
 import { signInToPortal } from './support/portal.js';
 import { confirmFromOutbox } from './support/applicants.js';
+import { moneyInBrowser } from './support/page-checks.js';
 
 const CURRENCY = 'EUR';
 /** 10% commission: Ava's €200.00 order earns €20.00, Ben's €150.00 €15.00, Cal's €80.00 €8.00. */
@@ -14,10 +14,6 @@ const ava = { name: 'Ava Stone', email: 'ava@creators.example', password: 'ava-p
 const ben = { name: 'Ben Ortiz', email: 'ben@creators.example', password: 'ben-portal-password', orderMinor: 15_000, commissionMinor: 1_500 };
 /** Never connects Stripe: carried forward. */
 const cal = { name: 'Cal Reyes', email: 'cal@creators.example', password: 'cal-portal-password', orderMinor: 8_000, commissionMinor: 800 };
-
-/** What an amount looks like in the browser's locale (the apps format money with Intl). */
-const moneyInBrowser = (page: Page, minor: number) =>
-  page.evaluate(([m, c]) => new Intl.NumberFormat(undefined, { style: 'currency', currency: c }).format(m / 100), [minor, CURRENCY] as const);
 
 describeScenario(
   'affiliate connects Stripe in the portal; operator finalizes, previews and executes a batch; one transfer fails; the operator retries it; the affiliate sees the payout POSTED',
@@ -193,7 +189,7 @@ describeScenario(
       // The preview: nothing sent yet; two items, Cal carried forward for want of a Stripe account.
       const preview = page.getByTestId('batch-preview');
       await preview.waitFor();
-      const total = await moneyInBrowser(page, ava.commissionMinor + ben.commissionMinor);
+      const total = await moneyInBrowser(page, ava.commissionMinor + ben.commissionMinor, CURRENCY);
       expect(await preview.textContent()).toContain(`2 transfers totalling ${total}`);
       expect(await page.getByTestId('batch-status').getAttribute('data-status')).toBe('DRAFT');
       expect(await page.getByTestId('batch-stat-total').textContent()).toBe(total);
@@ -203,8 +199,8 @@ describeScenario(
       expect(await items.count()).toBe(2);
       const avaRow = items.filter({ hasText: ava.email });
       const benRow = items.filter({ hasText: ben.email });
-      expect(await avaRow.getByTestId('payout-item-net').textContent()).toBe(await moneyInBrowser(page, ava.commissionMinor));
-      expect(await benRow.getByTestId('payout-item-net').textContent()).toBe(await moneyInBrowser(page, ben.commissionMinor));
+      expect(await avaRow.getByTestId('payout-item-net').textContent()).toBe(await moneyInBrowser(page, ava.commissionMinor, CURRENCY));
+      expect(await benRow.getByTestId('payout-item-net').textContent()).toBe(await moneyInBrowser(page, ben.commissionMinor, CURRENCY));
       for (const row of [avaRow, benRow]) {
         expect(await row.getByTestId('payout-item-status').getAttribute('data-status')).toBe('PENDING');
         expect(await row.getByTestId('payout-account-status').getAttribute('data-status')).toBe('ENABLED');
@@ -212,7 +208,7 @@ describeScenario(
       const skipped = page.getByTestId('payout-skipped-row');
       expect(await skipped.count()).toBe(1);
       expect(await skipped.textContent()).toContain(cal.email);
-      expect(await skipped.textContent()).toContain(await moneyInBrowser(page, cal.commissionMinor));
+      expect(await skipped.textContent()).toContain(await moneyInBrowser(page, cal.commissionMinor, CURRENCY));
       expect(await skipped.getByTestId('skipped-reason').getAttribute('data-reason')).toBe('PAYOUT_ACCOUNT_NOT_READY');
       expect(await skipped.getByTestId('payout-account-status').getAttribute('data-status')).toBe('NOT_CONNECTED');
       await s.shot(page, 'batch preview');
@@ -269,6 +265,21 @@ describeScenario(
       expect(await items.count()).toBe(1);
       expect(await items.textContent()).toContain(ava.email);
       await s.shot(page, 'one transfer failed');
+
+      // Meanwhile Ava's dashboard says why, in plain words, and where to fix it (not Stripe's message, which is for operators).
+      const portal = await s.newPage();
+      await signInToPortal(portal, ava);
+      const failed = portal.getByTestId('failed-payout');
+      await failed.waitFor();
+      expect(await failed.getAttribute('data-code')).toBe('account_invalid');
+      expect(await failed.getByRole('heading').textContent()).toBe(
+        `Your payout of ${await moneyInBrowser(portal, ava.commissionMinor, CURRENCY)} from Creator Program failed`,
+      );
+      expect(await portal.getByTestId('failed-payout-reason').textContent()).toMatch(/closed, disconnected or no longer valid/);
+      expect(await portal.getByTestId('failed-payout-next').textContent()).toMatch(/connect your Stripe account again/);
+      await failed.getByRole('link', { name: 'Open Get paid' }).click();
+      await portal.waitForURL(/\/portal\/get-paid$/);
+      await portal.close();
       await page.getByTestId('item-status-filter').selectOption('');
       await page.getByTestId('payout-items-page-info').filter({ hasText: '2 total' }).waitFor();
 
@@ -326,7 +337,7 @@ describeScenario(
       await row.first().waitFor();
       expect(await row.count()).toBe(1);
       expect(await row.getByTestId('payout-item-status').getAttribute('data-status')).toBe('POSTED');
-      expect(await row.getByTestId('my-payout-amount').textContent()).toBe(await moneyInBrowser(page, ava.commissionMinor));
+      expect(await row.getByTestId('my-payout-amount').textContent()).toBe(await moneyInBrowser(page, ava.commissionMinor, CURRENCY));
       expect(await row.getByTestId('my-payout-transfer').textContent()).toMatch(/^tr_/);
       const postedOn = (await row.getByTestId('my-payout-posted-at').textContent()) ?? '';
       expect(postedOn).not.toBe('—');
@@ -337,7 +348,7 @@ describeScenario(
       await paid.first().waitFor();
       expect(await paid.count()).toBe(1);
       expect(await paid.textContent()).toContain('order-ava');
-      expect(await paid.textContent()).toContain(await moneyInBrowser(page, ava.commissionMinor));
+      expect(await paid.textContent()).toContain(await moneyInBrowser(page, ava.commissionMinor, CURRENCY));
       // The commission carries its paid date: when the retried transfer posted (a date and time, on the payout's day).
       expect(await paid.getByTestId('my-payout-commission-paid-at').textContent()).toContain(postedOn);
       await s.shot(page, 'affiliate sees payout posted');

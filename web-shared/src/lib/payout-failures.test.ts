@@ -3,7 +3,7 @@ import { explainPayoutFailure } from './payout-failures';
 
 describe('a failed payout in plain words', () => {
   it('sends the affiliate to reconnect Stripe when their account cannot take the transfer', () => {
-    const advice = explainPayoutFailure('account_invalid', 'The destination account is invalid.');
+    const advice = explainPayoutFailure('account_invalid');
     expect(advice.inStripe).toBe(true);
     expect(advice.reason).toMatch(/closed, disconnected or no longer valid/);
     expect(advice.next).toMatch(/connect your Stripe account again/);
@@ -16,10 +16,10 @@ describe('a failed payout in plain words', () => {
     expect(advice.reason).toMatch(/Nothing is wrong with your account/);
   });
 
-  it("falls back to Stripe's own message for a code it does not know", () => {
-    const advice = explainPayoutFailure('something_new', 'Try again later.');
+  it("names a code it does not know in words, without Stripe's message (which is for operators)", () => {
+    const advice = explainPayoutFailure('something_new');
     expect(advice).toEqual({
-      reason: 'Stripe refused the payout: Try again later.',
+      reason: 'Stripe refused the payout (something new).',
       next: expect.stringMatching(/Contact the program/),
       inStripe: false,
     });

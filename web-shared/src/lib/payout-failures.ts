@@ -41,12 +41,16 @@ const ADVICE: Record<string, PayoutFailureAdvice> = {
   },
 };
 
-/** The advice for a Stripe failure code; an unknown code gets Stripe's own message and the program's help. */
-export function explainPayoutFailure(code: string | null | undefined, message?: string | null): PayoutFailureAdvice {
+/**
+ * The advice for a Stripe failure code; an unknown code is named with the program's help.
+ * Stripe's own message is not for affiliates (it can name the platform's key and accounts), so
+ * the server answers it to operators only.
+ */
+export function explainPayoutFailure(code: string | null | undefined): PayoutFailureAdvice {
   const known = code ? ADVICE[code] : undefined;
   if (known) return known;
   return {
-    reason: message ? `Stripe refused the payout: ${message}` : 'Stripe refused the payout.',
+    reason: code ? `Stripe refused the payout (${code.replaceAll('_', ' ')}).` : 'Stripe refused the payout.',
     next: 'The program has been told and will send it again once the problem is solved. Contact the program if it stays failed.',
     inStripe: false,
   };

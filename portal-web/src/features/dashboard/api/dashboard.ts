@@ -49,7 +49,6 @@ export const DashboardDocument = graphql(`
             amountMinor
             currency
             failureCode
-            failureMessage
             createdAt
             batch {
               id

@@ -18,7 +18,7 @@ export function PayoutOutlook({ me }: { me: Me }) {
   return (
     <>
       {failed.map((p) => {
-        const advice = explainPayoutFailure(p.failureCode, p.failureMessage);
+        const advice = explainPayoutFailure(p.failureCode);
         return (
           <section key={p.id} className="banner banner--warning stack stack--tight" role="alert" data-testid="failed-payout" data-code={p.failureCode ?? ''}>
             <h2>
