@@ -25,7 +25,6 @@ import { spaHandler } from './http/static.js';
 import { orderWebhookRoutes } from './modules/orders/index.js';
 import { connectStripe, stripeWebhookRoutes } from './modules/payouts/index.js';
 import { unsubscribeRoutes } from './modules/mail/index.js';
-import { PRUNE_EVERY_MS } from './modules/analytics/index.js';
 import { stripeSalesWebhookRoutes } from './modules/stripe-sales/index.js';
 import { csvExportRoutes } from './http/exports.js';
 import { commissionsCsv } from './modules/commissions/index.js';
@@ -108,8 +107,10 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   if (!(await isPglite(orm))) await services.traffic.shareWithOtherProcesses(database.url);
   const finalizing = every(config.finalizeIntervalMs, 'finalize-commissions', () => services.finalization.sweep(orm.em.fork(), clock()), log);
   jobs.push(() => finalizing.stop());
-  const pruning = every(PRUNE_EVERY_MS, 'analytics-prune', () => services.rollups.prune(orm.em.fork(), clock()), log);
-  jobs.push(() => pruning.stop());
+  if (!withoutRollups) {
+    const clickRollup = every(config.analyticsRollupMs, 'analytics-clicks', () => services.rollups.rollUpClicks(orm.em.fork()), log);
+    jobs.push(() => clickRollup.stop());
+  }
   const merchant = await services.auth.bootstrap(orm.em.fork());
   if (merchant) {
     log.info({ email: config.admin.email }, 'created the first merchant and its owner');

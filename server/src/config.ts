@@ -61,6 +61,7 @@ const schema = z
     CLICK_PROCESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     ORDER_CLICK_WAIT_MS: z.coerce.number().int().min(10).max(120_000).default(6000),
     FINALIZE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
+    ANALYTICS_ROLLUP_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     SQL_STATEMENT_HEADER: bool.optional(),
     STRIPE_SECRET_KEY: z
       .string()
@@ -231,6 +232,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     /** How often PENDING commissions past their hold are finalized. */
     finalizeIntervalMs: e.FINALIZE_INTERVAL_SECONDS * 1000,
+    /** How often analytics adds the clicks stored since its last pass (figures are fresh within about this). */
+    analyticsRollupMs: e.ANALYTICS_ROLLUP_MS,
     /** Report each GraphQL request's SQL statement count in `x-sql-statements` (tests, benchmarks). */
     sqlStatementHeader: e.SQL_STATEMENT_HEADER ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,

@@ -26,10 +26,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const campaigns = new CampaignsService(config.publicUrl);
   const commissions = new CommissionsService(webhooks);
   const applications = new ApplicationsService(config, auth, campaigns, mail, webhooks);
-  // Analytics' daily figures, kept in the transactions that store clicks, orders and refunds.
-  const rollups = new AnalyticsRollups();
+  const traffic = new TrafficService(config, orm, log);
+  // Analytics' daily figures: kept in the transactions that store orders and refunds; clicks are read from the click log (app.ts runs it).
+  const rollups = new AnalyticsRollups(traffic);
   const rollup = options.rollups ? rollups : undefined;
-  const traffic = new TrafficService(config, orm, log, { rollup });
   // A paused campaign or suspended enrollment stops its links at once, here and in every other process.
   campaigns.onChange((id) => traffic.linksChanged({ kind: 'campaign', id }));
   applications.onEnrollmentChange((id) => traffic.linksChanged({ kind: 'enrollment', id }));
@@ -75,7 +75,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
     payouts: new PayoutsService(config, orm, stripe, commissions, campaigns, log, mail, clock, webhooks),
     /** Figures per day, week or month from the daily rollups. */
     analytics: new AnalyticsService(campaigns),
-    /** The rollups behind analytics (app.ts prunes their old unique-click keys). */
+    /** The rollups behind analytics (app.ts adds the stored clicks every ANALYTICS_ROLLUP_MS). */
     rollups,
     /** The Stripe account each merchant sells through: its events become orders and refunds through `orders`. */
     stripeSales,

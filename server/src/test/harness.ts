@@ -29,7 +29,7 @@ export interface TestApp extends App {
   newOperator(merchantId: string, role: OperatorRole): Promise<{ token: string; email: string }>;
   /** An EntityManager scoped to one merchant, for arranging and asserting directly. */
   emFor(merchantId: string): App['orm']['em'];
-  /** Writes every click this process has served so far, so a test can count what was logged without waiting a flush interval. */
+  /** Writes every click this process has served so far and adds them to analytics' figures, so a test can count them without waiting a flush or a rollup interval. */
   flushClicks(): Promise<void>;
   /** Stops the server gracefully and starts it again on the same database and DATA_DIR. */
   restart(): Promise<TestApp>;
@@ -155,8 +155,9 @@ function wrap(app: App, clock: (() => Date) | undefined, cleanUp: () => Promise<
     emFor(merchantId) {
       return lockedToTenant(app.orm.em, merchantId);
     },
-    flushClicks() {
-      return app.services.traffic.clicks.sync();
+    async flushClicks() {
+      await app.services.traffic.clicks.sync();
+      await app.services.rollups.catchUp(app.orm.em.fork());
     },
     async newAffiliate(ownerToken, password) {
       const slug = uniq('c');

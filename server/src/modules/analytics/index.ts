@@ -2,7 +2,7 @@
 import { AnalyticsResolver, MyAnalyticsResolver } from './analytics.resolver.js';
 
 export { AnalyticsService } from './analytics.service.js';
-export { AnalyticsRollups, PRUNE_EVERY_MS } from './rollups.js';
+export { AnalyticsRollups } from './rollups.js';
 
 /** Resolvers: graphql/schema.ts builds the schema from every module's list. */
 export const analyticsResolvers = [AnalyticsResolver, MyAnalyticsResolver] as const;

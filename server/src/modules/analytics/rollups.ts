@@ -1,17 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import type { Exec } from '../../db/sql-runner.js';
+import { pgArray } from '../../db/pg-arrays.js';
+import { emExec, type Exec } from '../../db/sql-runner.js';
 import type { ConversionFigures, ConversionRollup, RefundFigures } from '../orders/index.js';
-import type { ClickRecord, ClickRollup } from '../tracking/index.js';
+import type { TrafficService } from '../tracking/index.js';
 
-const HOUR_MS = 3_600_000;
-/**
- * How long a (link, visitor, hour) key is kept. A click is stored seconds after it is served
- * (longer only while the database refuses it), so an older hour gets no more clicks to compare.
- */
-export const VISIT_KEYS_KEPT_MS = 48 * HOUR_MS;
-/** How often the old keys are deleted. */
-export const PRUNE_EVERY_MS = HOUR_MS;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 const FIGURES = ['clicks', 'unique_clicks', 'conversions', 'revenue_minor', 'commission_minor'] as const;
@@ -33,20 +25,12 @@ const ROLLUP_CTES = `
               where (select count(*) from an_day) >= 0 group by 1, 2, 3 order by 1, 2, 3
              on conflict (merchant_id, day, campaign_id) do update set ${added('analytics_campaign_day')} returning 1)`;
 
-/**
- * A batch's clicks: first the (link, visitor, hour) keys not seen before (those are its unique
- * clicks), then each day's rows get its clicks and new unique clicks.
- */
+/** Stored clicks' figures (tracking's `clickFigures`), one row per enrollment and day. */
 const CLICKS_SQL = `
-  with k as (insert into analytics_visit_hour (hour, enrollment_id, visitor_id)
-             select distinct t.hour, t.enrollment_id, t.visitor_id from unnest(?::timestamptz[], ?::uuid[], ?::text[]) as t(hour, enrollment_id, visitor_id)
-              order by 1, 2, 3
-             on conflict do nothing returning hour, enrollment_id),
-  u as (select enrollment_id, (hour at time zone 'UTC')::date as day, count(*) as n from k group by 1, 2),
-  an_src as (select c.merchant_id, c.day, c.campaign_id, c.enrollment_id, c.affiliate_id, c.clicks, coalesce(u.n, 0) as unique_clicks,
-                    0 as conversions, 0 as revenue_minor, 0 as commission_minor
-               from unnest(?::uuid[], ?::date[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[]) as c(merchant_id, day, campaign_id, enrollment_id, affiliate_id, clicks)
-               left join u on u.enrollment_id = c.enrollment_id and u.day = c.day),
+  with an_src as (select c.merchant_id, c.day, c.campaign_id, c.enrollment_id, c.affiliate_id, c.clicks, c.unique_clicks,
+                         0 as conversions, 0 as revenue_minor, 0 as commission_minor
+                    from unnest(?::uuid[], ?::date[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[])
+                           as c(merchant_id, day, campaign_id, enrollment_id, affiliate_id, clicks, unique_clicks)),
   ${ROLLUP_CTES}
   select count(*) from an_campaign`;
 
@@ -66,42 +50,64 @@ const REFUND_SQL = `
   ${ROLLUP_CTES}
   select count(*) from an_campaign`;
 
+/** What the click rollup reads of tracking's click log (TrafficService's ports). */
+export type StoredClicks = Pick<TrafficService, 'clicksSettledBelow' | 'clickFigures'>;
+
 /**
  * The daily rollups (`analytics_day`: per merchant, UTC day, campaign and enrollment, and
- * `analytics_campaign_day`, the same without the enrollment), kept in
- * the transactions that write what they count, set-based: a click batch by the click log, a
- * batch of orders by order ingestion (in the transaction of its write and accrual), a refund by refund intake.
- * Bots and other channels never reach them. Unique clicks stay exact: `analytics_visit_hour`
- * holds each (link, visitor, hour) key once, and a click is unique when its key is new.
+ * `analytics_campaign_day`, the same without the enrollment), set-based. Conversions and
+ * refunds are added in the transactions that write them (order ingestion's batch, refund
+ * intake). Clicks are added after they are stored, from the click log, by `rollUpClicks` (a
+ * periodic job in every process): the click writer's COPY stays alone on the redirect's path.
+ * Bots and other channels never reach them.
  */
-export class AnalyticsRollups implements ClickRollup, ConversionRollup {
-  async clicksStored(exec: Exec, clicks: readonly ClickRecord[]): Promise<void> {
-    const days = new Map<string, { c: ClickRecord; day: string; clicks: number }>();
-    const keys = new Map<string, { hour: string; enrollmentId: string; visitorId: string }>();
-    for (const c of clicks) {
-      if (c.isBot) continue;
-      const day = isoDay(c.occurredAt);
-      const dayKey = `${c.enrollmentId}|${day}`;
-      const d = days.get(dayKey);
-      if (d) d.clicks++;
-      else days.set(dayKey, { c, day, clicks: 1 });
-      const hour = new Date(Math.floor(c.occurredAt.getTime() / HOUR_MS) * HOUR_MS).toISOString();
-      keys.set(`${c.enrollmentId}|${c.visitorId}|${hour}`, { hour, enrollmentId: c.enrollmentId, visitorId: c.visitorId });
+export class AnalyticsRollups implements ConversionRollup {
+  constructor(private readonly clicks: StoredClicks) {}
+
+  /**
+   * Adds the clicks stored since the mark, exactly once: `analytics_click_mark` holds the
+   * storing-transaction id below which every click is counted; one process at a time takes it
+   * (row lock), reads the figures of the transactions that have all ended since, adds them and
+   * moves the mark, in one transaction. Returns the clicks it added.
+   */
+  async rollUpClicks(em: EntityManager): Promise<number> {
+    return em.transactional(async (tx) => {
+      const exec = emExec(tx);
+      const [mark] = await exec<{ through: string }>(`select through::text from analytics_click_mark where id = 1 for update`, []);
+      const from = mark!.through;
+      const through = await this.clicks.clicksSettledBelow(exec);
+      if (BigInt(through) <= BigInt(from)) return 0;
+      const d = await this.clicks.clickFigures(exec, from, through);
+      if (d.length) {
+        await exec(CLICKS_SQL, [
+          pgArray(d.map((x) => x.merchantId)),
+          pgArray(d.map((x) => x.day)),
+          pgArray(d.map((x) => x.campaignId)),
+          pgArray(d.map((x) => x.enrollmentId)),
+          pgArray(d.map((x) => x.affiliateId)),
+          pgArray(d.map((x) => x.clicks)),
+          pgArray(d.map((x) => x.uniqueClicks)),
+        ]);
+      }
+      await exec(`update analytics_click_mark set through = ?::bigint where id = 1`, [through]);
+      return d.reduce((n, x) => n + x.clicks, 0);
+    });
+  }
+
+  /**
+   * Adds every click stored before the call (tests and the benchmark, which read figures at
+   * once): passes until the mark is past every transaction that had begun, waiting out those
+   * still open.
+   */
+  async catchUp(em: EntityManager): Promise<void> {
+    const exec = emExec(em);
+    const [target] = await exec<{ next: string }>(`select pg_snapshot_xmax(pg_current_snapshot())::text as next`, []);
+    for (;;) {
+      await this.rollUpClicks(em.fork());
+      const [mark] = await exec<{ through: string }>(`select through::text from analytics_click_mark where id = 1`, []);
+      if (BigInt(mark!.through) >= BigInt(target!.next)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    if (!days.size) return;
-    const k = [...keys.values()];
-    const d = [...days.values()];
-    await exec(CLICKS_SQL, [
-      pgArray(k.map((x) => x.hour)),
-      pgArray(k.map((x) => x.enrollmentId)),
-      pgTextArray(k.map((x) => x.visitorId)),
-      pgArray(d.map((x) => x.c.merchantId)),
-      pgArray(d.map((x) => x.day)),
-      pgArray(d.map((x) => x.c.campaignId)),
-      pgArray(d.map((x) => x.c.enrollmentId)),
-      pgArray(d.map((x) => x.c.affiliateId)),
-      pgArray(d.map((x) => x.clicks)),
-    ]);
   }
 
   async conversionsRecorded(exec: Exec, inputs: readonly ConversionFigures[]): Promise<void> {
@@ -117,11 +123,6 @@ export class AnalyticsRollups implements ClickRollup, ConversionRollup {
       column((i) => i.amountMinor),
       column((i) => i.commissionMinor),
     ]);
-  }
-
-  /** Deletes the keys of hours past VISIT_KEYS_KEPT_MS (a periodic job; the keys lead with the hour). */
-  async prune(em: EntityManager, now: Date): Promise<void> {
-    await em.getConnection().execute(`delete from analytics_visit_hour where hour < ?`, [new Date(now.getTime() - VISIT_KEYS_KEPT_MS)], 'run');
   }
 
   async refundRecorded(exec: Exec, r: RefundFigures): Promise<void> {

@@ -7,7 +7,6 @@ import { isPglite } from '../../db/pglite.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { connectionExec, type DriverConnection, type Exec } from '../../db/sql-runner.js';
 import type { Logger } from '../../logger.js';
-import type { ClickRollup } from './ports.js';
 
 /** One click as the log buffers it: the `click` row, already sanitized and with the IP hashed. */
 export interface ClickRecord {
@@ -218,7 +217,7 @@ const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id,
     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
     as c(id, merchant_id, enrollment_id, affiliate_id, campaign_id, occurred_at, referer,
       utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
-  on conflict (id) do nothing returning id`;
+  on conflict (id) do nothing`;
 
 const COPY = `copy click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
     utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot) from stdin`;
@@ -256,10 +255,9 @@ export function copyLines(batch: readonly ClickRecord[]): string {
  * retry of a batch whose first write did commit), it is written again by an INSERT that ignores
  * ids already there. PGlite, `npm start`'s embedded database, serves the wire protocol one
  * message at a time, which COPY's streaming does not survive: there, every batch is an INSERT.
- * With a rollup (analytics), the batch and the rollup of the clicks it newly stored commit in
- * one transaction: the figures never count a click twice or miss one.
+ * Each statement stands alone: analytics counts the stored clicks later, from the log itself.
  */
-export function postgresClickWriter(orm: MikroORM, rollup?: ClickRollup): ClickWriter {
+export function postgresClickWriter(orm: MikroORM): ClickWriter {
   const knex = orm.em.getConnection().getKnex();
   let copySupported: Promise<boolean> | undefined;
   const canCopy = () =>
@@ -271,11 +269,11 @@ export function postgresClickWriter(orm: MikroORM, rollup?: ClickRollup): ClickW
       },
     ));
   const copy = (conn: pg.ClientBase, batch: ClickRecord[]) => pipeline(Readable.from([copyLines(batch)]), conn.query(copyFrom(COPY)));
-  /** Inserts what is not stored yet; returns the clicks it stored. */
+  /** Inserts what is not stored yet. */
   const insert = async (exec: Exec, batch: ClickRecord[]) => {
     const text = <K extends keyof ClickRecord>(key: K) => pgTextArray(batch.map((c) => c[key] as string | null));
     const ids = <K extends keyof ClickRecord>(key: K) => pgArray(batch.map((c) => c[key] as string));
-    const stored = await exec<{ id: string }>(INSERT, [
+    await exec(INSERT, [
       ids('id'),
       ids('merchantId'),
       ids('enrollmentId'),
@@ -293,22 +291,6 @@ export function postgresClickWriter(orm: MikroORM, rollup?: ClickRollup): ClickW
       text('visitorId'),
       pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
     ]);
-    if (stored.length === batch.length) return batch;
-    const fresh = new Set(stored.map((r) => r.id));
-    return batch.filter((c) => fresh.has(c.id));
-  };
-  /** `write` in a transaction that also rolls up what it stored (or alone, without a rollup). */
-  const inTransaction = async (conn: DriverConnection & pg.ClientBase, write: (exec: Exec) => Promise<readonly ClickRecord[]>) => {
-    const exec = connectionExec(conn);
-    if (!rollup) return void (await write(exec));
-    await conn.query('begin');
-    try {
-      await rollup.clicksStored(exec, await write(exec));
-      await conn.query('commit');
-    } catch (err) {
-      await conn.query('rollback').catch(() => undefined);
-      throw err;
-    }
   };
   return async (batch) => {
     // Asked before taking a connection: the question takes one too, and PGlite's pool has one.
@@ -317,15 +299,12 @@ export function postgresClickWriter(orm: MikroORM, rollup?: ClickRollup): ClickW
     try {
       if (copyable) {
         try {
-          return await inTransaction(conn, async () => {
-            await copy(conn, batch);
-            return batch;
-          });
+          return await copy(conn, batch);
         } catch (err) {
           if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
         }
       }
-      await inTransaction(conn, (exec) => insert(exec, batch));
+      await insert(connectionExec(conn), batch);
     } finally {
       await knex.client.releaseConnection(conn);
     }

@@ -16,10 +16,12 @@ registerEnumType(Channel, { name: 'Channel', description: 'AFFILIATE: share link
 @Entity()
 @tenantScoped
 @ObjectType()
-// Every index costs each click its insert: attribution's lookup by visitor, and an affiliate's
-// clicks newest first (keyset over the id), nothing else.
+// Every index costs each click its insert: attribution's lookup by visitor (which also tells
+// analytics whether a visitor was seen in an hour), an affiliate's clicks newest first (keyset
+// over the id), and the storing transaction (analytics reads each stored click once), nothing else.
 @Index({ properties: ['merchantId', 'visitorId', 'occurredAt'] })
 @Index({ properties: ['affiliateId', 'id'] })
+@Index({ properties: ['storedTx'] })
 export class Click {
   /** UUIDv7, handed to the shopper as `sorae_click`: time-sortable. */
   @Field(() => ID)
@@ -92,4 +94,12 @@ export class Click {
   @Field()
   @Property()
   isBot!: boolean;
+
+  /**
+   * The id of the transaction that stored the click (PostgreSQL's, set by the column's default),
+   * so analytics can count the clicks stored since its mark exactly once; null for clicks stored
+   * before analytics read them this way. Never loaded.
+   */
+  @Property({ type: 'bigint', nullable: true, lazy: true, defaultRaw: 'pg_current_xact_id()::text::bigint' })
+  storedTx?: string | null;
 }

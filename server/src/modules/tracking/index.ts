@@ -4,11 +4,10 @@ import { Click } from './click.entity.js';
 import { AffiliateClicksResolver, ClickResolver } from './clicks.resolver.js';
 
 export { Channel } from './click.entity.js';
-export { TrafficService, type CandidateClickRow, type ClickLookup } from './traffic.service.js';
+export { TrafficService, type CandidateClickRow, type ClickDayFigures, type ClickLookup } from './traffic.service.js';
 export { ClickConnection } from './clicks.resolver.js';
 export { trafficRoutes } from './redirect.route.js';
 export type { ClickRecord } from './click-log.js';
-export type { ClickRollup } from './ports.js';
 
 /** Entities: db/orm.ts registers every module's list. */
 export const trackingEntities = [Click, ClickFlushMark];

@@ -13,7 +13,6 @@ import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } fro
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
 import { withConnection, type Exec } from '../../db/sql-runner.js';
-import type { ClickRollup } from './ports.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -22,8 +21,6 @@ export interface TrafficOptions {
   /** Replaces the PostgreSQL writer (tests inject failures). */
   writer?: ClickWriter;
   cache?: ShareCodeCacheOptions;
-  /** Figures kept over stored clicks (analytics), updated in each batch's transaction. */
-  rollup?: ClickRollup;
 }
 
 /**
@@ -42,6 +39,19 @@ export interface ClickLookup {
   /** A click id the order names (a UUID), or null. */
   clickId: string | null;
   placedAt: Date;
+}
+
+/** Analytics' figures of stored clicks: per merchant, UTC day (YYYY-MM-DD), campaign and enrollment. */
+export interface ClickDayFigures {
+  merchantId: string;
+  day: string;
+  campaignId: string;
+  enrollmentId: string;
+  affiliateId: string;
+  /** Clicks, bots left out. */
+  clicks: number;
+  /** Of their (link, visitor, UTC hour) keys, those no click stored before `from` has. */
+  uniqueClicks: number;
 }
 
 /** A click an order may be attributed to. */
@@ -73,7 +83,7 @@ export class TrafficService {
   ) {
     this.pseudonymKey = createHmac('sha256', config.clicks.ipSecret).update('visitor-pseudonym').digest();
     this.shareCodes = new ShareCodeCache(shareLinksFrom(orm), options.cache);
-    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm, options.rollup), {
+    this.clicks = new ClickLog(options.writer ?? postgresClickWriter(orm), {
       flushMs: config.clicks.flushMs,
       batchSize: config.clicks.batchSize,
       log,
@@ -184,6 +194,57 @@ export class TrafficService {
       affiliateId: r.affiliate_id,
       campaignId: r.campaign_id,
       visitorId: r.visitor_id,
+    }));
+  }
+
+  /**
+   * Port for analytics: the transaction id below which every transaction has ended (committed
+   * or not), so every click stored below it is visible now and no more will be.
+   */
+  async clicksSettledBelow(exec: Exec): Promise<string> {
+    const [row] = await exec<{ through: string }>(`select pg_snapshot_xmin(pg_current_snapshot())::text as through`, []);
+    return row!.through;
+  }
+
+  /**
+   * Port for analytics: the figures of the clicks stored by transactions in [from, through), in
+   * one statement (the range through the storing-transaction index; a key's earlier clicks
+   * through the visitor index). Each click lands in exactly one range, so a reader that keeps
+   * its mark in the same transaction counts every click once.
+   */
+  async clickFigures(exec: Exec, from: string, through: string): Promise<ClickDayFigures[]> {
+    const rows = await exec<{
+      merchant_id: string;
+      day: string;
+      campaign_id: string;
+      enrollment_id: string;
+      affiliate_id: string;
+      clicks: string;
+      unique_clicks: string;
+    }>(
+      `with c as (select merchant_id, campaign_id, enrollment_id, affiliate_id, visitor_id, date_trunc('hour', occurred_at at time zone 'UTC') as hour
+                    from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot),
+            k as (select distinct merchant_id, enrollment_id, visitor_id, hour from c),
+            u as (select merchant_id, enrollment_id, hour::date as day, count(*) as n from k
+                   where not exists (select 1 from click p
+                                      where p.merchant_id = k.merchant_id and p.visitor_id = k.visitor_id
+                                        and p.occurred_at >= k.hour at time zone 'UTC' and p.occurred_at < (k.hour + interval '1 hour') at time zone 'UTC'
+                                        and p.enrollment_id = k.enrollment_id and not p.is_bot and (p.stored_tx is null or p.stored_tx < ?::bigint))
+                   group by 1, 2, 3)
+       select c.merchant_id, to_char(c.hour::date, 'YYYY-MM-DD') as day, c.campaign_id, c.enrollment_id, min(c.affiliate_id::text) as affiliate_id,
+              count(*) as clicks, coalesce(min(u.n), 0) as unique_clicks
+         from c left join u on u.merchant_id = c.merchant_id and u.enrollment_id = c.enrollment_id and u.day = c.hour::date
+        group by c.merchant_id, c.hour::date, c.campaign_id, c.enrollment_id`,
+      [from, through, from],
+    );
+    return rows.map((r) => ({
+      merchantId: r.merchant_id,
+      day: r.day,
+      campaignId: r.campaign_id,
+      enrollmentId: r.enrollment_id,
+      affiliateId: r.affiliate_id,
+      clicks: Number(r.clicks),
+      uniqueClicks: Number(r.unique_clicks),
     }));
   }
 
