@@ -54,6 +54,15 @@ describeScenario('the operator opens the overview and narrows it to last week an
         { timeout: 75_000, interval: 1_000 },
       )
       .toEqual({ clicks: 5, conversions: 3 });
+
+    // Trail's three commissions are finalized now: the next payout (the 1st, for this month) will take them.
+    const trailCommissions = await gql<{ commissions: { edges: { node: { id: string } }[] } }>(
+      `query ($c: ID) { commissions(filter: { campaignId: $c }) { edges { node { id } } } }`,
+      { c: trailId },
+    );
+    const ids = trailCommissions.commissions.edges.map((e) => e.node.id);
+    expect(ids).toHaveLength(3);
+    await gql(`mutation ($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`, { ids });
   });
 
   it('she lands on the overview, picks "Last 7 days" and Trail, and reads Trail’s week; the link in the address bar shows the same', async () => {
@@ -66,6 +75,17 @@ describeScenario('the operator opens the overview and narrows it to last week an
     // The last 30 days of every campaign: the order three weeks ago counts.
     await page.getByTestId('kpi-conversions').waitFor();
     await expect.poll(() => kpi(page, 'kpi-conversions'), UI).toBe('4');
+
+    // The next payout says what it will pay: Trail's $15 waits for Ava's Stripe account; Studio has nothing finalized.
+    // (On the 1st the payout is today's, for last month: it takes nothing finalized today.)
+    const amounts = page.getByTestId('next-payout-amount');
+    await expect.poll(() => amounts.count(), UI).toBe(2);
+    if (new Date().getUTCDate() !== 1) {
+      expect(await amounts.filter({ hasText: 'Trail' }).textContent()).toBe(
+        `Trail: ${await moneyInBrowser(page, 0)} to 0 affiliates (${await moneyInBrowser(page, 1_500)} waits until 1 affiliate connects Stripe).`,
+      );
+    }
+    expect(await amounts.filter({ hasText: 'Studio' }).textContent()).toBe('Studio: nothing finalized to pay yet.');
 
     await page.getByTestId('range-preset').selectOption('last-7-days');
     await expect.poll(() => kpi(page, 'kpi-conversions'), UI).toBe('3');

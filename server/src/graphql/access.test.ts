@@ -156,6 +156,12 @@ describe('who sees money: every money field, every caller', () => {
       vars: batchVars,
       allowed: PAYOUT_READERS,
     },
+    ...['amountMinor', 'awaitingAccountMinor'].map((f): Row => ({
+      fields: ['Query.payoutPreview', `PayoutPreview.${f}`],
+      query: `query($c: ID!, $p: String!) { payoutPreview(campaignId: $c, period: $p) { ${f} } }`,
+      vars: () => ({ c: p.campaign.id, p: new Date().toISOString().slice(0, 7) }),
+      allowed: PAYOUT_READERS,
+    })),
     {
       fields: ['PayoutBatch.skipped', 'PayoutSkip.amountMinor'],
       query: `query($id: ID!) { payoutBatch(id: $id) { skipped { amountMinor } } }`,

@@ -9,6 +9,20 @@ import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutSkipReason, type SkippedRow } from './payout-batch.entity.js';
 import { PayoutBatchStatus, PayoutItemStatus } from './payout-rules.js';
 
+/** A payout item a batch would hold (BatchBuilder.plan). */
+export interface PlannedItem {
+  affiliateId: string;
+  currency: string;
+  destination: string;
+  gross: number;
+  clawback: number;
+}
+
+export interface BatchPlan {
+  items: PlannedItem[];
+  skipped: SkippedRow[];
+}
+
 /**
  * Builds a payout batch in one set-based pass: one item per affiliate and currency over
  * FINALIZED, unattached commissions minus unnetted clawbacks; the rest recorded as skipped.
@@ -21,16 +35,12 @@ export class BatchBuilder {
   ) {}
 
   /**
-   * In the caller's transaction, with the campaign row locked (one builder per campaign at a
-   * time). Returns the batch id, or null when there is nothing at all (no item, nobody skipped).
+   * What a batch of this campaign would hold now (`cutoff` as the batch's): one item per
+   * affiliate and currency whose net is positive, at least `minPayout`, and who can receive a
+   * transfer; the rest skipped with the reason. Reads only.
    */
-  async build(tx: EntityManager, merchantId: string, campaignId: string, period: string, now: Date, cutoff: Date | null): Promise<string | null> {
-    const campaign = await this.campaigns.holdForPayouts(tx, merchantId, campaignId);
-    if (!campaign) throw new DomainError('NOT_FOUND', 'Campaign not found', { campaignId: 'no such campaign' });
-    const minPayout = campaign.minPayoutMinor;
-
-    const payable = { merchantId, campaignId, cutoff };
-    const gross = await this.commissions.payableTotals(tx, payable);
+  async plan(tx: EntityManager, merchantId: string, campaignId: string, minPayout: number, cutoff: Date | null): Promise<BatchPlan> {
+    const gross = await this.commissions.payableTotals(tx, { merchantId, campaignId, cutoff });
     const claws = await this.commissions.unnettedClawbacks(tx, merchantId, campaignId, cutoff);
     const sums = new Map<string, { affiliateId: string; currency: string; gross: number; clawback: number }>();
     const entry = (affiliateId: string, currency: string) => {
@@ -41,7 +51,7 @@ export class BatchBuilder {
     };
     for (const g of gross) entry(g.affiliateId, g.currency).gross += g.totalMinor;
     for (const c of claws) entry(c.affiliateId, c.currency).clawback += c.totalMinor;
-    if (sums.size === 0) return null;
+    if (sums.size === 0) return { items: [], skipped: [] };
 
     const affiliateIds = [...new Set([...sums.values()].map((s) => s.affiliateId))];
     const accounts = await tx.execute<{ affiliate_id: string; stripe_account_id: string }[]>(
@@ -51,7 +61,7 @@ export class BatchBuilder {
     );
     const destination = new Map(accounts.map((a) => [a.affiliate_id, a.stripe_account_id]));
 
-    const items: { id: string; affiliateId: string; currency: string; destination: string; gross: number; clawback: number }[] = [];
+    const items: PlannedItem[] = [];
     const skipped: SkippedRow[] = [];
     for (const s of [...sums.values()].sort((a, b) => a.affiliateId.localeCompare(b.affiliateId))) {
       const net = s.gross + s.clawback;
@@ -60,8 +70,23 @@ export class BatchBuilder {
       if (net <= 0) skip(PayoutSkipReason.NET_NOT_POSITIVE);
       else if (net < minPayout) skip(PayoutSkipReason.BELOW_MINIMUM);
       else if (!dest) skip(PayoutSkipReason.PAYOUT_ACCOUNT_NOT_READY);
-      else items.push({ id: uuidv7(), affiliateId: s.affiliateId, currency: s.currency, destination: dest, gross: s.gross, clawback: s.clawback });
+      else items.push({ affiliateId: s.affiliateId, currency: s.currency, destination: dest, gross: s.gross, clawback: s.clawback });
     }
+    return { items, skipped };
+  }
+
+  /**
+   * In the caller's transaction, with the campaign row locked (one builder per campaign at a
+   * time). Returns the batch id, or null when there is nothing at all (no item, nobody skipped).
+   */
+  async build(tx: EntityManager, merchantId: string, campaignId: string, period: string, now: Date, cutoff: Date | null): Promise<string | null> {
+    const campaign = await this.campaigns.holdForPayouts(tx, merchantId, campaignId);
+    if (!campaign) throw new DomainError('NOT_FOUND', 'Campaign not found', { campaignId: 'no such campaign' });
+    const payable = { merchantId, campaignId, cutoff };
+    const planned = await this.plan(tx, merchantId, campaignId, campaign.minPayoutMinor, cutoff);
+    if (!planned.items.length && !planned.skipped.length) return null;
+    const items = planned.items.map((i) => ({ id: uuidv7(), ...i }));
+    const skipped = planned.skipped;
 
     const batchId = uuidv7();
     await tx.execute(

@@ -21,6 +21,24 @@ class CreatePayoutBatchInput {
   period!: string;
 }
 
+@ObjectType({ description: 'What a scheduled batch would pay if it were built now, in one currency.' })
+class PayoutPreview {
+  @Field()
+  currency!: string;
+
+  @Field(() => SafeIntResolver, { description: 'The total of the items it would send.' })
+  amountMinor!: number;
+
+  @Field(() => Int, { description: 'Affiliates it would pay.' })
+  affiliates!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Carried forward until these affiliates connect a payout account that can receive transfers.' })
+  awaitingAccountMinor!: number;
+
+  @Field(() => Int)
+  awaitingAccountAffiliates!: number;
+}
+
 @ObjectType()
 class OnboardingLink {
   @Field({ description: "Stripe's onboarding page; it returns to the portal's Get paid page." })
@@ -115,6 +133,15 @@ export class PayoutBatchesResolver {
   @Query(() => PayoutBatch, { nullable: true })
   payoutBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.byId(PayoutBatch).load(id);
+  }
+
+  @Authorized(payoutsPolicy.read)
+  @Query(() => [PayoutPreview], {
+    description:
+      "What the campaign's scheduled batch for `period` (a month like 2026-11) would pay if it were built now, per currency: finalized commissions less clawbacks, over the campaign's minimum. Builds nothing.",
+  })
+  payoutPreview(@Arg('campaignId', () => ID) campaignId: string, @Arg('period') period: string, @Ctx() ctx: Context) {
+    return ctx.services.payouts.preview(ctx.em, merchantCaller(ctx).merchantId, { campaignId, period });
   }
 
   @Authorized(payoutsPolicy.read)

@@ -10,12 +10,12 @@ import type { CampaignsService } from '../campaigns/index.js';
 import type { CommissionsService } from '../commissions/index.js';
 import { PayoutAccountStatus } from './payout-account.entity.js';
 import { PayoutAccountsService } from './payout-accounts.service.js';
-import { PayoutBatch, PayoutItem } from './payout-batch.entity.js';
+import { PayoutBatch, PayoutItem, PayoutSkipReason } from './payout-batch.entity.js';
 import { PayoutRunner } from './payout-runner.js';
 import { BatchBuilder } from './batch-builder.js';
 import { PayoutSchedule } from './payout-schedule.js';
 import { StripeEvents } from './stripe-events.js';
-import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSourcesOf, transitionBatch } from './payout-rules.js';
+import { PERIOD, PayoutBatchStatus, PayoutItemStatus, assertBatchCan, itemSourcesOf, periodEnd, transitionBatch } from './payout-rules.js';
 import type { StripeConnection } from './stripe/stripe-client.js';
 import { pgArray } from '../../db/pg-arrays.js';
 import type { MailService } from '../mail/index.js';
@@ -25,6 +25,17 @@ const createSchema = z.object({
   campaignId: z.string().refine(isUuid, 'is not a campaign id'),
   period: z.string().regex(PERIOD, 'must be a month like 2026-11'),
 });
+
+/** What a campaign's scheduled batch for a month would pay if it were built now, in one currency. */
+export interface PayoutPreviewRow {
+  currency: string;
+  /** The items' total: what the batch sends. */
+  amountMinor: number;
+  affiliates: number;
+  /** Carried forward for want of a payout account that can receive transfers. */
+  awaitingAccountMinor: number;
+  awaitingAccountAffiliates: number;
+}
 
 export interface Progress {
   pending: number;
@@ -103,6 +114,33 @@ export class PayoutsService {
       });
     }
     return em.findOneOrFail(PayoutBatch, { id, merchant: merchantId });
+  }
+
+  /**
+   * What the scheduled batch of `period` would pay if it were built now (its cutoff, the
+   * campaign's minimum, the payout accounts as they are), per currency; builds nothing.
+   */
+  async preview(em: EntityManager, merchantId: string, input: { campaignId: string; period: string }): Promise<PayoutPreviewRow[]> {
+    const { campaignId, period } = parseInput(createSchema, input);
+    const campaign = await this.campaigns.require(em, campaignId);
+    const plan = await this.builder.plan(em, merchantId, campaignId, campaign.minPayoutMinor, periodEnd(period));
+    const rows = new Map<string, PayoutPreviewRow>();
+    const row = (currency: string) => {
+      let r = rows.get(currency);
+      if (!r) rows.set(currency, (r = { currency, amountMinor: 0, affiliates: 0, awaitingAccountMinor: 0, awaitingAccountAffiliates: 0 }));
+      return r;
+    };
+    for (const i of plan.items) {
+      const r = row(i.currency);
+      r.amountMinor += i.gross + i.clawback;
+      r.affiliates++;
+    }
+    for (const k of plan.skipped.filter((k) => k.reason === PayoutSkipReason.PAYOUT_ACCOUNT_NOT_READY)) {
+      const r = row(k.currency);
+      r.awaitingAccountMinor += k.amountMinor;
+      r.awaitingAccountAffiliates++;
+    }
+    return [...rows.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }
 
   private async lockedBatch(tx: EntityManager, merchantId: string, id: string): Promise<PayoutBatch> {

@@ -613,4 +613,37 @@ describe('the monthly schedule', () => {
       .execute(`select period, total_minor::int as total, status from payout_batch where campaign_id = ?`, [manual.id]);
     expect(december).toEqual([{ period: '2026-11', total: 3000, status: 'DRAFT' }]);
   });
+
+  it('previews what the next scheduled batch will pay, per currency, and the batch then pays exactly that', async () => {
+    now = new Date('2027-01-03T08:00:00Z');
+    const f = new PayoutFixtures(app);
+    const owner = await app.newMerchant();
+    const campaign = await f.campaign(owner.token, { payoutDayOfMonth: 5, minPayoutMinor: 500 });
+    const [ready, small, waiting] = [
+      await f.affiliate(owner.token, campaign),
+      await f.affiliate(owner.token, campaign),
+      await f.affiliate(owner.token, campaign),
+    ];
+    await f.onboard(ready);
+    await f.onboard(small);
+    const [first] = await f.finalized(owner.merchantId, campaign.id, ready, [1000, 2500], new Date('2026-12-10T00:00:00Z'));
+    await f.clawback(owner.merchantId, first!, -300);
+    await f.finalized(owner.merchantId, campaign.id, ready, [9000], new Date('2027-01-02T00:00:00Z')); // this month: next time
+    await f.finalized(owner.merchantId, campaign.id, small, [400], new Date('2026-12-11T00:00:00Z')); // below the minimum
+    await f.finalized(owner.merchantId, campaign.id, waiting, [1200], new Date('2026-12-12T00:00:00Z')); // no payout account
+    const preview = await app.gql(
+      `query($c: ID!, $p: String!) { payoutPreview(campaignId: $c, period: $p) { currency amountMinor affiliates awaitingAccountMinor awaitingAccountAffiliates } }`,
+      { c: campaign.id, p: '2026-12' },
+      owner.token,
+    );
+    expect(preview.errors).toBeUndefined();
+    expect(preview.data!.payoutPreview).toEqual([
+      { currency: 'USD', amountMinor: 3200, affiliates: 1, awaitingAccountMinor: 1200, awaitingAccountAffiliates: 1 },
+    ]);
+
+    now = new Date('2027-01-05T06:00:00Z');
+    await app.services.payouts.tick();
+    const built = await app.emFor(owner.merchantId).execute(`select period, total_minor::int as total from payout_batch where campaign_id = ?`, [campaign.id]);
+    expect(built).toEqual([{ period: '2026-12', total: 3200 }]);
+  });
 });

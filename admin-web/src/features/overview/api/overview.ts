@@ -2,8 +2,7 @@ import { graphql } from '../../../gql';
 
 /**
  * Everything on the overview besides the figures: the campaigns to filter by, the applications
- * waiting for review, and (for operators who see money) open payout batches and the finalized
- * commissions the next scheduled batches will gather.
+ * waiting for review, and (for operators who see money) open payout batches.
  */
 export const OverviewDocument = graphql(`
   query Overview($money: Boolean!) {
@@ -49,8 +48,18 @@ export const OverviewDocument = graphql(`
         }
       }
     }
-    commissions(filter: { status: FINALIZED }, first: 1) @include(if: $money) {
-      totalCount
+  }
+`);
+
+/** What a campaign's next scheduled batch would pay if it were built now (per currency). */
+export const PayoutPreviewDocument = graphql(`
+  query PayoutPreview($campaignId: ID!, $period: String!) {
+    payoutPreview(campaignId: $campaignId, period: $period) {
+      currency
+      amountMinor
+      affiliates
+      awaitingAccountMinor
+      awaitingAccountAffiliates
     }
   }
 `);

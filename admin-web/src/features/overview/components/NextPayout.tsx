@@ -1,5 +1,7 @@
+import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
 import { formatDate, formatMoney, formatNumber, nextPayout, utcDay } from '@sorae/web-shared';
+import { PayoutPreviewDocument } from '../api/overview';
 
 interface Campaign {
   id: string;
@@ -19,11 +21,39 @@ interface Batch {
 const monthName = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const periodName = (period: string) => monthName.format(new Date(`${period}-01T00:00:00Z`));
 
+const affiliates = (n: number) => `${formatNumber(n)} ${n === 1 ? 'affiliate' : 'affiliates'}`;
+
+/** What one campaign's next batch would pay now, per currency (the server previews the batch). */
+function PayoutAmount({ campaign, period }: { campaign: Campaign; period: string }) {
+  const { data, error } = useQuery(PayoutPreviewDocument, { variables: { campaignId: campaign.id, period }, fetchPolicy: 'cache-and-network' });
+  if (error) return <li className="muted">{campaign.name}: the amount could not be loaded.</li>;
+  if (!data) return null;
+  const rows = data.payoutPreview;
+  if (!rows.length) return <li data-testid="next-payout-amount">{campaign.name}: nothing finalized to pay yet.</li>;
+  return (
+    <>
+      {rows.map((r) => (
+        <li key={r.currency} data-testid="next-payout-amount">
+          {campaign.name}: <strong>{formatMoney(r.amountMinor, r.currency)}</strong> to {affiliates(r.affiliates)}
+          {r.awaitingAccountAffiliates ? (
+            <span className="muted">
+              {' '}
+              ({formatMoney(r.awaitingAccountMinor, r.currency)} waits until {affiliates(r.awaitingAccountAffiliates)}{' '}
+              {r.awaitingAccountAffiliates === 1 ? 'connects' : 'connect'} Stripe)
+            </span>
+          ) : null}
+          .
+        </li>
+      ))}
+    </>
+  );
+}
+
 /**
  * The payouts coming up: batches built but not yet sent (with their totals), and the next
- * scheduled payout day of the active campaigns, with how many finalized commissions wait for it.
+ * scheduled payout day of the active campaigns, with what that batch would pay if built now.
  */
-export function NextPayout({ campaigns, batches, finalizedCount }: { campaigns: readonly Campaign[]; batches: readonly Batch[]; finalizedCount: number }) {
+export function NextPayout({ campaigns, batches }: { campaigns: readonly Campaign[]; batches: readonly Batch[] }) {
   const today = utcDay(new Date());
   const open = batches.filter((b) => b.status === 'DRAFT' || b.status === 'EXECUTING');
   const upcoming = campaigns
@@ -49,15 +79,20 @@ export function NextPayout({ campaigns, batches, finalizedCount }: { campaigns: 
         </p>
       ))}
       {next ? (
-        <p data-testid="next-payout-date">
-          <strong>{formatDate(`${next.date}T00:00:00Z`)}</strong>: the batch for {periodName(next.period)} of {sameDay.map((u) => u.campaign.name).join(', ')}.
-        </p>
+        <>
+          <p data-testid="next-payout-date">
+            <strong>{formatDate(`${next.date}T00:00:00Z`)}</strong>: the batch for {periodName(next.period)} of {sameDay.map((u) => u.campaign.name).join(', ')}
+            . It would pay, if built now:
+          </p>
+          <ul className="stack stack--tight">
+            {sameDay.map((u) => (
+              <PayoutAmount key={u.campaign.id} campaign={u.campaign} period={u.period} />
+            ))}
+          </ul>
+        </>
       ) : (
         <p className="muted">No active campaign has a payout scheduled.</p>
       )}
-      <p className="muted" data-testid="finalized-waiting">
-        {formatNumber(finalizedCount)} finalized {finalizedCount === 1 ? 'commission waits' : 'commissions wait'} to be paid.
-      </p>
       <div>
         <Link to="/payouts" className="btn btn--secondary btn--small">
           See every batch

@@ -71,13 +71,7 @@ export function OverviewRoute() {
         {overview.data ? (
           <div className="grid grid--2">
             <PendingApplications count={overview.data.applicationCounts.submitted} newest={overview.data.applications.edges.map((e) => e.node)} />
-            {money ? (
-              <NextPayout
-                campaigns={campaigns}
-                batches={overview.data.payoutBatches?.edges.map((e) => e.node) ?? []}
-                finalizedCount={overview.data.commissions?.totalCount ?? 0}
-              />
-            ) : null}
+            {money ? <NextPayout campaigns={campaigns} batches={overview.data.payoutBatches?.edges.map((e) => e.node) ?? []} /> : null}
           </div>
         ) : overview.error ? (
           <ErrorState error={overview.error} onRetry={() => void overview.refetch()} title="Could not load applications and payouts" />
