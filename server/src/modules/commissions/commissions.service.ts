@@ -369,10 +369,12 @@ export class CommissionsService implements CommissionAccrual {
 
 /**
  * Commission events' rows from a relation of commission rows (an INSERT's or UPDATE's
- * RETURNING *): the merchant and `data.commission`, what an operator sees of it.
+ * RETURNING *): the merchant and `data.commission`, what an operator sees of it. A one-time
+ * sale's `subscriptionId` and `sequence` are null (its row's sequence 1 is no billing month).
  */
 export const commissionEvents = (rows: string) =>
   `(select merchant_id, json_build_object('commission', json_build_object(
       'id', id, 'status', status, 'amountMinor', amount_minor, 'originalAmountMinor', original_amount_minor, 'currency', currency,
-      'affiliateId', affiliate_id, 'campaignId', campaign_id, 'conversionId', conversion_id, 'createdAt', created_at,
+      'affiliateId', affiliate_id, 'campaignId', campaign_id, 'conversionId', conversion_id,
+      'subscriptionId', subscription_id, 'sequence', case when subscription_id is null then null else sequence end, 'createdAt', created_at,
       'finalizedAt', finalized_at, 'paidAt', paid_at)) as data from ${rows})`;

@@ -231,7 +231,15 @@ describe('outgoing webhooks', () => {
       const clickId = await click(app, p, p.affiliates[0]!);
       expect((await postWebhook(app, p, orderBody({ clickId }))).status).toBe(200);
       const created = await until('commission.created', async () => typesReceived().find((e) => e.type === 'commission.created'));
-      expect(created.data.commission).toMatchObject({ status: 'PENDING', affiliateId: p.affiliates[0]!.id, campaignId: p.campaign.id, amountMinor: 1000 });
+      // A one-time sale is no billing month of a subscription.
+      expect(created.data.commission).toMatchObject({
+        status: 'PENDING',
+        affiliateId: p.affiliates[0]!.id,
+        campaignId: p.campaign.id,
+        amountMinor: 1000,
+        subscriptionId: null,
+        sequence: null,
+      });
       const finalized = await app.gql(
         `mutation($ids: [ID!]) { finalizeCommissions(input: { ids: $ids }) { finalizedCount } }`,
         { ids: [created.data.commission.id] },
@@ -239,12 +247,26 @@ describe('outgoing webhooks', () => {
       );
       expect(finalized.data!.finalizeCommissions.finalizedCount).toBe(1);
       const updated = await until('commission.updated', async () => typesReceived().find((e) => e.type === 'commission.updated'));
-      expect(updated.data.commission).toMatchObject({ id: created.data.commission.id, status: 'FINALIZED' });
+      expect(updated.data.commission).toMatchObject({ id: created.data.commission.id, status: 'FINALIZED', subscriptionId: null, sequence: null });
+
+      // A subscription's first payment: its commission names the subscription and its month.
+      const subscription = { id: 'sub_hooks_1', periodStart: new Date().toISOString() };
+      const renewing = await click(app, p, p.affiliates[0]!);
+      expect((await postWebhook(app, p, orderBody({ clickId: renewing, subscription }))).status).toBe(200);
+      const first = await until('the subscription commission', async () =>
+        typesReceived().find((e) => e.type === 'commission.created' && e.data.commission.id !== created.data.commission.id),
+      );
+      expect(first.data.commission).toMatchObject({ status: 'PENDING', subscriptionId: 'sub_hooks_1', sequence: 1 });
 
       const rejected = typesReceived().find((e) => e.type === 'application.rejected')!;
       expect(rejected.data.application).toMatchObject({ id: applicationId, status: 'REJECTED', rejectionReason: 'Not a fit', email });
       const all = (await app.gql(DELIVERIES, { id: endpoint.id }, p.token)).data!.webhookDeliveries;
-      expect(all.edges.map((e: any) => e.node.eventType).sort()).toEqual(['application.rejected', 'commission.created', 'commission.updated']);
+      expect(all.edges.map((e: any) => e.node.eventType).sort()).toEqual([
+        'application.rejected',
+        'commission.created',
+        'commission.created',
+        'commission.updated',
+      ]);
     } finally {
       await receiver.close();
     }
