@@ -1,22 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { signInToAdmin } from './support/admin.js';
-import { chromiumPath } from './support/browser.js';
 import { describeScenario, useScenario } from './support/scenario.js';
 import { signInToPortal } from './support/portal.js';
 import { confirmFromOutbox } from './support/applicants.js';
+import { attributionScript, launchShopper, startStore, type Store } from './support/store.js';
 
-/**
- * The campaign's destination is the merchant's store, a host that does not exist. Playwright's
- * page.route does not see the request a 302 leads to (the redirect from /r/<code>), so the
- * shopper's own Chromium resolves the store's name to a tiny local store server instead
- * (--host-resolver-rules): the browser really follows Sorae's redirect to the store's origin.
- */
-const STORE_HOST = 'shop.example.test';
-const SHOPPER_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const ORDER = { id: 'order-1001', amountMinor: 12_000, currency: 'EUR' };
 /** 10% of €120.00. */
 const COMMISSION_MAJOR = 12;
@@ -27,7 +17,7 @@ const zoe = { name: 'Zoe Park', email: 'zoe@creators.example', password: 'zoe-po
 const storePage = (base: string) => `<!doctype html>
 <html><head><title>Example store</title><script src="${base}/sorae.js"></script></head>
 <body><h1>Example store</h1><pre id="attribution">waiting</pre>
-<script>document.getElementById('attribution').textContent = JSON.stringify(Sorae.getAttribution());</script>
+${attributionScript}
 </body></html>`;
 
 /** What an amount looks like in the browser's locale (the apps format money with Intl). */
@@ -38,12 +28,12 @@ describeScenario(
   'a shopper follows an affiliate’s link, the store reports the order through the webhook, the affiliate sees the pending commission in the portal and the operator sees why it was attributed',
   () => {
     const s = useScenario('shopper-follows-link-and-affiliate-earns');
-    let store: Server | undefined;
+    let store: Store | undefined;
     let storeOrigin = '';
     let shopperBrowser: Browser | undefined;
     afterAll(async () => {
       await shopperBrowser?.close().catch(() => undefined);
-      store?.close();
+      await store?.close();
     });
     let owner: Record<string, string> = {};
     let affiliateId = '';
@@ -65,12 +55,8 @@ describeScenario(
         {},
       );
       owner = { authorization: `Bearer ${signIn.signIn.token}` };
-      store = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(storePage(s.system.baseUrl));
-      });
-      await new Promise<void>((resolve) => store!.listen(0, '127.0.0.1', resolve));
-      storeOrigin = `http://${STORE_HOST}:${(store.address() as AddressInfo).port}`;
+      store = await startStore(() => storePage(s.system.baseUrl));
+      storeOrigin = store.origin;
       await gql(`mutation ($input: CampaignInput!) { createCampaign(input: $input) { id } }`, {
         input: {
           name: 'Spring Sale',
@@ -133,14 +119,9 @@ describeScenario(
     });
 
     it('a shopper follows the link twice, lands on the store, and sorae.js hands the checkout the click and visitor ids', async () => {
-      shopperBrowser = await chromium.launch({
-        executablePath: chromiumPath(),
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--host-resolver-rules=MAP ${STORE_HOST} 127.0.0.1`],
-      });
-      // A person's browser: headless Chromium names itself HeadlessChrome, which Sorae logs as a bot
-      // (bots never win attribution).
-      const page = await shopperBrowser.newPage({ userAgent: SHOPPER_UA, locale: 'en-US', timezoneId: 'UTC' });
+      const shopper = await launchShopper();
+      shopperBrowser = shopper.browser;
+      const page = shopper.page;
 
       // An earlier visit from a newsletter, then the visit that ends in an order.
       await page.goto(`${shareUrl}?utm_source=newsletter&utm_medium=email`);
@@ -237,7 +218,8 @@ describeScenario(
       // A person reads 'A click on Zoe's link' and its time; the click id is there for support, on hover.
       expect(await winner.getByTestId('touch-click').getAttribute('title')).toBe(`Click id ${attribution.clickId}`);
       expect(await winner.textContent()).not.toContain(attribution.clickId);
-      expect(await winner.textContent()).toContain(`${zoe.name}'s link`);
+      // The name arrives with its own query: "another affiliate" stands in until it does.
+      await winner.getByText(`${zoe.name}'s link`).waitFor();
       expect(await details.getByTestId('attribution-rule').getAttribute('data-rule')).toBe('LAST_TOUCH');
       expect(await details.getByTestId('attribution-rule').textContent()).toContain('the latest wins');
 

@@ -130,6 +130,11 @@ export const MyCommissionsDocument = graphql(`
             sequence
             subscriptionId
             durationMonths
+            adjustments {
+              id
+              kind
+              createdAt
+            }
             campaign {
               id
               name

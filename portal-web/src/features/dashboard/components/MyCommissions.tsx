@@ -10,10 +10,13 @@ import {
   type TouchView,
   useConnectionTable,
 } from '@sorae/web-shared';
-import type { MyCommissionsQuery } from '../../../gql/graphql';
+import type { AdjustmentKind, MyCommissionsQuery } from '../../../gql/graphql';
 import { MyCommissionsDocument } from '../api/dashboard';
 
 type Row = MyCommissionsQuery['me']['commissions']['edges'][number]['node'];
+
+/** What lowered a commission; a new kind fails the type check until it has words here. */
+const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = { REFUND: 'Lowered after a refund of the order' };
 
 const STATUS_HELP: Record<Row['status'], string> = {
   PENDING: 'Pending: a refund can still change it until the hold period ends',
@@ -80,8 +83,38 @@ export function MyCommissions() {
       columns={columns}
       getRowId={(c) => c.id}
       empty="No commissions yet. They appear here when an order comes through one of your links."
-      expandedRow={(c) => (open === c.id ? <AttributionExplanation attribution={c.conversion.attribution} name={name} /> : null)}
+      expandedRow={(c) =>
+        open === c.id ? (
+          <>
+            <AttributionExplanation attribution={c.conversion.attribution} name={name} />
+            <AmountHistory commission={c} />
+          </>
+        ) : null
+      }
       {...table}
     />
+  );
+}
+
+/** How the amount came to be: earned, each refund that lowered it (before it was finalized), and what it is now. */
+function AmountHistory({ commission: c }: { commission: Row }) {
+  if (!c.adjustments.length) return null;
+  return (
+    <section aria-label="Amount history" data-testid="my-commission-history">
+      <h3 className="section-title">Amount history</h3>
+      <ol className="history">
+        <li>
+          <strong>{formatMoney(c.originalAmountMinor, c.currency)}</strong> earned <span className="muted">· {formatDateTime(c.createdAt)}</span>
+        </li>
+        {c.adjustments.map((a) => (
+          <li key={a.id} data-testid="my-commission-adjustment">
+            {ADJUSTMENT_KINDS[a.kind]} <span className="muted">· {formatDateTime(a.createdAt)}</span>
+          </li>
+        ))}
+        <li>
+          Now <strong>{formatMoney(c.amountMinor, c.currency)}</strong>
+        </li>
+      </ol>
+    </section>
   );
 }
