@@ -38,6 +38,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   const stripeSales = new StripeSalesService({
     box: secrets,
     orders,
+    campaigns,
+    applications,
     clientFor: stripe.clientFor,
     publicUrl: config.publicUrl,
     live: /^(?:sk|rk)_live_/.test(config.stripe.secretKey ?? ''),
@@ -46,6 +48,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   });
   // Approved enrollments' promotion codes are created in the merchant's sales account.
   applications.usePromotionCodes(stripeSales, log);
+  // A campaign's coupon is checked in the sales account, and a changed one gives enrollments new codes.
+  campaigns.useCoupons({
+    missingCoupon: (em, merchantId, coupon) => stripeSales.missingCoupon(em, merchantId, coupon),
+    couponChanged: (em, merchantId) => applications.issuePromotionCodes(em, merchantId),
+  });
   return {
     auth,
     /** Password resets (mailed links) and changes, for operators and affiliates. */

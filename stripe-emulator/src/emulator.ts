@@ -247,7 +247,16 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     ),
     route('POST', '/v1/customers', 'customers.create', ({ scope, params }) => ({ body: sales.createCustomer(scope, params) }), 'rak_customer_write'),
     route('GET', '/v1/customers/:id', 'customers.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'customer', path.id!) }), 'rak_customer_read'),
-    route('POST', '/v1/coupons', 'coupons.create', ({ scope, params }) => ({ body: sales.createCoupon(scope, params) }), 'rak_coupon_write'),
+    route(
+      'POST',
+      '/v1/coupons',
+      'coupons.create',
+      ({ scope, params }) => {
+        const coupon = sales.createCoupon(scope, params);
+        return { body: coupon, emitted: [{ type: 'coupon.created', object: structuredClone(coupon), scope }] };
+      },
+      'rak_coupon_write',
+    ),
     route('GET', '/v1/coupons/:id', 'coupons.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'coupon', path.id!) }), 'rak_coupon_read'),
     route(
       'POST',

@@ -34,6 +34,7 @@ import { Migration20261207080000 } from './Migration20261207080000.js';
 import { Migration20261207080100 } from './Migration20261207080100.js';
 import { Migration20261207030000 } from './Migration20261207030000.js';
 import { Migration20261208040000 } from './Migration20261208040000.js';
+import { Migration20261208020000 } from './Migration20261208020000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -71,4 +72,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207080100', class: Migration20261207080100 },
   { name: 'Migration20261207030000', class: Migration20261207030000 },
   { name: 'Migration20261208040000', class: Migration20261208040000 },
+  { name: 'Migration20261208020000', class: Migration20261208020000 },
 ];

@@ -222,28 +222,45 @@ export class ApplicationsService {
   }
 
   /**
-   * Creates in Stripe the promotion codes of a merchant's active enrollments that have none
-   * there yet (after an approval commits, and after a status change). Each is created under a
-   * key derived from its enrollment, so a retry after a lost answer finds the same one. A
-   * failure is logged and left for the next call: the approval stands.
+   * Brings the Stripe promotion codes of a merchant's active enrollments in line with their
+   * campaigns' coupons (after an approval commits, a status change, a campaign's coupon change,
+   * a connection, a coupon created in Stripe): one statement selects every enrollment with no
+   * code for its campaign's coupon yet; each gets one under a key of its enrollment and coupon
+   * (a retry after a lost answer finds the same one), after the code of a replaced coupon is
+   * turned off (the affiliate keeps the same code, and Stripe allows one active code of a text).
+   * A coupon the account lacks is recorded on the enrollment, which is retried on the next call:
+   * the approval stands. No answer from Stripe stops the run, recorded on that enrollment too.
    */
   async issuePromotionCodes(em: EntityManager, merchantId: string): Promise<void> {
     if (!this.promotionCodes) return;
     const { issuer, log } = this.promotionCodes;
-    const due = await em.execute<{ id: string; promotion_code: string; stripe_coupon_id: string }[]>(
-      `select e.id, e.promotion_code, k.stripe_coupon_id from enrollment e join campaign k on k.id = e.campaign_id
-        where e.merchant_id = ? and e.status = 'ACTIVE' and e.promotion_code is not null and e.stripe_promotion_code_id is null
-          and k.stripe_coupon_id is not null order by e.id`,
+    const due = await em.execute<{ id: string; promotion_code: string; coupon: string; replaced: string | null }[]>(
+      `select e.id, e.promotion_code, k.stripe_coupon_id as coupon, e.stripe_promotion_code_id as replaced
+         from enrollment e join campaign k on k.id = e.campaign_id and k.merchant_id = e.merchant_id
+        where e.merchant_id = ? and e.status = 'ACTIVE' and e.promotion_code is not null and k.stripe_coupon_id is not null
+          and (e.stripe_promotion_code_id is null or e.stripe_promotion_coupon_id is distinct from k.stripe_coupon_id)
+        order by e.id`,
       [merchantId],
     );
-    try {
-      for (const e of due) {
-        const stripeId = await issuer.createPromotionCode(em, merchantId, { enrollmentId: e.id, coupon: e.stripe_coupon_id, code: e.promotion_code });
-        if (!stripeId) return; // no sales account connected
-        await em.execute(`update enrollment set stripe_promotion_code_id = ? where id = ? and stripe_promotion_code_id is null`, [stripeId, e.id], 'run');
+    const record = (id: string, set: string, params: unknown[]) =>
+      em.execute(`update enrollment set ${set} where id = ? and merchant_id = ?`, [...params, id, merchantId], 'run');
+    for (const e of due) {
+      let outcome;
+      try {
+        if (e.replaced) {
+          await issuer.setPromotionCodeActive(em, merchantId, e.replaced, false);
+          await record(e.id, 'stripe_promotion_code_id = null, stripe_promotion_coupon_id = null', []);
+        }
+        outcome = await issuer.createPromotionCode(em, merchantId, { enrollmentId: e.id, coupon: e.coupon, code: e.promotion_code });
+      } catch (err) {
+        const why = `Stripe did not answer (${(err as Error).message}); retried on the next change`;
+        await record(e.id, 'promotion_code_error = ?', [why]);
+        log.warn({ merchantId, enrollmentId: e.id, err: (err as Error).message }, 'promotion codes: Stripe did not answer; retried on the next change');
+        return;
       }
-    } catch (err) {
-      log.warn({ merchantId, err: (err as Error).message }, 'promotion codes: Stripe refused or did not answer; retried on the next approval');
+      if (!outcome) return; // no sales account connected
+      if ('refused' in outcome) await record(e.id, 'promotion_code_error = ?', [outcome.refused]);
+      else await record(e.id, 'stripe_promotion_code_id = ?, stripe_promotion_coupon_id = ?, promotion_code_error = null', [outcome.stripeId, e.coupon]);
     }
   }
 

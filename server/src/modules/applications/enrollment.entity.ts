@@ -1,9 +1,10 @@
 import { Entity, Enum, ManyToOne, OneToOne, OptionalProps, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Affiliate } from '../affiliates/index.js';
 import { Campaign } from '../campaigns/index.js';
 import { tenantScoped } from '../tenancy.js';
 import { Application } from './application.entity.js';
+import { applicationsPolicy } from './policy.js';
 import { TenantEntity } from '../tenant-entity.js';
 
 export enum EnrollmentStatus {
@@ -46,6 +47,19 @@ export class Enrollment extends TenantEntity {
   /** The promotion code's id in the merchant's Stripe account, once created there. */
   @Property({ length: 255, nullable: true })
   stripePromotionCodeId?: string | null;
+
+  /** The coupon that Stripe promotion code is for: when the campaign's coupon changes, the enrollment gets a code for the new one. */
+  @Property({ length: 255, nullable: true })
+  stripePromotionCouponId?: string | null;
+
+  /** Why the promotion code could not be created in Stripe at the last attempt (the coupon is missing there); null once it is. */
+  @Authorized(applicationsPolicy.enrollments)
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the promotion code is not in the Stripe account yet (retried on its own); null when it is, or none is due.',
+  })
+  @Property({ type: 'text', nullable: true })
+  promotionCodeError?: string | null;
 
   @Field(() => EnrollmentStatus)
   @Enum({ items: () => EnrollmentStatus, nativeEnumName: 'enrollment_status' })

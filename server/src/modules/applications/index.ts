@@ -10,7 +10,7 @@ export { ApplicationsService, type PromotionCodeEnrollment, type PromotionCodeLo
 export { AffiliateDirectory } from './affiliate-directory.js';
 export { affiliatesCsv, applicationsCsv } from './exports.js';
 export { ReviewDecision } from './review-rules.js';
-export { promotionCodeKey, type PromotionCodeIssuer } from './promotion-codes.js';
+export { promotionCodeKey, type PromotionCodeIssuer, type PromotionCodeOutcome } from './promotion-codes.js';
 export { MAX_REVIEW_IDS } from './applications.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */

@@ -144,12 +144,30 @@ export interface AttributionTerms {
   rule: CommissionRule;
 }
 
+/**
+ * What a campaign's Stripe coupon asks of the sales account (stripe-sales answers through the
+ * stored key, applications follows with the enrollments' codes; services.ts wires them: campaigns
+ * sits below both).
+ */
+export interface CampaignCoupons {
+  /** Why the merchant's connected sales account cannot use the coupon (it has none of that id), or null (it can, or none is connected). */
+  missingCoupon(em: EntityManager, merchantId: string, coupon: string): Promise<string | null>;
+  /** After a campaign's coupon changed: approved enrollments get codes for the new one. */
+  couponChanged(em: EntityManager, merchantId: string): Promise<void>;
+}
+
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
 
 export class CampaignsService {
   private readonly listeners: ((campaignId: string) => void)[] = [];
 
+  private coupons: CampaignCoupons | null = null;
+
   constructor(private readonly publicUrl: string) {}
+
+  useCoupons(coupons: CampaignCoupons): void {
+    this.coupons = coupons;
+  }
 
   /** Called after a campaign changes (status, destination…): the share-link cache listens. */
   onChange(listener: (campaignId: string) => void): void {
@@ -163,6 +181,7 @@ export class CampaignsService {
   async create(em: EntityManager, merchantId: string, input: unknown): Promise<Campaign> {
     const s = parseInput(createSchema, input);
     await this.assertSlugFree(em, s.slug);
+    await this.assertCouponUsable(em, merchantId, s.stripeCouponId);
     const campaign = new Campaign();
     campaign.merchant = em.getReference(Merchant, merchantId, { wrapped: true });
     applySettings(campaign, s);
@@ -178,10 +197,29 @@ export class CampaignsService {
       throw badInput("A campaign's currency cannot change; create a new campaign for another currency", { currency: 'cannot change once the campaign exists' });
     }
     if (s.slug && s.slug !== campaign.slug) await this.assertSlugFree(em, s.slug);
+    const couponChanged = s.stripeCouponId !== undefined && (s.stripeCouponId || null) !== (campaign.stripeCouponId ?? null);
+    if (couponChanged) await this.assertCouponUsable(em, campaign.merchant.id, s.stripeCouponId);
     applySettings(campaign, s);
     await this.save(em, campaign);
     for (const listener of this.listeners) listener(campaign.id);
+    if (couponChanged) await this.coupons?.couponChanged(em, campaign.merchant.id);
     return campaign;
+  }
+
+  /** A coupon the connected sales account does not have is refused, naming it; without a connection it is checked when one is made. */
+  private async assertCouponUsable(em: EntityManager, merchantId: string, coupon: string | undefined): Promise<void> {
+    const missing = coupon && this.coupons ? await this.coupons.missingCoupon(em, merchantId, coupon) : null;
+    if (missing) throw badInput(missing, { stripeCouponId: missing });
+  }
+
+  /** Port for stripe-sales: each coupon the merchant's campaigns name, with those campaigns' names (a connection checks them). */
+  async couponsInUse(em: EntityManager, merchantId: string): Promise<{ coupon: string; campaigns: string[] }[]> {
+    const rows = await em.execute<{ coupon: string; campaigns: string[] }[]>(
+      `select stripe_coupon_id as coupon, array_agg(name order by name) as campaigns from campaign
+        where merchant_id = ? and stripe_coupon_id is not null and status <> 'ARCHIVED' group by stripe_coupon_id order by stripe_coupon_id`,
+      [merchantId],
+    );
+    return rows;
   }
 
   async require(em: EntityManager, id: string): Promise<Campaign> {

@@ -4,7 +4,7 @@ import { CampaignsResolver } from './campaigns.resolver.js';
 
 export { Campaign } from './campaign.entity.js';
 export { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
-export { CampaignsService, type AttributionTerms } from './campaigns.service.js';
+export { CampaignsService, type AttributionTerms, type CampaignCoupons } from './campaigns.service.js';
 
 /** Entities: db/orm.ts registers every module's list. */
 export const campaignsEntities = [Campaign];

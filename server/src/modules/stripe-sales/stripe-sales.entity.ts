@@ -114,4 +114,10 @@ export class StripeSales {
 
   @Field({ description: 'The built-in Stripe emulator runs: connectDemoStripeSales can create a demo account and connect it.' })
   demoAvailable!: boolean;
+
+  @Field(() => [String], {
+    description:
+      "Coupons campaigns name that the connected account does not have, each naming the coupon and its campaigns: their affiliates' promotion codes wait for them.",
+  })
+  missingCoupons!: string[];
 }

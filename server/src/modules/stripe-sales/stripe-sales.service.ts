@@ -5,13 +5,14 @@ import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { minorFromDb } from '../../money.js';
 import type { SecretsBox } from '../../secrets-box.js';
-import { promotionCodeKey, type PromotionCodeIssuer } from '../applications/index.js';
+import { promotionCodeKey, type ApplicationsService, type PromotionCodeIssuer, type PromotionCodeOutcome } from '../applications/index.js';
+import type { CampaignsService } from '../campaigns/index.js';
 import type { OrdersService } from '../orders/index.js';
 import { idOf, refundShare, saleFromInvoice, saleFromPayment, subscriptionOf, type Sale } from './sale-mapping.js';
 import { StripeSalesStatus, type StripeSales } from './stripe-sales.entity.js';
 
 /** The events the endpoint Sorae creates in the merchant's account listens to. */
-export const SALES_EVENTS = ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.closed'] as const;
+export const SALES_EVENTS = ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.closed', 'coupon.created'] as const;
 
 /** What each Stripe permission Sorae needs is called in the Dashboard's restricted-key form. */
 const PERMISSIONS: Record<string, string> = {
@@ -21,6 +22,7 @@ const PERMISSIONS: Record<string, string> = {
   rak_charge_read: 'Charges: Read',
   rak_refund_read: 'Refunds: Read',
   rak_promotion_code_read: 'Promotion Codes: Read',
+  rak_coupon_read: 'Coupons: Read',
   rak_webhook_write: 'Webhook Endpoints: Write',
 };
 
@@ -31,6 +33,7 @@ const PROBES: ((c: Stripe) => Promise<unknown>)[] = [
   (c) => c.charges.retrieve('ch_sorae_permission_check'),
   (c) => c.refunds.list({ limit: 1 }),
   (c) => c.promotionCodes.list({ limit: 1 }),
+  (c) => c.coupons.retrieve('sorae_permission_check'),
 ];
 
 const keyContext = (merchantId: string) => `stripe-sales-key:${merchantId}`;
@@ -59,6 +62,9 @@ type Recorded = Handled & { paymentIntent?: string | null; orderAmountMinor?: nu
 export interface StripeSalesDeps {
   box: SecretsBox;
   orders: OrdersService;
+  /** The coupons campaigns name (checked at a connection), and the enrollments' codes that follow a coupon's arrival. */
+  campaigns: CampaignsService;
+  applications: ApplicationsService;
   /** The SDK for a merchant's key, pointed where the server's Stripe is (the emulator without STRIPE_SECRET_KEY). */
   clientFor: (apiKey: string) => Stripe;
   publicUrl: string;
@@ -100,7 +106,38 @@ export class StripeSalesService implements PromotionCodeIssuer {
       lastEventAt: row?.last_event_at ? new Date(row.last_event_at) : null,
       webhookUrl: this.webhookUrl(merchantId),
       demoAvailable: this.deps.emulatorUrl !== null,
+      missingCoupons: row ? await this.missingCoupons(em, merchantId) : [],
     };
+  }
+
+  /**
+   * The coupons the merchant's campaigns name that the connected account does not have, each
+   * in words naming it and its campaigns (asked of Stripe with the stored key). Stripe not
+   * answering is no verdict: nothing is listed.
+   */
+  private async missingCoupons(em: EntityManager, merchantId: string): Promise<string[]> {
+    const inUse = await this.deps.campaigns.couponsInUse(em, merchantId);
+    const missing: string[] = [];
+    for (const { coupon, campaigns } of inUse) {
+      const why = await this.missingCoupon(em, merchantId, coupon).catch(() => null);
+      if (why) missing.push(`${why} (named by ${campaigns.join(', ')})`);
+    }
+    return missing;
+  }
+
+  /** CampaignCoupons: why the connected account cannot use the coupon (it has none of that id), or null. */
+  async missingCoupon(em: EntityManager, merchantId: string, coupon: string): Promise<string | null> {
+    const row = await this.row(em, merchantId);
+    if (!row) return null;
+    try {
+      await this.deps.clientFor(this.deps.box.open(row.api_key, keyContext(merchantId))).coupons.retrieve(coupon);
+      return null;
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) {
+        return `The connected Stripe account ${row.account_id} has no coupon "${coupon}": create it in Stripe (Products → Coupons) or name another`;
+      }
+      throw err;
+    }
   }
 
   /**
@@ -158,6 +195,8 @@ export class StripeSalesService implements PromotionCodeIssuer {
       'run',
     );
     if (previous) await this.deleteEndpoint(merchantId, previous);
+    // Codes due for coupons this account has are made now (a new account has none of the old one's).
+    await this.deps.applications.issuePromotionCodes(em, merchantId);
     return this.status(em, merchantId);
   }
 
@@ -166,6 +205,10 @@ export class StripeSalesService implements PromotionCodeIssuer {
     if (!this.deps.emulatorUrl) throw badInput('The built-in Stripe emulator does not run here: connect the Stripe account you sell through with its key');
     const res = await fetch(`${this.deps.emulatorUrl}/_emulator/accounts`, { method: 'POST', body: JSON.stringify({ type: 'standard' }) });
     const { secret_key } = (await res.json()) as { secret_key: string };
+    // The demo's account is new: it gets the coupons the campaigns name (10% off), as a merchant would make them.
+    const client = this.deps.clientFor(secret_key);
+    for (const { coupon } of await this.deps.campaigns.couponsInUse(em, merchantId))
+      await client.coupons.create({ id: coupon, percent_off: 10, duration: 'forever', name: `${coupon} (Sorae demo)` });
     return this.connect(em, merchantId, secret_key, now);
   }
 
@@ -308,6 +351,10 @@ export class StripeSalesService implements PromotionCodeIssuer {
         const refused = await this.refund(em, merchantId, { orderId: order.id, id: dispute.id, amountMinor, occurredAt: new Date(event.created * 1000) }, now);
         return { outcome: 'refund', orderId: order.id, ...(refused ? { detail: refused } : {}) };
       }
+      case 'coupon.created':
+        // A coupon a campaign names may have been missing: the enrollments waiting for it get their codes.
+        await this.deps.applications.issuePromotionCodes(em, merchantId);
+        return { outcome: 'ignored', detail: `coupon ${event.data.object.id}: promotion codes due for it were made` };
       default:
         return { outcome: 'ignored', detail: `${event.type} is not an event Sorae uses` };
     }
@@ -366,14 +413,26 @@ export class StripeSalesService implements PromotionCodeIssuer {
 
   // ---- Promotion codes (PromotionCodeIssuer: applications asks, with the merchant's stored key) ----
 
-  async createPromotionCode(em: EntityManager, merchantId: string, p: { enrollmentId: string; coupon: string; code: string }): Promise<string | null> {
+  async createPromotionCode(
+    em: EntityManager,
+    merchantId: string,
+    p: { enrollmentId: string; coupon: string; code: string },
+  ): Promise<PromotionCodeOutcome | null> {
     const client = await this.clientOf(em, merchantId);
     if (!client) return null;
-    const created = await client.promotionCodes.create(
-      { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },
-      { idempotencyKey: promotionCodeKey(p.enrollmentId) },
-    );
-    return created.id;
+    // Asked first: a create refused for a missing coupon would be kept by Stripe under the key, and replayed once the coupon exists.
+    const missing = await this.missingCoupon(em, merchantId, p.coupon);
+    if (missing) return { refused: missing };
+    try {
+      const created = await client.promotionCodes.create(
+        { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },
+        { idempotencyKey: promotionCodeKey(p.enrollmentId, p.coupon) },
+      );
+      return { stripeId: created.id };
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError) return { refused: `Stripe refused the promotion code ${p.code}: ${err.message}` };
+      throw err;
+    }
   }
 
   async setPromotionCodeActive(em: EntityManager, merchantId: string, stripeId: string, active: boolean): Promise<void> {

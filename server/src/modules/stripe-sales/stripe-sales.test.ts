@@ -30,7 +30,7 @@ describe('selling through Stripe', () => {
   }
   const sdk = (key: string) => new Stripe(key, { host: '127.0.0.1', port: emulator().port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
 
-  const STATUS = `{ status accountId connectedAt lastError lastEventAt webhookUrl }`;
+  const STATUS = `{ status accountId connectedAt lastError lastEventAt webhookUrl missingCoupons }`;
   async function connect(p: Pick<Program, 'token'>, apiKey: string) {
     return app.gql(`mutation($k: String!) { connectStripeSales(apiKey: $k) ${STATUS} }`, { k: apiKey }, p.token);
   }
@@ -74,7 +74,7 @@ describe('selling through Stripe', () => {
   const deliveries = async () =>
     ((await (await fetch(`${emulator().url}/_emulator/events`)).json()) as { deliveries: { eventId: string; status: number | null }[] }).deliveries;
 
-  it('connecting checks the key, creates the endpoint with the four events in that account, and shows the status', async () => {
+  it('connecting checks the key, creates the endpoint with the five events in that account, and shows the status', async () => {
     const p = await program(app);
     expect(await salesStatus(p)).toMatchObject({ status: 'NOT_CONNECTED', accountId: null });
     const account = await control('/_emulator/accounts', { type: 'standard' });
@@ -84,7 +84,7 @@ describe('selling through Stripe', () => {
     expect(others).toHaveLength(0);
     expect(endpoint).toMatchObject({
       url: `${app.url}/webhooks/stripe/sales/${p.merchantId}`,
-      enabled_events: ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.closed'],
+      enabled_events: ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.closed', 'coupon.created'],
     });
     // Sealed at rest: the key is nowhere in the row.
     const [row] = await app.orm.em
@@ -164,6 +164,7 @@ describe('selling through Stripe', () => {
     expect(await conversionOf(p.merchantId, renewal.invoice)).toMatchObject({ amount_minor: '1800' });
     expect((await events(p.merchantId)).map((e) => [e.type, e.outcome, e.order_id]).sort()).toEqual(
       [
+        ['coupon.created', 'ignored', null],
         ['invoice.paid', 'order', sale.invoice],
         ['checkout.session.completed', 'order', sale.invoice],
         ['invoice.paid', 'order', renewal.invoice],
@@ -324,6 +325,88 @@ describe('selling through Stripe', () => {
 
       await app.gql(`mutation($id: ID!) { setEnrollmentStatus(id: $id, status: SUSPENDED) { status } }`, { id: enrollment.id }, p.token);
       expect((await sdk(key).promotionCodes.retrieve(code!.id)).active).toBe(false);
+    });
+
+    const UPDATE_COUPON = `mutation($id: ID!, $c: String) { updateCampaign(id: $id, input: { stripeCouponId: $c }) { stripeCouponId } }`;
+    const enrollmentRow = async (id: string) =>
+      (
+        await app.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ stripe_promotion_code_id: string | null; promotion_code_error: string | null }[]>(
+            `select stripe_promotion_code_id, promotion_code_error from enrollment where id = ?`,
+            [id],
+          )
+      )[0]!;
+
+    it('a coupon the connected account lacks: the campaign form refuses it by name, the connection lists it, an approval stands with the reason, and the code is made once the coupon appears', async () => {
+      const coupon = uniq('later_');
+      const p = await program(app, { currency: 'EUR', affiliates: 0, stripeCouponId: coupon });
+      const account = await control('/_emulator/accounts', { type: 'standard' });
+      expect((await connect(p, account.secret_key)).errors).toBeUndefined();
+      const missing = (await app.gql(`{ currentUser { merchant { stripeSales { missingCoupons } } } }`, {}, p.token)).data!.currentUser.merchant.stripeSales;
+      expect(missing.missingCoupons).toEqual([expect.stringContaining(`no coupon "${coupon}"`)]);
+
+      const refused = await app.gql(UPDATE_COUPON, { id: p.campaign.id, c: 'NOPE10' }, p.token);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fieldErrors: { stripeCouponId: expect.stringContaining('no coupon "NOPE10"') },
+      });
+
+      const email = `${uniq('aff')}@example.test`;
+      const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+        input: { campaignSlug: p.campaign.slug, email, name: 'Partner', password: 'affiliate-pw', answers: [] },
+      });
+      await app.confirmApplication(email);
+      const reviewed = await app.gql(
+        `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
+        { input: { ids: [applied.data!.submitApplication.id], decision: 'APPROVE' } },
+        p.token,
+      );
+      expect(reviewed.data!.reviewApplications.approvedCount).toBe(1);
+      const enrollment = await app.emFor(p.merchantId).findOneOrFail(Enrollment, { application: applied.data!.submitApplication.id });
+      expect(await enrollmentRow(enrollment.id)).toEqual({
+        stripe_promotion_code_id: null,
+        promotion_code_error: expect.stringContaining(`no coupon "${coupon}"`),
+      });
+      const seen = await app.gql(`query($id: ID!) { affiliate(id: $id) { enrollments { promotionCodeError } } }`, { id: enrollment.affiliate.id }, p.token);
+      expect(seen.data!.affiliate.enrollments[0].promotionCodeError).toContain(coupon);
+      expect((await sdk(account.secret_key).promotionCodes.list()).data).toHaveLength(0);
+
+      // The owner creates the coupon in Stripe: its coupon.created event brings the code.
+      await sdk(account.secret_key).coupons.create({ id: coupon, percent_off: 10, duration: 'forever' });
+      await emulator().webhooksIdle();
+      const [code, ...others] = (await sdk(account.secret_key).promotionCodes.list()).data;
+      expect(others).toHaveLength(0);
+      expect(code).toMatchObject({ code: enrollment.promotionCode, active: true, promotion: { coupon } });
+      expect(await enrollmentRow(enrollment.id)).toEqual({ stripe_promotion_code_id: code!.id, promotion_code_error: null });
+      expect((await salesStatus(p)).missingCoupons ?? []).toEqual([]);
+    });
+
+    it("changing the campaign's coupon gives approved enrollments a code for the new one, once, and turns the old one off", async () => {
+      const { p, key, enrollment } = await recurring();
+      const [old] = (await sdk(key).promotionCodes.list()).data;
+      const next = uniq('partner20_');
+      await sdk(key).coupons.create({ id: next, percent_off: 20, duration: 'forever' });
+      const updated = await app.gql(UPDATE_COUPON, { id: p.campaign.id, c: next }, p.token);
+      expect(updated.errors).toBeUndefined();
+
+      const codes = async () =>
+        (await sdk(key).promotionCodes.list()).data.map((c) => ({ id: c.id, code: c.code, active: c.active, coupon: c.promotion.coupon }));
+      const after = await codes();
+      const fresh = after.find((c) => c.id !== old!.id)!;
+      expect(after).toHaveLength(2);
+      expect(after.find((c) => c.id === old!.id)).toMatchObject({ active: false });
+      // The affiliate keeps the code they shared; it now gives the new coupon.
+      expect(fresh).toMatchObject({ code: enrollment.promotionCode, active: true, coupon: next });
+      expect(await enrollmentRow(enrollment.id)).toEqual({ stripe_promotion_code_id: fresh.id, promotion_code_error: null });
+
+      // Asked again, or after a lost answer: the key of the enrollment and coupon finds the same code.
+      await app.services.applications.issuePromotionCodes(app.emFor(p.merchantId), p.merchantId);
+      await app.orm.em.fork().getConnection().execute(`update enrollment set stripe_promotion_code_id = null where id = ?`, [enrollment.id]);
+      await app.services.applications.issuePromotionCodes(app.emFor(p.merchantId), p.merchantId);
+      expect(await codes()).toHaveLength(2);
+      expect((await enrollmentRow(enrollment.id)).stripe_promotion_code_id).toBe(fresh.id);
     });
 
     it("a checkout with the promotion code is the affiliate's without a click; a subscription's renewal earns month 2 without one", async () => {

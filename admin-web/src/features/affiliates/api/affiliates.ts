@@ -171,6 +171,7 @@ export const EnrollmentRowFragment = graphql(`
     shareCode
     shareUrl
     promotionCode
+    promotionCodeError
     status
     createdAt
     campaign {

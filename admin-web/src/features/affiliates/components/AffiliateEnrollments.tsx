@@ -30,7 +30,19 @@ export function AffiliateEnrollments({ enrollments, role }: { enrollments: reado
     {
       id: 'promotion',
       header: 'Promotion code',
-      cell: (e) => (e.promotionCode ? <code data-testid="enrollment-promotion-code">{e.promotionCode}</code> : <span className="muted">None: no coupon</span>),
+      cell: (e) =>
+        e.promotionCode ? (
+          <>
+            <code data-testid="enrollment-promotion-code">{e.promotionCode}</code>
+            {e.promotionCodeError ? (
+              <div className="field__error" data-testid="enrollment-promotion-code-error">
+                Not in Stripe yet: {e.promotionCodeError}
+              </div>
+            ) : null}
+          </>
+        ) : (
+          <span className="muted">None: no coupon</span>
+        ),
       sortValue: (e) => e.promotionCode ?? '',
     },
     { id: 'since', header: 'Enrolled', cell: (e) => formatDate(e.createdAt), sortValue: (e) => e.createdAt },

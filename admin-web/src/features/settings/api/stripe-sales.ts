@@ -16,6 +16,7 @@ export const StripeSalesDocument = graphql(`
           lastEventAt
           webhookUrl
           demoAvailable
+          missingCoupons
         }
       }
     }

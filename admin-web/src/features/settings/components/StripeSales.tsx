@@ -68,6 +68,17 @@ export function StripeSales() {
               <dd className="field__error">{sales.lastError}</dd>
             </>
           ) : null}
+          {sales.missingCoupons.length ? (
+            <>
+              <dt>Missing coupons</dt>
+              <dd className="field__error" data-testid="stripe-sales-missing-coupons">
+                {sales.missingCoupons.map((m) => (
+                  <div key={m}>{m}</div>
+                ))}
+                <div className="muted">Promotion codes for these wait until the coupon exists in the account.</div>
+              </dd>
+            </>
+          ) : null}
         </dl>
       ) : (
         <p className="muted" data-testid="stripe-sales-status">
