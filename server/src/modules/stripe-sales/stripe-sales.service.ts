@@ -256,10 +256,11 @@ export class StripeSalesService implements PromotionCodeIssuer {
     }
     if (handled.outcome === 'ignored')
       this.deps.log.info({ merchantId, event: event.id, type: event.type, detail: handled.detail }, 'stripe sales: event ignored');
+    // A signed event handled with the stored key (or needing no call): a connection in ERROR works again.
     await em.execute(
       `with ev as (insert into stripe_sales_event (id, merchant_id, event_id, type, outcome, detail, order_id, payment_intent, order_amount_minor, charged_minor, received_at)
                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, event_id) do nothing)
-       update stripe_sales_account set last_event_at = greatest(last_event_at, ?) where merchant_id = ?`,
+       update stripe_sales_account set last_event_at = greatest(last_event_at, ?), status = 'CONNECTED', last_error = null where merchant_id = ?`,
       [
         uuidv7(now.getTime()),
         merchantId,

@@ -280,6 +280,23 @@ describe('selling through Stripe', () => {
     expect(clawback).toMatchObject({ amount_minor: '-800' });
   });
 
+  it('a connection in ERROR stays so on a forged event, and is CONNECTED again once a signed one is handled with the stored key', async () => {
+    const p = await selling();
+    const db = app.orm.em.fork().getConnection();
+    // As when Stripe refused the stored key while handling an event (a key revoked, then restored).
+    await db.execute(`update stripe_sales_account set status = 'ERROR', last_error = 'Invalid API Key provided' where merchant_id = ?`, [p.merchantId]);
+    const forged = await fetch(`${app.url}/webhooks/stripe/sales/${p.merchantId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+      body: JSON.stringify({ id: 'evt_forged', type: 'invoice.paid', data: { object: {} } }),
+    });
+    expect(forged.status).toBe(401);
+    expect(await salesStatus(p)).toMatchObject({ status: 'ERROR', lastError: 'Invalid API Key provided' });
+
+    await checkout(p.account, {});
+    expect(await salesStatus(p)).toMatchObject({ status: 'CONNECTED', lastError: null });
+  });
+
   describe('recurring commissions and promotion codes through the sales account', () => {
     /** A recurring program with a coupon, sold through a connected emulator account, and one affiliate approved after connecting. */
     async function recurring() {
