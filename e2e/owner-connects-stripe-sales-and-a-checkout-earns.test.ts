@@ -52,6 +52,31 @@ describeScenario(
       await s.shot(page, 'stripe sales connected');
     });
 
+    it('the campaign form refuses a coupon the connected account lacks, naming it; one made in Stripe is taken', async () => {
+      const { campaigns } = await gql<{ campaigns: { edges: { node: { id: string } }[] } }>(`{ campaigns(first: 1) { edges { node { id } } } }`);
+      const page = await s.newPage();
+      await signInToAdmin(page, s.system.admin);
+      await page.goto(`/admin/campaigns/${campaigns.edges[0]!.node.id}`);
+      await page.getByTestId('campaign-form').waitFor();
+      await page.getByLabel('Stripe coupon').fill('PRO15');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('alert').filter({ hasText: `has no coupon "PRO15"` }).waitFor();
+      await s.shot(page, 'missing coupon refused');
+
+      // The owner makes it in the Stripe account (the emulator's, through the SDK's wire format): the same save is taken.
+      const key = await fetch(`${emulator()}/_emulator/accounts/${account}/keys`, { method: 'POST', body: JSON.stringify({}) });
+      const { secret_key } = (await key.json()) as { secret_key: string };
+      const made = await fetch(`${emulator()}/v1/coupons`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret_key}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'id=PRO15&percent_off=15&duration=forever',
+      });
+      expect(made.status).toBe(200);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByTestId('campaign-notice').waitFor();
+      expect(await page.getByRole('alert').filter({ hasText: 'PRO15' }).count()).toBe(0);
+    });
+
     it('a shopper follows the link and pays through Stripe Checkout with the click; the owner sees the commission', async () => {
       const landing = await fetch(shareUrl, { redirect: 'manual', headers: { 'user-agent': SHOPPER_UA } });
       expect(landing.status).toBe(302);
