@@ -51,7 +51,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, strip
   // A campaign's coupon is checked in the sales account, and a changed one gives enrollments new codes.
   campaigns.useCoupons({
     missingCoupon: (em, merchantId, coupon) => stripeSales.missingCoupon(em, merchantId, coupon),
-    couponChanged: (em, merchantId) => applications.issuePromotionCodes(em, merchantId),
+    couponChanged: (em, merchantId, campaignId) => applications.couponChanged(em, merchantId, campaignId),
   });
   return {
     auth,

@@ -264,6 +264,22 @@ export class ApplicationsService {
     }
   }
 
+  /**
+   * After a campaign's coupon changed (CampaignCoupons, wired in services.ts): its active
+   * enrollments approved while it had none get their promotion code (their share code, as at
+   * approval), in one statement; then every code due is made in Stripe.
+   */
+  async couponChanged(em: EntityManager, merchantId: string, campaignId: string): Promise<void> {
+    await em.execute(
+      `update enrollment e set promotion_code = e.share_code from campaign k
+        where k.id = e.campaign_id and k.merchant_id = e.merchant_id and e.merchant_id = ? and e.campaign_id = ?
+          and k.stripe_coupon_id is not null and e.promotion_code is null and e.status = 'ACTIVE'`,
+      [merchantId, campaignId],
+      'run',
+    );
+    await this.issuePromotionCodes(em, merchantId);
+  }
+
   /** Suspends an enrollment (its link stops redirecting, its clicks stop winning, its promotion code is turned off in Stripe) or reactivates it. */
   async setEnrollmentStatus(em: EntityManager, id: string, status: EnrollmentStatus): Promise<Enrollment> {
     const enrollment = isUuid(id) ? await em.findOne(Enrollment, { id }) : null;

@@ -152,8 +152,8 @@ export interface AttributionTerms {
 export interface CampaignCoupons {
   /** Why the merchant's connected sales account cannot use the coupon (it has none of that id), or null (it can, or none is connected). */
   missingCoupon(em: EntityManager, merchantId: string, coupon: string): Promise<string | null>;
-  /** After a campaign's coupon changed: approved enrollments get codes for the new one. */
-  couponChanged(em: EntityManager, merchantId: string): Promise<void>;
+  /** After a campaign's coupon changed: its approved enrollments get codes for the new one. */
+  couponChanged(em: EntityManager, merchantId: string, campaignId: string): Promise<void>;
 }
 
 const slugTaken = () => conflict('That slug is already used by another campaign', { slug: 'is already taken' });
@@ -202,7 +202,7 @@ export class CampaignsService {
     applySettings(campaign, s);
     await this.save(em, campaign);
     for (const listener of this.listeners) listener(campaign.id);
-    if (couponChanged) await this.coupons?.couponChanged(em, campaign.merchant.id);
+    if (couponChanged) await this.coupons?.couponChanged(em, campaign.merchant.id, campaign.id);
     return campaign;
   }
 

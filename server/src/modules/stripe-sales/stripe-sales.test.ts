@@ -426,6 +426,20 @@ describe('selling through Stripe', () => {
       expect((await enrollmentRow(enrollment.id)).stripe_promotion_code_id).toBe(fresh.id);
     });
 
+    it('a coupon given to a campaign later gives the enrollments approved before it their promotion codes', async () => {
+      const p = await program(app, { currency: 'EUR', affiliates: 2 });
+      const account = await control('/_emulator/accounts', { type: 'standard' });
+      expect((await connect(p, account.secret_key)).errors).toBeUndefined();
+      const coupon = uniq('late_');
+      await sdk(account.secret_key).coupons.create({ id: coupon, percent_off: 10, duration: 'forever' });
+      expect((await app.gql(UPDATE_COUPON, { id: p.campaign.id, c: coupon }, p.token)).errors).toBeUndefined();
+
+      const enrollments = await app.emFor(p.merchantId).find(Enrollment, { campaign: p.campaign.id }, { orderBy: { id: 'asc' } });
+      expect(enrollments.map((e) => e.promotionCode)).toEqual(enrollments.map((e) => e.shareCode));
+      const codes = (await sdk(account.secret_key).promotionCodes.list()).data;
+      expect(codes.map((c) => [c.code, c.active, c.promotion.coupon]).sort()).toEqual(enrollments.map((e) => [e.shareCode, true, coupon]).sort());
+    });
+
     it("a checkout with the promotion code is the affiliate's without a click; a subscription's renewal earns month 2 without one", async () => {
       const { p, account, enrollment } = await recurring();
       const promo = await checkout(account, { amount: 5_000, promotion_code: enrollment.promotionCode!.toLowerCase() });
