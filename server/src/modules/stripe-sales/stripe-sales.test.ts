@@ -298,6 +298,22 @@ describe('selling through Stripe', () => {
   });
 
   describe('recurring commissions and promotion codes through the sales account', () => {
+    /** A new applicant to the program, confirmed and approved (the approval stands whatever Stripe says): their enrollment. */
+    async function approveApplicant(p: Program) {
+      const email = `${uniq('aff')}@example.test`;
+      const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
+        input: { campaignSlug: p.campaign.slug, email, name: 'Partner', password: 'affiliate-pw', answers: [] },
+      });
+      await app.confirmApplication(email);
+      const reviewed = await app.gql(
+        `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
+        { input: { ids: [applied.data!.submitApplication.id], decision: 'APPROVE' } },
+        p.token,
+      );
+      expect(reviewed.data!.reviewApplications.approvedCount).toBe(1);
+      return app.emFor(p.merchantId).findOneOrFail(Enrollment, { application: applied.data!.submitApplication.id });
+    }
+
     /** A recurring program with a coupon, sold through a connected emulator account, and one affiliate approved after connecting. */
     async function recurring() {
       const coupon = uniq('partner10_');
@@ -310,18 +326,7 @@ describe('selling through Stripe', () => {
       const account = await control('/_emulator/accounts', { type: 'standard' });
       expect((await connect(p, account.secret_key)).errors).toBeUndefined();
       await sdk(account.secret_key).coupons.create({ id: coupon, percent_off: 10, duration: 'forever' });
-      const email = `${uniq('aff')}@example.test`;
-      const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
-        input: { campaignSlug: p.campaign.slug, email, name: 'Partner', password: 'affiliate-pw', answers: [] },
-      });
-      await app.confirmApplication(email);
-      const reviewed = await app.gql(
-        `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
-        { input: { ids: [applied.data!.submitApplication.id], decision: 'APPROVE' } },
-        p.token,
-      );
-      expect(reviewed.data!.reviewApplications.approvedCount).toBe(1);
-      const enrollment = await app.emFor(p.merchantId).findOneOrFail(Enrollment, { application: applied.data!.submitApplication.id });
+      const enrollment = await approveApplicant(p);
       return { p, coupon, account: account.id as string, key: account.secret_key as string, enrollment };
     }
 
@@ -370,18 +375,7 @@ describe('selling through Stripe', () => {
         fieldErrors: { stripeCouponId: expect.stringContaining('no coupon "NOPE10"') },
       });
 
-      const email = `${uniq('aff')}@example.test`;
-      const applied = await app.gql(`mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }`, {
-        input: { campaignSlug: p.campaign.slug, email, name: 'Partner', password: 'affiliate-pw', answers: [] },
-      });
-      await app.confirmApplication(email);
-      const reviewed = await app.gql(
-        `mutation($input: ReviewApplicationsInput!) { reviewApplications(input: $input) { approvedCount } }`,
-        { input: { ids: [applied.data!.submitApplication.id], decision: 'APPROVE' } },
-        p.token,
-      );
-      expect(reviewed.data!.reviewApplications.approvedCount).toBe(1);
-      const enrollment = await app.emFor(p.merchantId).findOneOrFail(Enrollment, { application: applied.data!.submitApplication.id });
+      const enrollment = await approveApplicant(p);
       expect(await enrollmentRow(enrollment.id)).toEqual({
         stripe_promotion_code_id: null,
         promotion_code_error: expect.stringContaining(`no coupon "${coupon}"`),
