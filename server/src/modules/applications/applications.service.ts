@@ -265,6 +265,20 @@ export class ApplicationsService {
   }
 
   /**
+   * The merchant connected another sales account (stripe-sales asks): codes made in the old one
+   * are not in the new one, so every enrollment's code is made again there, in one statement and
+   * then `issuePromotionCodes`.
+   */
+  async salesAccountChanged(em: EntityManager, merchantId: string): Promise<void> {
+    await em.execute(
+      `update enrollment set stripe_promotion_code_id = null, stripe_promotion_coupon_id = null where merchant_id = ? and stripe_promotion_code_id is not null`,
+      [merchantId],
+      'run',
+    );
+    await this.issuePromotionCodes(em, merchantId);
+  }
+
+  /**
    * After a campaign's coupon changed (CampaignCoupons, wired in services.ts): its active
    * enrollments approved while it had none get their promotion code (their share code, as at
    * approval), in one statement; then every code due is made in Stripe.

@@ -195,8 +195,9 @@ export class StripeSalesService implements PromotionCodeIssuer {
       'run',
     );
     if (previous) await this.deleteEndpoint(merchantId, previous);
-    // Codes due for coupons this account has are made now (a new account has none of the old one's).
-    await this.deps.applications.issuePromotionCodes(em, merchantId);
+    // Codes due for coupons this account has are made now; another account has none of the codes made in the last one.
+    if (previous?.account_id === account.id) await this.deps.applications.issuePromotionCodes(em, merchantId);
+    else await this.deps.applications.salesAccountChanged(em, merchantId);
     return this.status(em, merchantId);
   }
 
@@ -424,6 +425,9 @@ export class StripeSalesService implements PromotionCodeIssuer {
     // Asked first: a create refused for a missing coupon would be kept by Stripe under the key, and replayed once the coupon exists.
     const missing = await this.missingCoupon(em, merchantId, p.coupon);
     if (missing) return { refused: missing };
+    // The account may hold it already (the same account connected again, under another key): it is adopted, not made twice.
+    const held = (await client.promotionCodes.list({ code: p.code, active: true, limit: 1 })).data[0];
+    if (held?.promotion.coupon === p.coupon) return { stripeId: held.id };
     try {
       const created = await client.promotionCodes.create(
         { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },

@@ -420,6 +420,21 @@ describe('selling through Stripe', () => {
       expect((await enrollmentRow(enrollment.id)).stripe_promotion_code_id).toBe(fresh.id);
     });
 
+    it('another sales account connected: its missing coupon is listed and recorded on the enrollment; the same account again adopts the codes it holds', async () => {
+      const { p, key, coupon, enrollment } = await recurring();
+      const [code] = (await sdk(key).promotionCodes.list()).data;
+      const other = await control('/_emulator/accounts', { type: 'standard' });
+      expect((await connect(p, other.secret_key)).errors).toBeUndefined();
+      expect((await salesStatus(p)).missingCoupons).toEqual([expect.stringContaining(`no coupon "${coupon}"`)]);
+      expect(await enrollmentRow(enrollment.id)).toEqual({ stripe_promotion_code_id: null, promotion_code_error: expect.stringContaining(other.id) });
+
+      // Back to the first account under a new key: the code it holds is the enrollment's again, none is made twice.
+      const again = await fetch(`${emulator().url}/_emulator/accounts/${(await sdk(key).accounts.retrieveCurrent()).id}/keys`, { method: 'POST', body: '{}' });
+      expect((await connect(p, ((await again.json()) as { secret_key: string }).secret_key)).errors).toBeUndefined();
+      expect(await enrollmentRow(enrollment.id)).toEqual({ stripe_promotion_code_id: code!.id, promotion_code_error: null });
+      expect((await sdk(key).promotionCodes.list()).data).toHaveLength(1);
+    });
+
     it('a coupon given to a campaign later gives the enrollments approved before it their promotion codes', async () => {
       const p = await program(app, { currency: 'EUR', affiliates: 2 });
       const account = await control('/_emulator/accounts', { type: 'standard' });
