@@ -5,6 +5,16 @@ import { recordQuery } from './query-counter.js';
 /** Runs one SQL statement (`?` placeholders) and returns its rows. */
 export type Exec = <T = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<T[]>;
 
+/**
+ * Named CTEs (`name as (…), …`) a module adds to another's statement, so that writes which
+ * must happen together take one round trip: fixed text, values only as `?` parameters (`params`,
+ * in text order), CTE names prefixed with the owner's.
+ */
+export interface StatementPart {
+  sql: string;
+  params: unknown[];
+}
+
 /** An Exec inside a MikroORM transaction (or on its EntityManager). */
 export const emExec =
   (em: EntityManager): Exec =>

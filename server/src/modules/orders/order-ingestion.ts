@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Batcher } from '../../db/batcher.js';
 import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import { inTransaction, withConnection, type Exec } from '../../db/sql-runner.js';
+import { withConnection, type Exec } from '../../db/sql-runner.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import type { AttributionTerms } from '../campaigns/index.js';
@@ -111,10 +111,11 @@ type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 /**
  * One atomic statement for a whole batch: events, orders and conversions, each row written only
  * if the one before it was new (a replayed event or a known order id writes nothing; so does the
- * second of two such duplicates inside one batch). Answers, per order, whether its event was
- * claimed and its order (with its conversion) created.
+ * second of two such duplicates inside one batch), then `parts`: the CTEs of the modules that
+ * write with the conversions (commissions, figures), over `cv`, the conversions it wrote.
+ * Answers, per order, whether its event was claimed and its order (with its conversion) created.
  */
-const WRITE_SQL = `
+const writeStatement = (parts: readonly string[]) => `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -129,9 +130,8 @@ const WRITE_SQL = `
                                  enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
-           from x join o on o.id = x.order_row_id returning id)
-  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created,
-         x.conversion_id in (select id from cv) as conversion_written from x`;
+           from x join o on o.id = x.order_row_id returning id)${parts.map((part) => `,\n  ${part}`).join('')}
+  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */
 export const ORDER_BATCH_MAX = 100;
@@ -485,45 +485,44 @@ export class OrderIngestion {
   }
 
   /**
-   * The batch's write; per order (by index): event claimed, order created. With commissions to
-   * accrue, one transaction holds the write and the accrual of the conversions it wrote, so a
-   * commission exists exactly when its conversion does.
+   * The batch's write, one statement: with commissions to accrue, it carries their accrual and
+   * the figures (the commissions' and analytics' CTEs over the conversions it writes), so a
+   * commission exists exactly when its conversion does. Per order (by index): event claimed,
+   * order created.
    */
   private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const writeOrders = () =>
-      exec<{ i: number; event_claimed: boolean; order_created: boolean; conversion_written: boolean }>(
-        WRITE_SQL,
-        ORDER_COLUMNS.map(([name]) => column(name)),
-      );
-    const rows = planned.some((p) => p.plan.accrual)
-      ? await inTransaction(exec, async () => {
-          const written = await writeOrders();
-          const conversions = new Set(written.filter((r) => r.conversion_written).map((r) => r.i));
-          const accrued = planned.flatMap(({ i, plan }) =>
-            plan.accrual && conversions.has(i) ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : [],
-          );
-          await this.accrual.accrue(
-            exec,
+    const accrued = planned.flatMap(({ plan }) => (plan.accrual ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : []));
+    const parts = accrued.length
+      ? [
+          this.accrual.accrual(
             accrued.map((a) => a.accrual),
-          );
-          await this.rollup?.conversionsRecorded(
-            exec,
-            accrued.map(({ accrual: a, occurredAt }) => ({
-              conversionId: a.conversionId,
-              merchantId: a.merchantId,
-              campaignId: a.campaignId,
-              enrollmentId: a.enrollmentId,
-              affiliateId: a.affiliateId,
-              occurredAt,
-              amountMinor: a.orderAmountMinor,
-              commissionMinor: this.accrual.amountOf(a),
-            })),
-          );
-          return written;
-        })
-      : await writeOrders();
+            'cv',
+          ),
+          ...(this.rollup
+            ? [
+                this.rollup.conversionsRecorded(
+                  accrued.map(({ accrual: a, occurredAt }) => ({
+                    conversionId: a.conversionId,
+                    merchantId: a.merchantId,
+                    campaignId: a.campaignId,
+                    enrollmentId: a.enrollmentId,
+                    affiliateId: a.affiliateId,
+                    occurredAt,
+                    amountMinor: a.orderAmountMinor,
+                    commissionMinor: this.accrual.amountOf(a),
+                  })),
+                  'cv',
+                ),
+              ]
+            : []),
+        ]
+      : [];
+    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(parts.map((p) => p.sql)), [
+      ...ORDER_COLUMNS.map(([name]) => column(name)),
+      ...parts.flatMap((p) => p.params),
+    ]);
     return new Map(rows.map((r) => [r.i, r]));
   }
 
