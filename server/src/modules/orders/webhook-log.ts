@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Batcher } from '../../db/batcher.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { chargeQueriesTo } from '../../db/query-counter.js';
 import { withConnection } from '../../db/sql-runner.js';
@@ -24,16 +23,16 @@ const INSERT_SQL = `
 const LOG_BATCH_MAX = 1000;
 
 /**
- * The merchants' order-webhook logs, written after each answer and group-committed: deliveries
- * answered while one group is being written go together in the next, one prepared statement
- * for any number (a statement per delivery cost a quarter of PostgreSQL's time per order). The
- * store never waits for the log; a group that cannot be written is logged, never turned into a
- * refusal.
+ * The merchants' order-webhook logs, written after each answer and group-committed: the
+ * deliveries answered in one turn of the event loop (a batch of orders is answered at once), or
+ * while the previous group was being written, go together in one prepared statement (a
+ * statement per delivery cost a quarter of PostgreSQL's time per order). The store never waits
+ * for the log; a group that cannot be written is logged, never turned into a refusal.
  */
 export class DeliveryLog {
-  private readonly writer = new Batcher<DeliveryRecord, void>((rows) => this.write(rows), { maxBatch: LOG_BATCH_MAX, concurrency: 1 });
-  /** Settles once everything recorded so far is written (one group at a time, in order). */
-  private written: Promise<void> = Promise.resolve();
+  private queue: DeliveryRecord[] = [];
+  /** Set while groups are being written; settles once the queue is empty. */
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly em: () => EntityManager,
@@ -41,15 +40,22 @@ export class DeliveryLog {
   ) {}
 
   record(delivery: DeliveryRecord): void {
-    this.written = this.writer.submit(delivery);
+    this.queue.push(delivery);
+    this.writing ??= this.writeQueued();
   }
 
   /** Writes what is recorded: on shutdown, once every request is answered and before the database closes. */
-  close(): Promise<void> {
-    return this.written;
+  async close(): Promise<void> {
+    await this.writing;
   }
 
-  private async write(rows: DeliveryRecord[]): Promise<PromiseSettledResult<void>[]> {
+  private async writeQueued(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length) await this.write(this.queue.splice(0, LOG_BATCH_MAX));
+    this.writing = undefined;
+  }
+
+  private async write(rows: DeliveryRecord[]): Promise<void> {
     try {
       // The requests were answered before: the statement is charged to none of them.
       await chargeQueriesTo([], () =>
@@ -68,6 +74,5 @@ export class DeliveryLog {
     } catch (e) {
       this.log.warn({ err: e instanceof Error ? e.message : String(e), deliveries: rows.length }, 'order webhooks: could not log deliveries');
     }
-    return rows.map(() => ({ status: 'fulfilled', value: undefined }));
   }
 }
