@@ -202,9 +202,9 @@ interface PlannedOrder {
 /**
  * Orders in: attribution and the conversion row; the commission itself is written through
  * `CommissionAccrual`. Orders are group-committed: those that arrive while a batch is being
- * written go together in the next one, which costs at most ten statements whatever its size:
- * the candidate touches through their owners' ports (see `touches`), then one atomic insert of
- * events, orders and conversions and, in the same transaction, the commissions' accrual.
+ * written go together in the next one, which costs two statements whatever its size: one read
+ * of the candidate touches, composed of their owners' ports (see `touches`), then one atomic
+ * insert of events, orders and conversions carrying the commissions' accrual and the figures.
  */
 export class OrderIngestion {
   private readonly intake = new Batcher<OrderJob, OrderOutcome>((jobs) => this.ingestBatch(jobs), {
