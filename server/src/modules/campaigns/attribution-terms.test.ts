@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTogether, withConnection } from '../../db/sql-runner.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { program, type Program } from '../../test/orders-fixtures.js';
+import { program, type Program, readOverTouched } from '../../test/orders-fixtures.js';
 import type { TenantRef } from '../tenancy.js';
 
 describe('CampaignsService.attributionTerms (the port attribution reads campaigns through)', () => {
@@ -16,16 +15,7 @@ describe('CampaignsService.attributionTerms (the port attribution reads campaign
   });
   afterAll(() => app?.close());
 
-  /** The port's CTE over a relation of the named campaigns, read as order ingestion reads it. */
-  const terms = (refs: TenantRef[]) =>
-    withConnection(app.orm.em.fork(), async (exec) => {
-      const touched = {
-        sql: 'touched as (select * from unnest(?::uuid[], ?::uuid[]) as t(merchant_id, campaign_id))',
-        params: [`{${refs.map((r) => r.merchantId).join(',')}}`, `{${refs.map((r) => r.id).join(',')}}`],
-      };
-      const [, found] = await readTogether(exec, [touched, app.services.campaigns.attributionTerms('touched')] as const);
-      return found;
-    });
+  const terms = (refs: TenantRef[]) => readOverTouched(app, refs, 'campaign_id', (touched) => app.services.campaigns.attributionTerms(touched));
 
   it("answers each named campaign's status, window, currency and rule (with its duration); a campaign under another merchant's id is not found", async () => {
     const found = await terms([
