@@ -160,7 +160,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const spa = { headers: headers.spa, sourceMaps: config.serveSourceMaps };
   const router = new Router();
   trafficRoutes(router, { traffic: services.traffic, clock, cookieSecure: config.cookieSecure, trustProxyHops: config.trustProxyHops, log });
-  orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
+  const orderWebhooks = orderWebhookRoutes(router, { fork: () => orm.em.fork(), orders: services.orders, secrets: services.orderWebhookSecrets, clock, log });
   unsubscribeRoutes(router, { mail: services.mail, fork: () => orm.em.fork(), clock });
   stripeWebhookRoutes(router, { payouts: services.payouts, stripe: stripe.stripe, webhookSecret: stripe.webhookSecret, log });
   stripeSalesWebhookRoutes(router, { fork: () => orm.em.fork(), sales: services.stripeSales, clock, log });
@@ -241,8 +241,8 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
         draining = true;
         await drainHttp(server, config.shutdownTimeoutMs / 2);
         await apollo.stop();
-        // Every request has been answered: the clicks they buffered are written now.
-        const outcomes = [...(await Promise.allSettled([services.traffic.close()])), ...(await jobsStopped)];
+        // Every request has been answered: the clicks they buffered, and the order webhooks' log, are written now.
+        const outcomes = [...(await Promise.allSettled([services.traffic.close(), orderWebhooks.close()])), ...(await jobsStopped)];
         for (const release of resources) await release();
         const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
         if (failures.length) throw new AggregateError(failures, 'shutdown: a job or the click log did not stop cleanly');

@@ -5,6 +5,41 @@ import { recordQuery } from './query-counter.js';
 /** Runs one SQL statement (`?` placeholders) and returns its rows. */
 export type Exec = <T = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<T[]>;
 
+/**
+ * Named CTEs (`name as (…), …`) a module adds to another's statement, so that writes which
+ * must happen together take one round trip: fixed text, values only as `?` parameters (`params`,
+ * in text order), CTE names prefixed with the owner's.
+ */
+export interface StatementPart {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A CTE (`name`) a module adds to another's reading statement, and how it reads its own rows
+ * back: `readTogether` hands `read` the CTE's rows as JSON objects (column names as keys).
+ */
+export interface ReadPart<T> extends StatementPart {
+  name: string;
+  read(rows: readonly Record<string, unknown>[]): T;
+}
+
+type ReadResults<P extends readonly (StatementPart | ReadPart<unknown>)[]> = { [K in keyof P]: P[K] extends ReadPart<infer T> ? T : undefined };
+
+/**
+ * Reads several modules' rows in one statement (one round trip): the parts' CTEs in order (a
+ * later one may read an earlier one by name), then each ReadPart's rows as one JSON array
+ * (`json_agg`), handed back to that part's `read`.
+ */
+export async function readTogether<P extends readonly (StatementPart | ReadPart<unknown>)[]>(exec: Exec, parts: P): Promise<ReadResults<P>> {
+  const reads = parts.filter((p): p is ReadPart<unknown> => 'read' in p);
+  const [row] = await exec<Record<string, Record<string, unknown>[] | null>>(
+    `with ${parts.map((p) => p.sql).join(',\n')}\nselect ${reads.map((p) => `(select json_agg(${p.name}) from ${p.name}) as ${p.name}`).join(', ')}`,
+    parts.flatMap((p) => p.params),
+  );
+  return parts.map((p) => ('read' in p ? p.read(row![p.name] ?? []) : undefined)) as ReadResults<P>;
+}
+
 /** An Exec inside a MikroORM transaction (or on its EntityManager). */
 export const emExec =
   (em: EntityManager): Exec =>

@@ -1,5 +1,7 @@
 // Test arrangements shared by the orders and commissions tests (not a test file itself).
+import { readTogether, withConnection, type ReadPart } from '../db/sql-runner.js';
 import { uuidv7 } from '../ids.js';
+import type { TenantRef } from '../modules/tenancy.js';
 import { uniq, type TestApp } from './harness.js';
 import { Enrollment } from '../modules/applications/index.js';
 import { signPayload } from '../modules/orders/index.js';
@@ -171,3 +173,17 @@ export async function ledger(app: TestApp, merchantId: string) {
       [merchantId],
     );
 }
+
+/**
+ * A port that reads over the relation of touched enrollments or campaigns (`touched`, pairs of
+ * `merchant_id` and `column`), run as order ingestion's read runs it, over `refs`.
+ */
+export const readOverTouched = <T>(app: TestApp, refs: readonly TenantRef[], column: 'enrollment_id' | 'campaign_id', part: (touched: string) => ReadPart<T>) =>
+  withConnection(app.orm.em.fork(), async (exec) => {
+    const touched = {
+      sql: `touched as (select * from unnest(?::uuid[], ?::uuid[]) as t(merchant_id, ${column}))`,
+      params: [`{${refs.map((r) => r.merchantId).join(',')}}`, `{${refs.map((r) => r.id).join(',')}}`],
+    };
+    const [, found] = await readTogether(exec, [touched, part('touched')] as const);
+    return found;
+  });

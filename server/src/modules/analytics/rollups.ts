@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../../db/pg-arrays.js';
-import { emExec, type Exec } from '../../db/sql-runner.js';
+import { emExec, type Exec, type StatementPart } from '../../db/sql-runner.js';
 import type { ConversionFigures, ConversionRollup, RefundFigures } from '../orders/index.js';
 import type { TrafficService } from '../tracking/index.js';
 
@@ -34,15 +34,18 @@ const CLICKS_SQL = `
   ${ROLLUP_CTES}
   select count(*) from an_campaign`;
 
-/** A batch's conversions, in the transaction that wrote them (orders passes only those it wrote). */
-const CONVERSIONS_SQL = `
-  with an_src as (select a.merchant_id, (a.occurred_at at time zone 'UTC')::date as day, a.campaign_id, a.enrollment_id, a.affiliate_id,
+/**
+ * A batch's conversions, as CTEs of the statement that writes them: only those it wrote (in
+ * the relation `written`) count.
+ */
+const conversionsCtes = (written: string) => `
+  an_src as (select a.merchant_id, (a.occurred_at at time zone 'UTC')::date as day, a.campaign_id, a.enrollment_id, a.affiliate_id,
                     0 as clicks, 0 as unique_clicks, count(*) as conversions, sum(a.amount) as revenue_minor, sum(a.commission) as commission_minor
                from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[])
                       as a(conversion_id, merchant_id, occurred_at, campaign_id, enrollment_id, affiliate_id, amount, commission)
+              where a.conversion_id in (select id from ${written})
               group by 1, 2, 3, 4, 5),
-  ${ROLLUP_CTES}
-  select count(*) from an_campaign`;
+  ${ROLLUP_CTES}`;
 
 const REFUND_SQL = `
   with an_src as (select ?::uuid as merchant_id, ?::date as day, ?::uuid as campaign_id, ?::uuid as enrollment_id, ?::uuid as affiliate_id,
@@ -110,19 +113,21 @@ export class AnalyticsRollups implements ConversionRollup {
     }
   }
 
-  async conversionsRecorded(exec: Exec, inputs: readonly ConversionFigures[]): Promise<void> {
-    if (!inputs.length) return;
+  conversionsRecorded(inputs: readonly ConversionFigures[], written: string): StatementPart {
     const column = (value: (input: ConversionFigures) => string | number) => pgArray(inputs.map(value));
-    await exec(CONVERSIONS_SQL, [
-      column((i) => i.conversionId),
-      column((i) => i.merchantId),
-      column((i) => i.occurredAt.toISOString()),
-      column((i) => i.campaignId),
-      column((i) => i.enrollmentId),
-      column((i) => i.affiliateId),
-      column((i) => i.amountMinor),
-      column((i) => i.commissionMinor),
-    ]);
+    return {
+      sql: conversionsCtes(written),
+      params: [
+        column((i) => i.conversionId),
+        column((i) => i.merchantId),
+        column((i) => i.occurredAt.toISOString()),
+        column((i) => i.campaignId),
+        column((i) => i.enrollmentId),
+        column((i) => i.affiliateId),
+        column((i) => i.amountMinor),
+        column((i) => i.commissionMinor),
+      ],
+    };
   }
 
   async refundRecorded(exec: Exec, r: RefundFigures): Promise<void> {

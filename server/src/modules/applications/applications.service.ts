@@ -20,13 +20,13 @@ import {
 import { CODE_ALPHABET, isUuid, randomCode, uuidv7 } from '../../ids.js';
 import { Affiliate } from '../affiliates/index.js';
 import { Campaign, type CampaignsService, CampaignStatus } from '../campaigns/index.js';
-import { TENANT, UNSCOPED, type TenantRef } from '../tenancy.js';
+import { TENANT, UNSCOPED } from '../tenancy.js';
 import { ApplicationRequest } from './application-request.entity.js';
 import { Application, ApplicationStatus, type Answer } from './application.entity.js';
 import { Enrollment, EnrollmentStatus } from './enrollment.entity.js';
 import { ReviewDecision, canTransition, canTransitionEnrollment, refusal, sourcesOf, targetStatus } from './review-rules.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import type { Exec } from '../../db/sql-runner.js';
+import type { ReadPart } from '../../db/sql-runner.js';
 import { containsPattern } from '../../db/search.js';
 import type { MailInput, MailService } from '../mail/index.js';
 import type { PromotionCodeIssuer } from './promotion-codes.js';
@@ -314,32 +314,43 @@ export class ApplicationsService {
   }
 
   /**
-   * Port for attribution (orders): the status of each enrollment named, in one statement for
-   * any number (`refs` pairs each enrollment id with its merchant); one that is gone is missing.
+   * Port for attribution (orders): the status of each enrollment the relation `touched` names
+   * (a CTE of the caller's reading statement with `merchant_id` and `enrollment_id`), as the CTE
+   * `ap_statuses` of that statement (see readTogether); one that is gone is missing.
    */
-  async enrollmentStatuses(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, EnrollmentStatus>> {
-    if (!refs.length) return new Map();
-    const rows = await exec<{ id: string; status: EnrollmentStatus }>(
-      `select e.id, e.status from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join enrollment e on e.id = x.id and e.merchant_id = x.merchant_id`,
-      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
-    );
-    return new Map(rows.map((r) => [r.id, r.status]));
+  enrollmentStatuses(touched: string): ReadPart<Map<string, EnrollmentStatus>> {
+    return {
+      name: 'ap_statuses',
+      sql: `ap_statuses as (select e.id, e.status from (select distinct merchant_id, enrollment_id from ${touched}) x
+                             join enrollment e on e.id = x.enrollment_id and e.merchant_id = x.merchant_id)`,
+      params: [],
+      read: (rows) => new Map((rows as unknown as { id: string; status: EnrollmentStatus }[]).map((r) => [r.id, r.status])),
+    };
   }
 
   /**
    * Port for attribution (orders): the enrollment whose promotion code each lookup names (matched
-   * ignoring case, as Stripe's are; unique per merchant), in one statement for any number of
-   * lookups; a code no enrollment holds answers nothing. Each row carries its lookup's `i`.
+   * ignoring case, as Stripe's are; unique per merchant), as the CTE `ap_promotions` of the
+   * caller's reading statement (see readTogether; with `merchant_id`, `enrollment_id` and
+   * `campaign_id`); a code no enrollment holds answers nothing. Each row carries its lookup's `i`.
    */
-  async promotionCodeEnrollments(exec: Exec, lookups: readonly PromotionCodeLookup[]): Promise<PromotionCodeEnrollment[]> {
-    if (!lookups.length) return [];
-    const rows = await exec<{ i: number; enrollment_id: string; affiliate_id: string; campaign_id: string; code: string }>(
-      `select x.i, e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.promotion_code as code
-         from unnest(?::int[], ?::uuid[], ?::text[]) as x(i, merchant_id, code)
-         join enrollment e on e.merchant_id = x.merchant_id and lower(e.promotion_code) = lower(x.code) and e.promotion_code is not null`,
-      [pgArray(lookups.map((l) => l.i)), pgArray(lookups.map((l) => l.merchantId)), pgTextArray(lookups.map((l) => l.code))],
-    );
-    return rows.map((r) => ({ i: r.i, enrollmentId: r.enrollment_id, affiliateId: r.affiliate_id, campaignId: r.campaign_id, code: r.code }));
+  promotionCodeEnrollments(lookups: readonly PromotionCodeLookup[]): ReadPart<PromotionCodeEnrollment[]> {
+    return {
+      name: 'ap_promotions',
+      sql: `ap_promotions as (
+        select x.i, x.merchant_id, e.id as enrollment_id, e.affiliate_id, e.campaign_id, e.promotion_code as code
+          from unnest(?::int[], ?::uuid[], ?::text[]) as x(i, merchant_id, code)
+          join enrollment e on e.merchant_id = x.merchant_id and lower(e.promotion_code) = lower(x.code) and e.promotion_code is not null)`,
+      params: [pgArray(lookups.map((l) => l.i)), pgArray(lookups.map((l) => l.merchantId)), pgTextArray(lookups.map((l) => l.code))],
+      read: (rows) =>
+        (rows as unknown as { i: number; enrollment_id: string; affiliate_id: string; campaign_id: string; code: string }[]).map((r) => ({
+          i: r.i,
+          enrollmentId: r.enrollment_id,
+          affiliateId: r.affiliate_id,
+          campaignId: r.campaign_id,
+          code: r.code,
+        })),
+    };
   }
 
   shareUrl(code: string): string {

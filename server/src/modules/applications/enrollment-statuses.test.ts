@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withConnection } from '../../db/sql-runner.js';
 import { uuidv7 } from '../../ids.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { program, type Program } from '../../test/orders-fixtures.js';
+import { program, type Program, readOverTouched } from '../../test/orders-fixtures.js';
 import type { TenantRef } from '../tenancy.js';
 import { EnrollmentStatus } from './enrollment.entity.js';
 
@@ -17,7 +16,7 @@ describe('ApplicationsService.enrollmentStatuses (the port attribution reads enr
   });
   afterAll(() => app?.close());
 
-  const statuses = (refs: TenantRef[]) => withConnection(app.orm.em.fork(), (exec) => app.services.applications.enrollmentStatuses(exec, refs));
+  const statuses = (refs: TenantRef[]) => readOverTouched(app, refs, 'enrollment_id', (touched) => app.services.applications.enrollmentStatuses(touched));
 
   it("answers each named enrollment's status; one that is gone, or under another merchant, is missing", async () => {
     const [active, suspended] = p.affiliates;

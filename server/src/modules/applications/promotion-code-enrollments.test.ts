@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withConnection } from '../../db/sql-runner.js';
+import { readTogether, withConnection } from '../../db/sql-runner.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { program, type Program } from '../../test/orders-fixtures.js';
 import type { PromotionCodeLookup } from './applications.service.js';
@@ -17,7 +17,7 @@ describe('ApplicationsService.promotionCodeEnrollments (the port attribution rea
   afterAll(() => app?.close());
 
   const lookup = (lookups: PromotionCodeLookup[]) =>
-    withConnection(app.orm.em.fork(), (exec) => app.services.applications.promotionCodeEnrollments(exec, lookups));
+    withConnection(app.orm.em.fork(), async (exec) => (await readTogether(exec, [app.services.applications.promotionCodeEnrollments(lookups)] as const))[0]);
 
   it("answers each lookup's enrollment (ignoring case) under its index; an unknown code, or another merchant's, answers nothing", async () => {
     const [first, second] = p.affiliates;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withConnection } from '../../db/sql-runner.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
-import { program, type Program } from '../../test/orders-fixtures.js';
+import { program, type Program, readOverTouched } from '../../test/orders-fixtures.js';
 import type { TenantRef } from '../tenancy.js';
 
 describe('CampaignsService.attributionTerms (the port attribution reads campaigns through)', () => {
@@ -16,7 +15,7 @@ describe('CampaignsService.attributionTerms (the port attribution reads campaign
   });
   afterAll(() => app?.close());
 
-  const terms = (refs: TenantRef[]) => withConnection(app.orm.em.fork(), (exec) => app.services.campaigns.attributionTerms(exec, refs));
+  const terms = (refs: TenantRef[]) => readOverTouched(app, refs, 'campaign_id', (touched) => app.services.campaigns.attributionTerms(touched));
 
   it("answers each named campaign's status, window, currency and rule (with its duration); a campaign under another merchant's id is not found", async () => {
     const found = await terms([

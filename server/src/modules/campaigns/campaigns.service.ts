@@ -5,11 +5,10 @@ import { intakeFieldsSchema } from '@sorae/intake';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import { paginate, type PageRequest } from '../../db/pagination.js';
 import { isUuid } from '../../ids.js';
-import { pgArray } from '../../db/pg-arrays.js';
-import type { Exec } from '../../db/sql-runner.js';
+import type { ReadPart } from '../../db/sql-runner.js';
 import { MAX_AMOUNT_MINOR, isCurrency } from '../../money.js';
 import { Merchant } from '../auth/index.js';
-import { UNSCOPED, type TenantRef } from '../tenancy.js';
+import { UNSCOPED } from '../tenancy.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignStatus, CommissionDuration, CommissionType } from './campaign.enums.js';
 import type { CommissionRule, PublicCampaign } from './campaign.types.js';
@@ -240,43 +239,49 @@ export class CampaignsService {
 
   /**
    * Port for attribution (orders): what an order needs of each campaign its candidate touches
-   * name (clicks, promotion codes, a subscription's first payment), in one statement for any number (`refs` pairs each campaign id with its merchant).
+   * name (clicks, promotion codes, a subscription's first payment): of each campaign the
+   * relation `touched` names (a CTE of the caller's reading statement with `merchant_id` and
+   * `campaign_id`), as the CTE `cp_terms` of that statement (see readTogether).
    */
-  async attributionTerms(exec: Exec, refs: readonly TenantRef[]): Promise<Map<string, AttributionTerms>> {
-    if (!refs.length) return new Map();
-    const rows = await exec<{
-      id: string;
-      status: CampaignStatus;
-      attribution_window_days: number;
-      currency: string;
-      commission_type: CommissionType;
-      commission_rate_bps: number | null;
-      commission_amount_minor: string | number | null;
-      commission_duration: CommissionDuration;
-      commission_duration_months: number | null;
-    }>(
-      `select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor,
-              k.commission_duration, k.commission_duration_months
-         from unnest(?::uuid[], ?::uuid[]) as x(merchant_id, id) join campaign k on k.id = x.id and k.merchant_id = x.merchant_id`,
-      [pgArray(refs.map((r) => r.merchantId)), pgArray(refs.map((r) => r.id))],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          status: r.status,
-          attributionWindowDays: r.attribution_window_days,
-          currency: r.currency,
-          rule: {
-            type: r.commission_type,
-            rateBps: r.commission_rate_bps,
-            amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
-            duration: r.commission_duration,
-            durationMonths: r.commission_duration_months,
-          },
-        },
-      ]),
-    );
+  attributionTerms(touched: string): ReadPart<Map<string, AttributionTerms>> {
+    return {
+      name: 'cp_terms',
+      sql: `cp_terms as (
+        select k.id, k.status, k.attribution_window_days, k.currency, k.commission_type, k.commission_rate_bps, k.commission_amount_minor,
+               k.commission_duration, k.commission_duration_months
+          from (select distinct merchant_id, campaign_id from ${touched}) x join campaign k on k.id = x.campaign_id and k.merchant_id = x.merchant_id)`,
+      params: [],
+      read: (rows) =>
+        new Map(
+          (
+            rows as unknown as {
+              id: string;
+              status: CampaignStatus;
+              attribution_window_days: number;
+              currency: string;
+              commission_type: CommissionType;
+              commission_rate_bps: number | null;
+              commission_amount_minor: string | number | null;
+              commission_duration: CommissionDuration;
+              commission_duration_months: number | null;
+            }[]
+          ).map((r) => [
+            r.id,
+            {
+              status: r.status,
+              attributionWindowDays: r.attribution_window_days,
+              currency: r.currency,
+              rule: {
+                type: r.commission_type,
+                rateBps: r.commission_rate_bps,
+                amountMinor: r.commission_amount_minor == null ? null : Number(r.commission_amount_minor),
+                duration: r.commission_duration,
+                durationMonths: r.commission_duration_months,
+              },
+            },
+          ]),
+        ),
+    };
   }
 
   /**

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction, withConnection } from '../../db/sql-runner.js';
+import { withConnection } from '../../db/sql-runner.js';
 import { uuidv7 } from '../../ids.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { counts, orderBody, program, type Program } from '../../test/orders-fixtures.js';
 import { CommissionType } from '../campaigns/index.js';
 import type { AccrualInput } from '../orders/index.js';
 
-describe('CommissionsService.accrue (the port order ingestion writes commissions through)', () => {
+describe('CommissionsService.accrual (the port order ingestion writes commissions through)', () => {
   let app: TestApp;
   let p: Program;
 
@@ -36,6 +36,20 @@ describe('CommissionsService.accrue (the port order ingestion writes commissions
     sequence: 1,
     now: new Date(),
   });
+  /**
+   * The accrual's CTEs in a statement of the test's own, as order ingestion runs them in its
+   * write: `written` holds the conversions that statement wrote; `tail` ends it.
+   */
+  const accrue = (inputs: AccrualInput[], written = inputs.map((i) => i.conversionId), tail = 'select count(*)::int as n from cm') => {
+    const part = app.services.commissions.accrual(inputs, 'written');
+    return withConnection(app.orm.em.fork(), async (exec) => {
+      const [row] = await exec<{ n: number }>(`with written as (select unnest(?::uuid[]) as id), ${part.sql} ${tail}`, [
+        `{${written.join(',')}}`,
+        ...part.params,
+      ]);
+      return row!.n;
+    });
+  };
   const commissionsOf = (ids: string[]) =>
     app.orm.em
       .fork()
@@ -45,31 +59,24 @@ describe('CommissionsService.accrue (the port order ingestion writes commissions
         [`{${ids.join(',')}}`],
       );
 
-  it("writes each conversion's commission, PENDING at its rule, in one statement", async () => {
+  it('writes the commission of each conversion its statement wrote, PENDING at its rule, and only those', async () => {
     const inputs = [
       input(await conversion(20_000), 20_000, { type: CommissionType.PERCENTAGE, rateBps: 1000, amountMinor: null }),
       input(await conversion(5_000), 5_000, { type: CommissionType.FLAT, rateBps: null, amountMinor: 250 }),
+      input(await conversion(7_000), 7_000, { type: CommissionType.FLAT, rateBps: null, amountMinor: 300 }),
     ];
-    const written = await withConnection(app.orm.em.fork(), (exec) => app.services.commissions.accrue(exec, inputs));
-    expect(written).toBe(2);
+    // The third conversion was not written by this statement (a duplicate order, say): no commission.
+    expect(await accrue(inputs, [inputs[0]!.conversionId, inputs[1]!.conversionId])).toBe(2);
     expect((await commissionsOf(inputs.map((i) => i.id))).map((c) => [c.status, Number(c.original_amount_minor), Number(c.amount_minor)])).toEqual([
       ['PENDING', 2000, 2000],
       ['PENDING', 250, 250],
     ]);
-    expect(await withConnection(app.orm.em.fork(), (exec) => app.services.commissions.accrue(exec, []))).toBe(0);
   });
 
-  it("is part of its caller's transaction: rolled back with it, nothing stays", async () => {
+  it("is part of its caller's statement: when the statement fails, nothing stays", async () => {
     const accrual = input(await conversion(10_000), 10_000, { type: CommissionType.PERCENTAGE, rateBps: 1000, amountMinor: null });
     const before = await counts(app, p.merchantId);
-    await expect(
-      withConnection(app.orm.em.fork(), (exec) =>
-        inTransaction(exec, async () => {
-          await app.services.commissions.accrue(exec, [accrual]);
-          throw new Error('the write after it failed');
-        }),
-      ),
-    ).rejects.toThrow('the write after it failed');
+    await expect(accrue([accrual], [accrual.conversionId], 'select count(*) / 0 as n from cm')).rejects.toThrow(/division by zero/);
     expect(await counts(app, p.merchantId)).toEqual(before);
     expect(await commissionsOf([accrual.id])).toEqual([]);
   });
@@ -80,7 +87,7 @@ describe('CommissionsService.accrue (the port order ingestion writes commissions
       subscriptionId: 'sub_chain',
       sequence: 2,
     };
-    await withConnection(app.orm.em.fork(), (exec) => app.services.commissions.accrue(exec, [renewal]));
+    await accrue([renewal]);
     const [row] = await app.orm.em
       .fork()
       .getConnection()

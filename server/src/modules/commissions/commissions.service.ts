@@ -4,7 +4,7 @@ import { parseInput } from '../../errors.js';
 import { paginateQuery, type PageRequest } from '../../db/pagination.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import type { AccrualInput, CommissionAccrual } from '../orders/index.js';
-import type { Exec } from '../../db/sql-runner.js';
+import type { Exec, StatementPart } from '../../db/sql-runner.js';
 import { Commission, CommissionAdjustment, CommissionStatus, AdjustmentKind } from './commission.entity.js';
 import { PayoutItemCommission } from './payout-link.entity.js';
 import { commissionFor, isAdjustable, isLocked, refundAdjustment, sourcesOf, transition } from './commission-rules.js';
@@ -62,27 +62,27 @@ export class CommissionsService implements CommissionAccrual {
   constructor(private readonly webhooks: WebhookOutbox) {}
 
   /**
-   * Accrual: the commissions of the AFFILIATE conversions an order batch just wrote, PENDING at
-   * each campaign's rule, and their commission.created events, in one statement whatever their
-   * number (see CommissionAccrual). Returns how many were written.
+   * Accrual: the commissions of the AFFILIATE conversions an order batch writes, PENDING at each
+   * campaign's rule, and their commission.created events: CTEs (`cm`, `cm_events`) of the
+   * statement that writes those conversions, inserting only the accruals of the conversions
+   * `written` names (see CommissionAccrual), whatever their number.
    */
-  async accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number> {
-    if (!inputs.length) return 0;
+  accrual(inputs: readonly AccrualInput[], written: string): StatementPart {
     const column = (value: (input: AccrualInput) => string | number) => pgArray(inputs.map(value));
     const text = (value: (input: AccrualInput) => string | null) => pgTextArray(inputs.map(value));
     // The batch's time: one `now` for every order of it.
     const events = this.webhooks.enqueueStatement('commission.created', commissionEvents('cm'), inputs[0]!.now);
-    const rows = await exec<{ n: string }>(
-      `with cm as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
-                                           subscription_id, sequence, created_at)
-                   select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
-                          a.subscription_id, a.sequence, a.created_at
-                     from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
-                            as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
-                   returning *),
-            cm_events as (${events.sql})
-       select count(*) as n from cm`,
-      [
+    return {
+      sql: `cm as (insert into commission (id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, original_amount_minor, amount_minor, status,
+                                          subscription_id, sequence, created_at)
+                  select a.id, a.merchant_id, a.conversion_id, a.enrollment_id, a.affiliate_id, a.campaign_id, a.currency, a.amount, a.amount, 'PENDING',
+                         a.subscription_id, a.sequence, a.created_at
+                    from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[])
+                           as a(id, merchant_id, conversion_id, enrollment_id, affiliate_id, campaign_id, currency, amount, subscription_id, sequence, created_at)
+                   where a.conversion_id in (select id from ${written})
+                  returning *),
+            cm_events as (${events.sql})`,
+      params: [
         column((i) => i.id),
         column((i) => i.merchantId),
         column((i) => i.conversionId),
@@ -96,8 +96,7 @@ export class CommissionsService implements CommissionAccrual {
         column((i) => i.now.toISOString()),
         ...events.params,
       ],
-    );
-    return Number(rows[0]!.n);
+    };
   }
 
   amountOf(input: AccrualInput): number {

@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Batcher } from '../../db/batcher.js';
 import { chargeQueriesTo, currentQueryCounts, type QueryCount } from '../../db/query-counter.js';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
-import { inTransaction, withConnection, type Exec } from '../../db/sql-runner.js';
+import { readTogether, withConnection, type Exec, type ReadPart } from '../../db/sql-runner.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isUuid, uuidv7 } from '../../ids.js';
 import type { AttributionTerms } from '../campaigns/index.js';
-import type { TenantRef } from '../tenancy.js';
 import { Channel, type CandidateClickRow, type ClickLookup } from '../tracking/index.js';
 import type { PromotionCodeEnrollment } from '../applications/index.js';
 import { attribute, type AttributionExplanation, type CandidateClick, type CandidatePromotion, type MatchedBy } from './attribution.engine.js';
@@ -20,7 +19,7 @@ export const MAX_ORDER_AHEAD_MS = 24 * 3600_000;
 /** Candidate clicks loaded per order: a visitor's latest ones (plus the order's own click id). */
 export const MAX_CANDIDATE_CLICKS = 100;
 
-/** A customer referral code an order names, found in the batch's one lookup. */
+/** A customer referral code an order names, found in the batch's one read. */
 interface ReferralRow {
   /** The order's place in its batch. */
   i: number;
@@ -29,19 +28,24 @@ interface ReferralRow {
   customer_id: string;
 }
 
-/** Per order (`i`), the referral code it names, in one statement for the batch. */
-const REFERRALS_SQL = `
-  select j.i, r.id, r.code, r.customer_id
-    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
-    join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code`;
+/** Per order (`i`), the referral code it names: the CTE `or_referrals` of the batch's read. */
+const referrals = (codes: readonly { i: number; merchantId: string; code: string }[]): ReadPart<ReferralRow[]> => ({
+  name: 'or_referrals',
+  sql: `or_referrals as (
+    select j.i, r.id, r.code, r.customer_id
+      from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, code)
+      join referral_code r on r.merchant_id = j.merchant_id and r.code = j.code)`,
+  params: [pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code))],
+  read: (rows) => rows as unknown as ReferralRow[],
+});
 
 /** A subscription's first paid order (the earliest billing period recorded) and what its conversion credited. */
 interface FirstPaymentRow {
   /** The order's place in its batch. */
   i: number;
   external_id: string;
-  occurred_at: Date;
-  period_start: Date;
+  occurred_at: string;
+  period_start: string;
   channel: Channel;
   enrollment_id: string | null;
   affiliate_id: string | null;
@@ -49,17 +53,22 @@ interface FirstPaymentRow {
 }
 
 /**
- * Per order (`i`) of a subscription, that subscription's first paid order with its conversion,
- * in one statement for the batch (our own tables; the enrollment's status and the campaign's
- * terms come through their owners' ports like a click's).
+ * Per order (`i`) of a subscription, that subscription's first paid order with its conversion:
+ * the CTE `or_firsts` of the batch's read (our own tables; the enrollment's status and the
+ * campaign's terms come through their owners' ports like a click's).
  */
-const FIRST_PAYMENTS_SQL = `
-  select j.i, f.external_id, f.occurred_at, f.period_start, cv.channel, cv.enrollment_id, cv.affiliate_id, cv.campaign_id
-    from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, subscription_id)
-   cross join lateral (select o.id, o.external_id, o.occurred_at, o.period_start from store_order o
-                        where o.merchant_id = j.merchant_id and o.subscription_id = j.subscription_id
-                        order by o.period_start, o.id limit 1) f
-    join conversion cv on cv.order_id = f.id`;
+const firstPayments = (subscriptions: readonly { i: number; merchantId: string; id: string }[]): ReadPart<FirstPaymentRow[]> => ({
+  name: 'or_firsts',
+  sql: `or_firsts as (
+    select j.i, j.merchant_id, f.external_id, f.occurred_at, f.period_start, cv.channel, cv.enrollment_id, cv.affiliate_id, cv.campaign_id
+      from unnest(?::int[], ?::uuid[], ?::text[]) as j(i, merchant_id, subscription_id)
+     cross join lateral (select o.id, o.external_id, o.occurred_at, o.period_start from store_order o
+                          where o.merchant_id = j.merchant_id and o.subscription_id = j.subscription_id
+                          order by o.period_start, o.id limit 1) f
+      join conversion cv on cv.order_id = f.id)`,
+  params: [pgArray(subscriptions.map((c) => c.i)), pgArray(subscriptions.map((c) => c.merchantId)), pgTextArray(subscriptions.map((c) => c.id))],
+  read: (rows) => rows as unknown as FirstPaymentRow[],
+});
 
 /**
  * What one order's attribution reads: its candidate clicks, its referral code, the enrollment of
@@ -73,6 +82,9 @@ interface Touches {
   enrollments: ReadonlyMap<string, string>;
   campaigns: ReadonlyMap<string, AttributionTerms>;
 }
+
+/** What an order naming no click, visitor, code or subscription is attributed from. */
+const NO_TOUCHES: Touches = { clicks: [], referral: null, promotion: null, first: null, enrollments: new Map(), campaigns: new Map() };
 
 /** A batch's rows as columns: one array parameter each, in this order (see writeStatement). */
 const ORDER_COLUMNS = [
@@ -111,10 +123,11 @@ type OrderColumn = (typeof ORDER_COLUMNS)[number][0];
 /**
  * One atomic statement for a whole batch: events, orders and conversions, each row written only
  * if the one before it was new (a replayed event or a known order id writes nothing; so does the
- * second of two such duplicates inside one batch). Answers, per order, whether its event was
- * claimed and its order (with its conversion) created.
+ * second of two such duplicates inside one batch), then `parts`: the CTEs of the modules that
+ * write with the conversions (commissions, figures), over `cv`, the conversions it wrote.
+ * Answers, per order, whether its event was claimed and its order (with its conversion) created.
  */
-const WRITE_SQL = `
+const writeStatement = (parts: readonly string[]) => `
   with x as (select * from unnest(${ORDER_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as x(${ORDER_COLUMNS.map(([name]) => name).join(', ')})),
   ev as (insert into webhook_event (id, merchant_id, event_id, type, body_hash, response, created_at)
          select event_row_id, merchant_id, event_id, event_type, body_hash, response::jsonb, created_at from x where event_id is not null
@@ -129,9 +142,8 @@ const WRITE_SQL = `
                                  enrollment_id, affiliate_id, campaign_id, winning_click_id, referral_code_id, referrer_customer_id, explanation, created_at)
          select x.conversion_id, x.merchant_id, x.order_row_id, x.external_id, x.channel, x.occurred_at, x.amount_minor, x.currency,
                 x.enrollment_id, x.affiliate_id, x.campaign_id, x.winning_click_id, x.referral_code_id, x.referrer_customer_id, x.explanation::jsonb, x.created_at
-           from x join o on o.id = x.order_row_id returning id)
-  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created,
-         x.conversion_id in (select id from cv) as conversion_written from x`;
+           from x join o on o.id = x.order_row_id returning id)${parts.map((part) => `,\n  ${part}`).join('')}
+  select x.i, (x.event_id is null or x.event_row_id in (select id from ev)) as event_claimed, x.order_row_id in (select id from o) as order_created from x`;
 
 /** Orders written per batch, and batches written at once (each holds a pooled connection). */
 export const ORDER_BATCH_MAX = 100;
@@ -190,9 +202,9 @@ interface PlannedOrder {
 /**
  * Orders in: attribution and the conversion row; the commission itself is written through
  * `CommissionAccrual`. Orders are group-committed: those that arrive while a batch is being
- * written go together in the next one, which costs at most ten statements whatever its size:
- * the candidate touches through their owners' ports (see `touches`), then one atomic insert of
- * events, orders and conversions and, in the same transaction, the commissions' accrual.
+ * written go together in the next one, which costs two statements whatever its size: one read
+ * of the candidate touches, composed of their owners' ports (see `touches`), then one atomic
+ * insert of events, orders and conversions carrying the commissions' accrual and the figures.
  */
 export class OrderIngestion {
   private readonly intake = new Batcher<OrderJob, OrderOutcome>((jobs) => this.ingestBatch(jobs), {
@@ -298,12 +310,12 @@ export class OrderIngestion {
   }
 
   /**
-   * What each order of the batch (by its index) is attributed from, in at most six statements
-   * whatever the batch's size: the candidate clicks (tracking's port), the referral codes (our
-   * own table), the enrollments of promotion codes (the applications port), the first payments
-   * of subscriptions (our own tables), then the statuses of all those touches' enrollments and
-   * their campaigns' terms with durations (the applications and campaigns ports). Orders without
-   * click, visitor, code or subscription read nothing.
+   * What each order of the batch (by its index) is attributed from, in one statement whatever
+   * the batch's size (readTogether): the candidate clicks (tracking's port), the referral codes
+   * (our own table), the enrollments of promotion codes (the applications port), the first
+   * payments of subscriptions (our own tables), then the statuses of all those touches'
+   * enrollments and their campaigns' terms with durations (the applications and campaigns ports,
+   * over `or_touched`). Orders without click, visitor, code or subscription read nothing.
    */
   private async touches(exec: Exec, jobs: OrderJob[]): Promise<(i: number) => Touches> {
     const lookups: ClickLookup[] = [];
@@ -317,36 +329,28 @@ export class OrderIngestion {
       if (order.couponCode) coupons.push({ i, merchantId, code: order.couponCode });
       if (order.subscription) subscriptions.push({ i, merchantId, id: order.subscription.id });
     });
-    const clicks = await this.sources.clicks.candidateClicks(exec, lookups, MAX_CANDIDATE_CLICKS);
-    const referrals = codes.length
-      ? await exec<ReferralRow>(REFERRALS_SQL, [pgArray(codes.map((c) => c.i)), pgArray(codes.map((c) => c.merchantId)), pgTextArray(codes.map((c) => c.code))])
-      : [];
-    const promotions = await this.sources.enrollments.promotionCodeEnrollments(exec, coupons);
-    const firsts = subscriptions.length
-      ? await exec<FirstPaymentRow>(FIRST_PAYMENTS_SQL, [
-          pgArray(subscriptions.map((c) => c.i)),
-          pgArray(subscriptions.map((c) => c.merchantId)),
-          pgTextArray(subscriptions.map((c) => c.id)),
-        ])
-      : [];
+    if (!lookups.length && !codes.length && !coupons.length && !subscriptions.length) return () => NO_TOUCHES;
+    const clickPart = this.sources.clicks.candidateClicks(lookups, MAX_CANDIDATE_CLICKS);
+    const promotionPart = this.sources.enrollments.promotionCodeEnrollments(coupons);
     // The enrollments and campaigns every touch names, each asked of its owner once for the batch.
-    const named: { i: number; enrollmentId: string; campaignId: string }[] = [
-      ...clicks,
-      ...promotions,
-      ...firsts.flatMap((f) => (f.enrollment_id && f.campaign_id ? [{ i: f.i, enrollmentId: f.enrollment_id, campaignId: f.campaign_id }] : [])),
-    ];
-    const distinct = (ref: (t: (typeof named)[number]) => TenantRef) => [...new Map(named.map((t) => [ref(t).id, ref(t)])).values()];
-    const enrollments = await this.sources.enrollments.enrollmentStatuses(
-      exec,
-      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.enrollmentId })),
-    );
-    const campaigns = await this.sources.campaigns.attributionTerms(
-      exec,
-      distinct((t) => ({ merchantId: jobs[t.i]!.merchantId, id: t.campaignId })),
-    );
+    const touched = {
+      sql: `or_touched as (select merchant_id, enrollment_id, campaign_id from ${clickPart.name}
+                           union select merchant_id, enrollment_id, campaign_id from ${promotionPart.name}
+                           union select merchant_id, enrollment_id, campaign_id from or_firsts where enrollment_id is not null and campaign_id is not null)`,
+      params: [],
+    };
+    const [clicks, referralRows, promotions, firsts, , enrollments, campaigns] = await readTogether(exec, [
+      clickPart,
+      referrals(codes),
+      promotionPart,
+      firstPayments(subscriptions),
+      touched,
+      this.sources.enrollments.enrollmentStatuses('or_touched'),
+      this.sources.campaigns.attributionTerms('or_touched'),
+    ] as const);
     const clicksOf = new Map<number, CandidateClickRow[]>();
     for (const c of clicks) clicksOf.set(c.i, [...(clicksOf.get(c.i) ?? []), c]);
-    const referralOf = new Map(referrals.map((r) => [r.i, r]));
+    const referralOf = new Map(referralRows.map((r) => [r.i, r]));
     const promotionOf = new Map(promotions.map((p) => [p.i, p]));
     const firstOf = new Map(firsts.map((f) => [f.i, f]));
     return (i) => ({
@@ -485,45 +489,44 @@ export class OrderIngestion {
   }
 
   /**
-   * The batch's write; per order (by index): event claimed, order created. With commissions to
-   * accrue, one transaction holds the write and the accrual of the conversions it wrote, so a
-   * commission exists exactly when its conversion does.
+   * The batch's write, one statement: with commissions to accrue, it carries their accrual and
+   * the figures (the commissions' and analytics' CTEs over the conversions it writes), so a
+   * commission exists exactly when its conversion does. Per order (by index): event claimed,
+   * order created.
    */
   private async write(exec: Exec, planned: { i: number; plan: PlannedOrder }[]) {
     const column = (name: OrderColumn) =>
       pgTextArray(planned.map(({ i, plan }) => (name === 'i' ? String(i) : plan.columns[name] === null ? null : String(plan.columns[name]))));
-    const writeOrders = () =>
-      exec<{ i: number; event_claimed: boolean; order_created: boolean; conversion_written: boolean }>(
-        WRITE_SQL,
-        ORDER_COLUMNS.map(([name]) => column(name)),
-      );
-    const rows = planned.some((p) => p.plan.accrual)
-      ? await inTransaction(exec, async () => {
-          const written = await writeOrders();
-          const conversions = new Set(written.filter((r) => r.conversion_written).map((r) => r.i));
-          const accrued = planned.flatMap(({ i, plan }) =>
-            plan.accrual && conversions.has(i) ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : [],
-          );
-          await this.accrual.accrue(
-            exec,
+    const accrued = planned.flatMap(({ plan }) => (plan.accrual ? [{ accrual: plan.accrual, occurredAt: plan.job.order.occurredAt }] : []));
+    const parts = accrued.length
+      ? [
+          this.accrual.accrual(
             accrued.map((a) => a.accrual),
-          );
-          await this.rollup?.conversionsRecorded(
-            exec,
-            accrued.map(({ accrual: a, occurredAt }) => ({
-              conversionId: a.conversionId,
-              merchantId: a.merchantId,
-              campaignId: a.campaignId,
-              enrollmentId: a.enrollmentId,
-              affiliateId: a.affiliateId,
-              occurredAt,
-              amountMinor: a.orderAmountMinor,
-              commissionMinor: this.accrual.amountOf(a),
-            })),
-          );
-          return written;
-        })
-      : await writeOrders();
+            'cv',
+          ),
+          ...(this.rollup
+            ? [
+                this.rollup.conversionsRecorded(
+                  accrued.map(({ accrual: a, occurredAt }) => ({
+                    conversionId: a.conversionId,
+                    merchantId: a.merchantId,
+                    campaignId: a.campaignId,
+                    enrollmentId: a.enrollmentId,
+                    affiliateId: a.affiliateId,
+                    occurredAt,
+                    amountMinor: a.orderAmountMinor,
+                    commissionMinor: this.accrual.amountOf(a),
+                  })),
+                  'cv',
+                ),
+              ]
+            : []),
+        ]
+      : [];
+    const rows = await exec<{ i: number; event_claimed: boolean; order_created: boolean }>(writeStatement(parts.map((p) => p.sql)), [
+      ...ORDER_COLUMNS.map(([name]) => column(name)),
+      ...parts.flatMap((p) => p.params),
+    ]);
     return new Map(rows.map((r) => [r.i, r]));
   }
 

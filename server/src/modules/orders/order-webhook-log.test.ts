@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { orderBody, postWebhook, program, type Program } from '../../test/orders-fixtures.js';
+import { createLogger } from '../../logger.js';
+import { DeliveryLog } from './webhook-log.js';
 
 const LOG = `{ orderWebhookDeliveries(first: 50) { totalCount edges { node { id receivedAt eventId status httpStatus error } } } }`;
 
@@ -55,5 +57,31 @@ describe('incoming order webhooks: the log and secret rotation', () => {
     // Another merchant's log is its own.
     const other = await program(app, { affiliates: 0 });
     expect((await app.gql(LOG, {}, other.token)).data!.orderWebhookDeliveries.totalCount).toBe(0);
+  });
+
+  it('writes the deliveries recorded together in one statement, all of them by the time close() resolves (shutdown)', async () => {
+    const p = await program(app, { affiliates: 0 });
+    const sql = <T>(q: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute<T[]>(q, params);
+    // Counts the statements that insert into the log.
+    await sql(`create table log_statements (n int)`);
+    await sql(`create function count_log_statement() returns trigger language plpgsql as $$ begin insert into log_statements values (1); return null; end $$`);
+    await sql(`create trigger count_log_statement after insert on order_webhook_delivery for each statement execute function count_log_statement()`);
+    try {
+      const log = new DeliveryLog(() => app.orm.em.fork(), createLogger('silent'));
+      const receivedAt = new Date();
+      // Answered together, as a batch's orders are: each answer in a continuation of its own.
+      for (const eventId of ['evt_a', 'evt_b', 'evt_c']) {
+        log.record({ merchantId: p.merchantId, receivedAt, eventId, status: 'ACCEPTED', httpStatus: 200, error: null });
+        await Promise.resolve();
+      }
+      await log.close();
+      const rows = await sql<{ event_id: string }>(`select event_id from order_webhook_delivery where merchant_id = ? order by event_id`, [p.merchantId]);
+      expect(rows.map((r) => r.event_id)).toEqual(['evt_a', 'evt_b', 'evt_c']);
+      expect(await sql(`select count(*)::int as n from log_statements`)).toEqual([{ n: 1 }]);
+    } finally {
+      await sql(`drop trigger count_log_statement on order_webhook_delivery`);
+      await sql(`drop function count_log_statement()`);
+      await sql(`drop table log_statements`);
+    }
   });
 });

@@ -7,8 +7,8 @@ import { isUuid } from '../../ids.js';
 import type { Logger } from '../../logger.js';
 import { TENANT } from '../tenancy.js';
 import type { OrdersService } from './orders.service.js';
+import { DeliveryLog, type DeliveryRecord } from './webhook-log.js';
 import type { MerchantSecrets, OrderWebhookSecrets } from './webhook-secrets.js';
-import { uuidv7 } from '../../ids.js';
 
 export const ORDER_WEBHOOK_BODY_LIMIT = 64 * 1024;
 /** Signed timestamps further than this from the server clock, either way, are refused. */
@@ -50,13 +50,15 @@ export function signPayload(secret: string, rawBody: string | Buffer, t = Math.f
  * `Sorae-Merchant: <merchant id>` header (or `?merchant=<id>`; the admin's Integrations page shows
  * both); the signature is then checked against that merchant's secret alone. An unknown
  * merchant, or one without a secret, is checked against a random secret instead, so its answer
- * (401, the same body) and its work do not tell which merchant ids exist.
+ * (401, the same body) and its work do not tell which merchant ids exist. Each delivery is
+ * logged after its answer (`DeliveryLog`); `close` writes what is logged, on shutdown.
  */
 export function orderWebhookRoutes(
   router: Router,
   deps: { fork: () => EntityManager; orders: OrdersService; secrets: OrderWebhookSecrets; clock: () => Date; log: Logger },
-) {
+): { close(): Promise<void> } {
   const decoySecret = randomBytes(32).toString('base64url');
+  const deliveries = new DeliveryLog(deps.fork, deps.log);
   const handler = async (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => {
     const named = req.headers['sorae-merchant'];
     const merchantId = (Array.isArray(named) ? named[0] : named) ?? target.searchParams.get('merchant') ?? '';
@@ -80,7 +82,7 @@ export function orderWebhookRoutes(
       refused = verify(await deps.secrets.get(em, merchantId, Date.now(), true));
     }
     // Deliveries are logged for merchants that exist (an unknown id is answered like a bad signature, and logged nowhere).
-    const log = stored ? deliveryLog(deps, merchantId, now) : null;
+    const log = stored ? (d: Omit<DeliveryRecord, 'merchantId' | 'receivedAt'>) => deliveries.record({ merchantId, receivedAt: now, ...d }) : null;
     let eventId: string | null = null;
     try {
       if (refused) throw new HttpError(401, `Bad signature: ${refused} (check the Sorae-Merchant header and the order-webhook secret)`);
@@ -117,23 +119,5 @@ export function orderWebhookRoutes(
     }
   };
   router.on('POST', '/webhooks/orders', (req, res, _params, target) => handler(req, res, target));
+  return { close: () => deliveries.close() };
 }
-
-type RouteDeps = { fork: () => EntityManager; log: Logger };
-
-/**
- * Records a delivery in the merchant's log after it is answered: the store never waits for the
- * log, and a log write that fails is itself logged, never turned into a refusal.
- */
-const deliveryLog =
-  (deps: RouteDeps, merchantId: string, receivedAt: Date) =>
-  (d: { eventId: string | null; status: 'ACCEPTED' | 'REFUSED'; httpStatus: number; error: string | null }) => {
-    deps
-      .fork()
-      .execute(
-        `insert into order_webhook_delivery (id, merchant_id, received_at, event_id, status, http_status, error) values (?, ?, ?, ?, ?, ?, ?)`,
-        [uuidv7(), merchantId, receivedAt, d.eventId, d.status, d.httpStatus, d.error?.slice(0, 1000) ?? null],
-        'run',
-      )
-      .catch((e: unknown) => deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'order webhooks: could not log a delivery'));
-  };

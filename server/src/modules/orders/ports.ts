@@ -1,7 +1,7 @@
 import type { ApplicationsService } from '../applications/index.js';
 import type { CampaignsService, CommissionType } from '../campaigns/index.js';
 import type { TrafficService } from '../tracking/index.js';
-import type { Exec } from '../../db/sql-runner.js';
+import type { Exec, StatementPart } from '../../db/sql-runner.js';
 import type { RefundOutcome } from './order-input.js';
 
 /** What attribution hands the commissions module (which implements it): commissions → attribution. */
@@ -28,12 +28,12 @@ export interface AccrualInput {
  */
 export interface CommissionAccrual {
   /**
-   * Writes the commissions of a batch's AFFILIATE conversions (one statement for any number),
-   * on the connection and in the transaction that wrote those conversions: the caller passes
-   * only conversions it has just written, so a commission exists exactly when its conversion
-   * does. Returns how many were written.
+   * The commissions of a batch's AFFILIATE conversions (any number, at least one), as CTEs of
+   * the statement that writes those conversions: only the accruals whose conversion is in the
+   * relation `written` (a CTE of that statement, column `id`) are written, so a commission
+   * exists exactly when its conversion does.
    */
-  accrue(exec: Exec, inputs: readonly AccrualInput[]): Promise<number>;
+  accrual(inputs: readonly AccrualInput[], written: string): StatementPart;
   /** The commission an accrual writes (its campaign's rule applied to the order amount). */
   amountOf(input: AccrualInput): number;
   /** Inside the refund's transaction (the order row locked): adjusts the conversion's commission, if any. */
@@ -87,8 +87,12 @@ export interface RefundFigures {
  * it; services.ts wires it), in the transaction that writes them.
  */
 export interface ConversionRollup {
-  /** Inside the transaction that wrote them: a batch's AFFILIATE conversions (only those it wrote) and their commissions. */
-  conversionsRecorded(exec: Exec, conversions: readonly ConversionFigures[]): Promise<void>;
+  /**
+   * A batch's AFFILIATE conversions (at least one) and their commissions, as CTEs of the
+   * statement that writes them: only those in the relation `written` (a CTE of that statement,
+   * column `id`) count.
+   */
+  conversionsRecorded(conversions: readonly ConversionFigures[], written: string): StatementPart;
   /** Inside the refund's transaction: the refund and the commission it took back. */
   refundRecorded(exec: Exec, refund: RefundFigures): Promise<void>;
 }

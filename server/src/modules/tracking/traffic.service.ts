@@ -12,7 +12,7 @@ import { Click } from './click.entity.js';
 import { ClickLog, postgresClickWriter, type ClickRecord, type ClickWriter } from './click-log.js';
 import { CLICK_FLUSH_CHANNEL, ClickWatermarks } from './click-watermarks.js';
 import { SHARE_LINK_CHANNEL, shareLinkHandler, type ShareLinkChange } from './share-link-changes.js';
-import { withConnection, type Exec } from '../../db/sql-runner.js';
+import { withConnection, type Exec, type ReadPart } from '../../db/sql-runner.js';
 import { ShareCodeCache, type ShareCodeCacheOptions, type ShareLink, type ShareLinkSource } from './share-codes.js';
 
 const IP_HASHES_KEPT = 10_000;
@@ -155,28 +155,23 @@ export class TrafficService {
   }
 
   /**
-   * Port for attribution (orders): the candidate clicks of a batch of orders, in one statement.
-   * Per order (`i`), its clicks by click id or visitor id (an indexed lookup each): those at or
-   * before the order's time first, newest first, at most `limit`.
+   * Port for attribution (orders): the candidate clicks of a batch of orders, as the CTE
+   * `tr_clicks` of the caller's reading statement (see readTogether; its columns include
+   * `merchant_id`, `enrollment_id` and `campaign_id`). Per order (`i`), its clicks by click id or
+   * visitor id (an indexed lookup each): those at or before the order's time first, newest
+   * first, at most `limit`.
    */
-  async candidateClicks(exec: Exec, orders: readonly ClickLookup[], limit: number): Promise<CandidateClickRow[]> {
-    if (!orders.length) return [];
-    const rows = await exec<{
-      i: number;
-      id: string;
-      occurred_at: Date;
-      is_bot: boolean;
-      enrollment_id: string;
-      affiliate_id: string;
-      campaign_id: string;
-      visitor_id: string;
-    }>(
-      `select j.i, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id
-         from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
-        cross join lateral (select * from click
-                             where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
-                             order by occurred_at > j.placed_at, occurred_at desc limit ?) c`,
-      [
+  candidateClicks(orders: readonly ClickLookup[], limit: number): ReadPart<CandidateClickRow[]> {
+    return {
+      name: 'tr_clicks',
+      sql: `tr_clicks as (
+        select j.i, j.merchant_id, c.n, c.id, c.occurred_at, c.is_bot, c.enrollment_id, c.affiliate_id, c.campaign_id, c.visitor_id
+          from unnest(?::int[], ?::uuid[], ?::text[], ?::uuid[], ?::timestamptz[]) as j(i, merchant_id, visitor_id, click_id, placed_at)
+         cross join lateral (select k.*, row_number() over () as n
+                               from (select * from click
+                                      where merchant_id = j.merchant_id and (visitor_id = j.visitor_id or id = j.click_id)
+                                      order by occurred_at > j.placed_at, occurred_at desc limit ?) k) c)`,
+      params: [
         pgArray(orders.map((o) => o.i)),
         pgArray(orders.map((o) => o.merchantId)),
         pgTextArray(orders.map((o) => o.visitorId)),
@@ -184,17 +179,32 @@ export class TrafficService {
         pgArray(orders.map((o) => o.placedAt.toISOString())),
         limit,
       ],
-    );
-    return rows.map((r) => ({
-      i: r.i,
-      clickId: r.id,
-      occurredAt: new Date(r.occurred_at),
-      isBot: r.is_bot,
-      enrollmentId: r.enrollment_id,
-      affiliateId: r.affiliate_id,
-      campaignId: r.campaign_id,
-      visitorId: r.visitor_id,
-    }));
+      read: (rows) =>
+        (
+          rows as unknown as {
+            i: number;
+            n: number;
+            id: string;
+            occurred_at: string;
+            is_bot: boolean;
+            enrollment_id: string;
+            affiliate_id: string;
+            campaign_id: string;
+            visitor_id: string;
+          }[]
+        )
+          .toSorted((x, y) => x.i - y.i || x.n - y.n)
+          .map((r) => ({
+            i: r.i,
+            clickId: r.id,
+            occurredAt: new Date(r.occurred_at),
+            isBot: r.is_bot,
+            enrollmentId: r.enrollment_id,
+            affiliateId: r.affiliate_id,
+            campaignId: r.campaign_id,
+            visitorId: r.visitor_id,
+          })),
+    };
   }
 
   /**
