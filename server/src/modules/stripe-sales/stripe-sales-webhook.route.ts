@@ -22,11 +22,15 @@ export function stripeSalesWebhookRoutes(router: Router, deps: { fork: () => Ent
     const raw = await readBody(req, STRIPE_SALES_BODY_LIMIT);
     const merchantId = params.merchantId ?? '';
     const em = deps.fork();
-    const secret = (isUuid(merchantId) ? await deps.sales.endpointSecret(em, merchantId) : null) ?? decoy;
     const header = req.headers['stripe-signature'];
+    // Against the cached secret first, then the stored one (a reconnection elsewhere changed it).
+    const verify = async (fresh: boolean) => {
+      const secret = (isUuid(merchantId) ? await deps.sales.endpointSecret(em, merchantId, fresh) : null) ?? decoy;
+      return Stripe.webhooks.constructEvent(raw, (Array.isArray(header) ? header[0] : header) ?? '', secret);
+    };
     let event: Stripe.Event;
     try {
-      event = Stripe.webhooks.constructEvent(raw, (Array.isArray(header) ? header[0] : header) ?? '', secret);
+      event = await verify(false).catch(() => verify(true));
     } catch (err) {
       deps.log.warn({ merchantId, err: (err as Error).message.split('\n')[0] }, 'stripe sales webhook: signature refused');
       throw new HttpError(401, 'Bad Stripe-Signature for this merchant', { code: 'BAD_SIGNATURE' });

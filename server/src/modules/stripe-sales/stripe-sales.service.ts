@@ -9,6 +9,7 @@ import { promotionCodeKey, type ApplicationsService, type PromotionCodeIssuer, t
 import type { CampaignsService } from '../campaigns/index.js';
 import type { OrdersService } from '../orders/index.js';
 import { idOf, refundShare, saleFromInvoice, saleFromPayment, subscriptionOf, type Sale } from './sale-mapping.js';
+import { SalesEventLog } from './sales-event-log.js';
 import { StripeSalesStatus, type StripeSales } from './stripe-sales.entity.js';
 
 /** The events the endpoint Sorae creates in the merchant's account listens to. */
@@ -37,6 +38,8 @@ const PROBES: ((c: Stripe) => Promise<unknown>)[] = [
 ];
 
 const keyContext = (merchantId: string) => `stripe-sales-key:${merchantId}`;
+/** How long a process trusts its opened copy of a merchant's key and endpoint secret (each event needs both). */
+export const ACCOUNT_CACHE_MS = 10_000;
 const secretContext = (merchantId: string) => `stripe-sales-endpoint-secret:${merchantId}`;
 
 interface AccountRow {
@@ -82,6 +85,9 @@ export interface StripeSalesDeps {
  */
 export class StripeSalesService implements PromotionCodeIssuer {
   private webhookBase: string;
+  /** Per merchant, the key and endpoint secret opened (null: not connected), and when they were read. */
+  private readonly events = new SalesEventLog();
+  private readonly opened = new Map<string, { apiKey: string; endpointSecret: string; at: number } | { at: number; none: true }>();
 
   constructor(private readonly deps: StripeSalesDeps) {
     this.webhookBase = deps.publicUrl;
@@ -194,6 +200,7 @@ export class StripeSalesService implements PromotionCodeIssuer {
       ],
       'run',
     );
+    this.opened.delete(merchantId);
     if (previous) await this.deleteEndpoint(merchantId, previous);
     // Codes due for coupons this account has are made now; another account has none of the codes made in the last one.
     if (previous?.account_id === account.id) await this.deps.applications.issuePromotionCodes(em, merchantId);
@@ -219,38 +226,61 @@ export class StripeSalesService implements PromotionCodeIssuer {
     if (row) {
       await this.deleteEndpoint(merchantId, row);
       await em.execute(`delete from stripe_sales_account where merchant_id = ?`, [merchantId], 'run');
+      this.opened.delete(merchantId);
     }
     return this.status(em, merchantId);
   }
 
-  /** The endpoint's signing secret, for the webhook route; null when the merchant is not connected. */
-  async endpointSecret(em: EntityManager, merchantId: string): Promise<string | null> {
+  /**
+   * The endpoint's signing secret, for the webhook route; null when the merchant is not connected.
+   * Cached per process for ACCOUNT_CACHE_MS (a burst of renewals would read and open it per
+   * event); `fresh` reads it again, for a signature that fails against the cached one, so a
+   * reconnection made by another process is picked up at once.
+   */
+  async endpointSecret(em: EntityManager, merchantId: string, fresh = false): Promise<string | null> {
+    return (await this.account(em, merchantId, fresh))?.endpointSecret ?? null;
+  }
+
+  /** The merchant's key and endpoint secret, opened; cached as `endpointSecret` says. */
+  private async account(em: EntityManager, merchantId: string, fresh = false): Promise<{ apiKey: string; endpointSecret: string } | null> {
+    const now = Date.now();
+    const hit = this.opened.get(merchantId);
+    if (hit && !fresh && now - hit.at < ACCOUNT_CACHE_MS) return 'none' in hit ? null : hit;
     const row = await this.row(em, merchantId);
-    return row ? this.deps.box.open(row.endpoint_secret, secretContext(merchantId)) : null;
+    const opened = row
+      ? {
+          apiKey: this.deps.box.open(row.api_key, keyContext(merchantId)),
+          endpointSecret: this.deps.box.open(row.endpoint_secret, secretContext(merchantId)),
+          at: now,
+        }
+      : { at: now, none: true as const };
+    if (this.opened.size > 10_000) this.opened.clear();
+    this.opened.set(merchantId, opened);
+    return 'none' in opened ? null : opened;
   }
 
   /**
-   * A verified event of the merchant's account, once by event id. Orders and refunds are
-   * idempotent by their own ids too, so a delivery racing its duplicate changes nothing more.
+   * A verified event of the merchant's account, once by event id (both the lookup and the record
+   * are group-committed, see SalesEventLog). Orders and refunds are idempotent by their own ids
+   * too, so a delivery racing its duplicate changes nothing more.
    * Failures Stripe should retry (the order of a refund not there yet, Stripe unreachable)
    * throw and record nothing.
    */
   async receive(em: EntityManager, merchantId: string, event: Stripe.Event, now: Date): Promise<Handled> {
-    const [seen] = await em.execute<{ outcome: string }[]>(`select outcome from stripe_sales_event where merchant_id = ? and event_id = ?`, [
-      merchantId,
-      event.id,
-    ]);
-    if (seen) return { outcome: 'duplicate' };
-    const row = await this.row(em, merchantId);
-    if (!row) throw badInput('Stripe sales are not connected');
-    const client = this.deps.clientFor(this.deps.box.open(row.api_key, keyContext(merchantId)));
+    if (await this.events.seen(em, merchantId, event.id)) return { outcome: 'duplicate' };
+    const account = await this.account(em, merchantId);
+    if (!account) throw badInput('Stripe sales are not connected');
+    // Built only when the event needs Stripe: a renewal's invoice.paid carries everything.
+    let client: Stripe | undefined;
+    const stripe = () => (client ??= this.deps.clientFor(account.apiKey));
     let handled: Recorded;
     try {
-      handled = await this.handle(em, merchantId, client, event, now);
+      handled = await this.handle(em, merchantId, stripe, event, now);
     } catch (err) {
       if (!(err instanceof Stripe.errors.StripeError)) throw err;
       if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
         await em.execute(`update stripe_sales_account set status = 'ERROR', last_error = ? where merchant_id = ?`, [err.message, merchantId], 'run');
+        this.opened.delete(merchantId);
       }
       this.deps.log.warn({ merchantId, event: event.id, type: event.type, err: err.message }, 'stripe sales: Stripe refused a call; the event will come again');
       throw unavailable(`Stripe refused a call while handling ${event.type}: ${err.message}`, 60);
@@ -258,27 +288,19 @@ export class StripeSalesService implements PromotionCodeIssuer {
     if (handled.outcome === 'ignored')
       this.deps.log.info({ merchantId, event: event.id, type: event.type, detail: handled.detail }, 'stripe sales: event ignored');
     // A signed event handled with the stored key (or needing no call): a connection in ERROR works again.
-    await em.execute(
-      `with ev as (insert into stripe_sales_event (id, merchant_id, event_id, type, outcome, detail, order_id, payment_intent, order_amount_minor, charged_minor, received_at)
-                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, event_id) do nothing)
-       update stripe_sales_account set last_event_at = greatest(last_event_at, ?), status = 'CONNECTED', last_error = null where merchant_id = ?`,
-      [
-        uuidv7(now.getTime()),
-        merchantId,
-        event.id,
-        event.type,
-        handled.outcome,
-        handled.detail ?? null,
-        handled.orderId ?? null,
-        handled.paymentIntent ?? null,
-        handled.orderAmountMinor ?? null,
-        handled.chargedMinor ?? null,
-        now,
-        now,
-        merchantId,
-      ],
-      'run',
-    );
+    await this.events.record(em, {
+      id: uuidv7(now.getTime()),
+      merchantId,
+      eventId: event.id,
+      type: event.type,
+      outcome: handled.outcome,
+      detail: handled.detail ?? null,
+      orderId: handled.orderId ?? null,
+      paymentIntent: handled.paymentIntent ?? null,
+      orderAmountMinor: handled.orderAmountMinor ?? null,
+      chargedMinor: handled.chargedMinor ?? null,
+      receivedAt: now,
+    });
     return { outcome: handled.outcome, ...(handled.detail ? { detail: handled.detail } : {}), ...(handled.orderId ? { orderId: handled.orderId } : {}) };
   }
 
@@ -305,32 +327,32 @@ export class StripeSalesService implements PromotionCodeIssuer {
     return stale.length;
   }
 
-  private async handle(em: EntityManager, merchantId: string, client: Stripe, event: Stripe.Event, now: Date): Promise<Recorded> {
+  private async handle(em: EntityManager, merchantId: string, stripe: () => Stripe, event: Stripe.Event, now: Date): Promise<Recorded> {
     switch (event.type) {
       case 'checkout.session.completed': {
         const session = event.data.object;
         if (session.payment_status === 'unpaid') return { outcome: 'ignored', detail: 'the session is not paid (yet)' };
-        if (session.mode === 'payment') return this.recordSale(em, merchantId, client, saleFromPayment(session, new Date(event.created * 1000)), now);
+        if (session.mode === 'payment') return this.recordSale(em, merchantId, stripe, saleFromPayment(session, new Date(event.created * 1000)), now);
         const invoiceId = idOf(session.invoice);
         if (session.mode !== 'subscription' || !invoiceId)
           return { outcome: 'ignored', detail: `a ${session.mode}-mode session without an invoice is no sale` };
-        const invoice = await client.invoices.retrieve(invoiceId, { expand: ['payments'] });
-        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
+        const invoice = await stripe().invoices.retrieve(invoiceId, { expand: ['payments'] });
+        return this.recordSale(em, merchantId, stripe, saleFromInvoice(invoice, session), now);
       }
       case 'invoice.paid': {
         const subscription = subscriptionOf(event.data.object);
         if (!subscription) return { outcome: 'ignored', detail: 'an invoice of no subscription: its sale is not from Checkout' };
-        const invoice = event.data.object.payments ? event.data.object : await client.invoices.retrieve(event.data.object.id, { expand: ['payments'] });
+        const invoice = event.data.object.payments ? event.data.object : await stripe().invoices.retrieve(event.data.object.id, { expand: ['payments'] });
         // The first invoice carries the click of the session that started the subscription (it may not have arrived yet).
         const session =
-          invoice.billing_reason === 'subscription_create' ? ((await client.checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null) : null;
-        return this.recordSale(em, merchantId, client, saleFromInvoice(invoice, session), now);
+          invoice.billing_reason === 'subscription_create' ? ((await stripe().checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null) : null;
+        return this.recordSale(em, merchantId, stripe, saleFromInvoice(invoice, session), now);
       }
       case 'charge.refunded': {
         const charge = event.data.object;
         const order = await this.orderOf(em, merchantId, idOf(charge.payment_intent));
         if (!order) return { outcome: 'ignored', detail: 'no order was recorded from this payment' };
-        const refunds = (await client.refunds.list({ charge: charge.id, limit: 100 })).data
+        const refunds = (await stripe().refunds.list({ charge: charge.id, limit: 100 })).data
           .filter((r) => r.status === 'succeeded' || r.status === 'pending')
           .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
         let before = 0;
@@ -348,7 +370,7 @@ export class StripeSalesService implements PromotionCodeIssuer {
         if (dispute.status !== 'lost') return { outcome: 'ignored', detail: `the dispute was ${dispute.status}: nothing to take back` };
         const order = await this.orderOf(em, merchantId, idOf(dispute.payment_intent));
         if (!order) return { outcome: 'ignored', detail: 'no order was recorded from this payment' };
-        const charge = await client.charges.retrieve(idOf(dispute.charge)!);
+        const charge = await stripe().charges.retrieve(idOf(dispute.charge)!);
         const amountMinor = refundShare(order, charge.amount_refunded, dispute.amount);
         const refused = await this.refund(em, merchantId, { orderId: order.id, id: dispute.id, amountMinor, occurredAt: new Date(event.created * 1000) }, now);
         return { outcome: 'refund', orderId: order.id, ...(refused ? { detail: refused } : {}) };
@@ -367,10 +389,10 @@ export class StripeSalesService implements PromotionCodeIssuer {
    * pay (another currency) is recorded unattributed, with the reason kept on the event; one the
    * rules refuse outright (an amount past the limit) is not recorded.
    */
-  private async recordSale(em: EntityManager, merchantId: string, client: Stripe, sale: Sale, now: Date): Promise<Recorded> {
+  private async recordSale(em: EntityManager, merchantId: string, stripe: () => Stripe, sale: Sale, now: Date): Promise<Recorded> {
     const recorded = { orderId: sale.order.id, paymentIntent: sale.paymentIntent, orderAmountMinor: sale.order.amountMinor, chargedMinor: sale.chargedMinor };
     // The recurring engine's fields of the order input (a subscription's payments, a promotion code's enrollment).
-    const couponCode = sale.promotionCodeId ? (await client.promotionCodes.retrieve(sale.promotionCodeId)).code : null;
+    const couponCode = sale.promotionCodeId ? (await stripe().promotionCodes.retrieve(sale.promotionCodeId)).code : null;
     const order = { ...sale.order, couponCode, subscription: sale.subscription };
     try {
       await this.deps.orders.recordOrder(em, merchantId, order, now);
