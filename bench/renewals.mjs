@@ -111,13 +111,10 @@ async function until(db, query, params, target, timeoutS) {
   }
 }
 
-/** Until the emulator has no delivery in flight or held: every event answered 2xx, or retries spent. */
-async function deliveriesSettled(expected) {
-  for (;;) {
-    const { deliveries, held } = await (await fetch(`${emulator.url}/_emulator/events`)).json();
-    if (!held && deliveries.length >= expected) return deliveries;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Every delivery so far, once none is in flight or waiting for a retry. */
+async function settledDeliveries() {
+  await emulator.webhooksIdle();
+  return (await (await fetch(`${emulator.url}/_emulator/events`)).json()).deliveries;
 }
 
 const COUNTS = `
@@ -204,7 +201,7 @@ try {
   const checkoutS = (performance.now() - t0) / 1000;
   const seededAt = await until(db, `select count(*)::int as n from stripe_sales_event where merchant_id = $1`, [merchantId], 2 * SUBSCRIPTIONS, 1800);
   const seedS = (seededAt - t0) / 1000;
-  const firstDeliveries = (await deliveriesSettled(2 * SUBSCRIPTIONS)).length;
+  const firstDeliveries = (await settledDeliveries()).length;
   const seeded = (await db.query(COUNTS, [merchantId])).rows[0];
   console.log(
     `seeded ${SUBSCRIPTIONS} subscriptions through Checkout in ${seedS.toFixed(1)} s (${((2 * SUBSCRIPTIONS) / seedS).toFixed(0)} first-invoice events/s, checkouts done at ${checkoutS.toFixed(1)} s): ${JSON.stringify(seeded)}`,
@@ -231,7 +228,7 @@ try {
   const doneAt = await until(db, `select count(*)::int as n from commission where merchant_id = $1 and sequence = 2`, [merchantId], SUBSCRIPTIONS, 600);
   const renewS = (doneAt - t0) / 1000;
   const cpu1 = { server: processCpuSeconds(child.pid), pg: postgresCpuSeconds(DB_NAME), machine: machineCpuSeconds() };
-  const deliveries = (await deliveriesSettled(firstDeliveries + SUBSCRIPTIONS)).slice(firstDeliveries);
+  const deliveries = (await settledDeliveries()).slice(firstDeliveries);
   const renewed = (await db.query(COUNTS, [merchantId])).rows[0];
   const failedAttempts = deliveries.filter((d) => d.status === null || d.status >= 300).length;
 
@@ -240,7 +237,7 @@ try {
   const before = deliveries.length + firstDeliveries;
   await control('webhooks/redeliver', { ids: sample, times: 2, order: 'reverse' });
   await control('webhooks/redeliver', { ids: firstEvents.slice(0, 2 * REPLAYS), order: 'reverse' });
-  const replayed = (await deliveriesSettled(before + 4 * REPLAYS)).slice(before);
+  const replayed = (await settledDeliveries()).slice(before);
   const after = (await db.query(COUNTS, [merchantId])).rows[0];
 
   const rate = SUBSCRIPTIONS / renewS;
@@ -257,10 +254,12 @@ try {
   console.log(`deliveries not answered 2xx (retried by the emulator): ${failedAttempts}`);
   const exact = renewed.second === SUBSCRIPTIONS && renewed.commissions === 2 * SUBSCRIPTIONS && renewed.twice === 0;
   const unchanged = ['orders', 'commissions', 'first', 'second', 'commission_sum', 'events', 'twice'].every((k) => after[k] === renewed[k]);
-  const replaysOk = replayed.every((d) => d.status === 200);
+  const replaysOk = replayed.length === 4 * REPLAYS && replayed.every((d) => d.status === 200);
+  const statuses = {};
+  for (const d of replayed) statuses[d.status ?? d.error] = (statuses[d.status ?? d.error] ?? 0) + 1;
   console.log(`exactly ${SUBSCRIPTIONS} new commissions with sequence 2, none twice: ${exact ? 'yes' : 'NO'}`);
   console.log(
-    `replays (${REPLAYS} renewals twice, reversed; ${2 * REPLAYS} first-invoice events reversed) changed nothing: ${unchanged && replaysOk ? 'yes' : 'NO'} (${replayed.length} deliveries answered; ${JSON.stringify(after)})`,
+    `replays (${REPLAYS} renewals twice, reversed; ${2 * REPLAYS} first-invoice events reversed) changed nothing: ${unchanged && replaysOk ? 'yes' : 'NO'} (answers ${JSON.stringify(statuses)}; ${JSON.stringify(after)})`,
   );
   if (!exact || !unchanged || !replaysOk || rate < 1000) process.exitCode = 1;
 } finally {

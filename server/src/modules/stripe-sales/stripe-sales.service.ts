@@ -87,7 +87,7 @@ export class StripeSalesService implements PromotionCodeIssuer {
   private webhookBase: string;
   /** Per merchant, the key and endpoint secret opened (null: not connected), and when they were read. */
   private readonly events = new SalesEventLog();
-  private readonly opened = new Map<string, { apiKey: string; endpointSecret: string; at: number } | { at: number; none: true }>();
+  private readonly opened = new Map<string, { account: Promise<{ apiKey: string; endpointSecret: string } | null>; at: number }>();
 
   constructor(private readonly deps: StripeSalesDeps) {
     this.webhookBase = deps.publicUrl;
@@ -241,22 +241,24 @@ export class StripeSalesService implements PromotionCodeIssuer {
     return (await this.account(em, merchantId, fresh))?.endpointSecret ?? null;
   }
 
-  /** The merchant's key and endpoint secret, opened; cached as `endpointSecret` says. */
-  private async account(em: EntityManager, merchantId: string, fresh = false): Promise<{ apiKey: string; endpointSecret: string } | null> {
+  /** The merchant's key and endpoint secret, opened; cached as `endpointSecret` says (events arriving together share one read). */
+  private account(em: EntityManager, merchantId: string, fresh = false): Promise<{ apiKey: string; endpointSecret: string } | null> {
     const now = Date.now();
     const hit = this.opened.get(merchantId);
-    if (hit && !fresh && now - hit.at < ACCOUNT_CACHE_MS) return 'none' in hit ? null : hit;
-    const row = await this.row(em, merchantId);
-    const opened = row
-      ? {
-          apiKey: this.deps.box.open(row.api_key, keyContext(merchantId)),
-          endpointSecret: this.deps.box.open(row.endpoint_secret, secretContext(merchantId)),
-          at: now,
-        }
-      : { at: now, none: true as const };
+    if (hit && !fresh && now - hit.at < ACCOUNT_CACHE_MS) return hit.account;
+    const account = this.row(em, merchantId).then((row) =>
+      row
+        ? {
+            apiKey: this.deps.box.open(row.api_key, keyContext(merchantId)),
+            endpointSecret: this.deps.box.open(row.endpoint_secret, secretContext(merchantId)),
+          }
+        : null,
+    );
     if (this.opened.size > 10_000) this.opened.clear();
-    this.opened.set(merchantId, opened);
-    return 'none' in opened ? null : opened;
+    this.opened.set(merchantId, { account, at: now });
+    // A failed read is not kept.
+    account.catch(() => this.opened.get(merchantId)?.account === account && this.opened.delete(merchantId));
+    return account;
   }
 
   /**

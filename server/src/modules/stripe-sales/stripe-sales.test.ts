@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
+import { countQueries } from '../../db/query-counter.js';
 import { createLogger } from '../../logger.js';
 import { SecretsBox } from '../../secrets-box.js';
 import { startTestApp, TEST_SECRETS_KEY, uniq, type TestApp } from '../../test/harness.js';
@@ -218,6 +219,32 @@ describe('selling through Stripe', () => {
     expect((await post('not-a-merchant', event, b.merchantId)).status).toBe(401);
     expect(await events(a.merchantId)).toHaveLength(0);
     expect((await post(a.merchantId, event)).status).toBe(200);
+  });
+
+  it('an endpoint secret stored by another process (a reconnection there) verifies at once, though this one cached the previous', async () => {
+    const p = await selling();
+    expect((await post(p.merchantId, { id: uniq('evt_'), type: 'customer.created' })).status).toBe(200);
+    const secret = `whsec_${uniq('elsewhere')}`;
+    await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update stripe_sales_account set endpoint_secret = ? where merchant_id = ?`, [
+        new SecretsBox(TEST_SECRETS_KEY).seal(secret, `stripe-sales-endpoint-secret:${p.merchantId}`),
+        p.merchantId,
+      ]);
+    const payload = JSON.stringify({
+      id: uniq('evt_'),
+      object: 'event',
+      type: 'customer.created',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: {} },
+    });
+    const res = await fetch(`${app.url}/webhooks/stripe/sales/${p.merchantId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+      body: payload,
+    });
+    expect(res.status).toBe(200);
   });
 
   it('an unknown event type is acknowledged and recorded as ignored; a won dispute takes nothing back', async () => {
@@ -447,6 +474,44 @@ describe('selling through Stripe', () => {
       expect(enrollments.map((e) => e.promotionCode)).toEqual(enrollments.map((e) => e.shareCode));
       const codes = (await sdk(account.secret_key).promotionCodes.list()).data;
       expect(codes.map((c) => [c.code, c.active, c.promotion.coupon]).sort()).toEqual(enrollments.map((e) => [e.shareCode, true, coupon]).sort());
+    });
+
+    it('renewals arriving together (the first of the month) share their statements and call Stripe back for nothing; each is month 2 once', async () => {
+      const { p, account, enrollment } = await recurring();
+      const subscriptions: string[] = [];
+      for (let i = 0; i < 60; i++)
+        subscriptions.push((await checkout(account, { mode: 'subscription', amount: 2_000, promotion_code: enrollment.promotionCode! })).subscription!);
+      await control('/_emulator/webhooks/pause');
+      try {
+        for (const id of subscriptions) await control(`/_emulator/sales/subscriptions/${id}/renew`);
+        const { data } = (await (await fetch(`${emulator().url}/_emulator/events`)).json()) as { data: Stripe.Event[] };
+        const renewals = data.filter(
+          (e) =>
+            e.type === 'invoice.paid' &&
+            (e.data.object as Stripe.Invoice).billing_reason === 'subscription_cycle' &&
+            subscriptions.includes((e.data.object as Stripe.Invoice).parent?.subscription_details?.subscription as string),
+        );
+        expect(renewals).toHaveLength(60);
+        const stripeCalls = async () => JSON.stringify(((await (await fetch(`${emulator().url}/_emulator/stats`)).json()) as { answered: unknown }).answered);
+        const callsBefore = await stripeCalls();
+        const receive = (e: Stripe.Event) => app.services.stripeSales.receive(app.emFor(p.merchantId), p.merchantId, e, new Date());
+        const { count, result } = countQueries(() => Promise.all(renewals.map(receive)));
+        const outcomes = (await result).map((h) => h.outcome);
+        // Three statements or more per event before they were group-committed (a lookup, a read of the account, a record).
+        expect(count.statements).toBeLessThan(renewals.length);
+        expect(outcomes.filter((o) => o === 'order')).toHaveLength(60);
+        expect((await Promise.all(renewals.slice(0, 5).map(receive))).map((h) => h.outcome)).toEqual(Array(5).fill('duplicate'));
+        expect(await stripeCalls()).toBe(callsBefore);
+        const [row] = await app.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ n: string }[]>(`select count(*) as n from commission where merchant_id = ? and sequence = 2`, [p.merchantId]);
+        expect(Number(row!.n)).toBe(60);
+      } finally {
+        await control('/_emulator/webhooks/resume'); // the held deliveries are replays now
+      }
+      await emulator().webhooksIdle();
+      expect((await events(p.merchantId)).filter((e) => e.type === 'invoice.paid')).toHaveLength(120);
     });
 
     it("a checkout with the promotion code is the affiliate's without a click; a subscription's renewal earns month 2 without one", async () => {
