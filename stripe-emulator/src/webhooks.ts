@@ -37,6 +37,11 @@ export interface WebhookOptions {
   /** Waits before each retry of a failed delivery; its length is the number of retries. */
   retryDelaysMs?: number[];
   timeoutMs?: number;
+  /**
+   * Deliveries in flight at once (default 64); the rest wait their turn, as Stripe paces an
+   * endpoint instead of opening a connection per pending event.
+   */
+  maxInFlight?: number;
 }
 
 export type FlushOrder = 'fifo' | 'reverse' | 'shuffle';
@@ -60,6 +65,7 @@ export class WebhookDispatcher {
   private held: Held[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  private queued: (() => void)[] = [];
   private readonly abort = new AbortController();
   private closed = false;
   private readonly retryDelaysMs: number[];
@@ -99,17 +105,24 @@ export class WebhookDispatcher {
     return this.held.length;
   }
 
-  /** Resolves when nothing is being delivered or waiting for a retry (tests use it). */
+  /** Resolves when nothing is being delivered, waiting its turn or waiting for a retry (tests use it). */
   async idle(): Promise<void> {
-    while (this.inFlight.size || this.timers.size) {
+    while (this.inFlight.size || this.queued.length || this.timers.size) {
       if (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
       else await new Promise((r) => setTimeout(r, 10));
     }
   }
 
   private attempt(event: StripeEvent, attemptNo: number, target?: WebhookTarget): void {
-    const p = this.post(event, attemptNo, target).finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    const start = () => {
+      const p = this.post(event, attemptNo, target).finally(() => {
+        this.inFlight.delete(p);
+        this.queued.shift()?.();
+      });
+      this.inFlight.add(p);
+    };
+    if (this.inFlight.size < (this.opts.maxInFlight ?? 64)) start();
+    else this.queued.push(start);
   }
 
   private async post(event: StripeEvent, attemptNo: number, target?: WebhookTarget): Promise<void> {
@@ -154,12 +167,14 @@ export class WebhookDispatcher {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.held = [];
+    this.queued = [];
     this.paused = false;
     this.deliveries.length = 0;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.queued = [];
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.abort.abort();
