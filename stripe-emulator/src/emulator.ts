@@ -400,7 +400,8 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     }
     const { route: r, path } = match;
     op = r.op;
-    if (!limiter.tryAcquire(r.op)) return fail(rateLimited());
+    // Each account has its own budget, as on Stripe: a merchant's sales key does not spend the platform's.
+    if (!limiter.tryAcquire(`${scope}:${r.op}`)) return fail(rateLimited());
     if (r.permission && sales.keys.get(apiKey)?.denied.includes(r.permission)) return fail(permissionError(apiKey, scope, r.permission));
     let params: FormParams;
     try {

@@ -5,6 +5,9 @@ import Stripe from 'stripe';
 import type { Config } from '../../../config.js';
 import type { Logger } from '../../../logger.js';
 
+/** SDK retries for calls to a merchant's own sales account. */
+const SALES_RETRIES = 2;
+
 export interface StripeConnection {
   stripe: Stripe;
   /** The endpoint secret webhooks are verified with. */
@@ -16,8 +19,13 @@ export interface StripeConnection {
   close(): Promise<void>;
 }
 
-/** The official SDK, pointed at `apiUrl` (host/port/protocol) when given. Our runner retries, never the SDK. */
-export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: string): Stripe {
+/**
+ * The official SDK, pointed at `apiUrl` (host/port/protocol) when given. For the platform's
+ * transfers our runner retries, never the SDK (`retries` 0); a merchant's sales account is
+ * called in a request or a connect, where the SDK's own retries (429s and 5xx, backoff, the
+ * same idempotency key) are what Stripe recommends.
+ */
+export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: string, retries = 0): Stripe {
   const target = apiUrl ? new URL(apiUrl) : null;
   return new Stripe(secretKey, {
     ...(target
@@ -28,7 +36,7 @@ export function stripeClient(secretKey: string, timeoutMs: number, apiUrl?: stri
         }
       : {}),
     timeout: timeoutMs,
-    maxNetworkRetries: 0,
+    maxNetworkRetries: retries,
     telemetry: false,
     appInfo: { name: 'Sorae Affiliates' },
   });
@@ -46,7 +54,7 @@ export async function connectStripe(config: Config, log: Logger): Promise<Stripe
       stripe: stripeClient(s.secretKey!, s.timeoutMs, s.apiUrl),
       webhookSecret: s.webhookSecret!,
       emulator: null,
-      clientFor: (key) => stripeClient(key, s.timeoutMs, s.apiUrl),
+      clientFor: (key) => stripeClient(key, s.timeoutMs, s.apiUrl, SALES_RETRIES),
       close: async () => {},
     };
   }
@@ -62,7 +70,7 @@ export async function connectStripe(config: Config, log: Logger): Promise<Stripe
     stripe: stripeClient(emulator.secretKey, s.timeoutMs, emulator.url),
     webhookSecret,
     emulator,
-    clientFor: (key) => stripeClient(key, s.timeoutMs, emulator.url),
+    clientFor: (key) => stripeClient(key, s.timeoutMs, emulator.url, SALES_RETRIES),
     close: () => emulator.close(),
   };
 }
