@@ -17,10 +17,12 @@ function controlled() {
 }
 
 describe('Batcher (group commit)', () => {
-  it('writes a lone submission at once, and groups what arrives while a batch is running', async () => {
+  it('writes a lone submission after the current turn (no timer), and groups what arrives while a batch is running', async () => {
     const { batches, run } = controlled();
     const b = new Batcher(run, { maxBatch: 100, concurrency: 1 });
     const first = b.submit(1);
+    expect(batches).toEqual([]);
+    await tick();
     expect(batches.map((x) => x.items)).toEqual([[1]]);
     const later = [2, 3, 4].map((i) => b.submit(i));
     expect(b.waiting).toBe(3);
@@ -32,10 +34,11 @@ describe('Batcher (group commit)', () => {
     expect(await Promise.all(later)).toEqual(['ok 2', 'ok 3', 'ok 4']);
   });
 
-  it('items submitted together share a batch when a slot is free', async () => {
+  it('items submitted in the same turn share a batch when a slot is free', async () => {
     const { batches, run } = controlled();
     const b = new Batcher(run, { maxBatch: 3, concurrency: 2 });
-    const all = b.submitAll([1, 2, 3, 4]);
+    const all = [...b.submitAll([1, 2]), b.submit(3), b.submit(4)];
+    await tick();
     expect(batches.map((x) => x.items)).toEqual([[1, 2, 3], [4]]);
     for (const x of batches) x.finish();
     expect(await Promise.all(all)).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4']);
@@ -45,26 +48,30 @@ describe('Batcher (group commit)', () => {
     const { batches, run } = controlled();
     const b = new Batcher(run, { maxBatch: 2, concurrency: 2 });
     const all = [1, 2, 3, 4, 5, 6].map((i) => b.submit(i));
-    expect(batches.map((x) => x.items)).toEqual([[1], [2]]);
+    await tick();
+    expect(batches.map((x) => x.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     batches[0]!.finish();
     await tick();
-    expect(batches.map((x) => x.items)).toEqual([[1], [2], [3, 4]]);
+    expect(batches.map((x) => x.items)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     batches[1]!.finish();
-    await tick();
-    expect(batches.map((x) => x.items)).toEqual([[1], [2], [3, 4], [5, 6]]);
     batches[2]!.finish();
-    batches[3]!.finish();
     expect(await Promise.all(all)).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4', 'ok 5', 'ok 6']);
   });
 
   it('settles each item on its own: one refused item does not fail its neighbours', async () => {
     const { batches, run } = controlled();
     const b = new Batcher(run, { maxBatch: 10, concurrency: 1 });
-    void b.submit(0);
     const items = [b.submit(1), b.submit(-2), b.submit(3)];
-    batches[0]!.finish();
     await tick();
-    batches[1]!.finish();
+    expect(batches.map((x) => x.items)).toEqual([[1, -2, 3]]);
+    batches[0]!.finish();
     const settled = await Promise.allSettled(items);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });

@@ -1,11 +1,13 @@
 /**
  * Group commit: submissions that arrive while a batch is being written wait and go together in
- * the next one. An idle system writes each at once (no timer, no added latency); a busy one
- * pays one round trip and one statement per batch instead of per submission.
+ * the next one. An idle system writes each at once (no timer: a free slot starts after the
+ * current event-loop turn, so requests read from the network in the same turn share a batch); a
+ * busy one pays one round trip and one statement per batch instead of per submission.
  */
 export class Batcher<I, O> {
   private queue: { item: I; resolve: (value: O) => void; reject: (reason: unknown) => void }[] = [];
   private running = 0;
+  private starting = false;
 
   /**
    * @param run writes a batch and settles each item in order; a rejection fails the whole batch.
@@ -28,7 +30,13 @@ export class Batcher<I, O> {
   /** Items that arrive together: queued before a batch starts, so they share one when a slot is free. */
   submitAll(items: readonly I[]): Promise<O>[] {
     const settled = items.map((item) => new Promise<O>((resolve, reject) => this.queue.push({ item, resolve, reject })));
-    this.pump();
+    if (!this.starting && this.running < this.options.concurrency) {
+      this.starting = true;
+      setImmediate(() => {
+        this.starting = false;
+        this.pump();
+      });
+    }
     return settled;
   }
 
