@@ -66,6 +66,46 @@ export async function startServer(databaseUrl, env = {}, options = {}) {
   };
 }
 
+/** Resolves once the server at `base` answers `GET /healthz`; throws after `timeoutMs`. */
+export async function untilHealthy(base, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+/**
+ * The environment of a server run as a child process in production mode on `port`, on the
+ * database at `databaseUrl`, calling Stripe at `stripeApiUrl` (an emulator the script runs).
+ */
+export function childServerEnv({ port, databaseUrl, stripeApiUrl, webhookSecret }) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_EMAIL: 'bench-owner@example.test',
+    ADMIN_PASSWORD: 'bench-password',
+    PASSWORD_HASH_COST: '10',
+    CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret',
+    SECRETS_KEY: 'bench-secrets-key-bench-secrets-key',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    DB_POOL_MAX: '20',
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_URL: stripeApiUrl,
+    SIGNIN_LIMIT_PER_IP: '1000000',
+  };
+}
+
 export async function gql(url, query, variables, token) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { startStripeEmulator } from '@sorae/stripe-emulator';
 import pg from 'pg';
 import { freePort } from '../scripts/free-port.mjs';
-import { freshDatabase, gql, postgres } from './lib.mjs';
+import { childServerEnv, untilHealthy, freshDatabase, gql, postgres } from './lib.mjs';
 
 const AFFILIATES = Number(process.env.AFFILIATES ?? 10_000);
 const COMMISSIONS = Number(process.env.COMMISSIONS ?? 1_000_000);
@@ -33,24 +33,8 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const mainJs = fileURLToPath(new URL('../server/dist/main.js', import.meta.url));
 const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  DATABASE_URL: url,
-  PUBLIC_URL: base,
-  ADMIN_EMAIL: 'bench-owner@example.test',
-  ADMIN_PASSWORD: 'bench-password',
-  PASSWORD_HASH_COST: '10',
-  CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret',
-  SECRETS_KEY: 'bench-secrets-key-bench-secrets-key',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-  DB_POOL_MAX: '20',
-  STRIPE_SECRET_KEY: 'sk_test_bench',
-  STRIPE_WEBHOOK_SECRET: WHSEC,
-  STRIPE_API_URL: emulator.url,
+  ...childServerEnv({ port, databaseUrl: url, stripeApiUrl: emulator.url, webhookSecret: WHSEC }),
   PAYOUT_RATE_PER_SECOND: String(RATE),
-  SIGNIN_LIMIT_PER_IP: '1000000',
 };
 
 let child;
@@ -58,18 +42,7 @@ function startChild() {
   child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
-async function healthy(timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
+const healthy = (timeoutMs) => untilHealthy(base, timeoutMs);
 
 const db = new pg.Client({ connectionString: url });
 try {

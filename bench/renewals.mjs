@@ -25,7 +25,17 @@ import { performance } from 'node:perf_hooks';
 import { startStripeEmulator } from '@sorae/stripe-emulator';
 import pg from 'pg';
 import { freePort } from '../scripts/free-port.mjs';
-import { confirmFromOutbox, freshDatabase, gql, machineCpuSeconds, postgres, postgresCpuSeconds, processCpuSeconds } from './lib.mjs';
+import {
+  childServerEnv,
+  untilHealthy,
+  confirmFromOutbox,
+  freshDatabase,
+  gql,
+  machineCpuSeconds,
+  postgres,
+  postgresCpuSeconds,
+  processCpuSeconds,
+} from './lib.mjs';
 
 const SUBSCRIPTIONS = Number(process.env.SUBSCRIPTIONS ?? 10_000);
 const AFFILIATES = 20;
@@ -43,23 +53,7 @@ const emulator = await startStripeEmulator({ webhookSecret: 'whsec_bench_platfor
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  DATABASE_URL: url,
-  PUBLIC_URL: base,
-  ADMIN_EMAIL: 'bench-owner@example.test',
-  ADMIN_PASSWORD: 'bench-password',
-  PASSWORD_HASH_COST: '10',
-  CLICK_IP_SECRET: 'bench-secret-bench-secret-bench-secret',
-  SECRETS_KEY: 'bench-secrets-key-bench-secrets-key',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-  DB_POOL_MAX: '20',
-  STRIPE_SECRET_KEY: 'sk_test_bench',
-  STRIPE_WEBHOOK_SECRET: 'whsec_bench_platform',
-  STRIPE_API_URL: emulator.url,
-  SIGNIN_LIMIT_PER_IP: '1000000',
+  ...childServerEnv({ port, databaseUrl: url, stripeApiUrl: emulator.url, webhookSecret: 'whsec_bench_platform' }),
   APPLY_LIMIT_PER_IP: '1000000',
 };
 // SERVER_NODE_ARGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -69,18 +63,7 @@ const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../se
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
-async function healthy(timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
+const healthy = (timeoutMs) => untilHealthy(base, timeoutMs);
 
 async function control(path, body = {}) {
   const res = await fetch(`${emulator.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
