@@ -16,6 +16,7 @@ import { getSchema } from './graphql/schema.js';
 import { QUERY_LIMITS, limitRules, nodeLimitPlugin } from './graphql/limits.js';
 import { SESSION_COOKIES, parseCookies } from './http/cookies.js';
 import { drainHttp } from './http/drain.js';
+import { ServingPressure } from './http/serving-pressure.js';
 import { graphqlHandler } from './http/graphql-handler.js';
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from './http/internal-error.js';
 import { HttpError, RequestTarget, Router, clientIp, sendJson } from './http/router.js';
@@ -194,9 +195,12 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   };
 
   let draining = false;
+  // Background work that can wait (outgoing webhooks) yields while requests keep the process busy.
+  const serving = new ServingPressure();
   // Synchronous when the route answers synchronously (the redirect's cache hits): no promise,
   // no microtask per request. A request target that is not a URL path gets 400, not a crash.
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    serving.request(res);
     setHeaders(res, headers.edge);
     // A request on a kept-alive connection during shutdown: answered, then the connection closes.
     if (draining) res.shouldKeepAlive = false;
@@ -225,7 +229,7 @@ export async function createApp({ config, log = createLogger(config.logLevel), c
   const payoutTicks = every(config.payouts.tickMs, 'payouts', () => services.payouts.tick(), log);
   jobs.push(() => payoutTicks.stop().then(() => services.payouts.close()));
   services.mail.start();
-  services.webhooks.start(port);
+  services.webhooks.start(port, serving);
 
   let closing: Promise<void> | undefined;
   return {

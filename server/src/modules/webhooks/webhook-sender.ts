@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { pgArray, pgTextArray } from '../../db/pg-arrays.js';
 import { uuidv7 } from '../../ids.js';
 import type { Logger } from '../../logger.js';
+import type { Pressure } from '../../http/serving-pressure.js';
 import type { SecretsBox } from '../../secrets-box.js';
 import type { AuthService } from '../auth/index.js';
 import type { MailService } from '../mail/index.js';
@@ -50,6 +51,9 @@ interface Outcome {
   durationMs: number;
 }
 
+/** The share of the time the sender may take while the process is busy serving requests. */
+const SHARE_WHEN_BUSY = 0.05;
+
 const ok = (o: Outcome) => o.status !== null && o.status >= 200 && o.status < 300;
 
 /**
@@ -64,6 +68,7 @@ const ok = (o: Outcome) => o.status !== null && o.status >= 200 && o.status < 30
 export class WebhookSender {
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly batch: number;
+  private pausedUntil = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,20 +79,31 @@ export class WebhookSender {
     this.batch = opts.concurrency * 4;
   }
 
-  /** Sends everything due now; returns how many attempts were made. */
-  async sendDue(): Promise<number> {
+  /**
+   * Sends everything due now; returns how many attempts were made. While `pressure` says the
+   * process is busy serving requests, a delivery waits rather than slow them ("delivery never
+   * slows the request that caused the event"): one batch of WEBHOOK_CONCURRENCY at a time, then a
+   * pause long enough that sending takes at most SHARE_WHEN_BUSY of the time. Deliveries keep
+   * moving under any load, and the backlog goes at full speed once requests ease.
+   */
+  async sendDue(pressure?: Pressure): Promise<number> {
     let done = 0;
     for (;;) {
-      const claimed = await this.claim();
+      const busy = pressure?.busy() ?? false;
+      if (busy && performance.now() < this.pausedUntil) return done;
+      const started = performance.now();
+      const limit = busy ? this.opts.concurrency : this.batch;
+      const claimed = await this.claim(limit);
       if (!claimed.length) return done;
       const outcomes = await this.sendAll(claimed);
       await this.record(outcomes);
       done += outcomes.length;
-      if (claimed.length < this.batch) return done;
+      if (busy) this.pausedUntil = performance.now() + ((performance.now() - started) * (1 - SHARE_WHEN_BUSY)) / SHARE_WHEN_BUSY;
+      if (claimed.length < limit) return done;
     }
   }
 
-  private async claim(): Promise<Claimed[]> {
+  private async claim(limit: number): Promise<Claimed[]> {
     const now = this.opts.clock();
     // Longer than the batch can take: `batch / concurrency` rounds of one timeout each, and a margin.
     const leaseMs = this.opts.timeoutMs * Math.ceil(this.batch / this.opts.concurrency) + 10_000;
@@ -97,7 +113,7 @@ export class WebhookSender {
             claimed as (update webhook_delivery d set claim = ?, next_attempt_at = ? from due where d.id = due.id
                         returning d.id, d.merchant_id, d.endpoint_id, d.message_id, d.body, d.retry_step, d.claim)
        select c.*, e.url, e.secret from claimed c join webhook_endpoint e on e.id = c.endpoint_id`,
-      [now, this.batch, uuidv7(), new Date(now.getTime() + leaseMs)],
+      [now, limit, uuidv7(), new Date(now.getTime() + leaseMs)],
     );
   }
 

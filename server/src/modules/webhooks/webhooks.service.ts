@@ -8,6 +8,7 @@ import type { Exec } from '../../db/sql-runner.js';
 import { badInput, notFound, parseInput } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import { every } from '../../jobs/periodic.js';
+import type { Pressure } from '../../http/serving-pressure.js';
 import type { Logger } from '../../logger.js';
 import type { SecretsBox } from '../../secrets-box.js';
 import type { AuthService } from '../auth/index.js';
@@ -57,10 +58,13 @@ export class WebhooksService implements WebhookOutbox {
     this.sender = new WebhookSender(orm, { ...config.webhooks, box, mail, auth, log, clock, settingsUrl: `${config.publicUrl}/admin/settings/webhooks` });
   }
 
-  /** Once the server listens: its own address is refused as an endpoint, and sending starts every WEBHOOK_POLL_MS. */
-  start(listeningPort: number): void {
+  /**
+   * Once the server listens: its own address is refused as an endpoint, and sending starts every
+   * WEBHOOK_POLL_MS, yielding to the requests this process serves (see WebhookSender.sendDue).
+   */
+  start(listeningPort: number, serving: Pressure): void {
     for (const host of ['127.0.0.1', 'localhost', '[::1]']) this.selfOrigins.add(`http://${host}:${listeningPort}`);
-    this.job ??= every(this.config.webhooks.pollMs, 'send-webhooks', () => this.sender.sendDue(), this.log);
+    this.job ??= every(this.config.webhooks.pollMs, 'send-webhooks', () => this.sender.sendDue(serving), this.log);
   }
 
   async close(): Promise<void> {

@@ -209,6 +209,26 @@ describe('outgoing webhooks', () => {
     }
   });
 
+  it('yields to requests: while the process is busy serving, one batch of WEBHOOK_CONCURRENCY and a pause; the rest once it eases', async () => {
+    const receiver = await webhookReceiver();
+    // A database of its own, sending only when the test asks (the scheduled run finds nothing due at start).
+    const quiet = await startTestApp({ WEBHOOK_POLL_MS: '600000', WEBHOOK_CONCURRENCY: '4' });
+    try {
+      const owner = await quiet.newMerchant();
+      await createEndpoint(quiet, owner.token, receiver.url, ['application.submitted']);
+      await emit(quiet, owner.merchantId, 40);
+      const busy = { busy: () => true };
+      expect(await quiet.services.webhooks.sender.sendDue(busy)).toBe(4);
+      expect(await quiet.services.webhooks.sender.sendDue(busy)).toBe(0);
+      expect(receiver.received).toHaveLength(4);
+      expect(await quiet.services.webhooks.sender.sendDue({ busy: () => false })).toBe(36);
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(40);
+    } finally {
+      await quiet.close();
+      await receiver.close();
+    }
+  });
+
   it('writes events in the causing transaction: review, order ingestion and finalization, only those subscribed to', async () => {
     const receiver = await webhookReceiver();
     const typesReceived = () => receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: any });
