@@ -281,9 +281,11 @@ export class ApplicationsService {
   /**
    * After a campaign's coupon changed (CampaignCoupons, wired in services.ts): its active
    * enrollments approved while it had none get their promotion code (their share code, as at
-   * approval), in one statement; then every code due is made in Stripe.
+   * approval), in one statement; then every code due is made in Stripe. A coupon taken away
+   * retires the campaign's codes: each is turned off in Stripe, then no longer shown or honoured.
    */
   async couponChanged(em: EntityManager, merchantId: string, campaignId: string): Promise<void> {
+    await this.retirePromotionCodes(em, merchantId, campaignId);
     await em.execute(
       `update enrollment e set promotion_code = e.share_code from campaign k
         where k.id = e.campaign_id and k.merchant_id = e.merchant_id and e.merchant_id = ? and e.campaign_id = ?
@@ -292,6 +294,40 @@ export class ApplicationsService {
       'run',
     );
     await this.issuePromotionCodes(em, merchantId);
+  }
+
+  /**
+   * The codes of a campaign that has no coupon now. One Stripe refuses to turn off keeps its id
+   * and the reason, and is tried again on the next change; the others are cleared in one statement.
+   */
+  private async retirePromotionCodes(em: EntityManager, merchantId: string, campaignId: string): Promise<void> {
+    const codes = await em.execute<{ id: string; stripe_id: string | null }[]>(
+      `select e.id, e.stripe_promotion_code_id as stripe_id from enrollment e join campaign k on k.id = e.campaign_id and k.merchant_id = e.merchant_id
+        where e.merchant_id = ? and e.campaign_id = ? and k.stripe_coupon_id is null and e.promotion_code is not null`,
+      [merchantId, campaignId],
+    );
+    const retired: string[] = [];
+    for (const c of codes) {
+      if (c.stripe_id && this.promotionCodes) {
+        const { issuer, log } = this.promotionCodes;
+        try {
+          await issuer.setPromotionCodeActive(em, merchantId, c.stripe_id, false);
+        } catch (err) {
+          const why = `the campaign has no coupon now, but Stripe did not turn the code off (${(err as Error).message}); retried on the next change`;
+          await em.execute(`update enrollment set promotion_code_error = ? where id = ? and merchant_id = ?`, [why, c.id, merchantId], 'run');
+          log.warn({ merchantId, enrollmentId: c.id, err: (err as Error).message }, 'promotion codes: Stripe did not turn a retired code off');
+          continue;
+        }
+      }
+      retired.push(c.id);
+    }
+    if (retired.length)
+      await em.execute(
+        `update enrollment set promotion_code = null, stripe_promotion_code_id = null, stripe_promotion_coupon_id = null, promotion_code_error = null
+          where merchant_id = ? and id = any(?::uuid[])`,
+        [merchantId, pgArray(retired)],
+        'run',
+      );
   }
 
   /** Suspends an enrollment (its link stops redirecting, its clicks stop winning, its promotion code is turned off in Stripe) or reactivates it. */

@@ -449,9 +449,16 @@ export class StripeSalesService implements PromotionCodeIssuer {
     // Asked first: a create refused for a missing coupon would be kept by Stripe under the key, and replayed once the coupon exists.
     const missing = await this.missingCoupon(em, merchantId, p.coupon);
     if (missing) return { refused: missing };
-    // The account may hold it already (the same account connected again, under another key): it is adopted, not made twice.
-    const held = (await client.promotionCodes.list({ code: p.code, active: true, limit: 1 })).data[0];
-    if (held?.promotion.coupon === p.coupon) return { stripeId: held.id };
+    // The account may hold it already (the same account connected again under another key, or
+    // the coupon given back to the campaign after its codes were turned off): it is adopted, on
+    // again, not made twice (the create's key would only replay the code turned off).
+    const held = (await client.promotionCodes.list({ code: p.code, limit: 10 })).data
+      .filter((c) => c.promotion.coupon === p.coupon)
+      .sort((a, b) => Number(b.active) - Number(a.active))[0];
+    if (held) {
+      if (!held.active) await client.promotionCodes.update(held.id, { active: true });
+      return { stripeId: held.id };
+    }
     try {
       const created = await client.promotionCodes.create(
         { promotion: { type: 'coupon', coupon: p.coupon }, code: p.code, metadata: { sorae_enrollment: p.enrollmentId } },

@@ -447,6 +447,24 @@ describe('selling through Stripe', () => {
       expect((await enrollmentRow(enrollment.id)).stripe_promotion_code_id).toBe(fresh.id);
     });
 
+    it("taking the campaign's coupon away turns its codes off in Stripe; the affiliate no longer sees one, and a coupon given back brings it again", async () => {
+      const { p, key, coupon, enrollment } = await recurring();
+      const [code] = (await sdk(key).promotionCodes.list()).data;
+      const cleared = await app.gql(UPDATE_COUPON, { id: p.campaign.id, c: '' }, p.token);
+      expect(cleared.errors).toBeUndefined();
+      expect((await sdk(key).promotionCodes.retrieve(code!.id)).active).toBe(false);
+      const shown = async () =>
+        (await app.gql(`query($id: ID!) { affiliate(id: $id) { enrollments { promotionCode } } }`, { id: enrollment.affiliate.id }, p.token)).data!.affiliate
+          .enrollments[0].promotionCode;
+      expect(await shown()).toBeNull();
+      expect(await enrollmentRow(enrollment.id)).toEqual({ stripe_promotion_code_id: null, promotion_code_error: null });
+
+      expect((await app.gql(UPDATE_COUPON, { id: p.campaign.id, c: coupon }, p.token)).errors).toBeUndefined();
+      expect(await shown()).toBe(enrollment.promotionCode);
+      const active = (await sdk(key).promotionCodes.list()).data.filter((c) => c.active);
+      expect(active).toEqual([expect.objectContaining({ code: enrollment.promotionCode, promotion: expect.objectContaining({ coupon }) })]);
+    });
+
     it('another sales account connected: its missing coupon is listed and recorded on the enrollment; the same account again adopts the codes it holds', async () => {
       const { p, key, coupon, enrollment } = await recurring();
       const [code] = (await sdk(key).promotionCodes.list()).data;
