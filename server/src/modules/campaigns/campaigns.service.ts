@@ -101,11 +101,11 @@ const createSchema = z.object({
   stripeCouponId: settings.stripeCouponId.nullish().transform((v) => v ?? ''),
 });
 
-const updateSchema = z
-  .object({ ...settings, status: z.enum(CampaignStatus) })
-  .partial()
-  // GraphQL sends null for omitted nullable fields: null means "leave as is".
-  .transform((u) => Object.fromEntries(Object.entries(u).filter(([, v]) => v != null)) as Partial<typeof u>);
+// A field sent as null (as clients send an unset nullable field) means "leave as is", like one left out.
+const updateSchema = z.preprocess(
+  (u) => (u && typeof u === 'object' ? Object.fromEntries(Object.entries(u).filter(([, v]) => v != null)) : u),
+  z.object({ ...settings, status: z.enum(CampaignStatus) }).partial(),
+);
 
 type Settings = z.output<typeof createSchema>;
 

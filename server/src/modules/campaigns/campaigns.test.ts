@@ -116,6 +116,15 @@ describe('campaigns', () => {
     expect(r.data!.updateCampaign).toEqual({ status: 'PAUSED', holdDays: 7, commission: { type: 'FLAT', amountMinor: 500, rateBps: null } });
     const pub = await app.gql(`query($s:String!){ publicCampaign(slug:$s){ status acceptingApplications } }`, { s: input.slug });
     expect(pub.data!.publicCampaign).toEqual({ status: 'PAUSED', acceptingApplications: false });
+
+    // A field sent as null is left as it is, as one left out.
+    const nulls = await app.gql(
+      `mutation($id:ID!,$input:CampaignUpdateInput!){ updateCampaign(id:$id,input:$input){ name holdDays description } }`,
+      { id, input: { name: 'Renamed', holdDays: null, description: null, stripeCouponId: null } },
+      owner.token,
+    );
+    expect(nulls.errors).toBeUndefined();
+    expect(nulls.data!.updateCampaign).toEqual({ name: 'Renamed', holdDays: 7, description: input.description ?? '' });
   });
 
   describe('invalid definitions are refused with per-field errors and write nothing', () => {
