@@ -124,7 +124,7 @@ describe('campaigns', () => {
       owner.token,
     );
     expect(nulls.errors).toBeUndefined();
-    expect(nulls.data!.updateCampaign).toEqual({ name: 'Renamed', holdDays: 7, description: input.description ?? '' });
+    expect(nulls.data!.updateCampaign).toEqual({ name: 'Renamed', holdDays: 7, description: '' });
   });
 
   describe('invalid definitions are refused with per-field errors and write nothing', () => {
