@@ -23,18 +23,19 @@ const SEEN_SQL = `
    where exists (select 1 from stripe_sales_event e where e.merchant_id = j.merchant_id and e.event_id = j.event_id)`;
 
 /**
- * Each row once by (merchant, event id); the merchant's connection is CONNECTED again (an event
- * handled with the stored key), and its last_event_at moves at most once a second otherwise (one
- * hot row for a burst).
+ * Each row once by (merchant, event id), answering the rows it inserted (a replay's is not); for
+ * those, the merchant's connection is CONNECTED again (an event handled with the stored key), and
+ * its last_event_at moves at most once a second otherwise (one hot row for a burst).
  */
 const RECORD_SQL = `
   with x as (select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::timestamptz[])
                as x(id, merchant_id, event_id, type, outcome, detail, order_id, payment_intent, order_amount_minor, charged_minor, received_at)),
   ev as (insert into stripe_sales_event (id, merchant_id, event_id, type, outcome, detail, order_id, payment_intent, order_amount_minor, charged_minor, received_at)
-         select * from x on conflict (merchant_id, event_id) do nothing),
-  last as (select merchant_id, max(received_at) as at from x group by merchant_id)
-  update stripe_sales_account a set last_event_at = greatest(a.last_event_at, last.at), status = 'CONNECTED', last_error = null from last
-   where a.merchant_id = last.merchant_id and (a.status <> 'CONNECTED' or a.last_event_at is null or a.last_event_at < last.at - interval '1 second')`;
+         select * from x on conflict (merchant_id, event_id) do nothing returning id, merchant_id, received_at),
+  last as (select merchant_id, max(received_at) as at from ev group by merchant_id),
+  account as (update stripe_sales_account a set last_event_at = greatest(a.last_event_at, last.at), status = 'CONNECTED', last_error = null from last
+   where a.merchant_id = last.merchant_id and (a.status <> 'CONNECTED' or a.last_event_at is null or a.last_event_at < last.at - interval '1 second'))
+  select id from ev`;
 
 /** Events per statement, and statements at once (each holds a pooled connection). */
 const BATCH = { maxBatch: 200, concurrency: 2 };
@@ -63,11 +64,11 @@ export class SalesEventLog {
     BATCH,
   );
 
-  private readonly records = new Batcher<{ em: EntityManager; row: SalesEventRow }, void>(
+  private readonly records = new Batcher<{ em: EntityManager; row: SalesEventRow }, boolean>(
     (jobs) =>
       withConnection(jobs[0]!.em, async (exec) => {
         const col = (f: (r: SalesEventRow) => string | number | null) => pgTextArray(jobs.map(({ row }) => (f(row) === null ? null : String(f(row)))));
-        await exec(RECORD_SQL, [
+        const inserted = await exec<{ id: string }>(RECORD_SQL, [
           col((r) => r.id),
           col((r) => r.merchantId),
           col((r) => r.eventId),
@@ -80,7 +81,8 @@ export class SalesEventLog {
           col((r) => r.chargedMinor),
           col((r) => r.receivedAt.toISOString()),
         ]);
-        return jobs.map(() => ({ status: 'fulfilled', value: undefined }) as const);
+        const first = new Set(inserted.map((r) => r.id));
+        return jobs.map(({ row }) => ({ status: 'fulfilled', value: first.has(row.id) }) as const);
       }),
     BATCH,
   );
@@ -90,8 +92,11 @@ export class SalesEventLog {
     return this.lookups.submit({ em, merchantId, eventId });
   }
 
-  /** Records a handled event (a replay recorded meanwhile keeps the first record). */
-  record(em: EntityManager, row: SalesEventRow): Promise<void> {
+  /**
+   * Records a handled event; whether this delivery was its first (a replay, or one recorded
+   * meanwhile by a racing delivery, keeps the first record and is not).
+   */
+  record(em: EntityManager, row: SalesEventRow): Promise<boolean> {
     return this.records.submit({ em, row });
   }
 }

@@ -62,6 +62,15 @@ export interface Handled {
 
 type Recorded = Handled & { paymentIntent?: string | null; orderAmountMinor?: number; chargedMinor?: number };
 
+/**
+ * Events looked up before they are handled: a coupon's arrival issues promotion codes through
+ * Stripe by the enrollments' state, not by the event (a replay would call Stripe again).
+ */
+const LOOKED_UP_FIRST: ReadonlySet<string> = new Set(['coupon.created']);
+
+/** Thrown by the Stripe accessor when the event was handled before: a replay calls Stripe for nothing. */
+class Replay extends Error {}
+
 export interface StripeSalesDeps {
   box: SecretsBox;
   orders: OrdersService;
@@ -262,23 +271,40 @@ export class StripeSalesService implements PromotionCodeIssuer {
   }
 
   /**
-   * A verified event of the merchant's account, once by event id (both the lookup and the record
-   * are group-committed, see SalesEventLog). Orders and refunds are idempotent by their own ids
-   * too, so a delivery racing its duplicate changes nothing more.
-   * Failures Stripe should retry (the order of a refund not there yet, Stripe unreachable)
-   * throw and record nothing.
+   * A verified event of the merchant's account, once by event id. What an event writes is
+   * idempotent by its own ids (orders by order id, refunds by refund or dispute id), so most
+   * types are handled without first asking whether the event was seen: the lookup runs before the
+   * first call to Stripe (a replay stops there, calling Stripe for nothing) or after a failure,
+   * and the record says whether this delivery was the first, a replay answering `duplicate`. A
+   * renewal's invoice.paid, which needs no call, costs no lookup. Both statements are
+   * group-committed (see SalesEventLog). Failures Stripe should retry (the order of a refund not
+   * there yet, Stripe unreachable) throw and record nothing.
    */
   async receive(em: EntityManager, merchantId: string, event: Stripe.Event, now: Date): Promise<Handled> {
-    if (await this.events.seen(em, merchantId, event.id)) return { outcome: 'duplicate' };
+    let lookup: Promise<void> | undefined;
+    const unseen = () =>
+      (lookup ??= this.events.seen(em, merchantId, event.id).then((seen) => {
+        if (seen) throw new Replay();
+      }));
+    if (LOOKED_UP_FIRST.has(event.type)) {
+      if (await this.events.seen(em, merchantId, event.id)) return { outcome: 'duplicate' };
+      lookup = Promise.resolve();
+    }
     const account = await this.account(em, merchantId);
     if (!account) throw badInput('Stripe sales are not connected');
     // Built only when the event needs Stripe: a renewal's invoice.paid carries everything.
     let client: Stripe | undefined;
-    const stripe = () => (client ??= this.deps.clientFor(account.apiKey));
+    const stripe = async () => {
+      await unseen();
+      return (client ??= this.deps.clientFor(account.apiKey));
+    };
     let handled: Recorded;
     try {
       handled = await this.handle(em, merchantId, stripe, event, now);
     } catch (err) {
+      if (err instanceof Replay) return { outcome: 'duplicate' };
+      // A replay whose handling fails now (the state it depended on moved) answers as before.
+      if (!lookup && (await this.events.seen(em, merchantId, event.id))) return { outcome: 'duplicate' };
       if (!(err instanceof Stripe.errors.StripeError)) throw err;
       if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
         await em.execute(`update stripe_sales_account set status = 'ERROR', last_error = ? where merchant_id = ?`, [err.message, merchantId], 'run');
@@ -287,10 +313,8 @@ export class StripeSalesService implements PromotionCodeIssuer {
       this.deps.log.warn({ merchantId, event: event.id, type: event.type, err: err.message }, 'stripe sales: Stripe refused a call; the event will come again');
       throw unavailable(`Stripe refused a call while handling ${event.type}: ${err.message}`, 60);
     }
-    if (handled.outcome === 'ignored')
-      this.deps.log.info({ merchantId, event: event.id, type: event.type, detail: handled.detail }, 'stripe sales: event ignored');
     // A signed event handled with the stored key (or needing no call): a connection in ERROR works again.
-    await this.events.record(em, {
+    const first = await this.events.record(em, {
       id: uuidv7(now.getTime()),
       merchantId,
       eventId: event.id,
@@ -303,6 +327,9 @@ export class StripeSalesService implements PromotionCodeIssuer {
       chargedMinor: handled.chargedMinor ?? null,
       receivedAt: now,
     });
+    if (!first) return { outcome: 'duplicate' };
+    if (handled.outcome === 'ignored')
+      this.deps.log.info({ merchantId, event: event.id, type: event.type, detail: handled.detail }, 'stripe sales: event ignored');
     return { outcome: handled.outcome, ...(handled.detail ? { detail: handled.detail } : {}), ...(handled.orderId ? { orderId: handled.orderId } : {}) };
   }
 
@@ -329,7 +356,7 @@ export class StripeSalesService implements PromotionCodeIssuer {
     return stale.length;
   }
 
-  private async handle(em: EntityManager, merchantId: string, stripe: () => Stripe, event: Stripe.Event, now: Date): Promise<Recorded> {
+  private async handle(em: EntityManager, merchantId: string, stripe: () => Promise<Stripe>, event: Stripe.Event, now: Date): Promise<Recorded> {
     switch (event.type) {
       case 'checkout.session.completed': {
         const session = event.data.object;
@@ -338,23 +365,27 @@ export class StripeSalesService implements PromotionCodeIssuer {
         const invoiceId = idOf(session.invoice);
         if (session.mode !== 'subscription' || !invoiceId)
           return { outcome: 'ignored', detail: `a ${session.mode}-mode session without an invoice is no sale` };
-        const invoice = await stripe().invoices.retrieve(invoiceId, { expand: ['payments'] });
+        const invoice = await (await stripe()).invoices.retrieve(invoiceId, { expand: ['payments'] });
         return this.recordSale(em, merchantId, stripe, saleFromInvoice(invoice, session), now);
       }
       case 'invoice.paid': {
         const subscription = subscriptionOf(event.data.object);
         if (!subscription) return { outcome: 'ignored', detail: 'an invoice of no subscription: its sale is not from Checkout' };
-        const invoice = event.data.object.payments ? event.data.object : await stripe().invoices.retrieve(event.data.object.id, { expand: ['payments'] });
+        const invoice = event.data.object.payments
+          ? event.data.object
+          : await (await stripe()).invoices.retrieve(event.data.object.id, { expand: ['payments'] });
         // The first invoice carries the click of the session that started the subscription (it may not have arrived yet).
         const session =
-          invoice.billing_reason === 'subscription_create' ? ((await stripe().checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null) : null;
+          invoice.billing_reason === 'subscription_create'
+            ? ((await (await stripe()).checkout.sessions.list({ subscription, limit: 1 })).data[0] ?? null)
+            : null;
         return this.recordSale(em, merchantId, stripe, saleFromInvoice(invoice, session), now);
       }
       case 'charge.refunded': {
         const charge = event.data.object;
         const order = await this.orderOf(em, merchantId, idOf(charge.payment_intent));
         if (!order) return { outcome: 'ignored', detail: 'no order was recorded from this payment' };
-        const refunds = (await stripe().refunds.list({ charge: charge.id, limit: 100 })).data
+        const refunds = (await (await stripe()).refunds.list({ charge: charge.id, limit: 100 })).data
           .filter((r) => r.status === 'succeeded' || r.status === 'pending')
           .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
         let before = 0;
@@ -372,7 +403,7 @@ export class StripeSalesService implements PromotionCodeIssuer {
         if (dispute.status !== 'lost') return { outcome: 'ignored', detail: `the dispute was ${dispute.status}: nothing to take back` };
         const order = await this.orderOf(em, merchantId, idOf(dispute.payment_intent));
         if (!order) return { outcome: 'ignored', detail: 'no order was recorded from this payment' };
-        const charge = await stripe().charges.retrieve(idOf(dispute.charge)!);
+        const charge = await (await stripe()).charges.retrieve(idOf(dispute.charge)!);
         const amountMinor = refundShare(order, charge.amount_refunded, dispute.amount);
         const refused = await this.refund(em, merchantId, { orderId: order.id, id: dispute.id, amountMinor, occurredAt: new Date(event.created * 1000) }, now);
         return { outcome: 'refund', orderId: order.id, ...(refused ? { detail: refused } : {}) };
@@ -391,10 +422,10 @@ export class StripeSalesService implements PromotionCodeIssuer {
    * pay (another currency) is recorded unattributed, with the reason kept on the event; one the
    * rules refuse outright (an amount past the limit) is not recorded.
    */
-  private async recordSale(em: EntityManager, merchantId: string, stripe: () => Stripe, sale: Sale, now: Date): Promise<Recorded> {
+  private async recordSale(em: EntityManager, merchantId: string, stripe: () => Promise<Stripe>, sale: Sale, now: Date): Promise<Recorded> {
     const recorded = { orderId: sale.order.id, paymentIntent: sale.paymentIntent, orderAmountMinor: sale.order.amountMinor, chargedMinor: sale.chargedMinor };
     // The recurring engine's fields of the order input (a subscription's payments, a promotion code's enrollment).
-    const couponCode = sale.promotionCodeId ? (await stripe().promotionCodes.retrieve(sale.promotionCodeId)).code : null;
+    const couponCode = sale.promotionCodeId ? (await (await stripe()).promotionCodes.retrieve(sale.promotionCodeId)).code : null;
     const order = { ...sale.order, couponCode, subscription: sale.subscription };
     try {
       await this.deps.orders.recordOrder(em, merchantId, order, now);
