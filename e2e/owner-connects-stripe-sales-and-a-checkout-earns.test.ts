@@ -77,6 +77,21 @@ describeScenario(
       expect(await page.getByRole('alert').filter({ hasText: 'PRO15' }).count()).toBe(0);
     });
 
+    it('a coupon deleted in Stripe shows in Settings as missing, with what waits for it', async () => {
+      const key = await fetch(`${emulator()}/_emulator/accounts/${account}/keys`, { method: 'POST', body: JSON.stringify({}) });
+      const { secret_key } = (await key.json()) as { secret_key: string };
+      const deleted = await fetch(`${emulator()}/v1/coupons/PRO15`, { method: 'DELETE', headers: { authorization: `Bearer ${secret_key}` } });
+      expect(deleted.status).toBe(200);
+      const page = await s.newPage();
+      await signInToAdmin(page, s.system.admin);
+      await page.getByTestId('nav-settings').click();
+      const missing = page.getByTestId('stripe-sales-missing-coupons');
+      await missing.waitFor();
+      expect(await missing.textContent()).toContain('no coupon "PRO15"');
+      expect(await missing.textContent()).toContain('Pro Plan');
+      await s.shot(page, 'missing coupon listed in settings');
+    });
+
     it('a shopper follows the link and pays through Stripe Checkout with the click; the owner sees the commission', async () => {
       const landing = await fetch(shareUrl, { redirect: 'manual', headers: { 'user-agent': SHOPPER_UA } });
       expect(landing.status).toBe(302);

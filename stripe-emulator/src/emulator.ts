@@ -259,6 +259,16 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     ),
     route('GET', '/v1/coupons/:id', 'coupons.retrieve', ({ scope, path }) => ({ body: sales.get(scope, 'coupon', path.id!) }), 'rak_coupon_read'),
     route(
+      'DELETE',
+      '/v1/coupons/:id',
+      'coupons.del',
+      ({ scope, path }) => {
+        const { answer, deleted } = sales.delete(scope, 'coupon', path.id!);
+        return { body: answer, emitted: [{ type: 'coupon.deleted', object: deleted, scope }] };
+      },
+      'rak_coupon_write',
+    ),
+    route(
       'POST',
       '/v1/promotion_codes',
       'promotionCodes.create',
@@ -353,7 +363,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
       'DELETE',
       '/v1/webhook_endpoints/:id',
       'webhookEndpoints.del',
-      ({ scope, path }) => ({ body: sales.deleteWebhookEndpoint(scope, path.id!) }),
+      ({ scope, path }) => ({ body: sales.delete(scope, 'webhook_endpoint', path.id!, 'webhook endpoint').answer }),
       'rak_webhook_write',
     ),
   ];

@@ -106,6 +106,14 @@ describe("a merchant's own Stripe account in the emulator", () => {
     await expect(b.stripe.checkout.sessions.retrieve(sale.session)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
   });
 
+  it('a deleted coupon is gone from the account, as Stripe answers it', async () => {
+    const a = await merchant();
+    const coupon = await a.stripe.coupons.create({ id: 'GONE5', percent_off: 5, duration: 'once' });
+    expect(await a.stripe.coupons.del(coupon.id)).toMatchObject({ id: 'GONE5', object: 'coupon', deleted: true });
+    await expect(a.stripe.coupons.retrieve('GONE5')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    await expect(a.stripe.coupons.del('GONE5')).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it('a subscription: the first invoice and each renewal are paid invoices with their billing periods; refunds and a lost dispute are announced', async () => {
     const a = await merchant();
     const coupon = await a.stripe.coupons.create({ percent_off: 10, duration: 'forever' });

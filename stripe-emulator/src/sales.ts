@@ -269,11 +269,12 @@ export class SalesState {
     return clone(rest);
   }
 
-  deleteWebhookEndpoint(scope: string, id: string) {
-    this.get(scope, 'webhook_endpoint', id, 'webhook endpoint');
+  /** Deletes the account's object (a webhook endpoint, a coupon), answering as Stripe does; the deleted object is returned too. */
+  delete(scope: string, kind: string, id: string, label = kind): { answer: SalesObject; deleted: SalesObject } {
+    const deleted = this.get(scope, kind, id, label);
     this.remove(id);
     this.record({ kind: 'sales_deleted', id });
-    return { id, object: 'webhook_endpoint', deleted: true };
+    return { answer: { id, object: kind, deleted: true }, deleted };
   }
 
   /** A completed Checkout Session with what it created, and the events Stripe sends for it. */
