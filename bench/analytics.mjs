@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { confirmFromOutbox, freshDatabase, gql, percentile, postgres, startServer } from './lib.mjs';
+import { confirmFromOutbox, freshDatabase, gql, percentile, postgres, postgresCpuSeconds, startServer } from './lib.mjs';
 
 const CLICKS = Number(process.env.CLICKS ?? 10_000_000);
 const CONVERSIONS = Number(process.env.CONVERSIONS ?? 1_000_000);
@@ -40,7 +40,7 @@ if (process.argv[2] === '--redirect') {
       },
     ],
   });
-  process.send({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx - r['3xx'] });
+  process.send({ rps: r.requests.average, requests: r.requests.total, p99: r.latency.p99, non2xx: r.non2xx - r['3xx'] });
   process.exit(0);
 }
 
@@ -75,7 +75,7 @@ if (process.argv[2] === '--orders') {
       },
     ],
   });
-  process.send({ rps: r['2xx'] / r.duration, p99: r.latency.p99, non2xx: r.non2xx });
+  process.send({ rps: r['2xx'] / r.duration, requests: r['2xx'], p99: r.latency.p99, non2xx: r.non2xx });
   process.exit(0);
 }
 
@@ -270,17 +270,29 @@ try {
     await Promise.all([app.services.traffic.clicks.flush(), base.services.traffic.clicks.flush()]);
     await app.services.rollups.catchUp(app.orm.em.fork());
   };
+  // CPU per request of the loaded server (this process: one server is loaded at a time, the
+  // with-rollups one with its passes, the last one included) and of PostgreSQL: steadier than
+  // the throughput on a shared machine, whose speed moves between phases.
+  const withCpu = async (run) => {
+    const cpu0 = { server: process.cpuUsage(), pg: postgresCpuSeconds('sorae_bench_analytics') };
+    const r = await run();
+    const server = process.cpuUsage(cpu0.server);
+    r.cpuMs = ((server.user + server.system) / 1000 + (postgresCpuSeconds('sorae_bench_analytics') - cpu0.pg) * 1000) / r.requests;
+    return r;
+  };
   const measured = async (server, mode, env) => {
     await settle();
-    if (server === base) return child(mode, { URL_: base.url, ...env });
-    let pass = Promise.resolve();
-    const timer = setInterval(() => (pass = pass.then(() => app.services.rollups.rollUpClicks(app.orm.em.fork()))), ROLLUP_MS);
-    try {
-      return await child(mode, { URL_: app.url, ...env });
-    } finally {
-      clearInterval(timer);
-      await pass;
-    }
+    if (server === base) return withCpu(() => child(mode, { URL_: base.url, ...env }));
+    return withCpu(async () => {
+      let pass = Promise.resolve();
+      const timer = setInterval(() => (pass = pass.then(() => app.services.rollups.rollUpClicks(app.orm.em.fork()))), ROLLUP_MS);
+      try {
+        return await child(mode, { URL_: app.url, ...env });
+      } finally {
+        clearInterval(timer);
+        await pass;
+      }
+    });
   };
   const pair = async (round, mode, env) => {
     const order = round % 2 ? [base, app] : [app, base];
@@ -305,9 +317,14 @@ try {
       `\n${path}: with rollups ÷ without, by round: ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}, ` +
         `upkeep cost ${(100 * cost).toFixed(1)}% (target ≤ 5%) ${cost <= 0.05 ? 'OK' : 'ABOVE TARGET'}`,
     );
+    const cpuRatios = rs.map((r) => r.without.cpuMs / r.with.cpuMs);
+    console.log(
+      `  CPU per request (server + PostgreSQL), without ÷ with, by round: ${cpuRatios.map((x) => x.toFixed(3)).join(', ')}; median ${median(cpuRatios).toFixed(3)}, ` +
+        `upkeep ${(100 * (1 - median(cpuRatios))).toFixed(1)}% of the CPU a request takes`,
+    );
     for (const r of rs) {
       console.log(
-        `  ${r.first} first: with ${r.with.rps.toFixed(0)}/s (p99 ${r.with.p99} ms, ${r.with.non2xx} failed), without ${r.without.rps.toFixed(0)}/s (p99 ${r.without.p99} ms, ${r.without.non2xx} failed)`,
+        `  ${r.first} first: with ${r.with.rps.toFixed(0)}/s (p99 ${r.with.p99} ms, ${r.with.non2xx} failed, ${r.with.cpuMs.toFixed(3)} ms CPU), without ${r.without.rps.toFixed(0)}/s (p99 ${r.without.p99} ms, ${r.without.non2xx} failed, ${r.without.cpuMs.toFixed(3)} ms CPU)`,
       );
     }
   }
