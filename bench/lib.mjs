@@ -135,27 +135,45 @@ export function percentile(sorted, p) {
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc; throws when it is gone). */
 export function processCpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds used so far by the PostgreSQL backends serving `database` (Linux /proc; 0 elsewhere). */
+/**
+ * CPU seconds used so far by the PostgreSQL backends serving `database`, with those that have
+ * exited (a pool closing idle connections would otherwise make a phase's figure drop, even below
+ * zero): their time is the postmaster's reaped children's, so on a shared cluster it counts the
+ * other databases' exited backends too. Linux /proc; 0 elsewhere.
+ */
 export function postgresCpuSeconds(database) {
   let seconds = 0;
+  const postmasters = new Set();
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) seconds += processCpuSeconds(pid);
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+        const fields = statFields(pid);
+        seconds += (Number(fields[11]) + Number(fields[12])) / 100;
+        postmasters.add(fields[1]);
       } catch {
         /* the process ended */
       }
+    }
+    for (const pid of postmasters) {
+      const fields = statFields(pid);
+      seconds += (Number(fields[13]) + Number(fields[14])) / 100;
     }
   } catch {
     return 0;
   }
   return seconds;
+}
+
+/** /proc/<pid>/stat's fields after the command name: [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime. */
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /** The whole machine's CPU time so far, busy and total, in seconds summed over cores (Linux /proc/stat; zeros elsewhere). */
