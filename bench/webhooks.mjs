@@ -12,7 +12,7 @@ import { confirmFromOutbox, freshDatabase, gql, postgres, postgresCpuSeconds, st
 const EVENTS = Number(process.env.EVENTS ?? 10_000);
 const DURATION = Number(process.env.DURATION ?? 8);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
-const ROUNDS = Number(process.env.ROUNDS ?? 4);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const AFFILIATES = 5;
 const VISITORS = 20_000;
 

@@ -9,9 +9,9 @@ const response = () => new EventEmitter() as unknown as ServerResponse;
 const nextWindow = () => new Promise((r) => setTimeout(r, WINDOW_MS + 5));
 
 /** A pressure gauge whose event loop is running `share` of every window. */
-function gauge(share: { value: number }) {
+function gauge(share: { value: number }, sampleEvery = 1) {
   const loop = (since?: EventLoopUtilization): EventLoopUtilization => ({ idle: 0, active: 0, utilization: since ? share.value : 0 });
-  return new ServingPressure({ windowMs: WINDOW_MS, queued: 8, loopShare: 0.8 }, loop);
+  return new ServingPressure({ windowMs: WINDOW_MS, queued: 8, loopShare: 0.8, sampleEvery }, loop);
 }
 
 describe('serving pressure', () => {
@@ -31,6 +31,19 @@ describe('serving pressure', () => {
     expect(pressure.busy()).toBe(true);
 
     for (const res of [...few, ...many]) res.emit('close');
+    await nextWindow();
+    expect(pressure.busy()).toBe(false);
+  });
+
+  it('follows one request in `sampleEvery` to its close, each standing for that many', async () => {
+    const pressure = gauge({ value: 0.1 }, 4);
+    const held = Array.from({ length: 40 }, response);
+    for (const res of held) pressure.request(res);
+    // 10 of the 40 are followed, and stand for 40 in progress.
+    expect(held.filter((res) => (res as unknown as EventEmitter).listenerCount('close') > 0)).toHaveLength(10);
+    await nextWindow();
+    expect(pressure.busy()).toBe(true);
+    for (const res of held) res.emit('close');
     await nextWindow();
     expect(pressure.busy()).toBe(false);
   });
