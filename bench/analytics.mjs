@@ -136,6 +136,9 @@ try {
     rows: [{ merchant_id: merchantId }],
   } = await db.query('select merchant_id from campaign where id = $1', [campaignId]);
 
+  // The server's click rollup job leaves the seeded clicks to the migrations below (which set the
+  // mark again): a pass over them while their indexes are being built would scan the table per key.
+  await db.query(`update analytics_click_mark set through = 9223372036854775807`);
   // Rows first, then their keys and indexes (a bulk load's usual order: one sort per index
   // instead of an index insert per row). The tables stay logged, as the servers write them.
   const seeded = ['click', 'store_order', 'conversion', 'commission'];

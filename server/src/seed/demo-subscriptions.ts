@@ -63,6 +63,7 @@ export async function seedSubscriptions(
     ipHash: services.traffic.hashIp('203.0.113.77'),
     visitorId,
     isBot: false,
+    newVisitor: true,
   });
   for (let n = 0; n < 3; n++) {
     await services.orders.recordOrder(

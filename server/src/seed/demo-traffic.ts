@@ -55,6 +55,7 @@ export async function seedTraffic(em: EntityManager, services: Services, merchan
         ipHash: services.traffic.hashIp(`198.51.100.${(i * 31 + k) % 250}`),
         visitorId,
         isBot: bot,
+        newVisitor: true, // each demo visitor clicks once
       });
       if (!bot && k % 3 === 0) visits.push({ visitorId, at });
     }

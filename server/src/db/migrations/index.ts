@@ -35,6 +35,7 @@ import { Migration20261207080100 } from './Migration20261207080100.js';
 import { Migration20261207030000 } from './Migration20261207030000.js';
 import { Migration20261208040000 } from './Migration20261208040000.js';
 import { Migration20261208020000 } from './Migration20261208020000.js';
+import { Migration20261209010000 } from './Migration20261209010000.js';
 
 /** Every migration, in order. Listed explicitly so the same code runs from src (tests) and dist. */
 export const migrationsList: MigrationObject[] = [
@@ -73,4 +74,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207030000', class: Migration20261207030000 },
   { name: 'Migration20261208040000', class: Migration20261208040000 },
   { name: 'Migration20261208020000', class: Migration20261208020000 },
+  { name: 'Migration20261209010000', class: Migration20261209010000 },
 ];

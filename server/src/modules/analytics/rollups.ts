@@ -54,7 +54,7 @@ const REFUND_SQL = `
   select count(*) from an_campaign`;
 
 /** What the click rollup reads of tracking's click log (TrafficService's ports). */
-export type StoredClicks = Pick<TrafficService, 'clicksSettledBelow' | 'clickFigures'>;
+export type StoredClicks = Pick<TrafficService, 'clicksSettledBelow' | 'awaitServedClicks' | 'clickFigures'>;
 
 /**
  * The daily rollups (`analytics_day`: per merchant, UTC day, campaign and enrollment, and
@@ -69,16 +69,22 @@ export class AnalyticsRollups implements ConversionRollup {
 
   /**
    * Adds the clicks stored since the mark, exactly once: `analytics_click_mark` holds the
-   * storing-transaction id below which every click is counted; one process at a time takes it
-   * (row lock), reads the figures of the transactions that have all ended since, adds them and
-   * moves the mark, in one transaction. Returns the clicks it added.
+   * storing-transaction id below which every click is counted. A pass takes the id below which
+   * every transaction has ended, waits until every click served before then is stored (so a new
+   * visitor's first click, served by another process, is visible beside its later ones; see
+   * clickFigures), then, one process at a time (row lock), reads the figures of the clicks stored
+   * from the mark up to that id, adds them and moves the mark, in one transaction. Returns the
+   * clicks it added.
    */
   async rollUpClicks(em: EntityManager): Promise<number> {
+    const through = await this.clicks.clicksSettledBelow(emExec(em));
+    await this.clicks.awaitServedClicks().catch((err: unknown) => {
+      throw new Error('analytics: clicks served before this pass are still being written elsewhere; a later pass counts them', { cause: err });
+    });
     return em.transactional(async (tx) => {
       const exec = emExec(tx);
       const [mark] = await exec<{ through: string }>(`select through::text from analytics_click_mark where id = 1 for update`, []);
       const from = mark!.through;
-      const through = await this.clicks.clicksSettledBelow(exec);
       if (BigInt(through) <= BigInt(from)) return 0;
       const d = await this.clicks.clickFigures(exec, from, through);
       if (d.length) {

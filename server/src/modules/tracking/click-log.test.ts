@@ -24,6 +24,7 @@ function click(n = 0): ClickRecord {
     ipHash: 'h',
     visitorId: 'v',
     isBot: false,
+    newVisitor: false,
   };
 }
 

@@ -26,6 +26,8 @@ export interface ClickRecord {
   ipHash: string;
   visitorId: string;
   isBot: boolean;
+  /** The redirect issued `visitorId` with this click: the visitor's first. */
+  newVisitor: boolean;
 }
 
 /** Writes one batch in one statement; throws when nothing was written. Retried as a whole. */
@@ -210,17 +212,17 @@ export class ClickLog {
 const UNIQUE_VIOLATION = '23505';
 
 const INSERT = `insert into click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
-    utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
+    utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot, new_visitor)
   select c.id, c.merchant_id, c.enrollment_id, c.affiliate_id, c.campaign_id, 'AFFILIATE', c.occurred_at, c.referer,
-    c.utm_source, c.utm_medium, c.utm_campaign, c.utm_term, c.utm_content, c.user_agent, c.ip_hash, c.visitor_id, c.is_bot
+    c.utm_source, c.utm_medium, c.utm_campaign, c.utm_term, c.utm_content, c.user_agent, c.ip_hash, c.visitor_id, c.is_bot, c.new_visitor
   from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::text[],
-    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[])
     as c(id, merchant_id, enrollment_id, affiliate_id, campaign_id, occurred_at, referer,
-      utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot)
+      utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot, new_visitor)
   on conflict (id) do nothing`;
 
 const COPY = `copy click (id, merchant_id, enrollment_id, affiliate_id, campaign_id, channel, occurred_at, referer,
-    utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot) from stdin`;
+    utm_source, utm_medium, utm_campaign, utm_term, utm_content, user_agent, ip_hash, visitor_id, is_bot, new_visitor) from stdin`;
 
 /** A value in COPY's text format: NULL as \N; backslash, tab and line breaks escaped. */
 function copyText(value: string | null): string {
@@ -243,7 +245,7 @@ export function copyLines(batch: readonly ClickRecord[]): string {
     }
     out += `${c.id}\t${c.merchantId}\t${c.enrollmentId}\t${c.affiliateId}\t${c.campaignId}\tAFFILIATE\t${occurredAt}\t${copyText(c.referer)}\t`;
     out += `${copyText(c.utmSource)}\t${copyText(c.utmMedium)}\t${copyText(c.utmCampaign)}\t${copyText(c.utmTerm)}\t${copyText(c.utmContent)}\t`;
-    out += `${copyText(c.userAgent)}\t${c.ipHash}\t${copyText(c.visitorId)}\t${c.isBot ? 't' : 'f'}\n`;
+    out += `${copyText(c.userAgent)}\t${c.ipHash}\t${copyText(c.visitorId)}\t${c.isBot ? 't' : 'f'}\t${c.newVisitor ? 't' : 'f'}\n`;
   }
   return out;
 }
@@ -290,6 +292,7 @@ export function postgresClickWriter(orm: MikroORM): ClickWriter {
       ids('ipHash'),
       text('visitorId'),
       pgArray(batch.map((c) => (c.isBot ? 't' : 'f'))),
+      pgArray(batch.map((c) => (c.newVisitor ? 't' : 'f'))),
     ]);
   };
   return async (batch) => {

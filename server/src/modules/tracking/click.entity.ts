@@ -96,6 +96,14 @@ export class Click {
   isBot!: boolean;
 
   /**
+   * The redirect issued the visitor id with this click (it came without a `sorae_vid` cookie):
+   * the visitor's first click, so analytics counts its (link, visitor, hour) key without looking
+   * for earlier ones. Never loaded.
+   */
+  @Property({ default: false, lazy: true })
+  newVisitor!: boolean;
+
+  /**
    * The id of the transaction that stored the click (PostgreSQL's, set by the column's default),
    * so analytics can count the clicks stored since its mark exactly once; null for clicks stored
    * before analytics read them this way. Never loaded.

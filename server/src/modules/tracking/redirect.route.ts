@@ -58,7 +58,8 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxyHops, 
     const cookie = req.headers.cookie;
     // Random, not derived from the click id: a time-ordered id would tell whoever sees the
     // cookie or the landing URL when the shopper first clicked.
-    const visitorId = (cookie && VISITOR_COOKIE.exec(cookie)?.[1]) || randomUUID();
+    const returning = cookie ? VISITOR_COOKIE.exec(cookie)?.[1] : undefined;
+    const visitorId = returning || randomUUID();
     const ua = req.headers['user-agent'];
     const referer = req.headers.referer;
     const pending = traffic.recordClick({
@@ -78,6 +79,7 @@ export function redirectHandler({ traffic, clock, cookieSecure, trustProxyHops, 
       ipHash: traffic.hashIp(clientIp(req, trustProxyHops)),
       visitorId,
       isBot: isBot(ua),
+      newVisitor: !returning,
     });
     const headers = {
       location: locationFor(link.target, utm, clickId, visitorId),

@@ -118,6 +118,7 @@ describe('a shopper follows a share link', () => {
       utm_content: null,
       user_agent: CHROME,
       is_bot: false,
+      new_visitor: true,
     });
     expect(new Date(click!.occurred_at).toISOString()).toBe(now.toISOString());
   });
@@ -134,6 +135,16 @@ describe('a shopper follows a share link', () => {
     // A cookie that is not a visitor id we could have issued is replaced.
     const forged = await follow(app, `/r/${link.code}`, { cookie: 'sorae_vid=<script>' });
     expect(new URL(forged.headers.get('location')!).searchParams.get('sorae_vid')).toMatch(/^[0-9a-f-]{36}$/);
+    // A click that issued its visitor id is its visitor's first (analytics counts its key without a lookup).
+    const ids = [first, again, forged].map((r) => new URL(r.headers.get('location')!).searchParams.get('sorae_click')!);
+    const rows = await eventually(async () => {
+      const found = await app.orm.em
+        .getConnection()
+        .execute<{ id: string; new_visitor: boolean }[]>(`select id, new_visitor from click where id in (?, ?, ?)`, ids);
+      expect(found).toHaveLength(3);
+      return found;
+    });
+    expect(ids.map((id) => rows.find((r) => r.id === id)!.new_visitor)).toEqual([true, false, true]);
   });
 
   it('stores a keyed hash of the IP address, never the address', async () => {
@@ -362,11 +373,12 @@ describe('the click log under shutdown and failure', () => {
         ipHash: 'h',
         visitorId: uniq('v'),
         isBot: i === 2,
+        newVisitor: i % 2 === 0,
       }));
       await postgresClickWriter(app.orm)(batch);
       const rows = new Map((await clicksOf(app, link.merchantId)).map((r) => [r.id as string, r]));
-      expect(batch.map((c) => [new Date(rows.get(c.id)!.occurred_at).getTime(), rows.get(c.id)!.is_bot])).toEqual(
-        batch.map((c) => [c.occurredAt.getTime(), c.isBot]),
+      expect(batch.map((c) => [new Date(rows.get(c.id)!.occurred_at).getTime(), rows.get(c.id)!.is_bot, rows.get(c.id)!.new_visitor])).toEqual(
+        batch.map((c) => [c.occurredAt.getTime(), c.isBot, c.newVisitor]),
       );
       expect(rows.get(batch[0]!.id)).toMatchObject({ referer: 'https://blog.example/a\tb\\c\nd\re', utm_campaign: '\\N' });
       expect(rows.get(batch[1]!.id)).toMatchObject({ utm_source: 'naïve — ünïcode ✓', referer: null });
@@ -397,6 +409,7 @@ describe('the click log under shutdown and failure', () => {
         ipHash: 'h',
         visitorId: uniq('v'),
         isBot: false,
+        newVisitor: true,
       });
       const first = [record(), record()];
       await write(first);

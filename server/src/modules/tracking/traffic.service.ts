@@ -50,7 +50,7 @@ export interface ClickDayFigures {
   affiliateId: string;
   /** Clicks, bots left out. */
   clicks: number;
-  /** Of their (link, visitor, UTC hour) keys, those no click stored before `from` has. */
+  /** Of their (link, visitor, UTC hour) keys, those this range counts (see clickFigures). */
   uniqueClicks: number;
 }
 
@@ -218,9 +218,14 @@ export class TrafficService {
 
   /**
    * Port for analytics: the figures of the clicks stored by transactions in [from, through), in
-   * one statement (the range through the storing-transaction index; a key's earlier clicks
-   * through the visitor index). Each click lands in exactly one range, so a reader that keeps
-   * its mark in the same transaction counts every click once.
+   * one statement (the range through the storing-transaction index). Each click lands in exactly
+   * one range, so a reader that keeps its mark in the same transaction counts every click once.
+   * A (link, visitor, hour) key is unique in the range that stores its visitor's first click (the
+   * one that issued the visitor id) if it has one, otherwise in the range that stores its first
+   * click. So a new visitor's key needs no lookup; other keys look in the visitor index for a
+   * click stored before `from`, or for their first click stored after `through`, which another
+   * process may store after a later click of the visitor: the caller must first wait until every
+   * click served before `through` was taken is stored (`awaitServedClicks`).
    */
   async clickFigures(exec: Exec, from: string, through: string): Promise<ClickDayFigures[]> {
     const rows = await exec<{
@@ -232,20 +237,21 @@ export class TrafficService {
       clicks: string;
       unique_clicks: string;
     }>(
-      `with c as (select merchant_id, campaign_id, enrollment_id, affiliate_id, visitor_id, date_trunc('hour', occurred_at at time zone 'UTC') as hour
-                    from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot),
-            k as (select distinct merchant_id, enrollment_id, visitor_id, hour from c),
-            u as (select merchant_id, enrollment_id, hour::date as day, count(*) as n from k
-                   where not exists (select 1 from click p
-                                      where p.merchant_id = k.merchant_id and p.visitor_id = k.visitor_id
-                                        and p.occurred_at >= k.hour at time zone 'UTC' and p.occurred_at < (k.hour + interval '1 hour') at time zone 'UTC'
-                                        and p.enrollment_id = k.enrollment_id and not p.is_bot and (p.stored_tx is null or p.stored_tx < ?::bigint))
-                   group by 1, 2, 3)
-       select c.merchant_id, to_char(c.hour::date, 'YYYY-MM-DD') as day, c.campaign_id, c.enrollment_id, min(c.affiliate_id::text) as affiliate_id,
-              count(*) as clicks, coalesce(min(u.n), 0) as unique_clicks
-         from c left join u on u.merchant_id = c.merchant_id and u.enrollment_id = c.enrollment_id and u.day = c.hour::date
-        group by c.merchant_id, c.hour::date, c.campaign_id, c.enrollment_id`,
-      [from, through, from],
+      `with k as (select merchant_id, campaign_id, enrollment_id, min(affiliate_id::text) as affiliate_id, visitor_id,
+                         date_trunc('hour', occurred_at at time zone 'UTC') as hour, count(*) as clicks, bool_or(new_visitor) as new_visitor
+                    from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot
+                   group by merchant_id, campaign_id, enrollment_id, visitor_id, hour)
+       select merchant_id, to_char(hour::date, 'YYYY-MM-DD') as day, campaign_id, enrollment_id, min(affiliate_id) as affiliate_id,
+              sum(clicks) as clicks,
+              count(*) filter (where new_visitor or not exists (
+                select 1 from click p
+                 where p.merchant_id = k.merchant_id and p.visitor_id = k.visitor_id
+                   and p.occurred_at >= k.hour at time zone 'UTC' and p.occurred_at < (k.hour + interval '1 hour') at time zone 'UTC'
+                   and p.enrollment_id = k.enrollment_id and not p.is_bot
+                   and (p.stored_tx is null or p.stored_tx < ?::bigint or (p.new_visitor and p.stored_tx >= ?::bigint)))) as unique_clicks
+         from k
+        group by merchant_id, hour::date, campaign_id, enrollment_id`,
+      [from, through, from, through],
     );
     return rows.map((r) => ({
       merchantId: r.merchant_id,
