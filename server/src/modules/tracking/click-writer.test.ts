@@ -34,11 +34,12 @@ describe('the click writer and the click rollup count each stored click once', (
   const merchantId = uuidv7();
   const campaignId = uuidv7();
   const enrollmentId = uuidv7();
+  const affiliateId = uuidv7();
   const click = (visitorId: string, occurredAt: string, isBot = false, newVisitor = false): ClickRecord => ({
     id: uuidv7(),
     merchantId,
     enrollmentId,
-    affiliateId: uuidv7(),
+    affiliateId,
     campaignId,
     occurredAt: new Date(occurredAt),
     referer: null,

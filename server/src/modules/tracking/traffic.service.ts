@@ -221,11 +221,12 @@ export class TrafficService {
    * one statement (the range through the storing-transaction index). Each click lands in exactly
    * one range, so a reader that keeps its mark in the same transaction counts every click once.
    * A (link, visitor, hour) key is unique in the range that stores its visitor's first click (the
-   * one that issued the visitor id) if it has one, otherwise in the range that stores its first
-   * click. So a new visitor's key needs no lookup; other keys look in the visitor index for a
-   * click stored before `from`, or for their first click stored after `through`, which another
-   * process may store after a later click of the visitor: the caller must first wait until every
-   * click served before `through` was taken is stored (`awaitServedClicks`).
+   * one whose redirect issued the visitor id) if it has one, otherwise in the range that stores
+   * its first click. So a new visitor's click needs no lookup (its key is new); another click's
+   * key looks in the visitor index for a click of the key stored before `from`, or for the
+   * visitor's first click stored from `from` on. Another process may store a visitor's first
+   * click after their second: the caller first waits until every click served before `through`
+   * was taken is stored (`awaitServedClicks`), so that first click is visible here.
    */
   async clickFigures(exec: Exec, from: string, through: string): Promise<ClickDayFigures[]> {
     const rows = await exec<{
@@ -237,21 +238,26 @@ export class TrafficService {
       clicks: string;
       unique_clicks: string;
     }>(
-      `with k as (select merchant_id, campaign_id, enrollment_id, min(affiliate_id::text) as affiliate_id, visitor_id,
-                         date_trunc('hour', occurred_at at time zone 'UTC') as hour, count(*) as clicks, bool_or(new_visitor) as new_visitor
-                    from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot
-                   group by merchant_id, campaign_id, enrollment_id, visitor_id, hour)
-       select merchant_id, to_char(hour::date, 'YYYY-MM-DD') as day, campaign_id, enrollment_id, min(affiliate_id) as affiliate_id,
-              sum(clicks) as clicks,
-              count(*) filter (where new_visitor or not exists (
-                select 1 from click p
-                 where p.merchant_id = k.merchant_id and p.visitor_id = k.visitor_id
-                   and p.occurred_at >= k.hour at time zone 'UTC' and p.occurred_at < (k.hour + interval '1 hour') at time zone 'UTC'
-                   and p.enrollment_id = k.enrollment_id and not p.is_bot
-                   and (p.stored_tx is null or p.stored_tx < ?::bigint or (p.new_visitor and p.stored_tx >= ?::bigint)))) as unique_clicks
-         from k
-        group by merchant_id, hour::date, campaign_id, enrollment_id`,
-      [from, through, from, through],
+      `select merchant_id, to_char(day, 'YYYY-MM-DD') as day, campaign_id, enrollment_id, min(affiliate_id::text) as affiliate_id,
+              sum(clicks) as clicks, sum(unique_clicks) as unique_clicks
+         from (select merchant_id, (occurred_at at time zone 'UTC')::date as day, campaign_id, enrollment_id, affiliate_id,
+                      count(*) as clicks, count(*) as unique_clicks
+                 from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot and new_visitor
+                group by 1, 2, 3, 4, 5
+               union all
+               select merchant_id, hour::date, campaign_id, enrollment_id, affiliate_id, clicks,
+                      case when exists (select 1 from click p
+                                         where p.merchant_id = k.merchant_id and p.visitor_id = k.visitor_id
+                                           and p.occurred_at >= k.hour at time zone 'UTC' and p.occurred_at < (k.hour + interval '1 hour') at time zone 'UTC'
+                                           and p.enrollment_id = k.enrollment_id and not p.is_bot
+                                           and (p.stored_tx is null or p.stored_tx < ?::bigint or (p.new_visitor and p.stored_tx >= ?::bigint)))
+                           then 0 else 1 end
+                 from (select merchant_id, campaign_id, enrollment_id, affiliate_id, visitor_id, date_trunc('hour', occurred_at at time zone 'UTC') as hour,
+                              count(*) as clicks
+                         from click where stored_tx >= ?::bigint and stored_tx < ?::bigint and not is_bot and not new_visitor
+                        group by 1, 2, 3, 4, 5, 6) k) x
+        group by merchant_id, day, campaign_id, enrollment_id`,
+      [from, through, from, from, from, through],
     );
     return rows.map((r) => ({
       merchantId: r.merchant_id,
