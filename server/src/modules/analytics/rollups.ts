@@ -54,7 +54,7 @@ const REFUND_SQL = `
   select count(*) from an_campaign`;
 
 /** What the click rollup reads of tracking's click log (TrafficService's ports). */
-export type StoredClicks = Pick<TrafficService, 'clicksSettledBelow' | 'awaitServedClicks' | 'clickFigures'>;
+export type StoredClicks = Pick<TrafficService, 'clicksSettledBelow' | 'awaitOthersServedClicks' | 'clickFigures'>;
 
 /**
  * The daily rollups (`analytics_day`: per merchant, UTC day, campaign and enrollment, and
@@ -70,15 +70,15 @@ export class AnalyticsRollups implements ConversionRollup {
   /**
    * Adds the clicks stored since the mark, exactly once: `analytics_click_mark` holds the
    * storing-transaction id below which every click is counted. A pass takes the id below which
-   * every transaction has ended, waits until every click served before then is stored (so a new
-   * visitor's first click, served by another process, is visible beside its later ones; see
-   * clickFigures), then, one process at a time (row lock), reads the figures of the clicks stored
+   * every transaction has ended, waits until every click other processes served before then is
+   * stored (so a new visitor's first click, served by another process, is visible beside its
+   * later ones; see clickFigures), then, one process at a time (row lock), reads the figures of the clicks stored
    * from the mark up to that id, adds them and moves the mark, in one transaction. Returns the
    * clicks it added.
    */
   async rollUpClicks(em: EntityManager): Promise<number> {
     const through = await this.clicks.clicksSettledBelow(emExec(em));
-    await this.clicks.awaitServedClicks().catch((err: unknown) => {
+    await this.clicks.awaitOthersServedClicks().catch((err: unknown) => {
       throw new Error('analytics: clicks served before this pass are still being written elsewhere; a later pass counts them', { cause: err });
     });
     return em.transactional(async (tx) => {

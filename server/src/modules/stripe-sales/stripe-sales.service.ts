@@ -121,29 +121,35 @@ export class StripeSalesService implements PromotionCodeIssuer {
       lastEventAt: row?.last_event_at ? new Date(row.last_event_at) : null,
       webhookUrl: this.webhookUrl(merchantId),
       demoAvailable: this.deps.emulatorUrl !== null,
-      missingCoupons: row ? await this.missingCoupons(em, merchantId) : [],
+      missingCoupons: row ? await this.missingCoupons(em, merchantId, row) : [],
     };
   }
 
   /**
    * The coupons the merchant's campaigns name that the connected account does not have, each
-   * in words naming it and its campaigns (asked of Stripe with the stored key). Stripe not
-   * answering is no verdict: nothing is listed.
+   * in words naming it and its campaigns (asked of Stripe with the stored key, all at once).
+   * Stripe not answering is no verdict: nothing is listed.
    */
-  private async missingCoupons(em: EntityManager, merchantId: string): Promise<string[]> {
+  private async missingCoupons(em: EntityManager, merchantId: string, row: AccountRow): Promise<string[]> {
     const inUse = await this.deps.campaigns.couponsInUse(em, merchantId);
-    const missing: string[] = [];
-    for (const { coupon, campaigns } of inUse) {
-      const why = await this.missingCoupon(em, merchantId, coupon).catch(() => null);
-      if (why) missing.push(`${why} (named by ${campaigns.join(', ')})`);
-    }
-    return missing;
+    const verdicts = await Promise.all(
+      inUse.map(({ coupon, campaigns }) =>
+        this.couponMissing(row, merchantId, coupon).then(
+          (why) => (why ? `${why} (named by ${campaigns.join(', ')})` : null),
+          () => null,
+        ),
+      ),
+    );
+    return verdicts.filter((why) => why !== null);
   }
 
   /** CampaignCoupons: why the connected account cannot use the coupon (it has none of that id), or null. */
   async missingCoupon(em: EntityManager, merchantId: string, coupon: string): Promise<string | null> {
     const row = await this.row(em, merchantId);
-    if (!row) return null;
+    return row ? this.couponMissing(row, merchantId, coupon) : null;
+  }
+
+  private async couponMissing(row: AccountRow, merchantId: string, coupon: string): Promise<string | null> {
     try {
       await this.deps.clientFor(this.deps.box.open(row.api_key, keyContext(merchantId))).coupons.retrieve(coupon);
       return null;

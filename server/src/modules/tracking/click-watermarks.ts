@@ -121,9 +121,23 @@ export class ClickWatermarks {
    * Resolves once every click served before the call, by any live process, is stored. Refuses
    * (UNAVAILABLE, retryable) after `orderWaitMs`, while a flush keeps failing somewhere.
    */
-  async awaitServedClicks(): Promise<void> {
+  awaitServedClicks(): Promise<void> {
+    return this.awaitStored(true);
+  }
+
+  /**
+   * The same for the other live processes' clicks only, leaving this one's buffer to its own
+   * schedule: for a reader that needs a click stored no later than the clicks served after it,
+   * which this process's click log already ensures for its own (it writes them in order).
+   */
+  awaitOthersServedClicks(): Promise<void> {
+    return this.awaitStored(false);
+  }
+
+  private async awaitStored(own: boolean): Promise<void> {
     const alone = !this.shared || performance.now() < this.aloneUntil;
-    const stored = alone ? this.clicks.sync() : Promise.all([this.clicks.sync(), this.othersStored()]);
+    if (alone && !own) return;
+    const stored = alone ? this.clicks.sync() : Promise.all([own ? this.clicks.sync() : undefined, this.othersStored()]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(this.refusal()), this.options.orderWaitMs);

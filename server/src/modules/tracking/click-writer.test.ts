@@ -102,7 +102,7 @@ describe('the click writer and the click rollup count each stored click once', (
     const pass = new AnalyticsRollups({
       clicksSettledBelow: (exec) => app.services.traffic.clicksSettledBelow(exec),
       clickFigures: (exec, from, through) => app.services.traffic.clickFigures(exec, from, through),
-      awaitServedClicks: () => write([first]),
+      awaitOthersServedClicks: () => write([first]),
     });
     await pass.rollUpClicks(app.orm.em.fork());
     // The later click counts; its key waits for the pass that reads the first click.

@@ -117,6 +117,14 @@ export class TrafficService {
   }
 
   /**
+   * Port for analytics: the same for the clicks other live processes served (this process
+   * stores its own in the order it served them); refuses as above.
+   */
+  awaitOthersServedClicks(): Promise<void> {
+    return this.watermarks.awaitOthersServedClicks();
+  }
+
+  /**
    * HMAC-SHA256 of an IP address with the server's secret: what the click log stores. Recent
    * addresses are remembered in memory (never stored) so a shopper's, or an office's, next
    * click skips the HMAC; the map is bounded and simply starts over when full.
@@ -225,8 +233,9 @@ export class TrafficService {
    * its first click. So a new visitor's click needs no lookup (its key is new); another click's
    * key looks in the visitor index for a click of the key stored before `from`, or for the
    * visitor's first click stored from `from` on. Another process may store a visitor's first
-   * click after their second: the caller first waits until every click served before `through`
-   * was taken is stored (`awaitServedClicks`), so that first click is visible here.
+   * click after their second: the caller first waits until every click other processes served
+   * before `through` was taken is stored (`awaitOthersServedClicks`), so that first click is
+   * visible here; this process's click log stores its own in order.
    */
   async clickFigures(exec: Exec, from: string, through: string): Promise<ClickDayFigures[]> {
     const rows = await exec<{
